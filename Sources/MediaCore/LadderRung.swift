@@ -1,0 +1,21 @@
+/// H.264 profiles the ladder may ask for. The encoder's real output decides the codec string.
+public enum H264Profile: String, Sendable, Codable, Hashable {
+    case baseline
+    case main
+    case high
+}
+
+/// One configured step of the bitrate ladder (config/ladder.yaml), before it is fitted to a source.
+public struct LadderRung: Hashable, Sendable, Codable {
+    /// Output height in pixels; width follows the source's display aspect ratio.
+    public var height: Int
+    /// Target video bitrate in kilobits per second; VBV maxrate and buffer derive from it.
+    public var videoKbps: Int
+    public var profile: H264Profile
+
+    public init(height: Int, videoKbps: Int, profile: H264Profile) {
+        self.height = height
+        self.videoKbps = videoKbps
+        self.profile = profile
+    }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+import FFmpegKit
+
+/// The `mediaserve` command: one binary for ingest, packaging and origin serving.
+@main
+struct MediaServe: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mediaserve",
+        abstract: "A single-binary origin media server: ingest, package (HLS/DASH) and serve video.",
+        discussion: """
+            Examples:
+              mediaserve probe movie.mov
+              mediaserve probe movie.mov --json
+            """,
+        version: MediaServeVersion.current,
+        subcommands: []
+    )
+}

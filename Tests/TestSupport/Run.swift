@@ -1,0 +1,68 @@
+import Foundation
+
+/// The result of running a program to completion.
+public struct RunResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    public var stdoutData: Data
+}
+
+/// Runs a program (looked up on PATH when not absolute) and waits for it, capturing both streams.
+/// Tests use it to drive `mediaserve` as a user would and to ask ffprobe about what we wrote.
+@discardableResult
+public func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil,
+                currentDirectory: URL? = nil) throws -> RunResult {
+    let process = Process()
+    if program.hasPrefix("/") {
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+    } else {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [program] + arguments
+    }
+    if let environment {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    }
+    if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    // Read both pipes concurrently so a chatty child cannot block on a full pipe.
+    nonisolated(unsafe) var errData = Data()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+        errData = err.fileHandleForReading.readDataToEndOfFile()
+        group.leave()
+    }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return RunResult(status: process.terminationStatus,
+                     stdout: String(decoding: outData, as: UTF8.self),
+                     stderr: String(decoding: errData, as: UTF8.self),
+                     stdoutData: outData)
+}
+
+/// `ffprobe -show_streams -show_format -of json` on a file or URL, decoded as a JSON object.
+public func ffprobeJSON(_ input: String, extra: [String] = []) throws -> [String: Any] {
+    let result = try run("ffprobe", ["-v", "error", "-show_format", "-show_streams", "-of", "json"] + extra + [input])
+    guard result.status == 0,
+          let object = try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any] else {
+        throw TestSupportError.ffprobeFailed(input: input, stderr: result.stderr)
+    }
+    return object
+}
+
+public enum TestSupportError: Error, CustomStringConvertible {
+    case ffprobeFailed(input: String, stderr: String)
+
+    public var description: String {
+        switch self {
+        case .ffprobeFailed(let input, let stderr): return "ffprobe failed on \(input): \(stderr)"
+        }
+    }
+}
