@@ -1,0 +1,17 @@
+/// A rendition with its ordered segments: the segment index that ingest writes, the catalog stores and the
+/// packager turns into HLS and DASH. Segment files are `<rendition.id>/init.mp4` and
+/// `<rendition.id>/seg-<number>.m4s`; VOD numbering starts at 1.
+public struct RenditionIndex: Hashable, Sendable, Codable {
+    public var rendition: Rendition
+    public var segments: [SegmentInfo]
+
+    public init(rendition: Rendition, segments: [SegmentInfo]) {
+        self.rendition = rendition
+        self.segments = segments
+    }
+
+    /// Total duration in seconds (sum of segment durations).
+    public var durationSeconds: Double {
+        Double(segments.reduce(0) { $0 + $1.duration }) / Double(rendition.timescale)
+    }
+}
