@@ -16,13 +16,15 @@ public struct RTMPChunkParser: Sendable {
         var typeID: UInt8 = 0
         var streamID: UInt32 = 0
         var hasHeader = false
-        /// Payload of the message being reassembled, nil between messages.
-        var partial: [UInt8]?
+        /// Bytes of the message being reassembled so far, nil between messages (the bytes themselves live in
+        /// `partials`, mutated in place so a large message is not copied once per chunk).
+        var received: Int?
     }
 
     public private(set) var chunkSize = RTMPChunkParser.defaultChunkSize
     public let limits: RTMPLimits
     private var streams: [UInt32: ChunkStreamState] = [:]
+    private var partials: [UInt32: [UInt8]] = [:]
     private var buffer: [UInt8] = []
     private var bufferedMessageBytes = 0
 
@@ -54,27 +56,28 @@ public struct RTMPChunkParser: Sendable {
         guard let header = try readHeader(&reader) else { return nil }
         var state = header.state
         let payloadStart = reader.offset
-        let have = state.partial?.count ?? 0
+        let have = state.received ?? 0
         let take = min(chunkSize, state.length - have)
         guard reader.remaining >= take else { return nil }
-        if state.partial == nil {
-            state.partial = []
+        if state.received == nil {
             // Grow with the bytes that really arrive, not with the length the peer announced.
-            state.partial!.reserveCapacity(min(state.length, 64 << 10))
+            partials[header.csid] = []
+            partials[header.csid]!.reserveCapacity(min(state.length, 64 << 10))
         }
-        state.partial!.append(contentsOf: buffer[payloadStart..<(payloadStart + take)])
+        partials[header.csid]!.append(contentsOf: buffer[payloadStart..<(payloadStart + take)])
+        state.received = have + take
         bufferedMessageBytes += take
         let chunkLength = payloadStart + take - start
-        if state.partial!.count < state.length {
+        if have + take < state.length {
             guard bufferedMessageBytes <= limits.maxBufferedBytes else {
                 throw LiveError.limitExceeded("more than \(limits.maxBufferedBytes) bytes of unfinished messages")
             }
             streams[header.csid] = state
             return (chunkLength, nil)
         }
-        let payload = state.partial!
+        let payload = partials.removeValue(forKey: header.csid) ?? []
         bufferedMessageBytes -= payload.count
-        state.partial = nil
+        state.received = nil
         streams[header.csid] = state
         let message = RTMPMessage(chunkStreamID: header.csid, timestamp: state.timestamp, typeID: state.typeID,
                                   streamID: state.streamID, payload: payload)
@@ -103,7 +106,7 @@ public struct RTMPChunkParser: Sendable {
                 throw LiveError.limitExceeded("more than \(limits.maxChunkStreams) chunk streams")
             }
             var state = known ?? ChunkStreamState()
-            if format != 3, state.partial != nil {
+            if format != 3, state.received != nil {
                 throw LiveError.malformedChunk("a type \(format) header interrupted an unfinished message on chunk stream \(csid)")
             }
             if format != 0, !state.hasHeader {
@@ -118,7 +121,7 @@ public struct RTMPChunkParser: Sendable {
 
     private func readMessageHeader(format: UInt8, csid: UInt32, state: inout ChunkStreamState,
                                    reader: inout ByteReader) throws {
-        let startsMessage = state.partial == nil
+        let startsMessage = state.received == nil
         var field = state.timestampField
         if format <= 2 {
             field = try reader.u24()
@@ -159,9 +162,9 @@ public struct RTMPChunkParser: Sendable {
         case .abort:
             var reader = ByteReader(message.payload)
             let csid = try reader.u32("an Abort payload")
-            if let dropped = streams[csid]?.partial {
+            if let dropped = partials.removeValue(forKey: csid) {
                 bufferedMessageBytes -= dropped.count
-                streams[csid]?.partial = nil
+                streams[csid]?.received = nil
             }
         default:
             break

@@ -20,6 +20,9 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
     private var logger: Logger
     private var feed: AsyncStream<ArrivedMediaEvent>.Continuation?
     private var isActive = true
+    /// Media messages queued for the segmenter before the publisher is cut off (about 30 s of a stream),
+    /// which bounds the memory a publisher can pin when storage is slow.
+    static let maxQueuedEvents = 2048
 
     init(settings: RTMPServerSession.Settings, streams: LiveStreams, validateKey: @escaping StreamKeyValidator, logger: Logger) {
         self.session = RTMPServerSession(settings: settings,
@@ -74,7 +77,12 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
             case .publishRequested(_, let key):
                 authorize(key: key, context: context)
             case .media(let event):
-                feed?.yield(ArrivedMediaEvent(event, receivedAt: Date().timeIntervalSince1970))
+                if case .dropped = feed?.yield(ArrivedMediaEvent(event, receivedAt: Date().timeIntervalSince1970)) {
+                    // The disk cannot keep up with this publisher: dropping frames would corrupt segments.
+                    logger.error("closing RTMP connection: segment writing fell \(Self.maxQueuedEvents) media messages behind")
+                    context.close(promise: nil)
+                    return
+                }
             case .unpublished:
                 feed?.finish()
                 feed = nil
@@ -117,7 +125,7 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
     /// stream is released for the next publisher.
     private static func startSegmenting(_ publication: LivePublication, channel: Channel,
                                         logger: Logger) -> AsyncStream<ArrivedMediaEvent>.Continuation {
-        let (events, continuation) = AsyncStream.makeStream(of: ArrivedMediaEvent.self)
+        let (events, continuation) = AsyncStream.makeStream(of: ArrivedMediaEvent.self, bufferingPolicy: .bufferingOldest(maxQueuedEvents))
         Task {
             do {
                 for await event in events { try publication.receive(event) }
