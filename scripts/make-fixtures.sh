@@ -26,6 +26,7 @@
 # surround51.mp4                320x180 H.264 + AAC 5.1 48 kHz "fra", 2 s (downmix to stereo)
 # audio44k.mp4                  320x180 H.264 + AAC stereo 44.1 kHz, 2 s (resample to 48 kHz)
 # anamorphic.mp4                720x576 H.264, SAR 64:45 (DAR 16:9), 2 s (non-square pixels)
+# no_decoder.mp4                video_only.mp4 with its sample entry renamed 'zzzz': a video stream no decoder reads (must still probe)
 # broken_empty.mp4              0 bytes
 # broken_text.txt               a plain text file
 # broken_not_media.mp4          a text file named .mp4
@@ -124,6 +125,14 @@ encode surround51.mp4 -f lavfi -i "$(video 320x180 25 2)" -f lavfi -i "$(tone 44
 encode audio44k.mp4 -f lavfi -i "$(video 320x180 25 2)" -f lavfi -i "$(tone 440 44100 2)" \
   "${x264[@]}" "${aac[@]}" -ac 2
 encode anamorphic.mp4 -f lavfi -i "$(video 720x576 25 2),setsar=64/45" "${x264[@]}"
+
+# The stsd sample entry type is the codec's four-character code; an unknown one leaves codec_id NONE.
+derive no_decoder.mp4 python3 -c '
+import os, sys
+data = bytearray(open(sys.argv[1], "rb").read())
+at = data.find(b"avc1", data.find(b"stsd"))
+data[at:at + 4] = b"zzzz"
+open(os.environ["tmp"], "wb").write(data)' "$dir/video_only.mp4"
 
 # Broken inputs: each must give one clear error line (or, for garbage_appended, still probe).
 derive broken_empty.mp4 sh -c ': > "$tmp"'
