@@ -60,6 +60,11 @@ import TestSupport
             #expect(seconds >= 6 && seconds < 7, "segment \(segment.number) lasts \(seconds) s")
         }
         #expect(indexes.last?.segments.map(\.number) == video.segments.map(\.number))
+        // A full segment is on disk within a fraction of a second of its last frame arriving (the cut
+        // waits for the next keyframe, one frame later). The last one is written when the publisher leaves.
+        let latencies = harness.log.availabilityLatencies("video").dropLast()
+        print("live availability latency (s):", latencies.map { String(format: "%.3f", $0) })
+        #expect(latencies.allSatisfy { $0 < 1.0 })
         try assertDecodable(indexes, root: harness.directory.appendingPathComponent("live/cam-a"), scratch: harness.directory)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: harness.directory.appendingPathComponent("live/cam-a/video").path)
         #expect(!leftovers.contains { $0.hasSuffix(".tmp") })

@@ -34,8 +34,21 @@ func publish(port: Int, key: String, seconds: Int, size: String = "320x180") asy
 /// Collects live events from any thread.
 final class EventLog: Sendable {
     private let events = NIOLockedValueBox<[LiveEvent]>([])
+    private let times = NIOLockedValueBox<[Double]>([])
 
-    func append(_ event: LiveEvent) { events.withLockedValue { $0.append(event) } }
+    func append(_ event: LiveEvent) {
+        events.withLockedValue { $0.append(event) }
+        times.withLockedValue { $0.append(Date().timeIntervalSince1970) }
+    }
+
+    /// Seconds from a segment's last sample arriving (program date time + duration) to the segment being
+    /// on disk and reported: how long a viewer waits behind the encoder, apart from the segment itself.
+    func availabilityLatencies(_ rendition: String) -> [Double] {
+        zip(events.withLockedValue { $0 }, times.withLockedValue { $0 }).compactMap { event, time in
+            guard case .segment(_, let r, let info) = event, r.id.rawValue == rendition, let pdt = info.programDateTime else { return nil }
+            return time - (pdt + Double(info.duration) / Double(r.timescale))
+        }
+    }
     var all: [LiveEvent] { events.withLockedValue { $0 } }
 
     func segments(_ rendition: String) -> [SegmentInfo] {
