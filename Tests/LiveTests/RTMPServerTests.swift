@@ -98,6 +98,26 @@ import TestSupport
     }
 }
 
+extension RTMPServerTests {
+    @Test func shutdownEndsPublishersAndWritesTheirLastSegment() async throws {
+        let harness = try await Harness("shutdown")
+        async let publisher = publish(port: harness.port, key: "secret-a", seconds: 30)
+        #expect(await harness.log.wait(timeout: 10) { events in events.contains { if case .initSegment = $0 { return true }; return false } })
+        try await Task.sleep(for: .seconds(3))
+        let started = ContinuousClock.now
+        try await harness.server.shutdown()
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(harness.streams.publishingStreams.isEmpty)
+        #expect(harness.log.all.last?.isPublishEnded == true)
+        let result = try await publisher
+        #expect(result.status != 0)  // the publisher was cut off, not finished
+        let indexes = harness.streams.indexes(for: SafeName("cam-a")!)
+        #expect(indexes.first?.segments.count == 1)
+        try assertDecodable(indexes, root: harness.directory.appendingPathComponent("live/cam-a"), scratch: harness.directory)
+        try? FileManager.default.removeItem(at: harness.directory)
+    }
+}
+
 /// Opens connections that misbehave in different ways; returns whether the server closed each one
 /// (within its 4 s read timeout plus slack) instead of hanging or crashing.
 func hostileClients(port: Int) async throws -> [(String, Bool)] {

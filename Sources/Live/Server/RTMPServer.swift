@@ -12,6 +12,8 @@ public final class RTMPServer: Sendable {
     private let group: any EventLoopGroup
     private let logger: Logger
     private let channel = NIOLockedValueBox<Channel?>(nil)
+    /// Open publisher connections, so shutdown can end them and let their last segments be written.
+    private let connections = NIOLockedValueBox<[ObjectIdentifier: Channel]>([:])
 
     public init(configuration: RTMPServerConfiguration, streams: LiveStreams, validateKey: @escaping StreamKeyValidator,
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
@@ -28,12 +30,16 @@ public final class RTMPServer: Sendable {
     public func start() async throws -> Int {
         let settings = RTMPServerSession.Settings(application: configuration.application, limits: configuration.limits)
         let streams = streams, validateKey = validateKey, logger = logger, timeout = configuration.readTimeout
+        let connections = connections
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                let id = ObjectIdentifier(channel)
+                connections.withLockedValue { $0[id] = channel }
+                channel.closeFuture.whenComplete { _ in _ = connections.withLockedValue { $0.removeValue(forKey: id) } }
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
                         IdleStateHandler(readTimeout: timeout),
                         RTMPConnectionHandler(settings: settings, streams: streams, validateKey: validateKey, logger: logger),
@@ -52,9 +58,18 @@ public final class RTMPServer: Sendable {
         return port
     }
 
-    /// Stops accepting publishers. Connected ones keep running until they disconnect.
-    public func shutdown() async throws {
-        guard let bound = channel.withLockedValue({ value -> Channel? in defer { value = nil }; return value }) else { return }
-        try await bound.close()
+    /// Stops accepting publishers, disconnects the connected ones and waits (up to `grace`) until their
+    /// last segments are written and their streams released.
+    public func shutdown(grace: Duration = .seconds(5)) async throws {
+        if let bound = channel.withLockedValue({ value -> Channel? in defer { value = nil }; return value }) {
+            try? await bound.close()
+        }
+        for connection in connections.withLockedValue({ Array($0.values) }) {
+            try? await connection.close()
+        }
+        let deadline = ContinuousClock.now + grace
+        while !streams.publishingStreams.isEmpty, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
     }
 }
