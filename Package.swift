@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "Live",
             dependencies: [
-                "MediaCore",
+                "MediaCore", "FFmpegKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
