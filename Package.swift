@@ -24,6 +24,10 @@ let package = Package(
         .target(name: "MediaCore"),
         // The only Swift code that calls av_*, sws_*, swr_*.
         .target(name: "FFmpegKit", dependencies: ["CFFmpeg", "MediaCore"]),
+        // Just-in-time HLS/DASH manifests and the fMP4 box reader: pure Swift over MediaCore values.
+        .target(name: "Packaging", dependencies: ["MediaCore"]),
+        // `make bench-packaging`: times manifest building (release build); not part of `make test`.
+        .executableTarget(name: "PackagingBench", dependencies: ["Packaging", "MediaCore"], path: "Benchmarks/PackagingBench"),
         .executableTarget(
             name: "mediaserve",
             dependencies: [
@@ -36,5 +40,10 @@ let package = Package(
         // Shared by the test targets: fixture paths, running programs (ffprobe, mediaserve).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"]),
+        .testTarget(
+            name: "PackagingTests",
+            dependencies: ["Packaging", "MediaCore", "TestSupport"],
+            exclude: ["Golden"]
+        ),
     ]
 )
