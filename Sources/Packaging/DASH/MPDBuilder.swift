@@ -15,7 +15,7 @@ extension Presentation {
         let longest = Double(Self.targetDuration(renditions.first ?? request.renditions[0]))
         if isStatic {
             out.attribute("type", "static")
-            out.attribute("mediaPresentationDuration", XSDuration.string(lastListedEnd - firstListedStart))
+            out.attribute("mediaPresentationDuration", XSDuration.string(periods(in: numbers).reduce(0) { $0 + listedDuration(of: $1) }))
             out.attribute("minBufferTime", XSDuration.string(request.dash.minBufferTime ?? 2))
         } else {
             let ast = request.availabilityStartTime ?? 0
@@ -31,9 +31,13 @@ extension Presentation {
         }
         out.attribute("maxSegmentDuration", XSDuration.string(longest))
         out += ">\n"
-        let base = firstListedStart
+        // Static presentations play their periods back to back from 0 (an outage in an ended live stream
+        // is not replayed as a gap); dynamic ones keep wall-clock period starts so the live edge is right.
+        var cursor = 0.0
         for (i, period) in periods(in: numbers).enumerated() {
-            appendPeriod(period, rebase: isStatic ? base : nil, isFirst: i == 0, to: &out)
+            let start = isStatic ? cursor : period.start
+            appendPeriod(period, start: start, offsetFromFirstListed: isStatic && i == 0, to: &out)
+            cursor += listedDuration(of: period)
         }
         if !isStatic, let url = request.urls.utcTimingURL {
             out += "  <UTCTiming"
@@ -45,14 +49,14 @@ extension Presentation {
         return out
     }
 
-    /// One Period. Static manifests start at 0: the first listed period is moved there and its offset
-    /// becomes each rendition's first listed segment.
-    private func appendPeriod(_ period: PeriodPlan, rebase: Double?, isFirst: Bool, to out: inout String) {
-        var start = period.start
-        var offsetFromFirstListed = false
-        if let rebase {
-            if isFirst { start = 0; offsetFromFirstListed = true } else { start = max(0, period.start - rebase) }
-        }
+    /// Seconds the reference rendition's listed segments of a (clipped) period cover.
+    func listedDuration(of period: PeriodPlan) -> Double {
+        timeline.ends[timeline.index(of: period.lastNumber)] - timeline.starts[timeline.index(of: period.firstNumber)]
+    }
+
+    /// One Period. In a static MPD the first listed period starts at 0 and its presentationTimeOffset is
+    /// each rendition's first listed segment (`offsetFromFirstListed`).
+    private func appendPeriod(_ period: PeriodPlan, start: Double, offsetFromFirstListed: Bool, to out: inout String) {
         out += "  <Period"
         out.attribute("id", period.id)
         out.attribute("start", XSDuration.string(start))

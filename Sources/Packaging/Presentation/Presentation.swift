@@ -59,10 +59,6 @@ public struct Presentation: Sendable {
         }
     }
 
-    /// Presentation time of the first listed segment (static manifests start there).
-    var firstListedStart: Double { timeline.starts[timeline.index(of: numbers.lowerBound)] }
-    var lastListedEnd: Double { timeline.ends[timeline.index(of: numbers.upperBound)] }
-
     private static func sortedByNumber(_ index: RenditionIndex) -> RenditionIndex {
         let s = index.segments
         if zip(s, s.dropFirst()).allSatisfy({ $0.number < $1.number }) { return index }
