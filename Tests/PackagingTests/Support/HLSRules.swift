@@ -93,6 +93,9 @@ struct ParsedMediaPlaylist {
         var problems: [String] = []
         let oldURIs = old.segments.map(\.uri), newURIs = Set(new.segments.map(\.uri))
         let removed = oldURIs.prefix { !newURIs.contains($0) }.count
+        if removed == oldURIs.count && !oldURIs.isEmpty {
+            return ["no segment in common: the two versions are too far apart to compare"]
+        }
         if new.mediaSequence - old.mediaSequence != removed {
             problems.append("media sequence went \(old.mediaSequence) → \(new.mediaSequence) but \(removed) segments left")
         }
