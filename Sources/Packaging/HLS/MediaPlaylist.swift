@@ -14,32 +14,42 @@ extension Presentation {
         let ts = Int64(index.rendition.timescale)
         let prefix = request.urls.segmentPrefix(for: index.rendition.id)
         let map = "#EXT-X-MAP:URI=\"" + prefix + "init.mp4\"\n"
-        var out = "#EXTM3U\n#EXT-X-VERSION:7\n"
-        out.reserveCapacity(96 + listed.count * (prefix.utf8.count * 2 + 64))
-        out += "#EXT-X-TARGETDURATION:\(Self.targetDuration(index))\n"
+        let uriStart = prefix + "seg-"
+        var out = TextWriter(capacity: 256 + listed.count * (prefix.utf8.count + 80))
+        out.append("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:")
+        out.append(Self.targetDuration(index))
         let first = listed.first?.number ?? hlsNumbers.lowerBound
-        out += "#EXT-X-MEDIA-SEQUENCE:\(first)\n"
-        out += "#EXT-X-DISCONTINUITY-SEQUENCE:\(discontinuitySequence(index, firstListed: first))\n"
+        out.append("\n#EXT-X-MEDIA-SEQUENCE:")
+        out.append(first)
+        out.append("\n#EXT-X-DISCONTINUITY-SEQUENCE:")
+        out.append(discontinuitySequence(index, firstListed: first))
+        out.append("\n")
         switch request.kind {
-        case .vod: out += "#EXT-X-PLAYLIST-TYPE:VOD\n"
-        case .liveEvent: out += "#EXT-X-PLAYLIST-TYPE:EVENT\n"
+        case .vod: out.append("#EXT-X-PLAYLIST-TYPE:VOD\n")
+        case .liveEvent: out.append("#EXT-X-PLAYLIST-TYPE:EVENT\n")
         case .liveSlidingWindow, .liveEnded: break
         }
-        out += "#EXT-X-INDEPENDENT-SEGMENTS\n"
-        out += map
+        out.append("#EXT-X-INDEPENDENT-SEGMENTS\n")
+        out.append(map)
         for (i, segment) in zip(listed.indices, listed) {
             if i != listed.startIndex, segment.discontinuity {
-                out += "#EXT-X-DISCONTINUITY\n"
-                out += map  // a restarted encoder may have new parameters: re-announce the init segment
+                out.append("#EXT-X-DISCONTINUITY\n")
+                out.append(map)  // a restarted encoder may have new parameters: re-announce the init segment
             }
             if let pdt = segment.programDateTime {
-                out += "#EXT-X-PROGRAM-DATE-TIME:" + ISO8601.format(pdt) + "\n"
+                out.append("#EXT-X-PROGRAM-DATE-TIME:")
+                out.appendISO8601(pdt)
+                out.append(byte: 10)
             }
-            out += "#EXTINF:" + Decimal3.string(millis: Decimal3.millis(segment.duration, timescale: ts)) + ",\n"
-            out += prefix + "seg-" + String(segment.number) + ".m4s\n"
+            out.append("#EXTINF:")
+            out.appendMillis(Decimal3.millis(segment.duration, timescale: ts))
+            out.append(",\n")
+            out.append(uriStart)
+            out.append(segment.number)
+            out.append(".m4s\n")
         }
-        if isStatic { out += "#EXT-X-ENDLIST\n" }
-        return out
+        if isStatic { out.append("#EXT-X-ENDLIST\n") }
+        return out.string
     }
 
     /// The largest EXTINF rounded to the nearest integer (RFC 8216 §4.3.3.1), over every segment of the

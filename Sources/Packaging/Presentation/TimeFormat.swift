@@ -3,18 +3,9 @@
 enum ISO8601 {
     /// `2026-01-02T03:04:05.678Z` (UTC, milliseconds) for seconds since 1970.
     static func format(_ seconds: Double) -> String {
-        let millis = Int64((seconds * 1000).rounded())
-        var days = millis / 86_400_000
-        var rest = millis % 86_400_000
-        if rest < 0 { rest += 86_400_000; days -= 1 }
-        let (y, m, d) = civil(fromDays: days)
-        let h = rest / 3_600_000, mi = rest / 60_000 % 60, s = rest / 1000 % 60, ms = rest % 1000
-        var out = ""
-        out.reserveCapacity(24)
-        out += pad(y, 4); out += "-"; out += pad(m, 2); out += "-"; out += pad(d, 2)
-        out += "T"; out += pad(h, 2); out += ":"; out += pad(mi, 2); out += ":"; out += pad(s, 2)
-        out += "."; out += pad(ms, 3); out += "Z"
-        return out
+        var writer = TextWriter(capacity: 24)
+        writer.appendISO8601(seconds)
+        return writer.string
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM|±HHMM)`; nil when anything else.
