@@ -27,6 +27,8 @@ import Testing
         #expect(video.mediaSequence == 1291 && video.segments.count == 10 && !video.endList && video.playlistType == nil)
         #expect(video.segments.first?.programDateTime == "2026-01-01T02:09:00.000Z")
         #expect(set.mpd.contains("startNumber=\"101\""), "DVR window of 1200 segments ends at 1300")
+        #expect(set.timeline.segments("video-720p").map(\.number) == Array(101...1300))
+        #expect(set.timeline.segments("video-720p").first?.presentation == 600, "media time = seconds since availabilityStartTime")
         #expect(set.mpd.contains("timeShiftBufferDepth=\"PT7200S\"") && set.mpd.contains("urn:mpeg:dash:utc:http-iso:2014"))
     }
 
@@ -50,6 +52,11 @@ import Testing
         #expect(video.segments.map(\.discontinuity) == [false, false, false, false, false, true, false, false, false])
         #expect(set.mpd.components(separatedBy: "<Period ").count == 3, "one Period per run")
         #expect(set.mpd.contains("<Period id=\"p6\" start=\"PT40S\">"), "restart placed by its wall clock")
+        for id in ["video-360p", "audio-aac"] {
+            let segments = set.timeline.segments(id)
+            #expect(segments.first { $0.number == 6 }?.presentation == 40, "\(id): segment 6 plays at its arrival time")
+            #expect(segments.first { $0.number == 5 }?.presentation == 24)
+        }
     }
 
     @Test func filtered() throws {

@@ -7,6 +7,7 @@ struct ManifestSet {
     var master: String
     var media: [(id: String, text: String, parsed: ParsedMediaPlaylist)]
     var mpd: String
+    var timeline: MPDTimeline
 
     init(_ request: ManifestRequest, label: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let presentation = try Presentation(request)
@@ -21,6 +22,18 @@ struct ManifestSet {
         }
         mpd = presentation.dashMPD()
         try MPDSchema.validate(mpd, label: label, sourceLocation: sourceLocation)
+        // What a DASH client would request must be exactly segments of the index, and HLS and DASH must
+        // list the same ones (sliding HLS lists the newest N of them).
+        let timeline = try MPDTimeline(mpd)
+        let mismatches = timeline.mismatches(against: presentation.renditions)
+        #expect(mismatches.isEmpty, "\(label) MPD: \(mismatches)", sourceLocation: sourceLocation)
+        for (id, _, parsed) in media {
+            let dashNumbers = timeline.segments(id).map(\.number)
+            let hlsNumbers = parsed.segments.compactMap { Int($0.uri.split(separator: "-").last?.dropLast(4) ?? "") }
+            #expect(dashNumbers.suffix(hlsNumbers.count) == hlsNumbers[...], "\(label) \(id): HLS \(hlsNumbers.first ?? -1)… vs DASH \(dashNumbers.first ?? -1)…",
+                    sourceLocation: sourceLocation)
+        }
+        self.timeline = timeline
     }
 
     func playlist(_ id: String) -> ParsedMediaPlaylist? { media.first { $0.id == id }?.parsed }
