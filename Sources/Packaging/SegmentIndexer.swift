@@ -23,6 +23,8 @@ public enum SegmentIndexer {
     /// is a timeline break (a restarted stream): the later segment is marked as a discontinuity.
     public static let discontinuityTolerance = 0.1
 
+    static let maxTicks: UInt64 = 1 << 53
+
     public static func index(id: SafeName, initSegment: [UInt8], segments: [SegmentBytes], language: String? = nil)
         throws -> RenditionIndex {
         let tracks = try InitSegment.tracks(initSegment)
@@ -37,12 +39,13 @@ public enum SegmentIndexer {
         var allDurations: [UInt32: Int] = [:]
         var peak = 0.0
         var totalBytes = 0
-        var totalTicks: Int64 = 0
+        var totalTicks = 0.0
         let ts = Double(track.timescale)
         for segment in ordered {
             let summary = try MediaSegment.summary(segment.bytes, track: track)
-            guard summary.baseMediaDecodeTime <= UInt64(Int64.max), summary.duration <= UInt64(Int64.max) else {
-                throw PackagingError.malformed(box: "tfdt", reason: "time does not fit in 63 bits")
+            // 2^53 ticks is centuries at any real timescale, and keeps every later sum and Double exact.
+            guard summary.baseMediaDecodeTime < SegmentIndexer.maxTicks, summary.duration < SegmentIndexer.maxTicks else {
+                throw PackagingError.malformed(box: "tfdt", reason: "segment \(segment.number): time or duration beyond 2^53 ticks")
             }
             let start = Int64(summary.baseMediaDecodeTime), duration = Int64(summary.duration)
             var discontinuity = false
@@ -54,10 +57,10 @@ public enum SegmentIndexer {
                                      discontinuity: discontinuity, programDateTime: segment.programDateTime))
             if duration > 0 { peak = max(peak, Double(summary.size) * 8 * ts / Double(duration)) }
             totalBytes += summary.size
-            totalTicks += duration
+            totalTicks += Double(duration)
             for d in summary.sampleDurations { allDurations[d, default: 0] += 1 }
         }
-        let average = totalTicks > 0 ? Double(totalBytes) * 8 * ts / Double(totalTicks) : 0
+        let average = totalTicks > 0 ? Double(totalBytes) * 8 * ts / totalTicks : 0
         var frameRate: Rational?
         if track.kind == .video, let common = allDurations.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key, common > 0 {
             frameRate = reduced(Int(track.timescale), Int(common))
