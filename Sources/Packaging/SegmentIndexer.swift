@@ -42,6 +42,9 @@ public enum SegmentIndexer {
         var totalTicks = 0.0
         let ts = Double(track.timescale)
         for segment in ordered {
+            guard (0..<RequestValidation.maxNumber).contains(segment.number) else {
+                throw PackagingError.malformed(box: "seg-\(segment.number).m4s", reason: "segment numbers must be 0 to \(RequestValidation.maxNumber - 1)")
+            }
             let summary = try MediaSegment.summary(segment.bytes, track: track)
             // 2^53 ticks is centuries at any real timescale, and keeps every later sum and Double exact.
             guard summary.baseMediaDecodeTime < SegmentIndexer.maxTicks, summary.duration < SegmentIndexer.maxTicks else {

@@ -18,6 +18,8 @@ import Testing
             ("huge start", Self.damaged { $0.segments[2].start = Int64.max - 1 }),
             ("NaN clock", Self.damaged { $0.segments[0].programDateTime = .nan }),
             ("duplicate number", Self.damaged { $0.segments[1].number = 1 }),
+            ("number beyond 32 bits", Self.damaged { $0.segments[2].number = Int.max }),
+            ("negative number", Self.damaged { $0.segments[0].number = -1 }),
         ]
         for (label, request) in cases {
             #expect(throws: PackagingError.self, "\(label)") { try Presentation(request) }

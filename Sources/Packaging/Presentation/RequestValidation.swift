@@ -6,6 +6,7 @@ import MediaCore
 enum RequestValidation {
     /// Ticks beyond 2^53 would lose precision as Double and could overflow sums.
     static let maxTicks: Int64 = 1 << 53
+    static let maxNumber = Int(UInt32.max)
 
     /// `renditions` are the request's, sorted by segment number.
     static func check(_ request: ManifestRequest, renditions: [RenditionIndex]) throws {
@@ -25,6 +26,10 @@ enum RequestValidation {
                 guard segment.duration > 0, segment.duration < maxTicks, segment.start >= 0, segment.start < maxTicks else {
                     throw PackagingError.inconsistentRenditions(reason: "rendition \(r.id) segment \(segment.number) has start \(segment.start) "
                         + "and duration \(segment.duration); reindex it")
+                }
+                guard (0..<maxNumber).contains(segment.number) else {
+                    throw PackagingError.inconsistentRenditions(reason: "rendition \(r.id) has segment number \(segment.number); "
+                        + "numbers must be 0 to \(maxNumber - 1) (DASH startNumber is 32-bit)")
                 }
                 if let pdt = segment.programDateTime, !pdt.isFinite {
                     throw PackagingError.inconsistentRenditions(reason: "rendition \(r.id) segment \(segment.number) has no valid programDateTime")
