@@ -60,6 +60,9 @@ public struct ManifestRequest: Sendable, Hashable {
     /// A sliding live HLS media playlist lists only the newest this-many segments (unless `start`/`end` ask
     /// for more of the DVR window); nil lists the whole DVR window.
     public var hlsLiveSegmentCount: Int?
+    /// The longest segment the live segmenter can cut, in whole seconds: EXT-X-TARGETDURATION never goes
+    /// below it, so it does not change as segments arrive (RFC 8216 §6.2.1). nil: the longest in the index.
+    public var hlsTargetDuration: Int?
     /// The current wall-clock time, seconds since 1970 (live: MPD publishTime).
     public var now: Double?
     /// Wall-clock time of presentation time zero, seconds since 1970 (live streams; MPD availabilityStartTime).
@@ -71,7 +74,7 @@ public struct ManifestRequest: Sendable, Hashable {
     public var dash: DASHTiming
 
     public init(renditions: [RenditionIndex], kind: PresentationKind, query: ManifestQuery = ManifestQuery(),
-                dvrWindow: Double = 7200, hlsLiveSegmentCount: Int? = 10, now: Double? = nil,
+                dvrWindow: Double = 7200, hlsLiveSegmentCount: Int? = 10, hlsTargetDuration: Int? = nil, now: Double? = nil,
                 availabilityStartTime: Double? = nil, discontinuitiesBefore: Int = 0,
                 urls: ManifestURLs = ManifestURLs(), dash: DASHTiming = DASHTiming()) {
         self.renditions = renditions
@@ -79,6 +82,7 @@ public struct ManifestRequest: Sendable, Hashable {
         self.query = query
         self.dvrWindow = dvrWindow
         self.hlsLiveSegmentCount = hlsLiveSegmentCount
+        self.hlsTargetDuration = hlsTargetDuration
         self.now = now
         self.availabilityStartTime = availabilityStartTime
         self.discontinuitiesBefore = discontinuitiesBefore
