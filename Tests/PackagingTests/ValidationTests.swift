@@ -10,7 +10,7 @@ import Testing
         return ManifestRequest(renditions: renditions, kind: .vod)
     }
 
-    @Test func damagedIndexesAreRejected() {
+    @Test func damagedIndexesAreRejected() throws {
         let cases: [(String, ManifestRequest)] = [
             ("timescale 0", Self.damaged { $0.rendition.timescale = 0 }),
             ("zero duration", Self.damaged { $0.segments[1].duration = 0 }),
@@ -30,6 +30,13 @@ import Testing
         live.now = Synthetic.ast
         live.dvrWindow = -1
         #expect(throws: PackagingError.self) { try Presentation(live) }
+        live.dvrWindow = 60
+        live.availabilityStartTime = nil
+        #expect(throws: PackagingError.inconsistentRenditions(reason: "a running live stream needs now and availabilityStartTime")) {
+            try Presentation(live)
+        }
+        live.kind = .liveEnded
+        #expect(try Presentation(live).isStatic, "an ended stream's static manifests need no clock")
     }
 
     @Test func unsortedSegmentsAreSortedNotRejected() throws {
