@@ -17,6 +17,17 @@ public enum SegmentIndexer {
             self.bytes = bytes
             self.programDateTime = programDateTime
         }
+
+        /// From any byte sequence (e.g. Foundation `Data` read by the caller).
+        public init<Bytes: Sequence>(number: Int, contentsOf bytes: Bytes, programDateTime: Double? = nil) where Bytes.Element == UInt8 {
+            self.init(number: number, bytes: Array(bytes), programDateTime: programDateTime)
+        }
+    }
+
+    /// `index(id:initSegment:segments:language:)` for an init segment in any byte sequence (e.g. `Data`).
+    public static func index<Bytes: Sequence>(id: SafeName, initSegmentContents: Bytes, segments: [SegmentBytes],
+                                              language: String? = nil) throws -> RenditionIndex where Bytes.Element == UInt8 {
+        try index(id: id, initSegment: Array(initSegmentContents), segments: segments, language: language)
     }
 
     /// A gap or overlap between one segment's end and the next one's `tfdt` larger than this many seconds
