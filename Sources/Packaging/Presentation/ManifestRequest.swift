@@ -50,6 +50,10 @@ public struct ManifestURLs: Sendable, Hashable {
 /// `availabilityStartTime`, until a segment flagged `discontinuity`; such a segment starts a new period at
 /// its `programDateTime - availabilityStartTime` (or where the previous segment ended when it has none).
 /// Segment numbers are expected to be consecutive within a period.
+///
+/// For stable DASH Periods across MPD updates, give each run's segments `programDateTime = run start wall
+/// clock + tfdt / timescale` (not a jittery per-segment arrival time). Period ids are `p<number>` of the
+/// restart segment; once that segment has left the index, the oldest period is `p0`.
 public struct ManifestRequest: Sendable, Hashable {
     public var renditions: [RenditionIndex]
     public var kind: PresentationKind
