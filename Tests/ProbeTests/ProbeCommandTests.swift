@@ -82,6 +82,17 @@ import TestSupport
         }
     }
 
+    /// Files FFmpeg logs about (unknown codec, decoder banners, trailing garbage) probe with a silent stderr.
+    @Test(arguments: ["no_decoder.mp4", "av1.mkv", "interlaced_tff.ts", "broken_garbage_appended.mp4", "audio_cover.mp3"])
+    func quietOnFilesFFmpegTalksAbout(_ name: String) throws {
+        let result = try mediaserve("probe", TestMedia.file(name).path)
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty, "stderr: \(result.stderr)")
+        let verbose = try mediaserve("probe", TestMedia.file(name).path, "--json", "--verbose")
+        #expect(verbose.status == 0)
+        #expect(try JSONSerialization.jsonObject(with: verbose.stdoutData) is [String: Any])
+    }
+
     @Test func verboseLetsFFmpegSpeak() throws {
         let path = TestMedia.file("broken_truncated.mp4").path
         let quiet = try mediaserve("probe", path)
