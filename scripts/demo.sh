@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bin=${MEDIASERVE_BIN:-.build/release/mediaserve}
+bin=.build/release/mediaserve
 sample=Fixtures/sample.mp4
 
 if [ ! -x "$bin" ]; then
