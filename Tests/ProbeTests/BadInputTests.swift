@@ -14,6 +14,7 @@ import TestSupport
         ("broken_truncated.mp4", "without its moov box"),
         ("broken_directory.mp4", "is a directory"),
         ("broken_subtitles_only.mkv", "no audio or video stream to ingest (the file holds 1 subtitle stream)"),
+        ("broken_data_only.mov", "no audio or video stream to ingest (the file holds 1 data stream)"),
     ]
 
     @Test(arguments: cases)
