@@ -11,8 +11,11 @@ struct MediaServe: AsyncParsableCommand {
             Examples:
               mediaserve probe movie.mov
               mediaserve probe movie.mov --json
+              mediaserve config --json
             """,
         version: MediaServeVersion.current,
-        subcommands: []
+        subcommands: [
+            ConfigCommand.self,
+        ]
     )
 }
