@@ -78,12 +78,13 @@ public struct ConfigLoader: Sendable {
         return FileManager.default.fileExists(atPath: resolve(Self.defaultFile).path) ? Self.defaultFile : nil
     }
 
-    /// The ladder named by `ladder`; the built-in ladder when the key was left at its default and the
-    /// file is absent (running outside the source tree), an error when someone named a missing file.
+    /// The ladder named by `ladder`; the built-in ladder (the same values as the shipped file) when the
+    /// key holds the default path and that file is absent (running outside the source tree, or a printed
+    /// configuration reused elsewhere); an error when someone named another, missing file.
     private func loadLadder(config: MediaServeConfig, source: ConfigSource) throws -> (LadderConfig, String?) {
         let url = resolve(config.ladder)
         if !FileManager.default.fileExists(atPath: url.path) {
-            if source == .builtIn { return (.default, nil) }
+            if config.ladder == MediaServeConfig.defaults.ladder { return (.default, nil) }
             throw ConfigError.fileNotFound(path: config.ladder, namedBy: "key 'ladder' (\(source))")
         }
         return (try LadderConfig.load(contentsOf: url, displayPath: config.ladder), config.ladder)
