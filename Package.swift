@@ -45,6 +45,6 @@ let package = Package(
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "MediaCore", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "MediaCore"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MediaCore"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MediaCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )
