@@ -130,6 +130,30 @@ import Testing
         #expect(error?.description.contains("not a valid database") == true)
     }
 
+    /// A real catalog whose pages were overwritten: a clear `corrupt` error naming the file, not a crash.
+    @Test(arguments: [100, 8192])
+    func damagedPagesAreErrorsNotCrashes(offset: Int) throws {
+        let folder = try TemporaryFolder()
+        do {
+            let catalog = try Catalog(path: folder.catalogFile)
+            for n in 0..<20 {
+                try catalog.publishAsset(AssetRecord(id: name("asset-\(n)")), renditions: [audioIndex(segments: 50)], replace: false)
+            }
+        }  // closing the last connection checkpoints the WAL into the file
+        let handle = try FileHandle(forWritingTo: folder.catalogFile)
+        try handle.seek(toOffset: UInt64(offset))
+        try handle.write(contentsOf: Data((0..<16_384).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }))
+        try handle.close()
+        do {
+            let catalog = try Catalog(path: folder.catalogFile)
+            _ = try catalog.listAssets()
+            for n in 0..<20 { _ = try catalog.renditions(of: name("asset-\(n)")) }
+            Issue.record("a damaged catalog read without error")
+        } catch CatalogError.corrupt(let path, _) {
+            #expect(path == folder.catalogFile.path)
+        }
+    }
+
     @Test func unopenablePathIsAClearError() throws {
         let folder = try TemporaryFolder()
         let error = #expect(throws: CatalogError.self) {
