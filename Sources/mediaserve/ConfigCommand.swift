@@ -1,6 +1,5 @@
 import ArgumentParser
 import Config
-import Foundation
 
 /// `mediaserve config`: prints the effective configuration (defaults < file < environment < flags),
 /// with the API key masked and the origin of every value, so a person can see why the server does
@@ -27,14 +26,8 @@ struct ConfigCommand: ParsableCommand {
     var noSources = false
 
     func run() throws {
-        let loaded: LoadedConfig
-        do {
-            loaded = try configOptions.load()
-        } catch let error as ConfigError {
-            // One line on stderr, exit 1 (the project's CLI convention), instead of ArgumentParser's "Error: ...".
-            FileHandle.standardError.write(Data("mediaserve: \(error)\n".utf8))
-            throw ExitCode.failure
-        }
+        // A ConfigError passes through to CLIExit: one `mediaserve: <message>` line, exit 1.
+        let loaded = try configOptions.load()
         print(json ? try loaded.renderJSON() : loaded.renderYAML(sources: !noSources), terminator: "")
     }
 }

@@ -15,6 +15,7 @@ struct MediaServe: AsyncParsableCommand {
             """,
         version: MediaServeVersion.current,
         subcommands: [
+            ProbeCommand.self,
             ConfigCommand.self,
         ]
     )
