@@ -29,6 +29,9 @@ enum YAMLNodes {
     /// What a node is, for "found ..." in error messages.
     static func describe(_ node: Node) -> String {
         switch node {
+        case .scalar(let scalar) where scalar.style == .singleQuoted || scalar.style == .doubleQuoted:
+            let hint = Double(scalar.string) != nil ? " (remove the quotes for a number)" : ""
+            return "the quoted string \"\(scalar.string)\"\(hint)"
         case .scalar(let scalar): return "'\(scalar.string)'"
         case .mapping: return "a mapping"
         case .sequence: return "a list"

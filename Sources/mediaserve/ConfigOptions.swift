@@ -16,6 +16,13 @@ struct ConfigOptions: ParsableArguments {
         "Override one configuration key, e.g. --set http.port=9000 (repeatable).", valueName: "key=value"))
     var assignments: [String] = []
 
+    /// A `--set` without `=` is a usage error (exit 2), caught before anything runs.
+    func validate() throws {
+        for assignment in assignments where !assignment.contains("=") || assignment.hasPrefix("=") {
+            throw ValidationError("--set '\(assignment)': expected KEY=VALUE, e.g. --set http.port=9000")
+        }
+    }
+
     /// Flag values as overrides, applied after the file and the environment.
     func overrides() throws -> ConfigOverrides {
         var overrides = ConfigOverrides()
