@@ -37,6 +37,17 @@ import Testing
         #expect(try loadError("- a\n- b\n").map(\.description)?.contains("(top level)") == true)
     }
 
+    @Test func duplicateKeysAreErrors() throws {
+        // Yams refuses duplicate keys itself; the message still names the file and the key.
+        let error = try loadError("http:\n  port: 1\n  port: 2\n")
+        guard case .invalidYAML(let path, let detail)? = error else {
+            Issue.record("expected invalidYAML, got \(String(describing: error))")
+            return
+        }
+        #expect(path == "bad.yaml")
+        #expect(detail.contains("duplicated key") && detail.contains("port"))
+    }
+
     @Test func invalidYAMLNamesTheFile() throws {
         let error = try loadError("http: [unclosed\n")
         guard case .invalidYAML(let path, let detail)? = error else {
