@@ -80,10 +80,11 @@ extension Catalog {
                     SELECT rendition_id, number, start, duration, size, discontinuity, program_date_time
                     FROM segments WHERE asset_id = ? ORDER BY rendition_id, number
                     """, arguments: [asset.rawValue])
+                // Columns by position: a long asset has thousands of segments and name lookups dominate.
                 while let row = try segmentRows.next() {
-                    segmentsByRendition[row["rendition_id"], default: []].append(SegmentInfo(
-                        number: row["number"], start: row["start"], duration: row["duration"], size: row["size"],
-                        discontinuity: row["discontinuity"], programDateTime: row["program_date_time"]))
+                    segmentsByRendition[row[0], default: []].append(SegmentInfo(
+                        number: row[1], start: row[2], duration: row[3], size: row[4],
+                        discontinuity: row[5], programDateTime: row[6]))
                 }
                 return try renditionRows.map { row in
                     let rendition = try Self.rendition(row)
