@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // FFmpeg's C libraries, found through pkg-config (Debian: libav*-dev).
@@ -24,10 +25,16 @@ let package = Package(
         .target(name: "MediaCore"),
         // The only Swift code that calls av_*, sws_*, swr_*.
         .target(name: "FFmpegKit", dependencies: ["CFFmpeg", "MediaCore"]),
+        // Configuration: config/mediaserve.yaml + MEDIASERVE_* environment + flags, decoded once into a value.
+        .target(name: "Config", dependencies: ["MediaCore", .product(name: "Yams", package: "Yams")]),
+        // The data directory (vod/, live/, staging/) and atomic publishing, behind a protocol.
+        .target(name: "Storage", dependencies: ["MediaCore"]),
+        // Assets, renditions, segment index, jobs and live streams in SQLite (GRDB), behind a protocol.
+        .target(name: "Catalog", dependencies: ["MediaCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "mediaserve",
             dependencies: [
-                "MediaCore", "FFmpegKit",
+                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -38,5 +45,8 @@ let package = Package(
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"]),
         // Probe vs ffprobe on generated media, bad inputs, and the `mediaserve probe` CLI (runs the binary).
         .testTarget(name: "ProbeTests", dependencies: ["FFmpegKit", "MediaCore", "TestSupport"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "MediaCore", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "MediaCore"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MediaCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )
