@@ -3,7 +3,7 @@ SWIFT ?= swift
 MEDIA_DIR ?= .media
 export MEDIASERVE_MEDIA_DIR := $(abspath $(MEDIA_DIR))
 
-.PHONY: demo test deps build release fixtures clean
+.PHONY: demo test deps build release fixtures clean bench-packaging
 
 deps:
 	./scripts/install-deps.sh
@@ -26,3 +26,8 @@ test: deps fixtures
 
 clean:
 	rm -rf .build $(MEDIA_DIR)
+
+# Manifest build time for a 2-hour, 7-rendition asset and a 2-hour live DVR window (release build; not in `make test`).
+bench-packaging:
+	$(SWIFT) build -c release --product PackagingBench
+	$$($(SWIFT) build -c release --show-bin-path)/PackagingBench

@@ -31,6 +31,10 @@ let package = Package(
         .target(name: "Storage", dependencies: ["MediaCore"]),
         // Assets, renditions, segment index, jobs and live streams in SQLite (GRDB), behind a protocol.
         .target(name: "Catalog", dependencies: ["MediaCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Just-in-time HLS/DASH manifests and the fMP4 box reader: pure Swift over MediaCore values.
+        .target(name: "Packaging", dependencies: ["MediaCore"]),
+        // `make bench-packaging`: times manifest building (release build); not part of `make test`.
+        .executableTarget(name: "PackagingBench", dependencies: ["Packaging", "MediaCore"], path: "Benchmarks/PackagingBench"),
         .executableTarget(
             name: "mediaserve",
             dependencies: [
@@ -48,5 +52,10 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "MediaCore", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "MediaCore"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MediaCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "PackagingTests",
+            dependencies: ["Packaging", "MediaCore", "TestSupport"],
+            exclude: ["Golden"]
+        ),
     ]
 )
