@@ -130,3 +130,9 @@ public final class Encoder {
         return true
     }
 }
+
+extension Encoder {
+    /// Samples (audio) the encoder emits before the first real one; AAC's priming frame is 1024.
+    /// Ingest shifts packet timestamps by this so the first real sample is presented at zero.
+    public var initialPadding: Int { Int(context.pointee.initial_padding) }
+}
