@@ -11,8 +11,9 @@ struct MediaServe: AsyncParsableCommand {
             Examples:
               mediaserve probe movie.mov
               mediaserve probe movie.mov --json
+              mediaserve ingest movie.mov --id movie --rungs 1080,720,360
             """,
         version: MediaServeVersion.current,
-        subcommands: []
+        subcommands: [IngestCommand.self]
     )
 }
