@@ -42,11 +42,9 @@ struct IngestCommand: ParsableCommand {
             let summary = try ingest()
             print(json ? ProgressReporter.jsonLine(summary).trimmingCharacters(in: .newlines) : summary.text)
         } catch IngestError.cancelled {
-            FileHandle.standardError.write(Data("mediaserve: \(IngestError.cancelled)\n".utf8))
+            // Interrupted: one line like any failure, and the shell's status for SIGINT.
+            CLIExit.printError(IngestError.cancelled.description)
             throw ExitCode(130)
-        } catch {
-            FileHandle.standardError.write(Data("mediaserve: \(error)\n".utf8))
-            throw ExitCode.failure
         }
     }
 
@@ -60,7 +58,7 @@ struct IngestCommand: ParsableCommand {
         }
         let input = try InputFile(path: file)
         let ladder = try rungs.map { try DefaultLadder.select(heights: parseHeights($0), from: DefaultLadder.rungs) } ?? DefaultLadder.rungs
-        let plan = try LadderPlanner.plan(source: input.ingestProbe(), ladder: ladder)
+        let plan = try LadderPlanner.plan(source: input.probe(), ladder: ladder)
         let staging = try destination.newStaging(job: "ingest-\(asset)-\(UInt32.random(in: 0...UInt32.max))")
         let cancellation = CancellationFlag()
         let signals = SignalTrap(cancel: cancellation)

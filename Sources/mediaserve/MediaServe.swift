@@ -14,6 +14,6 @@ struct MediaServe: AsyncParsableCommand {
               mediaserve ingest movie.mov --id movie --rungs 1080,720,360
             """,
         version: MediaServeVersion.current,
-        subcommands: [IngestCommand.self]
+        subcommands: [ProbeCommand.self, IngestCommand.self]
     )
 }

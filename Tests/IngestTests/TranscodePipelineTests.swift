@@ -17,7 +17,7 @@ struct TranscodePipelineTests {
 
     func transcode(_ source: URL, ladder: [LadderRung], settings: TranscodeSettings = settings) throws -> (IngestPlan, [RenditionIndex], URL) {
         let input = try InputFile(path: source.path)
-        let plan = try LadderPlanner.plan(source: input.ingestProbe(), ladder: ladder)
+        let plan = try LadderPlanner.plan(source: input.probe(), ladder: ladder)
         let out = TestSources.scratch(source.deletingPathExtension().lastPathComponent)
         let index = try TranscodePipeline(plan: plan, settings: settings).run(source: source.path, into: out)
         return (plan, index, out)
