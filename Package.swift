@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "MediaCore"),
         // The only Swift code that calls av_*, sws_*, swr_*.
         .target(name: "FFmpegKit", dependencies: ["CFFmpeg", "MediaCore"]),
+        // Ladder planning, the transcode pipeline, CMAF segmenting and progress (never imports CFFmpeg).
+        .target(name: "Ingest", dependencies: ["MediaCore", "FFmpegKit"]),
         // Configuration: config/mediaserve.yaml + MEDIASERVE_* environment + flags, decoded once into a value.
         .target(name: "Config", dependencies: ["MediaCore", .product(name: "Yams", package: "Yams")]),
         // The data directory (vod/, live/, staging/) and atomic publishing, behind a protocol.
@@ -38,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "mediaserve",
             dependencies: [
-                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog",
+                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -57,5 +59,6 @@ let package = Package(
             dependencies: ["Packaging", "MediaCore", "TestSupport"],
             exclude: ["Golden"]
         ),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "MediaCore", "FFmpegKit", "TestSupport"]),
     ]
 )
