@@ -26,7 +26,7 @@ public struct MediaRoutes: Sendable {
             group.get(":owner/:name") { request, context in
                 try await manifest(tree: tree, request: request, context: context)
             }
-            group.get(":owner/:rendition/:file") { request, context in
+            group.get(":owner/:name/:file") { request, context in
                 try await segment(tree: tree, request: request, context: context)
             }
         }
@@ -55,7 +55,7 @@ public struct MediaRoutes: Sendable {
 
     func segment(tree: MediaTree, request: Request, context: OriginRequestContext) async throws -> Response {
         guard let owner = SafeName(context.parameters.get("owner") ?? ""),
-              let rendition = SafeName(context.parameters.get("rendition") ?? ""),
+              let rendition = SafeName(context.parameters.get("name") ?? ""),
               let file = context.parameters.get("file").flatMap({ SegmentFileName($0[...]) }) else {
             throw OriginError.notFound(request.uri.path)
         }

@@ -39,15 +39,10 @@ public struct OriginServer: Sendable {
     }
 
     func makeRouter() -> Router<OriginRequestContext> {
-        let router = Router(context: OriginRequestContext.self)
+        let router = Router(context: OriginRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: AccessLogMiddleware(logger: logger, metrics: metrics))
         router.add(middleware: PathGuardMiddleware())
-        router.add(middleware: CORSMiddleware(
-            allowOrigin: configuration.corsAllowOrigin == "*" ? .all : .custom(configuration.corsAllowOrigin),
-            allowHeaders: [.accept, .authorization, .contentType, .origin, .range, .ifNoneMatch, .ifModifiedSince],
-            allowMethods: [.get, .head, .post, .delete, .options],
-            exposedHeaders: ["Content-Length", "Content-Range", "ETag", "Accept-Ranges", "X-Request-Id"],
-            maxAge: .seconds(86400)))
+        router.add(middleware: CORSHeadersMiddleware(allowOrigin: configuration.corsAllowOrigin))
         media.register(on: router)
         ops.register(on: router)
         api?.register(on: router)
