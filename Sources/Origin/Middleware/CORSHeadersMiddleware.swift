@@ -4,7 +4,8 @@ import Hummingbird
 /// CORS for players on other origins. Hummingbird's own middleware sends `Access-Control-Expose-Headers`
 /// only on preflights; browsers read it from the actual response, so players could not see Content-Range
 /// or ETag. This one adds the allow-origin and expose headers to every response of a CORS request and
-/// answers preflights (OPTIONS with `Access-Control-Request-Method`) directly with 204.
+/// answers preflights (OPTIONS with `Access-Control-Request-Method`) directly with 204. An empty
+/// allow-origin (config `http.cors_allow_origin: ""`) turns CORS off.
 public struct CORSHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     private let allowOrigin: String
     private let allowMethods = "GET, HEAD, POST, DELETE, OPTIONS"
@@ -18,7 +19,7 @@ public struct CORSHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.headers[.origin] != nil else { return try await next(request, context) }
+        guard !allowOrigin.isEmpty, request.headers[.origin] != nil else { return try await next(request, context) }
         if request.method == .options, request.headers[.accessControlRequestMethod] != nil {
             var headers: HTTPFields = [
                 .accessControlAllowOrigin: allowOrigin,

@@ -5,12 +5,15 @@ import Hummingbird
 struct PreviewRoutes: Sendable {
     let configuration: OriginConfiguration
     let files: FileResponder
+    /// Published assets and running live streams, read per request (the page embeds them).
+    let catalog: @Sendable () async throws -> PreviewCatalog
 
     func register(on router: Router<OriginRequestContext>) {
-        let page = Self.page(playerBaseURL: configuration.playerBaseURL)
+        let template = Self.page(playerBaseURL: configuration.playerBaseURL)
         router.get("/") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: CachePolicy.shortLived.headerValue],
-                     body: .init(byteBuffer: ByteBuffer(string: page)))
+            let page = template.replacingOccurrences(of: "{{CATALOG_JSON}}", with: try await Self.embeddedJSON(catalog()))
+            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: CachePolicy.noStore.headerValue],
+                            body: .init(byteBuffer: ByteBuffer(string: page)))
         }
         guard let directory = configuration.playerDirectory else { return }
         router.get("player/**") { request, context in
@@ -23,6 +26,13 @@ struct PreviewRoutes: Sendable {
             return try files.respond(path: path, contentType: Self.contentType(of: path), cache: .shortLived,
                                      request: request, missing: .notFound(request.uri.path))
         }
+    }
+
+    /// JSON safe inside a `<script>` element: `<` is escaped so no `</script>` can close it early.
+    static func embeddedJSON(_ catalog: PreviewCatalog) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(catalog), as: UTF8.self).replacingOccurrences(of: "<", with: "\\u003c")
     }
 
     static func isPlainFileName(_ name: Substring) -> Bool {
@@ -51,5 +61,16 @@ struct PreviewRoutes: Sendable {
         }
         let escaped = playerBaseURL.replacingOccurrences(of: "\"", with: "%22").replacingOccurrences(of: "<", with: "%3C")
         return template.replacingOccurrences(of: "{{PLAYER_BASE}}", with: escaped)
+    }
+}
+
+/// What the preview page lists.
+public struct PreviewCatalog: Codable, Sendable {
+    public var assets: [AssetSummary]
+    public var live: [AssetSummary]
+
+    public init(assets: [AssetSummary], live: [AssetSummary]) {
+        self.assets = assets
+        self.live = live
     }
 }

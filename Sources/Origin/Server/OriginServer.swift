@@ -20,6 +20,7 @@ public struct OriginServer: Sendable {
     public init(
         configuration: OriginConfiguration, index: any MediaIndex, renderer: any ManifestRendering,
         readiness: @escaping @Sendable () async -> String?, admin: (any AdminBackend)? = nil,
+        liveStreams: @escaping @Sendable () async throws -> [AssetSummary] = { [] },
         services: [any Service] = [], metrics: OriginMetrics = OriginMetrics(), logger: Logger
     ) {
         self.configuration = configuration
@@ -35,7 +36,9 @@ public struct OriginServer: Sendable {
             return OpsRoutes.dataDirectoryWritable(dataDirectory)
         }
         api = admin.map { AdminAPIRoutes(backend: $0, configuration: configuration, media: media) }
-        preview = PreviewRoutes(configuration: configuration, files: files)
+        preview = PreviewRoutes(configuration: configuration, files: files) {
+            PreviewCatalog(assets: try await admin?.listAssets() ?? [], live: try await liveStreams())
+        }
     }
 
     func makeRouter() -> Router<OriginRequestContext> {
