@@ -14,17 +14,21 @@ public final class InputFile {
     public init(path: String) throws(FFmpegError) {
         self.path = path
         try InputFile.checkReadable(path)
+        FFmpegLog.installCallback()
+        FFmpegLog.clearLastError()
         var ctx: UnsafeMutablePointer<AVFormatContext>?
         let opened = avformat_open_input(&ctx, path, nil, nil)
         if opened < 0 {
             // avformat_open_input frees the context itself on failure.
-            throw FFmpegError(call: "avformat_open_input", code: opened, subject: path)
+            throw InputFile.openFailure(code: opened, path: path, detail: FFmpegLog.lastError())
         }
         context = ctx
+        FFmpegLog.clearLastError()
         let found = avformat_find_stream_info(ctx, nil)
         if found < 0 {
             avformat_close_input(&context)
-            throw FFmpegError(call: "avformat_find_stream_info", code: found, subject: path)
+            throw FFmpegError(call: "avformat_find_stream_info", code: found, subject: path,
+                              detail: FFmpegLog.lastError())
         }
     }
 

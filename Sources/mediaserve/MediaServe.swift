@@ -13,6 +13,6 @@ struct MediaServe: AsyncParsableCommand {
               mediaserve probe movie.mov --json
             """,
         version: MediaServeVersion.current,
-        subcommands: []
+        subcommands: [ProbeCommand.self]
     )
 }
