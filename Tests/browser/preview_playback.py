@@ -4,7 +4,7 @@ then headless Chromium opens `/` and plays the asset with HLS and with DASH; the
 <video> element's currentTime advances in both.
 
 Run by `make test` after `swift test`:
-    python3 Tests/browser/preview_playback.py --binary .build/debug/mediaserve --source .media/<clip> --player .player
+    /usr/bin/python3 Tests/browser/preview_playback.py --binary .build/debug/mediaserve --player .player
 Needs Debian's chromium, chromium-driver and python3-selenium (scripts/install-deps.sh browser).
 """
 import argparse
@@ -96,15 +96,21 @@ def assert_plays(driver, port, asset, fmt):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
-    parser.add_argument("--source", required=True)
+    parser.add_argument("--source", help="source file (default: an 8 s 640x360 clip made with ffmpeg)")
     parser.add_argument("--player", required=True, help="folder with video.min.js (scripts/fetch-player.sh)")
     args = parser.parse_args()
 
     data_dir = tempfile.mkdtemp(prefix="mediaserve-browser-")
+    source = args.source
+    if not source:
+        source = os.path.join(data_dir, "source.mp4")
+        subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25",
+                        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "8",
+                        "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", source], check=True)
     process, port = start_server(os.path.abspath(args.binary), data_dir, os.path.abspath(args.player))
     results = []
     try:
-        upload_and_wait(port, args.source, "browser-clip")
+        upload_and_wait(port, source, "browser-clip")
         driver = make_driver()
         try:
             for fmt in ("hls", "dash"):
