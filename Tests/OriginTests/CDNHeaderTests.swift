@@ -10,7 +10,7 @@ import Testing
 @Suite struct CDNHeaderTests {
     static let segmentSize = 600_000  // more than two read chunks
 
-    func withFixture(cors: String = "*", _ body: @Sendable (Int, [UInt8]) async throws -> Void) async throws {
+    func withFixture(cors: String = "*", sendfile: Bool = true, _ body: @Sendable (Int, [UInt8]) async throws -> Void) async throws {
         let data = try TempDataDirectory()
         defer { data.remove() }
         let bytes = try data.write("vod", "clip1", "video-360p", "seg-1.m4s", bytes: patternBytes(count: Self.segmentSize))
@@ -20,7 +20,7 @@ import Testing
         let index = StaticIndex(
             vod: [SafeName("clip1")!: MediaListing(renditions: [sampleRendition("video-360p", kind: .video), sampleRendition("audio-aac", kind: .audio)])],
             live: [SafeName("cam1")!: MediaListing(renditions: [sampleRendition("video-360p", kind: .video)], targetDurationSeconds: 4)])
-        let configuration = OriginConfiguration(port: 0, dataDirectory: data.url, corsAllowOrigin: cors)
+        let configuration = OriginConfiguration(port: 0, dataDirectory: data.url, corsAllowOrigin: cors, useSendfile: sendfile)
         try await withOrigin(configuration: configuration, index: index, renderer: ListingText()) { port, _ in
             try await body(port, bytes)
         }
@@ -46,6 +46,19 @@ import Testing
             let audio = try await fetch(port, "/vod/clip1/audio-aac/seg-1.m4s")
             #expect(audio.header("Content-Type") == "audio/mp4")
             #expect(audio.body.count == 5000)
+        }
+    }
+
+    /// The same bytes with sendfile (FileRegion) and with chunked reads, whole and in ranges, over one
+    /// keep-alive connection per mode (so a token left in the pipeline would corrupt the next response).
+    @Test(arguments: [true, false]) func bodiesAreExactInBothSendModes(sendfile: Bool) async throws {
+        try await withFixture(sendfile: sendfile) { port, bytes in
+            for _ in 0..<3 {
+                #expect(try await fetch(port, "/vod/clip1/video-360p/seg-1.m4s").body == bytes)
+                let part = try await fetch(port, "/vod/clip1/video-360p/seg-1.m4s", headers: [("Range", "bytes=262000-262200")])
+                #expect(part.body == Array(bytes[262000...262200]))
+                #expect(try await fetch(port, "/vod/clip1/master.m3u8").status == 200)
+            }
         }
     }
 

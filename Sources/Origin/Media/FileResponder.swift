@@ -4,37 +4,29 @@ import Glibc
 import Darwin
 #endif
 import Hummingbird
-import _NIOFileSystem
+import NIOCore
+import NIOPosix
 
 /// Serves one regular file with the CDN rules: strong ETag, Last-Modified, 304 on If-None-Match /
-/// If-Modified-Since, single byte ranges (206 / 416, If-Range), `Accept-Ranges: bytes`, and a body streamed
-/// from disk in chunks (never the whole file in memory). HEAD reuses the GET response without its body.
+/// If-Modified-Since, single byte ranges (206 / 416, If-Range), `Accept-Ranges: bytes`. The body goes out
+/// with sendfile(2) (`FileRegionHandoff`) when the server installed it, otherwise it is read from disk in
+/// chunks on NIO's thread pool; never is a whole file loaded into memory. HEAD reuses the GET response
+/// without its body, and opens nothing it does not need.
 public struct FileResponder: Sendable {
-    let fileSystem: FileSystem
+    let handoff: FileRegionHandoff?
     let chunkLength: Int
+    private let fileIO = NonBlockingFileIO(threadPool: .singleton)
 
-    public init(fileSystem: FileSystem = .shared, chunkLength: Int = 256 * 1024) {
-        self.fileSystem = fileSystem
+    public init(handoff: FileRegionHandoff?, chunkLength: Int = 256 * 1024) {
+        self.handoff = handoff
         self.chunkLength = chunkLength
-    }
-
-    /// The size and validators of a regular file, or nil (missing, a directory, unreadable).
-    static func fileStatus(path: String) -> (size: Int, validators: Validators)? {
-        var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        #if canImport(Darwin)
-        let modified = Int64(info.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(info.st_mtimespec.tv_nsec)
-        #else
-        let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-        #endif
-        let size = Int(info.st_size)
-        return (size, .forFile(size: size, modifiedNanoseconds: modified, inode: UInt64(info.st_ino)))
     }
 
     public func respond(
         path: String, contentType: String, cache: CachePolicy, request: Request, missing: OriginError
     ) throws -> Response {
-        guard let (size, validators) = Self.fileStatus(path: path) else { throw missing }
+        guard let file = OpenFile(path: path) else { throw missing }
+        let validators = file.validators, size = file.size
         var headers: HTTPFields = [
             .contentType: contentType,
             .cacheControl: cache.headerValue,
@@ -47,26 +39,52 @@ public struct FileResponder: Sendable {
             return Response(status: .notModified, headers: headers)
         }
         let rangeHeader = validators.ifRangeHolds(request.headers[.ifRange]) ? request.headers[.range] : nil
+        let status: HTTPResponse.Status
+        let range: Range<Int>
         switch ByteRangeRequest(header: rangeHeader, size: size) {
         case .whole:
-            return Response(status: .ok, headers: headers, body: body(path: path, range: 0..<size))
-        case .partial(let range):
-            headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(size)"
-            return Response(status: .partialContent, headers: headers, body: body(path: path, range: range.lowerBound..<(range.upperBound + 1)))
+            status = .ok
+            range = 0..<size
+        case .partial(let closed):
+            status = .partialContent
+            range = closed.lowerBound..<(closed.upperBound + 1)
+            headers[.contentRange] = "bytes \(closed.lowerBound)-\(closed.upperBound)/\(size)"
         case .unsatisfiable:
             throw OriginError.rangeNotSatisfiable(size: size)
         }
+        if request.method == .head {
+            headers[.contentLength] = String(range.count)
+            return Response(status: status, headers: headers, body: ResponseBody())
+        }
+        return Response(status: status, headers: headers, body: body(file: file, range: range))
     }
 
-    private func body(path: String, range: Range<Int>) -> ResponseBody {
+    private func body(file: OpenFile, range: Range<Int>) -> ResponseBody {
         guard !range.isEmpty else { return ResponseBody() }
-        let fileSystem = self.fileSystem, chunkLength = self.chunkLength
-        return ResponseBody(contentLength: range.count) { writer in
-            try await fileSystem.withFileHandle(forReadingAt: FilePath(path)) { handle in
-                let chunks = handle.readChunks(in: Int64(range.lowerBound)..<Int64(range.upperBound), chunkLength: .bytes(Int64(chunkLength)))
-                for try await chunk in chunks {
-                    try await writer.write(chunk)
+        if let handoff {
+            return ResponseBody(contentLength: range.count) { writer in
+                let token = handoff.token(for: file, range: range)
+                do {
+                    try await writer.write(token)
+                } catch {
+                    handoff.discard(token)
+                    throw error
                 }
+                try await writer.finish(nil)
+            }
+        }
+        let fileIO = self.fileIO, chunkLength = self.chunkLength
+        return ResponseBody(contentLength: range.count) { writer in
+            let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: dup(file.descriptor))
+            defer { try? handle.close() }
+            var offset = range.lowerBound
+            while offset < range.upperBound {
+                let count = min(chunkLength, range.upperBound - offset)
+                let chunk = try await fileIO.read(fileHandle: handle, fromOffset: Int64(offset), byteCount: count,
+                                                  allocator: ByteBufferAllocator())
+                guard chunk.readableBytes > 0 else { throw OriginError.internalError("file shrank while it was sent") }
+                offset += chunk.readableBytes
+                try await writer.write(chunk)
             }
             try await writer.finish(nil)
         }

@@ -21,12 +21,16 @@ public struct OriginConfiguration: Sendable {
     public var segmentChunkBytes: Int
     /// Ingest jobs run at the same time by the worker pool.
     public var workerCount: Int
+    /// Send segment bodies with sendfile(2) (plain HTTP/1); false streams them in `segmentChunkBytes` reads.
+    public var useSendfile: Bool
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: URL, corsAllowOrigin: String = "*",
         maxUploadBytes: Int = 4 << 30, apiKey: String? = nil, playerBaseURL: String = "/player/",
-        playerDirectory: URL? = nil, segmentChunkBytes: Int = 256 * 1024, workerCount: Int = 1
+        playerDirectory: URL? = nil, segmentChunkBytes: Int = 256 * 1024, workerCount: Int = 1,
+        useSendfile: Bool = true
     ) {
+        self.useSendfile = useSendfile
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory

@@ -14,6 +14,7 @@ public struct OriginServer: Sendable {
     let api: AdminAPIRoutes?
     let preview: PreviewRoutes
     let logger: Logger
+    let handoff: FileRegionHandoff?
     /// Extra services run beside the HTTP server and shut down with it (the ingest worker pool).
     let services: [any Service]
 
@@ -27,7 +28,9 @@ public struct OriginServer: Sendable {
         self.metrics = metrics
         self.logger = logger
         self.services = services
-        let files = FileResponder(chunkLength: configuration.segmentChunkBytes)
+        let handoff = configuration.useSendfile ? FileRegionHandoff() : nil
+        self.handoff = handoff
+        let files = FileResponder(handoff: handoff, chunkLength: configuration.segmentChunkBytes)
         let media = MediaRoutes(dataDirectory: configuration.dataDirectory, index: index, renderer: renderer, files: files)
         self.media = media
         let dataDirectory = configuration.dataDirectory
@@ -56,8 +59,12 @@ public struct OriginServer: Sendable {
     /// The Hummingbird application; `onListening` gets the bound port (useful with port 0).
     public func makeApplication(onListening: @escaping @Sendable (Int) async -> Void = { _ in })
         -> some ApplicationProtocol {
+        let handoff = self.handoff
         var app = Application(
             router: makeRouter(),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: handoff.map { [$0.installer()] } ?? [],
+                idleTimeout: .seconds(75))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mediaserve"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
