@@ -5,10 +5,13 @@ import ServiceLifecycle
 public struct ClaimedJob: Sendable {
     public var id: String
     public var asset: String?
+    /// Path of the uploaded source file.
+    public var source: String
 
-    public init(id: String, asset: String?) {
+    public init(id: String, asset: String?, source: String) {
         self.id = id
         self.asset = asset
+        self.source = source
     }
 }
 
