@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // FFmpeg's C libraries, found through pkg-config (Debian: libav*-dev).
@@ -35,11 +36,17 @@ let package = Package(
         .target(name: "MediaCore"),
         // The only Swift code that calls av_*, sws_*, swr_*.
         .target(name: "FFmpegKit", dependencies: ["CFFmpeg", "MediaCore"]),
+        // Configuration: config/mediaserve.yaml + MEDIASERVE_* environment + flags, decoded once into a value.
+        .target(name: "Config", dependencies: ["MediaCore", .product(name: "Yams", package: "Yams")]),
+        // The data directory (vod/, live/, staging/) and atomic publishing, behind a protocol.
+        .target(name: "Storage", dependencies: ["MediaCore"]),
+        // Assets, renditions, segment index, jobs and live streams in SQLite (GRDB), behind a protocol.
+        .target(name: "Catalog", dependencies: ["MediaCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // The HTTP origin: manifests, segments, admin API, metrics, preview page (Hummingbird 2).
         .target(
             name: "Origin",
             dependencies: [
-                "MediaCore",
+                "MediaCore", "Storage", "Catalog",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -59,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "mediaserve",
             dependencies: [
-                "MediaCore", "FFmpegKit", "Origin",
+                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Origin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -68,6 +75,11 @@ let package = Package(
         // Shared by the test targets: fixture paths, running programs (ffprobe, mediaserve).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"]),
+        // Probe vs ffprobe on generated media, bad inputs, and the `mediaserve probe` CLI (runs the binary).
+        .testTarget(name: "ProbeTests", dependencies: ["FFmpegKit", "MediaCore", "TestSupport"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "MediaCore", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "MediaCore"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MediaCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "OriginTests",
             dependencies: [

@@ -11,8 +11,12 @@ struct MediaServe: AsyncParsableCommand {
             Examples:
               mediaserve probe movie.mov
               mediaserve probe movie.mov --json
+              mediaserve config --json
             """,
         version: MediaServeVersion.current,
-        subcommands: [ProbeCommand.self]
+        subcommands: [
+            ProbeCommand.self,
+            ConfigCommand.self,
+        ]
     )
 }
