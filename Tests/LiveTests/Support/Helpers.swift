@@ -96,3 +96,11 @@ func decode(initSegment: URL, segment: URL, in directory: URL) throws -> (frames
     let line = first.stdout.split(separator: "\n").first.map(String.init)
     return (frames, line, duration)
 }
+
+/// A locked value for test logs.
+final class NIOLockedValueBoxShim<Value: Sendable>: Sendable {
+    private let box: NIOLockedValueBox<Value>
+    init(_ value: Value) { box = NIOLockedValueBox(value) }
+    func mutate(_ body: (inout Value) -> Void) { box.withLockedValue(body) }
+    var value: Value { box.withLockedValue { $0 } }
+}
