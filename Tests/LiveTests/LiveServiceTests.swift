@@ -40,7 +40,7 @@ import TestSupport
         #expect(indexes.first?.segments.map(\.number) == [1, 2])
         let first = data.liveDirectory(stream).appendingPathComponent("video/seg-1.m4s")
         #expect(FileManager.default.fileExists(atPath: first.path))
-        try assertDecodable(indexes, root: data.liveDirectory(stream), scratch: directory)
+        try await assertDecodable(indexes, root: data.liveDirectory(stream), scratch: directory)
         try await service.shutdown()
     }
 }
