@@ -114,6 +114,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `make bench-live`: CPU/memory per RTMP stream against nginx-rtmp (release build; not in `make test`).
+        .executableTarget(name: "LiveBench", dependencies: ["Live", "MediaCore"], path: "Benchmarks/LiveBench"),
         .testTarget(
             name: "LiveTests",
             dependencies: [
