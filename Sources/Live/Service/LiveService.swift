@@ -52,10 +52,15 @@ public final class LiveService: Sendable {
         } }
     }
 
-    /// Starts the RTMP listener; returns its port.
+    /// Starts the RTMP listener; returns its port. Streams the catalog still calls `live` or `idle` lost
+    /// their publisher with the previous process (and this process has no index of their segments), so
+    /// they are `ended` until a publisher comes back.
     @discardableResult
     public func start() async throws -> Int {
-        try await server.start()
+        for record in (try? catalog.listLiveStreams()) ?? [] where record.state == .live || record.state == .idle {
+            setState(record.id, .ended)
+        }
+        return try await server.start()
     }
 
     /// Disconnects publishers (their last segments are written) and stops listening.
