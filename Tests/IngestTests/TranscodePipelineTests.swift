@@ -27,7 +27,10 @@ struct TranscodePipelineTests {
         let (plan, index, out) = try transcode(try TestSources.small13s(), ladder: Self.smallLadder)
         #expect(index.map(\.rendition.id.rawValue) == ["video-180p", "video-270p", "audio"])
         let video = index.filter { $0.rendition.kind == .video }
-        let frame = 90_000 / 25
+        // 25 fps: the video timescale is 25 doubled up to 12800, one frame 512 ticks, one segment 76800.
+        #expect(plan.videoTimescale == 12_800)
+        #expect(video.allSatisfy { $0.rendition.timescale == 12_800 })
+        let frame = 512
 
         for (rendition, planned) in zip(video, plan.video) {
             let dir = out.appendingPathComponent(rendition.rendition.id.rawValue)
@@ -41,7 +44,7 @@ struct TranscodePipelineTests {
 
             // 6 s segments (± one frame) except the last; keyframes exactly at 0, 6, 12 s and nowhere else.
             #expect(rendition.segments.count == 3)
-            for segment in rendition.segments.dropLast() { #expect(abs(Int(segment.duration) - 540_000) <= frame) }
+            for segment in rendition.segments.dropLast() { #expect(abs(Int(segment.duration) - 76_800) <= frame) }
             #expect(try OutputInspection.keyframeTimes(dir, segments: 3).map { Int(($0 * 1000).rounded()) } == [0, 6000, 12000])
             for segment in rendition.segments {
                 let file = dir.appendingPathComponent("seg-\(segment.number).m4s")
@@ -52,7 +55,7 @@ struct TranscodePipelineTests {
         }
         // Identical boundaries across renditions.
         #expect(Set(video.map { $0.segments.map(\.start) }).count == 1)
-        #expect(video[0].segments.map(\.start) == [0, 540_000, 1_080_000])
+        #expect(video[0].segments.map(\.start) == [0, 76_800, 153_600])
 
         let audio = try #require(index.last)
         let audioProbe = try OutputInspection.stream(out.appendingPathComponent("audio"), segments: audio.segments.count)
@@ -64,7 +67,7 @@ struct TranscodePipelineTests {
         #expect(audio.segments.count == 3)
         // Audio segments start within one AAC frame of the video boundaries, and both end together.
         for (a, v) in zip(audio.segments, video[0].segments) {
-            let gap: Double = abs(Double(a.start) / 48_000 - Double(v.start) / 90_000)
+            let gap: Double = abs(Double(a.start) / 48_000 - Double(v.start) / 12_800)
             let aacFrame: Double = 1024.0 / 48_000
             #expect(gap <= aacFrame)
         }
