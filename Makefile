@@ -3,7 +3,7 @@ SWIFT ?= swift
 MEDIA_DIR ?= .media
 export MEDIASERVE_MEDIA_DIR := $(abspath $(MEDIA_DIR))
 
-.PHONY: demo test deps build release fixtures clean
+.PHONY: demo test deps build release fixtures clean test-browser bench-packaging bench-origin
 
 deps:
 	./scripts/install-deps.sh
@@ -23,6 +23,23 @@ demo: release fixtures
 test: deps fixtures
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) test-browser
 
 clean:
 	rm -rf .build $(MEDIA_DIR)
+
+# Manifest build time for a 2-hour, 7-rendition asset and a 2-hour live DVR window (release build; not in `make test`).
+bench-packaging:
+	$(SWIFT) build -c release --product PackagingBench
+	$$($(SWIFT) build -c release --show-bin-path)/PackagingBench
+
+# Preview page in headless Chromium: HLS and DASH must both play (issue 6). Debian's python3 has selenium.
+test-browser:
+	./scripts/install-deps.sh browser
+	./scripts/fetch-player.sh .player
+	/usr/bin/python3 Tests/browser/preview_playback.py --binary .build/debug/mediaserve --player .player
+
+# mediaserve against nginx on loopback (not part of `make test`).
+bench-origin:
+	./scripts/install-deps.sh bench
+	./scripts/bench-origin.sh

@@ -34,12 +34,14 @@
 # broken_garbage_appended.mp4   a valid MP4 followed by 256 KiB of random bytes (still probes: the streams are intact)
 # broken_directory.mp4          a directory, not a file
 # broken_subtitles_only.mkv     Matroska with one SubRip subtitle stream and no audio or video
+# broken_data_only.mov          QuickTime with only a timecode (tmcd) data track
 set -euo pipefail
 
 dir="${1:-.media}"
 mkdir -p "$dir"
 rm -f "$dir"/.partial.*
 log="$dir/.ffmpeg.log"
+trap 'rm -f "$dir"/.partial.* "$log"' EXIT
 export SVT_LOG=1  # libsvtav1: errors only
 
 made=0
@@ -58,8 +60,10 @@ encode() {
     exit 1
   fi
   mv "$tmp" "$dir/$name"
-  made=$((made + 1))
-  echo "  $name"
+  case "$name" in
+    .*) ;;  # an intermediate file, removed again below
+    *) made=$((made + 1)); echo "  $name" ;;
+  esac
 }
 
 # derive NAME COMMAND...: runs a shell command that writes "$tmp" (for files built from other fixtures).
@@ -149,7 +153,14 @@ if [ -e "$dir/broken_subtitles_only.mkv" ]; then skipped=$((skipped + 1)); else
   rm -f "$srt"
 fi
 
+if [ ! -e "$dir/broken_data_only.mov" ]; then
+  encode .timecode-source.mov -f lavfi -i "$(video 160x90 25 1)" "${x264[@]}" -timecode 01:00:00:00
+  encode broken_data_only.mov -i "$dir/.timecode-source.mov" -map 0:d -c copy
+  rm -f "$dir/.timecode-source.mov"
+else
+  skipped=$((skipped + 1))
+fi
+
 sed -n '/^# name /,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' > "$dir/.partial.MANIFEST.txt"
 mv "$dir/.partial.MANIFEST.txt" "$dir/MANIFEST.txt"
-rm -f "$log"
 echo "make-fixtures: $made made, $skipped already present, $(( $(date +%s) - started )) s"

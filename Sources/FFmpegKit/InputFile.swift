@@ -17,7 +17,12 @@ public final class InputFile {
         FFmpegLog.installCallback()
         FFmpegLog.clearLastError()
         var ctx: UnsafeMutablePointer<AVFormatContext>?
-        let opened = avformat_open_input(&ctx, path, nil, nil)
+        // As the ffmpeg and ffprobe tools do: read every PMT of an MPEG-TS, so programs announced late are
+        // found and stream facts (bit rates) match what users see from ffprobe.
+        var options: OpaquePointer?
+        av_dict_set(&options, "scan_all_pmts", "1", AV_DICT_DONT_OVERWRITE)
+        let opened = avformat_open_input(&ctx, path, nil, &options)
+        av_dict_free(&options)
         if opened < 0 {
             // avformat_open_input frees the context itself on failure.
             throw InputFile.openFailure(code: opened, path: path, detail: FFmpegLog.lastError())

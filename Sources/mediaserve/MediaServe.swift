@@ -11,9 +11,14 @@ struct MediaServe: AsyncParsableCommand {
             Examples:
               mediaserve probe movie.mov
               mediaserve probe movie.mov --json
+              mediaserve config --json
               mediaserve ingest movie.mov --id movie --rungs 1080,720,360
             """,
         version: MediaServeVersion.current,
-        subcommands: [ProbeCommand.self, IngestCommand.self]
+        subcommands: [
+            ProbeCommand.self,
+            ConfigCommand.self,
+            IngestCommand.self,
+        ]
     )
 }

@@ -5,8 +5,8 @@ import MediaCore
 ///
 ///     Fixtures/sample.mp4: mov,mp4,m4a,3gp,3g2,mj2 (QuickTime / MOV), 2.000 s, 226 kb/s, 56.4 kB
 ///     #  type   codec  profile  language  details
-///     0  video  h264   High     und       320x180, 25 fps, yuv420p 8-bit, progressive, 154 kb/s
-///     1  audio  aac    LC       eng       48000 Hz, stereo (2 ch), 64 kb/s
+///     0  video  h264   High     und       320x180, 25 fps, yuv420p 8-bit, progressive, 148 kb/s
+///     1  audio  aac    LC       eng       48000 Hz, stereo (2 ch), 65 kb/s
 enum ProbeTable {
     static func render(_ probe: SourceProbe) -> String {
         var header = "\(probe.path): \(probe.container)"

@@ -1,0 +1,186 @@
+import Foundation
+import GRDB
+import MediaCore
+
+extension Catalog {
+    @discardableResult
+    public func publishAsset(_ asset: AssetRecord, renditions: [RenditionIndex], replace: Bool) throws -> AssetRecord {
+        try Self.validate(renditions, asset: asset.id)
+        let probeJSON = try asset.sourceProbe.map { probe -> String in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return String(decoding: try encoder.encode(probe), as: UTF8.self)
+        }
+        let now = clock()
+        return try perform("publish asset \(asset.id)") {
+            try writer.write { db in
+                var stored = asset
+                stored.duration = asset.duration ?? renditions.map(\.durationSeconds).max()
+                stored.updatedAt = now
+                if let existing = try Row.fetchOne(db, sql: "SELECT version, created_at FROM assets WHERE id = ?",
+                                                   arguments: [asset.id.rawValue]) {
+                    guard replace else { throw CatalogError.assetExists(asset.id) }
+                    stored.version = (existing["version"] as Int) + 1
+                    stored.createdAt = existing["created_at"]
+                    try db.execute(sql: "DELETE FROM renditions WHERE asset_id = ?", arguments: [asset.id.rawValue])
+                    try db.execute(sql: """
+                        UPDATE assets SET title = ?, state = ?, duration = ?, version = ?, source_probe = ?, updated_at = ?
+                        WHERE id = ?
+                        """, arguments: [stored.title, stored.state.rawValue, stored.duration, stored.version,
+                                         probeJSON, now, asset.id.rawValue])
+                } else {
+                    stored.version = 1
+                    stored.createdAt = now
+                    try db.execute(sql: """
+                        INSERT INTO assets (id, title, state, duration, version, source_probe, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [asset.id.rawValue, stored.title, stored.state.rawValue, stored.duration,
+                                         stored.version, probeJSON, now, now])
+                }
+                try Self.insert(renditions, asset: asset.id, db: db)
+                return stored
+            }
+        }
+    }
+
+    public func asset(_ id: AssetID) throws -> AssetRecord? {
+        try perform("read asset \(id)") {
+            try writer.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM assets WHERE id = ?", arguments: [id.rawValue])
+                    .map(Self.assetRecord)
+            }
+        }
+    }
+
+    public func listAssets() throws -> [AssetRecord] {
+        try perform("list assets") {
+            try writer.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM assets ORDER BY created_at DESC, id").map(Self.assetRecord)
+            }
+        }
+    }
+
+    @discardableResult
+    public func deleteAsset(_ id: AssetID) throws -> Bool {
+        try perform("delete asset \(id)") {
+            try writer.write { db in
+                try db.execute(sql: "DELETE FROM assets WHERE id = ?", arguments: [id.rawValue])
+                return db.changesCount > 0
+            }
+        }
+    }
+
+    public func renditions(of asset: AssetID) throws -> [RenditionIndex] {
+        try perform("read renditions of \(asset)") {
+            try writer.read { db in
+                let renditionRows = try Row.fetchAll(db, sql: "SELECT * FROM renditions WHERE asset_id = ? ORDER BY position",
+                                                     arguments: [asset.rawValue])
+                var segmentsByRendition: [String: [SegmentInfo]] = [:]
+                let segmentRows = try Row.fetchCursor(db, sql: """
+                    SELECT rendition_id, number, start, duration, size, discontinuity, program_date_time
+                    FROM segments WHERE asset_id = ? ORDER BY rendition_id, number
+                    """, arguments: [asset.rawValue])
+                // Columns by position: a long asset has thousands of segments and name lookups dominate.
+                while let row = try segmentRows.next() {
+                    segmentsByRendition[row[0], default: []].append(SegmentInfo(
+                        number: row[1], start: row[2], duration: row[3], size: row[4],
+                        discontinuity: row[5], programDateTime: row[6]))
+                }
+                return try renditionRows.map { row in
+                    let rendition = try Self.rendition(row)
+                    return RenditionIndex(rendition: rendition, segments: segmentsByRendition[rendition.id.rawValue] ?? [])
+                }
+            }
+        }
+    }
+
+    // MARK: Rows
+
+    private static func validate(_ renditions: [RenditionIndex], asset: AssetID) throws {
+        guard !renditions.isEmpty else { throw CatalogError.invalidIndex(asset: asset, reason: "it has no renditions") }
+        var ids = Set<SafeName>()
+        for index in renditions {
+            guard ids.insert(index.rendition.id).inserted else {
+                throw CatalogError.invalidIndex(asset: asset, reason: "rendition '\(index.rendition.id)' appears twice")
+            }
+            guard index.rendition.timescale > 0 else {
+                throw CatalogError.invalidIndex(asset: asset, reason: "rendition '\(index.rendition.id)' has timescale \(index.rendition.timescale)")
+            }
+            var numbers = Set<Int>()
+            for segment in index.segments where !numbers.insert(segment.number).inserted {
+                throw CatalogError.invalidIndex(asset: asset, reason: "rendition '\(index.rendition.id)' has segment \(segment.number) twice")
+            }
+        }
+    }
+
+    private static func insert(_ renditions: [RenditionIndex], asset: AssetID, db: Database) throws {
+        let renditionStatement = try db.makeStatement(sql: """
+            INSERT INTO renditions (asset_id, id, position, kind, codecs, width, height, frame_rate, sample_rate,
+                                    channels, language, timescale, peak_bitrate, average_bitrate)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let segmentStatement = try db.makeStatement(sql: """
+            INSERT INTO segments (asset_id, rendition_id, number, start, duration, size, discontinuity, program_date_time)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (position, index) in renditions.enumerated() {
+            let r = index.rendition
+            try renditionStatement.execute(arguments: [
+                asset.rawValue, r.id.rawValue, position, r.kind.rawValue, r.codecs, r.width, r.height,
+                r.frameRate.map { "\($0.numerator)/\($0.denominator)" }, r.sampleRate, r.channels, r.language,
+                Int(r.timescale), r.peakBitrate, r.averageBitrate,
+            ])
+            for segment in index.segments {
+                try segmentStatement.execute(arguments: [
+                    asset.rawValue, r.id.rawValue, segment.number, segment.start, segment.duration, segment.size,
+                    segment.discontinuity, segment.programDateTime,
+                ])
+            }
+        }
+    }
+
+    static func assetRecord(_ row: Row) throws -> AssetRecord {
+        let id: String = row["id"], stateText: String = row["state"]
+        guard let assetID = AssetID(id) else { throw CatalogError.invalidStoredValue(table: "assets", column: "id", value: id) }
+        guard let state = AssetState(rawValue: stateText) else {
+            throw CatalogError.invalidStoredValue(table: "assets", column: "state", value: stateText)
+        }
+        let probeText: String? = row["source_probe"]
+        let probe = try probeText.map { text -> SourceProbe in
+            do {
+                return try JSONDecoder().decode(SourceProbe.self, from: Data(text.utf8))
+            } catch {
+                throw CatalogError.invalidStoredValue(table: "assets", column: "source_probe", value: String(text.prefix(80)))
+            }
+        }
+        return AssetRecord(id: assetID, title: row["title"], state: state, duration: row["duration"],
+                           version: row["version"], sourceProbe: probe, createdAt: row["created_at"],
+                           updatedAt: row["updated_at"])
+    }
+
+    private static func rendition(_ row: Row) throws -> Rendition {
+        let id: String = row["id"], kindText: String = row["kind"]
+        guard let renditionID = SafeName(id) else {
+            throw CatalogError.invalidStoredValue(table: "renditions", column: "id", value: id)
+        }
+        guard let kind = MediaKind(rawValue: kindText) else {
+            throw CatalogError.invalidStoredValue(table: "renditions", column: "kind", value: kindText)
+        }
+        let frameRateText: String? = row["frame_rate"]
+        let frameRate = try frameRateText.map { text -> Rational in
+            let parts = text.split(separator: "/")
+            guard parts.count == 2, let num = Int(parts[0]), let den = Int(parts[1]) else {
+                throw CatalogError.invalidStoredValue(table: "renditions", column: "frame_rate", value: text)
+            }
+            return Rational(num, den)
+        }
+        let timescaleValue: Int = row["timescale"]
+        guard let timescale = Int32(exactly: timescaleValue), timescale > 0 else {
+            throw CatalogError.invalidStoredValue(table: "renditions", column: "timescale", value: String(timescaleValue))
+        }
+        return Rendition(id: renditionID, kind: kind, codecs: row["codecs"], peakBitrate: row["peak_bitrate"],
+                         averageBitrate: row["average_bitrate"], timescale: timescale,
+                         width: row["width"], height: row["height"], frameRate: frameRate,
+                         sampleRate: row["sample_rate"], channels: row["channels"], language: row["language"])
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+import MediaCore
+
+extension Catalog {
+    public func createLiveStream(_ stream: LiveStreamRecord) throws -> LiveStreamRecord {
+        var stored = stream
+        stored.createdAt = clock()
+        try perform("create live stream \(stream.id)") {
+            try writer.write { db in
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM live_streams WHERE id = ?", arguments: [stream.id.rawValue]) != nil {
+                    throw CatalogError.liveStreamExists(stream.id)
+                }
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM live_streams WHERE key = ?", arguments: [stream.key]) != nil {
+                    throw CatalogError.liveStreamKeyInUse
+                }
+                try db.execute(sql: """
+                    INSERT INTO live_streams (id, key, state, dvr_window_seconds, event_mode, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [stored.id.rawValue, stored.key, stored.state.rawValue, stored.dvrWindowSeconds,
+                                     stored.eventMode, stored.createdAt])
+            }
+        }
+        return stored
+    }
+
+    public func liveStream(id: SafeName) throws -> LiveStreamRecord? {
+        try fetchLiveStream(where: "id = ?", id.rawValue)
+    }
+
+    public func liveStream(key: String) throws -> LiveStreamRecord? {
+        try fetchLiveStream(where: "key = ?", key)
+    }
+
+    public func listLiveStreams() throws -> [LiveStreamRecord] {
+        try perform("list live streams") {
+            try writer.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM live_streams ORDER BY id").map(Self.liveStreamRecord)
+            }
+        }
+    }
+
+    public func setLiveStreamState(id: SafeName, state: LiveStreamState) throws {
+        try perform("update live stream \(id)") {
+            try writer.write { db in
+                try db.execute(sql: "UPDATE live_streams SET state = ? WHERE id = ?", arguments: [state.rawValue, id.rawValue])
+            }
+        }
+    }
+
+    @discardableResult
+    public func deleteLiveStream(id: SafeName) throws -> Bool {
+        try perform("delete live stream \(id)") {
+            try writer.write { db in
+                try db.execute(sql: "DELETE FROM live_streams WHERE id = ?", arguments: [id.rawValue])
+                return db.changesCount > 0
+            }
+        }
+    }
+
+    private func fetchLiveStream(where condition: String, _ value: String) throws -> LiveStreamRecord? {
+        try perform("read live stream") {
+            try writer.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM live_streams WHERE \(condition)", arguments: [value])
+                    .map(Self.liveStreamRecord)
+            }
+        }
+    }
+
+    static func liveStreamRecord(_ row: Row) throws -> LiveStreamRecord {
+        let idText: String = row["id"]
+        guard let id = SafeName(idText) else {
+            throw CatalogError.invalidStoredValue(table: "live_streams", column: "id", value: idText)
+        }
+        return LiveStreamRecord(id: id, key: row["key"], state: LiveStreamState(rawValue: row["state"]),
+                                dvrWindowSeconds: row["dvr_window_seconds"], eventMode: row["event_mode"],
+                                createdAt: row["created_at"])
+    }
+}

@@ -1,0 +1,50 @@
+import MediaCore
+
+/// Errors of the catalog, each naming the database file, asset or job involved.
+public enum CatalogError: Error, Equatable, CustomStringConvertible {
+    case cannotOpen(path: String, reason: String)
+    /// The file exists but is not an SQLite database, or is damaged.
+    case corrupt(path: String, reason: String)
+    /// The database was migrated by a newer mediaserve: refusing to touch it protects its data.
+    case newerSchema(path: String, unknownMigrations: [String])
+    case assetExists(AssetID)
+    /// The renditions handed to `publishAsset` cannot form a valid asset.
+    case invalidIndex(asset: AssetID, reason: String)
+    case invalidJobOptions(reason: String)
+    case jobNotFound(String)
+    case jobState(id: String, state: JobState, expected: [JobState])
+    case liveStreamExists(SafeName)
+    case liveStreamKeyInUse
+    /// A stored value this version cannot read (e.g. a state written by a newer version).
+    case invalidStoredValue(table: String, column: String, value: String)
+    case database(operation: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason):
+            return "cannot open catalog \(path): \(reason)"
+        case .corrupt(let path, let reason):
+            return "catalog \(path) is not a valid database (\(reason)): restore it from a backup or move it away to start an empty catalog"
+        case .newerSchema(let path, let unknown):
+            return "catalog \(path) was written by a newer mediaserve (unknown migrations: \(unknown.joined(separator: ", "))): upgrade mediaserve to use it"
+        case .assetExists(let id):
+            return "asset '\(id)' already exists: delete it first or replace it"
+        case .invalidIndex(let asset, let reason):
+            return "cannot publish asset '\(asset)': \(reason)"
+        case .invalidJobOptions(let reason):
+            return "job options are not a JSON object: \(reason)"
+        case .jobNotFound(let id):
+            return "no job with id '\(id)'"
+        case .jobState(let id, let state, let expected):
+            return "job '\(id)' is \(state.rawValue), expected \(expected.map(\.rawValue).joined(separator: " or "))"
+        case .liveStreamExists(let id):
+            return "live stream '\(id)' already exists"
+        case .liveStreamKeyInUse:
+            return "that stream key is already used by another live stream: choose another key"
+        case .invalidStoredValue(let table, let column, let value):
+            return "catalog holds '\(value)' in \(table).\(column), which this version of mediaserve does not know"
+        case .database(let operation, let reason):
+            return "catalog \(operation) failed: \(reason)"
+        }
+    }
+}

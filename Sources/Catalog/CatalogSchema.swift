@@ -1,0 +1,99 @@
+import GRDB
+
+/// The catalog's schema as an ordered list of named migrations.
+///
+/// To change the schema, append a migration at the end (e.g. the Live module's columns); never edit or
+/// reorder one that has shipped: databases in the field have already run it. A database that has run a
+/// migration this list does not know was made by a newer mediaserve and is refused (`newerSchema`).
+enum CatalogSchema {
+    static let migrations: [(name: String, apply: @Sendable (Database) throws -> Void)] = [
+        ("v1-assets-renditions-segments", createAssets),
+        ("v1-jobs", createJobs),
+        ("v1-live-streams", createLiveStreams),
+    ]
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for migration in migrations {
+            migrator.registerMigration(migration.name, migrate: migration.apply)
+        }
+        return migrator
+    }
+
+    private static func createAssets(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE assets (
+                id TEXT PRIMARY KEY NOT NULL,
+                title TEXT,
+                state TEXT NOT NULL,
+                duration DOUBLE,
+                version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+                source_probe TEXT,
+                created_at DATETIME NOT NULL,
+                updated_at DATETIME NOT NULL
+            );
+            CREATE INDEX assets_by_created_at ON assets(created_at);
+            CREATE TABLE renditions (
+                asset_id TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+                id TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                codecs TEXT NOT NULL,
+                width INTEGER,
+                height INTEGER,
+                frame_rate TEXT,
+                sample_rate INTEGER,
+                channels INTEGER,
+                language TEXT,
+                timescale INTEGER NOT NULL CHECK (timescale > 0),
+                peak_bitrate INTEGER NOT NULL,
+                average_bitrate INTEGER NOT NULL,
+                PRIMARY KEY (asset_id, id)
+            ) WITHOUT ROWID;
+            CREATE TABLE segments (
+                asset_id TEXT NOT NULL,
+                rendition_id TEXT NOT NULL,
+                number INTEGER NOT NULL,
+                start INTEGER NOT NULL,
+                duration INTEGER NOT NULL,
+                size INTEGER NOT NULL,
+                discontinuity BOOLEAN NOT NULL DEFAULT 0,
+                program_date_time DOUBLE,
+                PRIMARY KEY (asset_id, rendition_id, number),
+                FOREIGN KEY (asset_id, rendition_id) REFERENCES renditions(asset_id, id) ON DELETE CASCADE
+            ) WITHOUT ROWID;
+            """)
+    }
+
+    private static func createJobs(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE jobs (
+                id TEXT PRIMARY KEY NOT NULL,
+                kind TEXT NOT NULL,
+                asset_id TEXT NOT NULL,
+                source_path TEXT NOT NULL,
+                options TEXT NOT NULL DEFAULT '{}',
+                state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'interrupted')),
+                percent DOUBLE NOT NULL DEFAULT 0,
+                error TEXT,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                created_at DATETIME NOT NULL,
+                updated_at DATETIME NOT NULL
+            );
+            CREATE INDEX jobs_by_state ON jobs(state, created_at);
+            """)
+    }
+
+    private static func createLiveStreams(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE live_streams (
+                id TEXT PRIMARY KEY NOT NULL,
+                key TEXT NOT NULL UNIQUE,
+                state TEXT NOT NULL,
+                dvr_window_seconds INTEGER NOT NULL,
+                event_mode BOOLEAN NOT NULL DEFAULT 0,
+                created_at DATETIME NOT NULL
+            );
+            """)
+    }
+}

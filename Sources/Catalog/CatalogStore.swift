@@ -1,0 +1,73 @@
+import Foundation
+import MediaCore
+
+/// The catalog seam: everything ingest, live and the origin ask of the catalog. `Catalog` (SQLite via
+/// GRDB) is the default; a PostgreSQL store can conform later (the job claim becomes
+/// `SELECT ... FOR UPDATE SKIP LOCKED`) without touching its callers.
+public protocol CatalogStore: Sendable {
+    // MARK: Assets
+
+    /// Stores an asset and its segment index in one transaction. Fails with `assetExists` when the id is
+    /// taken unless `replace`; a replace keeps `createdAt` and bumps `version`. Returns the stored record.
+    @discardableResult
+    func publishAsset(_ asset: AssetRecord, renditions: [RenditionIndex], replace: Bool) throws -> AssetRecord
+    func asset(_ id: AssetID) throws -> AssetRecord?
+    /// Renditions in publish order, each with its segments ordered by number; empty for an unknown asset.
+    func renditions(of asset: AssetID) throws -> [RenditionIndex]
+    /// Newest first.
+    func listAssets() throws -> [AssetRecord]
+    /// Deletes the asset with its renditions and segments; false when it did not exist.
+    @discardableResult func deleteAsset(_ id: AssetID) throws -> Bool
+
+    // MARK: Jobs
+
+    /// Queues a job; `options` must be a JSON object (text). `id` defaults to a new lower-case UUID.
+    func enqueueJob(id: String?, kind: JobKind, assetID: AssetID, sourcePath: String, options: String) throws -> JobRecord
+    /// Atomically takes the oldest queued job (queued -> running, attempts + 1); nil when none is queued.
+    func claimNextJob() throws -> JobRecord?
+    func updateJobProgress(id: String, percent: Double) throws
+    /// running -> succeeded (percent 100).
+    func finishJob(id: String) throws
+    /// queued or running -> failed, with the message shown to the user.
+    func failJob(id: String, error: String) throws
+    func job(id: String) throws -> JobRecord?
+    /// Newest first, optionally only one state.
+    func listJobs(state: JobState?, limit: Int) throws -> [JobRecord]
+    /// At start-up: jobs left `running` by a dead process go back to `queued` while they have attempts
+    /// left (fewer than `maxAttempts`), else become `interrupted`.
+    @discardableResult func markInterruptedJobs(maxAttempts: Int) throws -> InterruptedJobs
+    /// interrupted or failed -> queued (a retry asked for by a person).
+    @discardableResult func requeueJob(id: String) throws -> JobRecord
+    /// Count per state; every state present (0 when none).
+    func jobCounts() throws -> [JobState: Int]
+
+    // MARK: Live streams
+
+    func createLiveStream(_ stream: LiveStreamRecord) throws -> LiveStreamRecord
+    func liveStream(id: SafeName) throws -> LiveStreamRecord?
+    func liveStream(key: String) throws -> LiveStreamRecord?
+    func listLiveStreams() throws -> [LiveStreamRecord]
+    func setLiveStreamState(id: SafeName, state: LiveStreamState) throws
+    @discardableResult func deleteLiveStream(id: SafeName) throws -> Bool
+}
+
+extension CatalogStore {
+    /// Queues a job whose options are any Encodable value (stored as a JSON object with sorted keys).
+    public func enqueueJob<Options: Encodable>(id: String? = nil, kind: JobKind = .ingest, assetID: AssetID,
+                                               sourcePath: String, options: Options) throws -> JobRecord {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let text = String(decoding: try encoder.encode(options), as: UTF8.self)
+        return try enqueueJob(id: id, kind: kind, assetID: assetID, sourcePath: sourcePath, options: text)
+    }
+
+    /// Queues a job with no options.
+    public func enqueueJob(id: String? = nil, kind: JobKind = .ingest, assetID: AssetID, sourcePath: String) throws -> JobRecord {
+        try enqueueJob(id: id, kind: kind, assetID: assetID, sourcePath: sourcePath, options: "{}")
+    }
+
+    @discardableResult
+    public func markInterruptedJobs() throws -> InterruptedJobs { try markInterruptedJobs(maxAttempts: 3) }
+
+    public func listJobs() throws -> [JobRecord] { try listJobs(state: nil, limit: 100) }
+}

@@ -1,0 +1,106 @@
+/// One configuration key: its dotted path (YAML nesting), its type, and how to read and write it on
+/// `MediaServeConfig`. The environment variable name derives from the path.
+struct ConfigField: Sendable {
+    let path: String
+    let type: ConfigValueType
+    /// Masked whenever the configuration is printed.
+    let secret: Bool
+    let read: @Sendable (MediaServeConfig) -> ConfigValue
+    let write: @Sendable (inout MediaServeConfig, ConfigValue) -> Void
+
+    /// `http.cors_allow_origin` -> `MEDIASERVE_HTTP_CORS_ALLOW_ORIGIN`.
+    var environmentVariable: String {
+        "MEDIASERVE_" + path.replacingOccurrences(of: ".", with: "_").uppercased()
+    }
+
+    /// The section (`http`) or nil for a top-level key (`data_dir`).
+    var section: String? {
+        guard let dot = path.firstIndex(of: ".") else { return nil }
+        return String(path[..<dot])
+    }
+
+    var leaf: String {
+        guard let dot = path.firstIndex(of: ".") else { return path }
+        return String(path[path.index(after: dot)...])
+    }
+}
+
+/// The table of every configuration key, in the order `mediaserve config` prints them.
+enum ConfigSchema {
+    static let fields: [ConfigField] = [
+        string("data_dir", \.dataDir),
+        string("http.host", \.http.host),
+        int("http.port", \.http.port, 0...65535),
+        string("http.cors_allow_origin", \.http.corsAllowOrigin, allowEmpty: true),
+        bytes("http.max_upload_bytes", \.http.maxUploadBytes),
+        string("rtmp.host", \.rtmp.host),
+        int("rtmp.port", \.rtmp.port, 0...65535),
+        string("api.key", \.api.key, secret: true),
+        ConfigField(path: "log.level", type: .choice(LogLevel.allCases.map(\.rawValue)), secret: false,
+                    read: { .string($0.log.level.rawValue) },
+                    write: { config, value in
+                        if case .string(let raw) = value, let level = LogLevel(rawValue: raw) { config.log.level = level }
+                    }),
+        string("ladder", \.ladder),
+        choice("ingest.preset", \.ingest.preset, LadderConfig.presets),
+        int("ingest.workers", \.ingest.workers, 1...64),
+        int("live.dvr_window_seconds", \.live.dvrWindowSeconds, 0...(30 * 86_400)),
+        int("live.hls_window_segments", \.live.hlsWindowSegments, 3...10_000),
+        int("live.disconnect_timeout_seconds", \.live.disconnectTimeoutSeconds, 0...3_600),
+        optionalString("player.script_url", \.player.scriptURL),
+        optionalString("player.local_dir", \.player.localDir),
+    ]
+
+    static let byPath: [String: ConfigField] = Dictionary(uniqueKeysWithValues: fields.map { ($0.path, $0) })
+
+    /// Section names in first-use order (`http`, `rtmp`, ...).
+    static let sections: [String] = {
+        var seen: [String] = []
+        for field in fields { if let section = field.section, !seen.contains(section) { seen.append(section) } }
+        return seen
+    }()
+
+    /// Every path a person could mean: keys and sections, for "did you mean" hints.
+    static var allPaths: [String] { fields.map(\.path) + sections }
+
+    // MARK: Field constructors
+
+    private typealias Path<Value> = WritableKeyPath<MediaServeConfig, Value> & Sendable
+
+    private static func string(_ path: String, _ keyPath: Path<String>, allowEmpty: Bool = false,
+                               secret: Bool = false) -> ConfigField {
+        ConfigField(path: path, type: .string(allowEmpty: allowEmpty), secret: secret,
+                    read: { .string($0[keyPath: keyPath]) },
+                    write: { config, value in if case .string(let s) = value { config[keyPath: keyPath] = s } })
+    }
+
+    private static func choice(_ path: String, _ keyPath: Path<String>, _ options: [String]) -> ConfigField {
+        ConfigField(path: path, type: .choice(options), secret: false,
+                    read: { .string($0[keyPath: keyPath]) },
+                    write: { config, value in if case .string(let s) = value { config[keyPath: keyPath] = s } })
+    }
+
+    private static func optionalString(_ path: String, _ keyPath: Path<String?>) -> ConfigField {
+        ConfigField(path: path, type: .optionalString, secret: false,
+                    read: { $0[keyPath: keyPath].map(ConfigValue.string) ?? .null },
+                    write: { config, value in
+                        switch value {
+                        case .string(let s): config[keyPath: keyPath] = s
+                        case .null: config[keyPath: keyPath] = nil
+                        default: break
+                        }
+                    })
+    }
+
+    private static func int(_ path: String, _ keyPath: Path<Int>, _ range: ClosedRange<Int>) -> ConfigField {
+        ConfigField(path: path, type: .int(range), secret: false,
+                    read: { .int($0[keyPath: keyPath]) },
+                    write: { config, value in if case .int(let n) = value { config[keyPath: keyPath] = n } })
+    }
+
+    private static func bytes(_ path: String, _ keyPath: Path<Int>) -> ConfigField {
+        ConfigField(path: path, type: .bytes, secret: false,
+                    read: { .int($0[keyPath: keyPath]) },
+                    write: { config, value in if case .int(let n) = value { config[keyPath: keyPath] = n } })
+    }
+}

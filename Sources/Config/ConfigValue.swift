@@ -1,0 +1,82 @@
+/// One configuration value before it is written into `MediaServeConfig`: what a YAML scalar, an
+/// environment variable or a flag turned into once checked against its key's type.
+enum ConfigValue: Sendable, Hashable {
+    case string(String)
+    case int(Int)
+    case bool(Bool)
+    case null
+}
+
+/// The type a key accepts, with the human description used in error messages.
+enum ConfigValueType: Sendable {
+    case string(allowEmpty: Bool)
+    case optionalString
+    case int(ClosedRange<Int>)
+    /// Bytes: an integer or a number with a unit (`10GiB`, `512MiB`, `1GB`).
+    case bytes
+    case choice([String])
+
+    var expected: String {
+        switch self {
+        case .string(let allowEmpty): return allowEmpty ? "a string" : "a non-empty string"
+        case .optionalString: return "a string or null"
+        case .int(let range): return "an integer from \(range.lowerBound) to \(range.upperBound)"
+        case .bytes: return "a size in bytes (e.g. 10737418240 or 10GiB)"
+        case .choice(let options): return "one of " + options.joined(separator: ", ")
+        }
+    }
+
+    /// Parses text from the environment or a flag, or an unquoted/quoted YAML scalar.
+    /// `quoted` is true for quoted YAML scalars: they are always strings, never numbers or null.
+    func parse(_ text: String, quoted: Bool = false) -> ConfigValue? {
+        let isNull = !quoted && ["", "~", "null", "Null", "NULL"].contains(text)
+        switch self {
+        case .string(let allowEmpty):
+            if isNull && text != "" { return nil }
+            return text.isEmpty && !allowEmpty ? nil : .string(text)
+        case .optionalString:
+            return isNull ? .null : .string(text)
+        case .int(let range):
+            guard !quoted, let value = ScalarText.integer(text), range.contains(value) else { return nil }
+            return .int(value)
+        case .bytes:
+            guard let value = ScalarText.byteSize(text), value >= 0 else { return nil }
+            return .int(value)
+        case .choice(let options):
+            return options.contains(text) ? .string(text) : nil
+        }
+    }
+}
+
+/// Parsing of scalar text shared by the config and ladder readers.
+enum ScalarText {
+    /// A decimal integer, optionally with `_` digit separators (YAML 1.1 style) and a sign.
+    static func integer(_ text: String) -> Int? {
+        let cleaned = text.replacingOccurrences(of: "_", with: "")
+        guard !cleaned.isEmpty, cleaned.first != "+" || cleaned.count > 1 else { return nil }
+        return Int(cleaned)
+    }
+
+    static func double(_ text: String) -> Double? {
+        guard let value = Double(text), value.isFinite else { return nil }
+        return value
+    }
+
+    /// `10737418240`, `10GiB`, `512 MiB`, `2GB`, `64k`: binary units are powers of 1024, decimal of 1000.
+    static func byteSize(_ text: String) -> Int? {
+        let trimmed = text.replacingOccurrences(of: " ", with: "")
+        if let plain = integer(trimmed) { return plain }
+        let units: [(String, Int)] = [
+            ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("TiB", 1 << 40),
+            ("KB", 1_000), ("MB", 1_000_000), ("GB", 1_000_000_000), ("TB", 1_000_000_000_000),
+            ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30), ("T", 1 << 40),
+        ]
+        for (suffix, multiplier) in units where trimmed.lowercased().hasSuffix(suffix.lowercased()) {
+            let number = String(trimmed.dropLast(suffix.count))
+            guard let value = integer(number) else { return nil }
+            let (product, overflow) = value.multipliedReportingOverflow(by: multiplier)
+            return overflow ? nil : product
+        }
+        return nil
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+
+/// The whole effective configuration of one `mediaserve` process: decoded once at start-up from built-in
+/// defaults, config/mediaserve.yaml, `MEDIASERVE_*` environment variables and flags (in that order of
+/// precedence), then passed down by value. Nothing reads configuration from anywhere else.
+///
+/// Field names mirror the YAML keys (`http.cors_allow_origin` is `http.corsAllowOrigin`); the key table
+/// in `ConfigSchema` is the single list of keys, types and environment variable names.
+public struct MediaServeConfig: Sendable, Hashable {
+    /// Root of the data directory (catalog.sqlite, vod/, live/, staging/). Relative paths are relative
+    /// to the working directory of the process.
+    public var dataDir: String
+    public var http: HTTP
+    public var rtmp: RTMP
+    public var api: API
+    public var log: Log
+    /// Path of the ladder file (config/ladder.yaml); relative to the working directory.
+    public var ladder: String
+    public var ingest: Ingest
+    public var live: Live
+    public var player: Player
+
+    public init(dataDir: String = "./data", http: HTTP = HTTP(), rtmp: RTMP = RTMP(), api: API = API(),
+                log: Log = Log(), ladder: String = "config/ladder.yaml", ingest: Ingest = Ingest(),
+                live: Live = Live(), player: Player = Player()) {
+        self.dataDir = dataDir
+        self.http = http
+        self.rtmp = rtmp
+        self.api = api
+        self.log = log
+        self.ladder = ladder
+        self.ingest = ingest
+        self.live = live
+        self.player = player
+    }
+
+    /// The built-in defaults: what `mediaserve` uses with no file, no environment and no flags.
+    public static let defaults = MediaServeConfig()
+
+    /// The development API key shipped in the defaults and in config/mediaserve.yaml. A server still
+    /// using it should say so loudly: anyone who has read the source knows it.
+    public static let developmentAPIKey = "mediaserve-dev-key-change-me"
+
+    public var usesDevelopmentAPIKey: Bool { api.key == Self.developmentAPIKey }
+
+    /// `dataDir` as a file URL (relative paths resolved against the working directory).
+    public var dataDirectoryURL: URL { URL(fileURLWithPath: dataDir).standardizedFileURL }
+
+    /// The HTTP origin's listener and request limits.
+    public struct HTTP: Sendable, Hashable {
+        public var host: String
+        /// 0 asks the system for a free port (tests).
+        public var port: Int
+        /// Value of Access-Control-Allow-Origin on media responses; empty disables CORS headers.
+        public var corsAllowOrigin: String
+        /// Largest request body the upload endpoint accepts.
+        public var maxUploadBytes: Int
+
+        public init(host: String = "127.0.0.1", port: Int = 8080, corsAllowOrigin: String = "*",
+                    maxUploadBytes: Int = 10 << 30) {
+            self.host = host
+            self.port = port
+            self.corsAllowOrigin = corsAllowOrigin
+            self.maxUploadBytes = maxUploadBytes
+        }
+    }
+
+    /// The RTMP listener that live publishers push to.
+    public struct RTMP: Sendable, Hashable {
+        public var host: String
+        public var port: Int
+
+        public init(host: String = "127.0.0.1", port: Int = 1935) {
+            self.host = host
+            self.port = port
+        }
+    }
+
+    /// The admin API under /api/v1 (bearer key).
+    public struct API: Sendable, Hashable {
+        /// Bearer key for /api/v1. Secret: masked whenever the configuration is printed.
+        public var key: String
+
+        public init(key: String = MediaServeConfig.developmentAPIKey) {
+            self.key = key
+        }
+    }
+
+    public struct Log: Sendable, Hashable {
+        public var level: LogLevel
+
+        public init(level: LogLevel = .info) {
+            self.level = level
+        }
+    }
+
+    public struct Ingest: Sendable, Hashable {
+        /// x264 preset. When set in a file, environment or flag it overrides the ladder file's `preset`.
+        public var preset: String
+        /// Transcode jobs run at the same time.
+        public var workers: Int
+
+        public init(preset: String = "veryfast", workers: Int = 1) {
+            self.preset = preset
+            self.workers = workers
+        }
+    }
+
+    public struct Live: Sendable, Hashable {
+        /// How far back a viewer can seek in a live stream; segments older than this are deleted.
+        public var dvrWindowSeconds: Int
+        /// Segments listed in a live media playlist when the viewer asks for no `start`/`end` window.
+        /// 10 segments of 6 s is one minute: well above RFC 8216's three target durations, short enough
+        /// that players start near the live edge and the playlist stays small.
+        public var hlsWindowSegments: Int
+        /// After the publisher's connection drops, wait this long for it to come back before the stream
+        /// is ended (playlists get EXT-X-ENDLIST, DASH becomes static).
+        public var disconnectTimeoutSeconds: Int
+
+        public init(dvrWindowSeconds: Int = 7200, hlsWindowSegments: Int = 10, disconnectTimeoutSeconds: Int = 30) {
+            self.dvrWindowSeconds = dvrWindowSeconds
+            self.hlsWindowSegments = hlsWindowSegments
+            self.disconnectTimeoutSeconds = disconnectTimeoutSeconds
+        }
+    }
+
+    /// Where the preview page loads its player from.
+    public struct Player: Sendable, Hashable {
+        /// URL of the Video.js script; nil lets the origin choose (e.g. local_dir, or a page without it).
+        public var scriptURL: String?
+        /// A local folder holding the player files, served under /player/ (for machines off the Internet).
+        public var localDir: String?
+
+        public init(scriptURL: String? = nil, localDir: String? = nil) {
+            self.scriptURL = scriptURL
+            self.localDir = localDir
+        }
+    }
+}
+
+/// Log levels, spelled as swift-log's `Logger.Level` raw values so the executable maps them with
+/// `Logger.Level(rawValue:)` (Config does not depend on swift-log).
+public enum LogLevel: String, Sendable, Hashable, CaseIterable {
+    case trace, debug, info, notice, warning, error, critical
+}

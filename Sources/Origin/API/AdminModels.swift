@@ -1,0 +1,77 @@
+import Foundation
+import MediaCore
+
+/// JSON shapes of the admin API (documented in Resources/openapi.yaml; keep both in step).
+public struct RenditionSummary: Codable, Sendable, Equatable {
+    public var id: String
+    public var kind: String
+    public var codecs: String
+    public var bandwidth: Int
+    public var width: Int?
+    public var height: Int?
+    public var segments: Int
+
+    public init(_ index: RenditionIndex) {
+        id = index.rendition.id.rawValue
+        kind = index.rendition.kind.rawValue
+        codecs = index.rendition.codecs
+        bandwidth = index.rendition.peakBitrate
+        width = index.rendition.width
+        height = index.rendition.height
+        segments = index.segments.count
+    }
+}
+
+public struct PlaybackURLs: Codable, Sendable, Equatable {
+    public var hls: String
+    public var dash: String
+}
+
+public struct AssetSummary: Codable, Sendable, Equatable {
+    public var id: String
+    public var state: String
+    public var durationSeconds: Double?
+    public var createdAt: String?
+    public var renditions: [RenditionSummary]
+    public var playback: PlaybackURLs
+
+    public init(id: AssetID, state: String, durationSeconds: Double?, createdAt: String?, renditions: [RenditionIndex]) {
+        self.id = id.rawValue
+        self.state = state
+        self.durationSeconds = durationSeconds
+        self.createdAt = createdAt
+        self.renditions = renditions.map(RenditionSummary.init)
+        playback = PlaybackURLs(hls: "/vod/\(id)/master.m3u8", dash: "/vod/\(id)/manifest.mpd")
+    }
+}
+
+public struct JobSummary: Codable, Sendable, Equatable {
+    public var id: String
+    public var assetId: String?
+    public var state: String
+    public var percent: Double
+    public var error: String?
+
+    public init(id: String, assetId: String?, state: String, percent: Double, error: String?) {
+        self.id = id
+        self.assetId = assetId
+        self.state = state
+        self.percent = percent
+        self.error = error
+    }
+}
+
+/// What the admin API needs from the catalog, storage and job queue; implemented over Catalog + Storage.
+public protocol AdminBackend: Sendable {
+    func listAssets() async throws -> [AssetSummary]
+    func asset(_ id: AssetID) async throws -> AssetSummary?
+    /// False when there was no such asset.
+    func deleteAsset(_ id: AssetID) async throws -> Bool
+    func job(_ id: String) async throws -> JobSummary?
+    /// A fresh staging file for an upload's bytes (inside data/staging, never served).
+    func newUploadFile() async throws -> URL
+    /// Queues an ingest of an uploaded file; the worker pool picks it up.
+    func enqueueIngest(source: URL, asset: AssetID?, originalName: String?) async throws -> JobSummary
+    /// Removes an upload that was refused (too large, client gone).
+    func discardUpload(_ file: URL) async
+}

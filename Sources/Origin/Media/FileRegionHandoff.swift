@@ -1,0 +1,116 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
+import Synchronization
+
+/// Sends segment bodies with sendfile(2) through NIO's `FileRegion`, like nginx's `sendfile on`.
+///
+/// Hummingbird's response writer only takes `ByteBuffer`s, so a file body is written as a small token
+/// (a per-process random prefix and an id); `FileRegionSwapHandler`, placed just below Hummingbird's
+/// HTTP-types codec, swaps the token for a `FileRegion` over the already-open file. Only for plain HTTP/1
+/// (a TLS channel cannot send a FileRegion); the streaming path is used otherwise.
+public final class FileRegionHandoff: Sendable {
+    struct Pending {
+        let file: OpenFile
+        let range: Range<Int>
+        let registered: ContinuousClock.Instant
+    }
+
+    static let tokenLength = 24
+    private let prefix: [UInt8] = (0..<16).map { _ in UInt8.random(in: 0...255) }
+    private let state = Mutex<(next: UInt64, pending: [UInt64: Pending])>((1, [:]))
+    /// An entry whose token never reached the handler (the connection closed first) is dropped after this.
+    private let expiry: Duration = .seconds(60)
+
+    public init() {}
+
+    /// Registers a file range and returns the token that stands for it in the response body.
+    func token(for file: OpenFile, range: Range<Int>) -> ByteBuffer {
+        let now = ContinuousClock.now
+        let id = state.withLock { state -> UInt64 in
+            let id = state.next
+            state.next += 1
+            if state.pending.count > 64 {
+                state.pending = state.pending.filter { now - $0.value.registered < expiry }
+            }
+            state.pending[id] = Pending(file: file, range: range, registered: now)
+            return id
+        }
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(Self.tokenLength)
+        buffer.writeBytes(prefix)
+        buffer.writeInteger(id)
+        return buffer
+    }
+
+    /// Forgets a token whose write failed.
+    func discard(_ token: ByteBuffer) {
+        guard let id = id(of: token) else { return }
+        _ = state.withLock { $0.pending.removeValue(forKey: id) }
+    }
+
+    /// The pending file a body buffer stands for, removed from the table; nil for ordinary data.
+    func take(_ buffer: ByteBuffer) -> Pending? {
+        guard let id = id(of: buffer) else { return nil }
+        return state.withLock { $0.pending.removeValue(forKey: id) }
+    }
+
+    private func id(of buffer: ByteBuffer) -> UInt64? {
+        guard buffer.readableBytes == Self.tokenLength,
+              buffer.readableBytesView.prefix(16).elementsEqual(prefix) else { return nil }
+        return buffer.getInteger(at: buffer.readerIndex + 16, as: UInt64.self)
+    }
+
+    /// The handler to give Hummingbird's HTTP/1 channel (`additionalChannelHandlers`); it installs the swap
+    /// handler at the right place when the connection's pipeline is built.
+    public func installer() -> any RemovableChannelHandler { FileRegionInstaller(handoff: self) }
+}
+
+/// Added by Hummingbird after its HTTP-types codec; puts `FileRegionSwapHandler` just before that codec,
+/// where response parts are still NIOHTTP1's and may carry a FileRegion.
+final class FileRegionInstaller: ChannelInboundHandler, RemovableChannelHandler, Sendable {
+    typealias InboundIn = NIOAny
+    let handoff: FileRegionHandoff
+
+    init(handoff: FileRegionHandoff) { self.handoff = handoff }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        do {
+            let codec = try context.pipeline.syncOperations.handler(type: HTTP1ToHTTPServerCodec.self)
+            try context.pipeline.syncOperations.addHandler(FileRegionSwapHandler(handoff: handoff), position: .before(codec))
+        } catch {
+            context.fireErrorCaught(error)
+        }
+    }
+}
+
+/// Replaces a body token with a FileRegion over the registered file; everything else passes unchanged.
+final class FileRegionSwapHandler: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+    let handoff: FileRegionHandoff
+
+    init(handoff: FileRegionHandoff) { self.handoff = handoff }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard case .body(.byteBuffer(let buffer)) = unwrapOutboundIn(data), let pending = handoff.take(buffer) else {
+            context.write(data, promise: promise)
+            return
+        }
+        let copy = dup(pending.file.descriptor)
+        guard copy >= 0 else {
+            promise?.fail(ChannelError.ioOnClosedChannel)
+            context.close(promise: nil)
+            return
+        }
+        let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: copy)
+        let region = FileRegion(fileHandle: handle, readerIndex: pending.range.lowerBound, endIndex: pending.range.upperBound)
+        let written = context.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenComplete { result in
+            try? handle.close()
+            promise?.completeWith(result)
+        }
+        context.write(wrapOutboundOut(.body(.fileRegion(region))), promise: written)
+    }
+}

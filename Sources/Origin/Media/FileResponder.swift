@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Hummingbird
+import NIOCore
+import NIOPosix
+
+/// Serves one regular file with the CDN rules: strong ETag, Last-Modified, 304 on If-None-Match /
+/// If-Modified-Since, single byte ranges (206 / 416, If-Range), `Accept-Ranges: bytes`. The body goes out
+/// with sendfile(2) (`FileRegionHandoff`) when the server installed it, otherwise it is read from disk in
+/// chunks on NIO's thread pool; never is a whole file loaded into memory. HEAD reuses the GET response
+/// without its body, and opens nothing it does not need.
+public struct FileResponder: Sendable {
+    let handoff: FileRegionHandoff?
+    let chunkLength: Int
+    private let fileIO = NonBlockingFileIO(threadPool: .singleton)
+
+    public init(handoff: FileRegionHandoff?, chunkLength: Int = 256 * 1024) {
+        self.handoff = handoff
+        self.chunkLength = chunkLength
+    }
+
+    public func respond(
+        path: String, contentType: String, cache: CachePolicy, request: Request, missing: OriginError
+    ) throws -> Response {
+        guard let file = OpenFile(path: path) else { throw missing }
+        let validators = file.validators, size = file.size
+        var headers: HTTPFields = [
+            .contentType: contentType,
+            .cacheControl: cache.headerValue,
+            .eTag: validators.etag,
+            .acceptRanges: "bytes",
+        ]
+        if let lastModified = validators.lastModified { headers[.lastModified] = HTTPDate.format(lastModified) }
+        if validators.notModified(ifNoneMatch: request.headers[.ifNoneMatch], ifModifiedSince: request.headers[.ifModifiedSince]) {
+            headers[.contentType] = nil
+            return Response(status: .notModified, headers: headers)
+        }
+        let rangeHeader = validators.ifRangeHolds(request.headers[.ifRange]) ? request.headers[.range] : nil
+        let status: HTTPResponse.Status
+        let range: Range<Int>
+        switch ByteRangeRequest(header: rangeHeader, size: size) {
+        case .whole:
+            status = .ok
+            range = 0..<size
+        case .partial(let closed):
+            status = .partialContent
+            range = closed.lowerBound..<(closed.upperBound + 1)
+            headers[.contentRange] = "bytes \(closed.lowerBound)-\(closed.upperBound)/\(size)"
+        case .unsatisfiable:
+            throw OriginError.rangeNotSatisfiable(size: size)
+        }
+        if request.method == .head {
+            headers[.contentLength] = String(range.count)
+            return Response(status: status, headers: headers, body: ResponseBody())
+        }
+        return Response(status: status, headers: headers, body: body(file: file, range: range))
+    }
+
+    private func body(file: OpenFile, range: Range<Int>) -> ResponseBody {
+        guard !range.isEmpty else { return ResponseBody() }
+        if let handoff {
+            return ResponseBody(contentLength: range.count) { writer in
+                let token = handoff.token(for: file, range: range)
+                do {
+                    try await writer.write(token)
+                } catch {
+                    handoff.discard(token)
+                    throw error
+                }
+                try await writer.finish(nil)
+            }
+        }
+        let fileIO = self.fileIO, chunkLength = self.chunkLength
+        return ResponseBody(contentLength: range.count) { writer in
+            let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: dup(file.descriptor))
+            defer { try? handle.close() }
+            var offset = range.lowerBound
+            while offset < range.upperBound {
+                let count = min(chunkLength, range.upperBound - offset)
+                let chunk = try await fileIO.read(fileHandle: handle, fromOffset: Int64(offset), byteCount: count,
+                                                  allocator: ByteBufferAllocator())
+                guard chunk.readableBytes > 0 else { throw OriginError.internalError("file shrank while it was sent") }
+                offset += chunk.readableBytes
+                try await writer.write(chunk)
+            }
+            try await writer.finish(nil)
+        }
+    }
+}

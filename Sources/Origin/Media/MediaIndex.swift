@@ -1,0 +1,29 @@
+import MediaCore
+
+/// The published renditions of one VOD asset or live stream, as the origin needs them to build manifests
+/// and pick content types.
+public struct MediaListing: Sendable {
+    public var renditions: [RenditionIndex]
+    /// Live only: the segmenter's target duration in seconds (drives the manifest's Cache-Control).
+    public var targetDurationSeconds: Double?
+
+    public init(renditions: [RenditionIndex], targetDurationSeconds: Double? = nil) {
+        self.renditions = renditions
+        self.targetDurationSeconds = targetDurationSeconds
+    }
+}
+
+/// Where the origin reads the segment index from: the Catalog for VOD, the live DVR ring for live.
+/// Origin depends on this narrow seam rather than on one backend so that a PostgreSQL catalog or a
+/// remote live segmenter slot in without touching routes (DESIGN.md, "Growing past one machine").
+public protocol MediaIndex: Sendable {
+    /// Nil when no such asset or stream is published.
+    func listing(tree: MediaTree, owner: SafeName) async throws -> MediaListing?
+}
+
+/// Turns a listing into manifest text; implemented over Packaging's HLS and DASH builders.
+public protocol ManifestRendering: Sendable {
+    /// Throws `OriginError.badRequest` for query parameters the packager refuses (bad window, filters).
+    func render(_ manifest: ManifestName, tree: MediaTree, owner: SafeName, listing: MediaListing,
+                query: [String: String], now: Double) throws -> String
+}

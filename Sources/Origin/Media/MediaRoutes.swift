@@ -1,0 +1,100 @@
+import Foundation
+import Hummingbird
+import MediaCore
+import Synchronization
+
+/// `/vod/<asset>/...` and `/live/<stream>/...`: manifests built per request from the index, segments
+/// streamed from the data directory. Every path component is parsed into a `SafeName` or a fixed file
+/// name before it is joined to the data directory, so nothing outside `vod/` and `live/` can be named.
+public struct MediaRoutes: Sendable {
+    let dataDirectory: URL
+    let index: any MediaIndex
+    let renderer: any ManifestRendering
+    let files: FileResponder
+    private let kinds = KindCache()
+
+    public init(dataDirectory: URL, index: any MediaIndex, renderer: any ManifestRendering, files: FileResponder) {
+        self.dataDirectory = dataDirectory
+        self.index = index
+        self.renderer = renderer
+        self.files = files
+    }
+
+    func register(on router: Router<OriginRequestContext>) {
+        for tree in [MediaTree.vod, .live] {
+            let group = router.group(RouterPath(tree.rawValue))
+            group.get(":owner/:name") { request, context in
+                try await manifest(tree: tree, request: request, context: context)
+            }
+            group.get(":owner/:name/:file") { request, context in
+                try await segment(tree: tree, request: request, context: context)
+            }
+        }
+    }
+
+    func manifest(tree: MediaTree, request: Request, context: OriginRequestContext) async throws -> Response {
+        guard let owner = SafeName(context.parameters.get("owner") ?? ""),
+              let name = context.parameters.get("name").flatMap({ ManifestName($0[...]) }) else {
+            throw OriginError.notFound(request.uri.path)
+        }
+        guard let listing = try await index.listing(tree: tree, owner: owner) else {
+            throw tree == .live ? OriginError.notYetAvailable("live stream '\(owner)'") : OriginError.notFound("asset '\(owner)'")
+        }
+        if case .hlsMedia(let rendition) = name, !listing.renditions.contains(where: { $0.rendition.id == rendition }) {
+            throw OriginError.notFound("rendition '\(rendition)' of '\(owner)'")
+        }
+        var query: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
+        let text = try renderer.render(name, tree: tree, owner: owner, listing: listing, query: query,
+                                       now: Date().timeIntervalSince1970)
+        let contentType = name == .dash ? "application/dash+xml" : "application/vnd.apple.mpegurl"
+        let cache: CachePolicy = tree == .vod ? .vodManifest
+            : .liveManifest(targetDurationSeconds: listing.targetDurationSeconds ?? 6)
+        return try ManifestResponse.make(text: text, contentType: contentType, cache: cache, request: request)
+    }
+
+    func segment(tree: MediaTree, request: Request, context: OriginRequestContext) async throws -> Response {
+        guard let owner = SafeName(context.parameters.get("owner") ?? ""),
+              let rendition = SafeName(context.parameters.get("name") ?? ""),
+              let file = context.parameters.get("file").flatMap({ SegmentFileName($0[...]) }) else {
+            throw OriginError.notFound(request.uri.path)
+        }
+        let path = dataDirectory.appendingPathComponent(tree.rawValue).appendingPathComponent(owner.rawValue)
+            .appendingPathComponent(rendition.rawValue).appendingPathComponent(file.fileName).path
+        let kind = await mediaKind(tree: tree, owner: owner, rendition: rendition)
+        let contentType: String
+        switch (kind, file) {
+        case (.audio, _): contentType = "audio/mp4"
+        case (.video, .initSegment): contentType = "video/mp4"
+        case (.video, .media): contentType = "video/iso.segment"
+        }
+        let missing: OriginError = tree == .live && file != .initSegment
+            ? .notYetAvailable("segment \(file.fileName) of live stream '\(owner)'")
+            : .notFound("\(tree.rawValue)/\(owner)/\(rendition)/\(file.fileName)")
+        return try files.respond(path: path, contentType: contentType, cache: .immutable, request: request, missing: missing)
+    }
+
+    /// The rendition's kind from the index, remembered per rendition (segments are requested far more often
+    /// than renditions change); a rendition the index does not know is treated by its name.
+    func mediaKind(tree: MediaTree, owner: SafeName, rendition: SafeName) async -> MediaKind {
+        let key = "\(tree.rawValue)/\(owner)/\(rendition)"
+        if let known = kinds.mutex.withLock({ $0[key] }) { return known }
+        if let listing = try? await index.listing(tree: tree, owner: owner),
+           let match = listing.renditions.first(where: { $0.rendition.id == rendition }) {
+            kinds.mutex.withLock { $0[key] = match.rendition.kind }
+            return match.rendition.kind
+        }
+        return rendition.rawValue.hasPrefix("audio") ? .audio : .video
+    }
+
+    /// Forgets what was remembered about an asset (after it is deleted).
+    public func forget(tree: MediaTree, owner: SafeName) {
+        let prefix = "\(tree.rawValue)/\(owner)/"
+        kinds.mutex.withLock { $0 = $0.filter { !$0.key.hasPrefix(prefix) } }
+    }
+}
+
+/// Rendition kinds by `tree/owner/rendition`, shared by every copy of the routes.
+final class KindCache: Sendable {
+    let mutex = Mutex<[String: MediaKind]>([:])
+}

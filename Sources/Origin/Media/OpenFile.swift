@@ -1,0 +1,35 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A regular file opened for reading, with the size and validators of exactly that file (fstat on the
+/// descriptor, so a file replaced between lookup and read cannot mix two versions). The descriptor is
+/// closed when the last reference goes: a response that is dropped unsent (HEAD, client gone) leaks nothing.
+final class OpenFile: Sendable {
+    let descriptor: CInt
+    let size: Int
+    let validators: Validators
+
+    /// Nil when the path is missing, not a regular file, or unreadable.
+    init?(path: String) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            return nil
+        }
+        #if canImport(Darwin)
+        let modified = Int64(info.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(info.st_mtimespec.tv_nsec)
+        #else
+        let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        #endif
+        descriptor = fd
+        size = Int(info.st_size)
+        validators = .forFile(size: size, modifiedNanoseconds: modified, inode: UInt64(info.st_ino))
+    }
+
+    deinit { close(descriptor) }
+}

@@ -1,0 +1,50 @@
+import Metrics
+import Prometheus
+
+/// The origin's metrics, recorded through swift-metrics into a Prometheus registry owned by this server
+/// (not the process-wide bootstrap, so several servers in one test process keep separate counts).
+public final class OriginMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+
+    public init() {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Origin latencies live well under the default 5 ms first bucket; resolve them.
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
+            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+            .milliseconds(500), .seconds(1), .seconds(5),
+        ]
+        self.registry = registry
+        self.factory = factory
+    }
+
+    /// One finished request: count by route kind and status, bytes sent, duration.
+    public func recordRequest(kind: RouteKind, status: Int, bytes: Int, durationNanoseconds: Int64) {
+        Counter(label: "mediaserve_http_requests_total",
+                dimensions: [("kind", kind.rawValue), ("status", String(status))], factory: factory).increment()
+        if bytes > 0 {
+            Counter(label: "mediaserve_http_response_bytes_total", dimensions: [("kind", kind.rawValue)],
+                    factory: factory).increment(by: bytes)
+        }
+        Metrics.Timer(label: "mediaserve_http_request_duration_seconds", dimensions: [("kind", kind.rawValue)],
+                      factory: factory).recordNanoseconds(durationNanoseconds)
+    }
+
+    /// Jobs by state, as the catalog counts them.
+    public func recordJobCounts(_ counts: [String: Int]) {
+        for (state, count) in counts {
+            Gauge(label: "mediaserve_jobs", dimensions: [("state", state)], factory: factory).record(count)
+        }
+    }
+
+    /// Percent done of the job that is running now (0-100).
+    public func recordIngestProgress(job: String, percent: Double) {
+        Gauge(label: "mediaserve_ingest_progress_percent", dimensions: [("job", job)], factory: factory)
+            .record(percent)
+    }
+
+    /// The Prometheus text exposition (format 0.0.4).
+    public func exposition() -> String { registry.emitToString() }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// Everything the origin needs to start, decoded once by the `mediaserve` command from
+/// config/mediaserve.yaml, the environment and flags, and passed down (no global state).
+public struct OriginConfiguration: Sendable {
+    public var host: String
+    /// 0 binds an ephemeral port (tests); the bound one is reported through `OriginServer.onListening`.
+    public var port: Int
+    public var dataDirectory: URL
+    /// `Access-Control-Allow-Origin`; `*` by default.
+    public var corsAllowOrigin: String
+    /// Largest source upload accepted by `POST /api/v1/assets` (413 above it).
+    public var maxUploadBytes: Int
+    /// Bearer key of the admin API; nil disables the API (every call answers 401).
+    public var apiKey: String?
+    /// Where the preview page loads its player scripts from (a directory URL ending in `/`).
+    public var playerBaseURL: String
+    /// A local directory served under `/player/` (Video.js and friends) so the preview works offline.
+    public var playerDirectory: URL?
+    /// Bytes read from disk per write when streaming a segment.
+    public var segmentChunkBytes: Int
+    /// Ingest jobs run at the same time by the worker pool.
+    public var workerCount: Int
+    /// Send segment bodies with sendfile(2) (plain HTTP/1); false streams them in `segmentChunkBytes` reads.
+    public var useSendfile: Bool
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, dataDirectory: URL, corsAllowOrigin: String = "*",
+        maxUploadBytes: Int = 4 << 30, apiKey: String? = nil, playerBaseURL: String = "/player/",
+        playerDirectory: URL? = nil, segmentChunkBytes: Int = 256 * 1024, workerCount: Int = 1,
+        useSendfile: Bool = true
+    ) {
+        self.useSendfile = useSendfile
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.corsAllowOrigin = corsAllowOrigin
+        self.maxUploadBytes = maxUploadBytes
+        self.apiKey = apiKey
+        self.playerBaseURL = playerBaseURL
+        self.playerDirectory = playerDirectory
+        self.segmentChunkBytes = segmentChunkBytes
+        self.workerCount = workerCount
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import MediaCore
+
+extension DataDirectory {
+    /// The file behind `/vod|live/<owner>/<rendition>/<fileName>`, or nil (serve 404) when the name is not
+    /// `init.mp4` / `seg-<n>.m4s` or the file is absent. Owner and rendition are `SafeName`s and every
+    /// level is checked with lstat to be a real folder or regular file, so no path ever leaves vod/ or
+    /// live/, not even through a symbolic link.
+    public func resolveSegmentFile(kind: StorageKind, owner: SafeName, rendition: SafeName, fileName: String) -> URL? {
+        guard SegmentFileName.isValid(fileName) else { return nil }
+        let base = kind == .vod ? vodRoot : liveRoot
+        let ownerDir = base.appendingPathComponent(owner.rawValue, isDirectory: true)
+        let renditionDir = ownerDir.appendingPathComponent(rendition.rawValue, isDirectory: true)
+        let file = renditionDir.appendingPathComponent(fileName, isDirectory: false)
+        guard FileSystem.kind(ownerDir.path) == .directory,
+              FileSystem.kind(renditionDir.path) == .directory,
+              FileSystem.kind(file.path) == .regular else { return nil }
+        return file
+    }
+
+    public func segmentData(kind: StorageKind, owner: SafeName, rendition: SafeName, fileName: String) throws -> Data? {
+        guard let url = resolveSegmentFile(kind: kind, owner: owner, rendition: rendition, fileName: fileName) else {
+            return nil
+        }
+        do {
+            return try Data(contentsOf: url)
+        } catch {
+            throw StorageError.io(operation: "read", path: url.path, reason: Self.reason(error))
+        }
+    }
+
+    /// Writes one live file (`init.mp4` or `seg-<n>.m4s`) so that readers never see it half-written:
+    /// data goes to a hidden temporary name in the same folder, is fsync'ed, then renamed into place.
+    @discardableResult
+    public func writeLiveFile(_ data: Data, stream: SafeName, rendition: SafeName, fileName: String) throws -> URL {
+        guard SegmentFileName.isValid(fileName) else { throw StorageError.invalidFileName(fileName) }
+        let folder = liveDirectory(stream).appendingPathComponent(rendition.rawValue, isDirectory: true)
+        let target = folder.appendingPathComponent(fileName)
+        let temporary = folder.appendingPathComponent(".tmp-\(UUID().uuidString)-\(fileName)")
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try data.write(to: temporary)
+        } catch {
+            throw StorageError.io(operation: "write", path: temporary.path, reason: Self.reason(error))
+        }
+        try FileSystem.fsync(temporary.path)
+        try FileSystem.rename(temporary.path, target.path)
+        return target
+    }
+
+    /// Deletes one live file that left the DVR window; false when it was already gone.
+    @discardableResult
+    public func removeLiveFile(stream: SafeName, rendition: SafeName, fileName: String) throws -> Bool {
+        guard SegmentFileName.isValid(fileName) else { throw StorageError.invalidFileName(fileName) }
+        let file = liveDirectory(stream).appendingPathComponent(rendition.rawValue).appendingPathComponent(fileName)
+        guard FileSystem.kind(file.path) == .regular else { return false }
+        do {
+            try FileManager.default.removeItem(at: file)
+        } catch {
+            throw StorageError.io(operation: "remove", path: file.path, reason: Self.reason(error))
+        }
+        return true
+    }
+}

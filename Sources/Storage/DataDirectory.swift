@@ -1,0 +1,131 @@
+import Foundation
+import MediaCore
+
+/// The local data directory of DESIGN.md:
+///
+///     <root>/catalog.sqlite
+///     <root>/vod/<asset>/<rendition>/init.mp4, seg-<n>.m4s    published assets only
+///     <root>/live/<stream>/<rendition>/init.mp4, seg-<n>.m4s  live DVR rings
+///     <root>/staging/<job>/...                                work in progress, never served
+///
+/// staging/ and vod/ are siblings on one file system, so publishing is one rename(2).
+public struct DataDirectory: MediaStore, Hashable {
+    public let root: URL
+    public var vodRoot: URL { root.appendingPathComponent("vod", isDirectory: true) }
+    public var liveRoot: URL { root.appendingPathComponent("live", isDirectory: true) }
+    public var stagingRoot: URL { root.appendingPathComponent("staging", isDirectory: true) }
+    /// Where the catalog database lives (the Catalog module opens it).
+    public var catalogFile: URL { root.appendingPathComponent("catalog.sqlite") }
+
+    /// Opens (creating if needed) the data directory and checks that it is writable.
+    public init(root: URL) throws {
+        self.root = root.standardizedFileURL
+        for directory in [self.root, vodRoot, liveRoot, stagingRoot] {
+            do {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            } catch {
+                throw StorageError.notWritable(path: directory.path, reason: Self.reason(error))
+            }
+        }
+        try checkWritable()
+    }
+
+    private func checkWritable() throws {
+        let probe = stagingRoot.appendingPathComponent(".write-test-\(getpid())-\(UUID().uuidString)")
+        guard FileManager.default.createFile(atPath: probe.path, contents: Data("ok".utf8)) else {
+            throw StorageError.notWritable(path: stagingRoot.path, reason: "cannot create a file")
+        }
+        try? FileManager.default.removeItem(at: probe)
+    }
+
+    public func vodDirectory(_ asset: AssetID) -> URL {
+        vodRoot.appendingPathComponent(asset.rawValue, isDirectory: true)
+    }
+
+    public func liveDirectory(_ stream: SafeName) -> URL {
+        liveRoot.appendingPathComponent(stream.rawValue, isDirectory: true)
+    }
+
+    public func assetExists(_ asset: AssetID) -> Bool {
+        FileSystem.kind(vodDirectory(asset).path) == .directory
+    }
+
+    /// Published asset folders (names that are valid asset ids), sorted; for checking against the catalog.
+    public func assetIDs() throws -> [AssetID] {
+        try FileManager.default.contentsOfDirectory(atPath: vodRoot.path)
+            .compactMap(AssetID.init)
+            .filter { FileSystem.kind(vodDirectory($0).path) == .directory }
+            .sorted()
+    }
+
+    // MARK: Staging
+
+    /// A fresh, empty `staging/<job>/` (any leftover of the same job is removed first).
+    public func newStaging(job: String) throws -> URL {
+        guard Self.isValidJobName(job) else { throw StorageError.invalidJobName(job) }
+        let url = stagingRoot.appendingPathComponent(job, isDirectory: true)
+        do {
+            if FileSystem.kind(url.path) != .missing { try FileManager.default.removeItem(at: url) }
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
+        } catch {
+            throw StorageError.io(operation: "create staging folder", path: url.path, reason: Self.reason(error))
+        }
+        return url
+    }
+
+    /// Removes everything in staging/: interrupted jobs' partial output and folders set aside by an
+    /// interrupted replace or delete. Called once at start-up, before any job runs.
+    public func cleanStaging() throws -> Int {
+        let entries = try FileManager.default.contentsOfDirectory(atPath: stagingRoot.path)
+        for entry in entries {
+            let url = stagingRoot.appendingPathComponent(entry)
+            do {
+                try FileManager.default.removeItem(at: url)
+            } catch {
+                throw StorageError.io(operation: "remove", path: url.path, reason: Self.reason(error))
+            }
+        }
+        return entries.count
+    }
+
+    // MARK: Space
+
+    public func availableBytes() throws -> Int64 {
+        try FileSystem.availableBytes(root.path)
+    }
+
+    /// Throws `insufficientSpace` unless at least `bytes` are free (ingest checks before it starts).
+    public func ensureAvailable(_ bytes: Int64) throws {
+        let available = try availableBytes()
+        if available < bytes {
+            throw StorageError.insufficientSpace(path: root.path, needed: bytes, available: available)
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Job names become folder names: letters, digits, `.`, `-`, `_`, not starting with `.` or `-`.
+    static func isValidJobName(_ name: String) -> Bool {
+        guard !name.isEmpty, name.utf8.count <= 128 else { return false }
+        for (index, byte) in name.utf8.enumerated() {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"):
+                continue
+            case UInt8(ascii: "."), UInt8(ascii: "-"):
+                if index == 0 { return false }
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
+    static func reason(_ error: Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError {
+            return underlying.localizedDescription
+        }
+        return nsError.localizedDescription
+    }
+}

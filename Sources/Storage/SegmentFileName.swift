@@ -1,0 +1,29 @@
+/// The only file names the origin serves from the data directory: `init.mp4` and `seg-<n>.m4s`.
+///
+/// Checked byte by byte rather than by path normalisation, so `..`, `/`, NUL, percent escapes, other
+/// extensions and over-long names simply do not match. Numbers are canonical (no leading zeros, at most
+/// 12 digits) so each segment has exactly one URL, which keeps CDN caches from holding duplicates.
+public enum SegmentFileName {
+    public static let initSegment = "init.mp4"
+    public static let maxDigits = 12
+
+    public static func isValid(_ name: String) -> Bool {
+        name == initSegment || segmentNumber(name) != nil
+    }
+
+    /// `seg-42.m4s` -> 42; nil for anything else (including `seg-042.m4s`).
+    public static func segmentNumber(_ name: String) -> Int? {
+        let bytes = Array(name.utf8)
+        let prefix = Array("seg-".utf8), suffix = Array(".m4s".utf8)
+        guard bytes.count > prefix.count + suffix.count,
+              bytes.count <= prefix.count + maxDigits + suffix.count,
+              bytes.starts(with: prefix), bytes.suffix(suffix.count).elementsEqual(suffix) else { return nil }
+        let digits = bytes[prefix.count..<(bytes.count - suffix.count)]
+        guard digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        if digits.count > 1 && digits.first == UInt8(ascii: "0") { return nil }
+        return Int(String(decoding: digits, as: UTF8.self))
+    }
+
+    /// `seg-<number>.m4s`.
+    public static func segment(_ number: Int) -> String { "seg-\(number).m4s" }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+import MediaCore
+import Testing
+@testable import Catalog
+
+@Suite struct AssetCatalogTests {
+    @Test func realRenditionIndexRoundTrips() throws {
+        let folder = try TemporaryFolder()
+        let video = try RealRenditionIndex.make(in: folder.url.appendingPathComponent("media"))
+        #expect(video.rendition.codecs == "avc1.42C00B")  // ultrafast: Constrained Baseline, level 1.1
+        #expect(video.segments.count == 3)
+        let catalog = try Catalog(path: folder.catalogFile)
+        let probe = SourceProbe(path: "/media/in.mov", container: "mov,mp4,m4a,3gp,3g2,mj2", duration: 3.003, size: 123_456,
+                                streams: [StreamProbe(index: 0, type: .video, codec: "h264", width: 160, height: 90,
+                                                      frameRate: Rational(30000, 1001), rotation: 90)])
+        // Segments handed over out of order come back ordered by number.
+        var shuffled = audioIndex()
+        shuffled.segments.reverse()
+        let stored = try catalog.publishAsset(AssetRecord(id: name("clip"), title: "Clip «1»", sourceProbe: probe),
+                                              renditions: [video, shuffled], replace: false)
+        #expect(stored.version == 1)
+        #expect(stored.duration == 24.0)  // the longest rendition (audio: 4 x 6 s)
+
+        let reopened = try Catalog(path: folder.catalogFile)
+        #expect(try reopened.renditions(of: name("clip")) == [video, audioIndex()])
+        let asset = try #require(try reopened.asset(name("clip")))
+        #expect(asset.title == "Clip «1»")
+        #expect(asset.sourceProbe == probe)
+        #expect(asset.state == .ready)
+        #expect(try reopened.renditions(of: name("nothing")).isEmpty)
+        #expect(try reopened.asset(name("nothing")) == nil)
+    }
+
+    @Test func replaceBumpsVersionAndSwapsTheIndex() throws {
+        let clock = TestClock()
+        let catalog = try Catalog.inMemory(clock: clock.read)
+        let first = try catalog.publishAsset(AssetRecord(id: name("movie"), title: "v1"),
+                                             renditions: [audioIndex(id: "audio-old"), audioIndex(segments: 2, id: "audio-aac")], replace: false)
+        clock.advance(60)
+        #expect(throws: CatalogError.assetExists(name("movie"))) {
+            try catalog.publishAsset(AssetRecord(id: name("movie"), title: "v2"), renditions: [audioIndex()], replace: false)
+        }
+        #expect(try catalog.asset(name("movie"))?.title == "v1")
+        #expect(try catalog.renditions(of: name("movie")).count == 2)
+
+        let second = try catalog.publishAsset(AssetRecord(id: name("movie"), title: "v2"), renditions: [audioIndex(segments: 5)], replace: true)
+        #expect(second.version == 2)
+        #expect(second.createdAt == first.createdAt)
+        #expect(second.updatedAt == first.updatedAt + 60)
+        #expect(try catalog.asset(name("movie")) == second)
+        #expect(try catalog.renditions(of: name("movie")) == [audioIndex(segments: 5)])
+        #expect(try catalog.publishAsset(AssetRecord(id: name("movie")), renditions: [audioIndex()], replace: true).version == 3)
+        #expect(try segmentRowCount(catalog) == 4)
+    }
+
+    @Test func listAndDeleteCascade() throws {
+        let clock = TestClock()
+        let catalog = try Catalog.inMemory(clock: clock.read)
+        for id in ["a", "b", "c"] {
+            try catalog.publishAsset(AssetRecord(id: name(id)), renditions: [audioIndex()], replace: false)
+            clock.advance(1)
+        }
+        #expect(try catalog.listAssets().map(\.id.rawValue) == ["c", "b", "a"])
+        #expect(try catalog.deleteAsset(name("b")))
+        #expect(try catalog.deleteAsset(name("b")) == false)
+        #expect(try catalog.listAssets().map(\.id.rawValue) == ["c", "a"])
+        #expect(try catalog.renditions(of: name("b")).isEmpty)
+        #expect(try segmentRowCount(catalog) == 8)
+    }
+
+    @Test func invalidIndexesAreRejectedWhole() throws {
+        let catalog = try Catalog.inMemory()
+        #expect(throws: CatalogError.invalidIndex(asset: name("x"), reason: "it has no renditions")) {
+            try catalog.publishAsset(AssetRecord(id: name("x")), renditions: [], replace: false)
+        }
+        #expect(throws: CatalogError.self) {
+            try catalog.publishAsset(AssetRecord(id: name("x")), renditions: [audioIndex(), audioIndex()], replace: false)
+        }
+        var duplicated = audioIndex()
+        duplicated.segments.append(duplicated.segments[0])
+        #expect(throws: CatalogError.self) {
+            try catalog.publishAsset(AssetRecord(id: name("x")), renditions: [duplicated], replace: false)
+        }
+        #expect(try catalog.listAssets().isEmpty)
+    }
+
+    private func segmentRowCount(_ catalog: Catalog) throws -> Int {
+        try catalog.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM segments") ?? -1 }
+    }
+}
+
+@Suite struct CatalogFileTests {
+    @Test func migratesAFileDatabaseInWALModeOnce() throws {
+        let folder = try TemporaryFolder()
+        let catalog = try Catalog(path: folder.catalogFile)
+        #expect(try catalog.appliedMigrations() == Catalog.migrationNames)
+        let mode = try catalog.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+        let tables = try catalog.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb_%' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        }
+        #expect(tables == ["assets", "jobs", "live_streams", "renditions", "segments"])
+        _ = try catalog.enqueueJob(assetID: name("a"), sourcePath: "/in.mov")
+        let again = try Catalog(path: folder.catalogFile)
+        #expect(try again.appliedMigrations() == Catalog.migrationNames)
+        #expect(try again.jobCounts()[.queued] == 1)
+    }
+
+    @Test func newerSchemaIsRefused() throws {
+        let folder = try TemporaryFolder()
+        let catalog = try Catalog(path: folder.catalogFile)
+        try catalog.writer.write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9-from-the-future')")
+        }
+        #expect(throws: CatalogError.newerSchema(path: folder.catalogFile.path, unknownMigrations: ["v9-from-the-future"])) {
+            try Catalog(path: folder.catalogFile)
+        }
+    }
+
+    @Test func corruptFileIsAClearError() throws {
+        let folder = try TemporaryFolder()
+        try Data(repeating: 0x5A, count: 8192).write(to: folder.catalogFile)
+        let error = #expect(throws: CatalogError.self) { try Catalog(path: folder.catalogFile) }
+        guard case .corrupt(let path, _)? = error else {
+            Issue.record("expected .corrupt, got \(String(describing: error))")
+            return
+        }
+        #expect(path == folder.catalogFile.path)
+        #expect(error?.description.contains("not a valid database") == true)
+    }
+
+    /// A real catalog whose pages were overwritten: a clear `corrupt` error naming the file, not a crash.
+    @Test(arguments: [100, 8192])
+    func damagedPagesAreErrorsNotCrashes(offset: Int) throws {
+        let folder = try TemporaryFolder()
+        do {
+            let catalog = try Catalog(path: folder.catalogFile)
+            for n in 0..<20 {
+                try catalog.publishAsset(AssetRecord(id: name("asset-\(n)")), renditions: [audioIndex(segments: 50)], replace: false)
+            }
+        }  // closing the last connection checkpoints the WAL into the file
+        let handle = try FileHandle(forWritingTo: folder.catalogFile)
+        try handle.seek(toOffset: UInt64(offset))
+        try handle.write(contentsOf: Data((0..<16_384).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }))
+        try handle.close()
+        do {
+            let catalog = try Catalog(path: folder.catalogFile)
+            _ = try catalog.listAssets()
+            for n in 0..<20 { _ = try catalog.renditions(of: name("asset-\(n)")) }
+            Issue.record("a damaged catalog read without error")
+        } catch CatalogError.corrupt(let path, _) {
+            #expect(path == folder.catalogFile.path)
+        }
+    }
+
+    @Test func unopenablePathIsAClearError() throws {
+        let folder = try TemporaryFolder()
+        let error = #expect(throws: CatalogError.self) {
+            try Catalog(path: folder.url.appendingPathComponent("missing-dir/catalog.sqlite"))
+        }
+        #expect(error?.description.contains("missing-dir/catalog.sqlite") == true)
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Logging
+import MediaCore
+import ServiceLifecycle
+import Synchronization
+import Testing
+import Glibc
+@testable import Origin
+
+/// Graceful shutdown lets a response in flight finish; the worker pool runs jobs one at a time.
+@Suite struct LifecycleTests {
+    @Test func gracefulShutdownFinishesAResponseInFlight() async throws {
+        let data = try TempDataDirectory()
+        defer { data.remove() }
+        let size = 24 << 20
+        try data.write("vod", "big", "video-360p", "seg-1.m4s", bytes: patternBytes(count: size))
+        var logger = Logger(label: "lifecycle-test")
+        logger.logLevel = .warning
+        let server = OriginServer(configuration: OriginConfiguration(port: 0, dataDirectory: data.url),
+                                  index: StaticIndex(), renderer: ListingText(), readiness: { nil }, logger: logger)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = server.makeApplication { continuation.yield($0) }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            let socket = try SlowReader(port: port)
+            try socket.send("GET /vod/big/video-360p/seg-1.m4s HTTP/1.1\r\nHost: a\r\n\r\n")
+            var received = try socket.read(upTo: 256 * 1024)
+            await group.triggerGracefulShutdown()
+            received += try socket.readToEnd()
+            let text = String(decoding: received.prefix(400), as: UTF8.self)
+            #expect(text.hasPrefix("HTTP/1.1 200"))
+            let headerEnd = try #require(received.firstRange(of: Array("\r\n\r\n".utf8)))
+            #expect(received.count - headerEnd.upperBound == size)
+            try await tasks.waitForAll()
+        }
+    }
+
+    @Test func workerPoolRunsQueuedJobsOneAtATimeAndRecordsOutcomes() async throws {
+        let jobs = ScriptedJobs(ids: ["job-a", "job-b", "job-c"], failing: ["job-b"])
+        let metrics = OriginMetrics()
+        var logger = Logger(label: "pool-test")
+        logger.logLevel = .critical
+        let pool = IngestWorkerPool(jobs: jobs, workers: 1, metrics: metrics, logger: logger, pollInterval: .milliseconds(50))
+        let group = ServiceGroup(configuration: .init(services: [pool], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            for _ in 0..<200 where jobs.snapshot().finished.count + jobs.snapshot().failed.count < 3 {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        let outcome = jobs.snapshot()
+        #expect(outcome.finished == ["job-a", "job-c"])
+        #expect(outcome.failed == ["job-b"])
+        #expect(outcome.maxConcurrent == 1)
+        let text = metrics.exposition()
+        #expect(text.contains(#"mediaserve_ingest_progress_percent{job="job-a"} 100"#))
+        #expect(text.contains(#"mediaserve_jobs{state="failed"}"#))
+    }
+}
+
+/// A job queue whose jobs take a few milliseconds, report progress, and fail when listed in `failing`.
+final class ScriptedJobs: IngestJobs, Sendable {
+    struct State {
+        var queue: [String]
+        var running = 0
+        var maxConcurrent = 0
+        var finished: [String] = []
+        var failed: [String] = []
+    }
+    private let state: Mutex<State>
+    private let failing: Set<String>
+
+    init(ids: [String], failing: Set<String>) {
+        state = Mutex(State(queue: ids))
+        self.failing = failing
+    }
+
+    func snapshot() -> State { state.withLock { $0 } }
+
+    func claimNext() async throws -> ClaimedJob? {
+        state.withLock { state in
+            guard !state.queue.isEmpty else { return nil }
+            return ClaimedJob(id: state.queue.removeFirst(), asset: nil, source: "/dev/null")
+        }
+    }
+
+    func run(_ job: ClaimedJob, progress: @escaping @Sendable (Double) async -> Void) async throws {
+        state.withLock { $0.running += 1; $0.maxConcurrent = max($0.maxConcurrent, $0.running) }
+        defer { state.withLock { $0.running -= 1 } }
+        for percent in stride(from: 25.0, through: 75, by: 25) {
+            await progress(percent)
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        if failing.contains(job.id) { throw OriginError.internalError("scripted failure") }
+    }
+
+    func finish(_ job: ClaimedJob) async throws { state.withLock { $0.finished.append(job.id) } }
+    func fail(_ job: ClaimedJob, error: String) async throws { state.withLock { $0.failed.append(job.id) } }
+    func counts() async throws -> [String: Int] {
+        state.withLock { ["queued": $0.queue.count, "succeeded": $0.finished.count, "failed": $0.failed.count] }
+    }
+}
+
+/// A blocking TCP client that reads at its own pace (to keep a response in flight).
+final class SlowReader {
+    let fd: CInt
+
+    init(port: Int) throws {
+        #if canImport(Glibc)
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        fd = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        var small: CInt = 32 * 1024
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<CInt>.size))
+        var timeout = timeval(tv_sec: 20, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else { throw OriginError.internalError("connect failed") }
+    }
+
+    deinit { close(fd) }
+
+    func send(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
+    }
+
+    func read(upTo limit: Int) throws -> [UInt8] {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while out.count < limit {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { break }
+            out += chunk[0..<n]
+        }
+        return out
+    }
+
+    /// Reads until the server closes the connection (it does after a graceful shutdown).
+    func readToEnd() throws -> [UInt8] { try read(upTo: Int.max) }
+}

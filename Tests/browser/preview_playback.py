@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Browser test of the preview page: a real `mediaserve serve`, a source uploaded through the admin API,
+then headless Chromium opens `/` and plays the asset with HLS and with DASH; the test passes when the
+<video> element's currentTime advances in both.
+
+Run by `make test` after `swift test`:
+    /usr/bin/python3 Tests/browser/preview_playback.py --binary .build/debug/mediaserve --player .player
+Needs Debian's chromium, chromium-driver and python3-selenium (scripts/install-deps.sh browser).
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+API_KEY = "browser-test-key"
+
+
+def start_server(binary, data_dir, player_dir):
+    args = [binary, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", data_dir,
+            "--set", "api.key=" + API_KEY, "--set", "player.local_dir=" + player_dir]
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        if match:
+            # Keep draining the log so the server never blocks on a full pipe.
+            threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
+            return process, int(match.group(1))
+    process.kill()
+    raise SystemExit("server did not print its URL:\n" + "".join(lines))
+
+
+def api(port, method, path, body=None, query=""):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1{path}{query}", data=body, method=method,
+                                     headers={"Authorization": "Bearer " + API_KEY})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read() or b"{}")
+
+
+def upload_and_wait(port, source, asset):
+    with open(source, "rb") as handle:
+        job = api(port, "POST", "/assets", handle.read(), f"?id={asset}")
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        job = api(port, "GET", f"/jobs/{job['id']}")
+        if job["state"] == "succeeded":
+            return
+        if job["state"] in ("failed", "interrupted"):
+            raise SystemExit(f"ingest job failed: {job}")
+        time.sleep(1)
+    raise SystemExit("ingest job did not finish in 300 s")
+
+
+def make_driver():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--autoplay-policy=no-user-gesture-required", "--mute-audio"):
+        options.add_argument(flag)
+    service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    return webdriver.Chrome(service=service, options=options)
+
+
+def assert_plays(driver, port, asset, fmt):
+    driver.get(f"http://127.0.0.1:{port}/?asset={asset}&format={fmt}")
+    script = "var v = document.querySelector('video'); return v ? [v.currentTime, v.readyState, " \
+             "document.getElementById('status').textContent, (v.error && v.error.message) || ''] : null;"
+    deadline = time.time() + 45
+    seen = None
+    while time.time() < deadline:
+        seen = driver.execute_script(script)
+        if seen and seen[0] > 1.5:
+            print(f"browser: {fmt.upper()} playing, currentTime={seen[0]:.2f}s ({seen[2]})")
+            return True
+        time.sleep(0.5)
+    print(f"browser: {fmt.upper()} did not advance: {seen}", file=sys.stderr)
+    for entry in driver.get_log("browser")[-20:]:
+        print("  console:", entry.get("message"), file=sys.stderr)
+    return False
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--source", help="source file (default: an 8 s 640x360 clip made with ffmpeg)")
+    parser.add_argument("--player", required=True, help="folder with video.min.js (scripts/fetch-player.sh)")
+    args = parser.parse_args()
+
+    data_dir = tempfile.mkdtemp(prefix="mediaserve-browser-")
+    source = args.source
+    if not source:
+        source = os.path.join(data_dir, "source.mp4")
+        subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25",
+                        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "8",
+                        "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", source], check=True)
+    process, port = start_server(os.path.abspath(args.binary), data_dir, os.path.abspath(args.player))
+    results = []
+    try:
+        upload_and_wait(port, source, "browser-clip")
+        driver = make_driver()
+        try:
+            for fmt in ("hls", "dash"):
+                results.append(assert_plays(driver, port, "browser-clip", fmt))
+        finally:
+            driver.quit()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        shutil.rmtree(data_dir, ignore_errors=True)
+    played = sum(results)
+    print(f"browser: {played} of 2 formats played")
+    return 0 if played == 2 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
