@@ -38,6 +38,15 @@ public struct IngestOutput: Sendable {
 public enum IngestRunner {
     public static func run(_ request: IngestRequest, into staging: URL, cancellation: CancellationFlag = CancellationFlag(),
                            progress: (TranscodeProgress) -> Void = { _ in }) throws -> IngestOutput {
+        do {
+            return try transcode(request, into: staging, cancellation: cancellation, progress: progress)
+        } catch let error as FFmpegError where error.code == -ENOSPC {
+            throw IngestError.diskFull(path: error.subject ?? staging.path)
+        }
+    }
+
+    private static func transcode(_ request: IngestRequest, into staging: URL, cancellation: CancellationFlag,
+                                  progress: (TranscodeProgress) -> Void) throws -> IngestOutput {
         let probe = try InputFile.probe(path: request.source)
         let renditions: [RenditionIndex]
         if request.copy {

@@ -75,3 +75,24 @@ struct TranscodePipelineTests {
         #expect(abs(video[0].durationSeconds - 13) < 0.001)
     }
 }
+
+extension TranscodePipelineTests {
+    /// The one tall source: 2160p gets all six rungs. Ten frames and tiny bitrates keep it quick.
+    @Test func uhdSourceGetsTheWholeLadder() throws {
+        let source = try TestSources.make("uhd.mp4", ["-f", "lavfi", "-i", "testsrc2=s=3840x2160:r=10:d=1",
+                                                      "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"])
+        let tiny = DefaultLadder.rungs.map { LadderRung(height: $0.height, videoKbps: $0.height / 4, profile: $0.profile) }
+        let settings = TranscodeSettings(preset: "ultrafast", encoderThreads: 1, queueCapacity: 2)
+        let (plan, index, out) = try transcode(source, ladder: tiny, settings: settings)
+        #expect(plan.video.map(\.height) == [360, 480, 720, 1080, 1440, 2160])
+        #expect(index.count == 6)
+        for (rendition, planned) in zip(index, plan.video) {
+            let dir = out.appendingPathComponent(rendition.rendition.id.rawValue)
+            let probe = try OutputInspection.stream(dir, segments: rendition.segments.count)
+            #expect(probe["width"] as? Int == planned.width)
+            #expect(probe["height"] as? Int == planned.height)
+            #expect(rendition.segments.count == 1)
+            #expect(try OutputInspection.firstPictureNALType(dir.appendingPathComponent("seg-1.m4s")) == 5)
+        }
+    }
+}
