@@ -107,17 +107,19 @@ let package = Package(
         .target(
             name: "Live",
             dependencies: [
-                "MediaCore", "FFmpegKit",
+                "MediaCore", "FFmpegKit", "Storage", "Catalog",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `make bench-live`: CPU/memory per RTMP stream against nginx-rtmp (release build; not in `make test`).
+        .executableTarget(name: "LiveBench", dependencies: ["Live", "MediaCore"], path: "Benchmarks/LiveBench"),
         .testTarget(
             name: "LiveTests",
             dependencies: [
-                "Live", "MediaCore", "TestSupport",
+                "Live", "MediaCore", "TestSupport", "Storage", "Catalog",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
