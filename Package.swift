@@ -91,7 +91,7 @@ let package = Package(
             dependencies: ["Packaging", "MediaCore", "TestSupport", "Catalog"],
             exclude: ["Golden"]
         ),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "MediaCore", "FFmpegKit", "TestSupport"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "MediaCore", "FFmpegKit", "Catalog", "TestSupport"]),
         .testTarget(
             name: "OriginTests",
             dependencies: [
