@@ -155,3 +155,28 @@ func connectionIsClosedByServer(port: Int, sending bytes: [UInt8]) async throws 
     deadline.cancel()
     return Date().timeIntervalSince(started) < 8.5
 }
+
+extension RTMPServerTests {
+    @Test func connectionsBeyondTheLimitAreClosedAtOnce() async throws {
+        let directory = try temporaryDirectory("limit")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = RTMPServer(configuration: RTMPServerConfiguration(host: "127.0.0.1", port: 0, publishTimeout: .seconds(5),
+                                                                       maxConnections: 2),
+                                streams: LiveStreams(root: directory), validateKey: { _ in nil })
+        let port = try await server.start()
+        let group = MultiThreadedEventLoopGroup.singleton
+        var held: [Channel] = []
+        for _ in 0..<2 {
+            let channel = try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: port).get()
+            try await channel.writeAndFlush(ByteBuffer(bytes: [3]))  // a handshake that never finishes
+            held.append(channel)
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let started = ContinuousClock.now
+        #expect(try await connectionIsClosedByServer(port: port, sending: [3]))
+        #expect(ContinuousClock.now - started < .seconds(2), "the third connection must not wait for a timeout")
+        for channel in held { #expect(channel.isActive) }
+        for channel in held { try? await channel.close() }
+        try await server.shutdown()
+    }
+}
