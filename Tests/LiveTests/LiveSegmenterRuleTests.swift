@@ -88,3 +88,24 @@ import Testing
         #expect(rendition.peakBitrate > 0 && rendition.averageBitrate > 0)
     }
 }
+
+@Suite struct DVRRingTests {
+    static func segments(_ count: Int, seconds: Int64 = 6) -> [SegmentInfo] {
+        (0..<count).map { SegmentInfo(number: $0 + 1, start: Int64($0) * seconds * 90_000, duration: seconds * 90_000, size: 1) }
+    }
+
+    @Test func keepsWhatEndsInsideTheWindow() {
+        let ring = DVRRing(window: 20)
+        let (kept, expired) = ring.trim(Self.segments(10), timescale: 90_000)  // 60 s of segments
+        // Horizon 60 - 20 = 40 s: segments ending after 40 s stay (7: 36-42, 8, 9, 10).
+        #expect(kept.map(\.number) == [7, 8, 9, 10])
+        #expect(expired.map(\.number) == [1, 2, 3, 4, 5, 6])
+    }
+
+    @Test func theNewestSegmentAlwaysStaysAndHugeWindowsKeepAll() {
+        #expect(DVRRing(window: 1).trim(Self.segments(3), timescale: 90_000).kept.map(\.number) == [3])
+        #expect(DVRRing(window: .infinity).trim(Self.segments(3), timescale: 90_000).expired.isEmpty)
+        #expect(DVRRing(window: 1e300).trim(Self.segments(3), timescale: 90_000).expired.isEmpty)
+        #expect(DVRRing(window: 7200).trim([], timescale: 90_000).kept.isEmpty)
+    }
+}
