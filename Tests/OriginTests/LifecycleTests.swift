@@ -6,6 +6,7 @@ import Synchronization
 import Testing
 import Glibc
 @testable import Origin
+import Storage
 
 /// Graceful shutdown lets a response in flight finish; the worker pool runs jobs one at a time.
 @Suite struct LifecycleTests {
@@ -16,7 +17,7 @@ import Glibc
         try data.write("vod", "big", "video-360p", "seg-1.m4s", bytes: patternBytes(count: size))
         var logger = Logger(label: "lifecycle-test")
         logger.logLevel = .warning
-        let server = OriginServer(configuration: OriginConfiguration(port: 0, dataDirectory: data.url),
+        let server = OriginServer(configuration: OriginConfiguration(port: 0), dataDirectory: try DataDirectory(root: data.url),
                                   index: StaticIndex(), renderer: ListingText(), readiness: { nil }, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = server.makeApplication { continuation.yield($0) }
@@ -27,9 +28,9 @@ import Glibc
             let port = try #require(await iterator.next())
             let socket = try SlowReader(port: port)
             try socket.send("GET /vod/big/video-360p/seg-1.m4s HTTP/1.1\r\nHost: a\r\n\r\n")
-            var received = try socket.read(upTo: 256 * 1024)
+            var received = try await offPool { try socket.read(upTo: 256 * 1024) }
             await group.triggerGracefulShutdown()
-            received += try socket.readToEnd()
+            received += try await offPool { try socket.readToEnd() }
             let text = String(decoding: received.prefix(400), as: UTF8.self)
             #expect(text.hasPrefix("HTTP/1.1 200"))
             let headerEnd = try #require(received.firstRange(of: Array("\r\n\r\n".utf8)))
@@ -107,7 +108,7 @@ final class ScriptedJobs: IngestJobs, Sendable {
 }
 
 /// A blocking TCP client that reads at its own pace (to keep a response in flight).
-final class SlowReader {
+final class SlowReader: Sendable {
     let fd: CInt
 
     init(port: Int) throws {

@@ -6,7 +6,6 @@ public struct OriginConfiguration: Sendable {
     public var host: String
     /// 0 binds an ephemeral port (tests); the bound one is reported through `OriginServer.onListening`.
     public var port: Int
-    public var dataDirectory: URL
     /// `Access-Control-Allow-Origin`; `*` by default.
     public var corsAllowOrigin: String
     /// Largest source upload accepted by `POST /api/v1/assets` (413 above it).
@@ -25,7 +24,7 @@ public struct OriginConfiguration: Sendable {
     public var useSendfile: Bool
 
     public init(
-        host: String = "127.0.0.1", port: Int = 8080, dataDirectory: URL, corsAllowOrigin: String = "*",
+        host: String = "127.0.0.1", port: Int = 8080, corsAllowOrigin: String = "*",
         maxUploadBytes: Int = 4 << 30, apiKey: String? = nil, playerBaseURL: String = "/player/",
         playerDirectory: URL? = nil, segmentChunkBytes: Int = 256 * 1024, workerCount: Int = 1,
         useSendfile: Bool = true
@@ -33,7 +32,6 @@ public struct OriginConfiguration: Sendable {
         self.useSendfile = useSendfile
         self.host = host
         self.port = port
-        self.dataDirectory = dataDirectory
         self.corsAllowOrigin = corsAllowOrigin
         self.maxUploadBytes = maxUploadBytes
         self.apiKey = apiKey
