@@ -3,7 +3,7 @@ SWIFT ?= swift
 MEDIA_DIR ?= .media
 export MEDIASERVE_MEDIA_DIR := $(abspath $(MEDIA_DIR))
 
-.PHONY: demo test deps build release fixtures clean test-browser bench-origin
+.PHONY: demo test deps build release fixtures clean test-browser bench-packaging bench-origin
 
 deps:
 	./scripts/install-deps.sh
@@ -27,6 +27,11 @@ test: deps fixtures
 
 clean:
 	rm -rf .build $(MEDIA_DIR)
+
+# Manifest build time for a 2-hour, 7-rendition asset and a 2-hour live DVR window (release build; not in `make test`).
+bench-packaging:
+	$(SWIFT) build -c release --product PackagingBench
+	$$($(SWIFT) build -c release --show-bin-path)/PackagingBench
 
 # Preview page in headless Chromium: HLS and DASH must both play (issue 6). Debian's python3 has selenium.
 test-browser:

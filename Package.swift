@@ -36,12 +36,18 @@ let package = Package(
         .target(name: "MediaCore"),
         // The only Swift code that calls av_*, sws_*, swr_*.
         .target(name: "FFmpegKit", dependencies: ["CFFmpeg", "MediaCore"]),
+        // Ladder planning, the transcode pipeline, CMAF segmenting and progress (never imports CFFmpeg).
+        .target(name: "Ingest", dependencies: ["MediaCore", "FFmpegKit"]),
         // Configuration: config/mediaserve.yaml + MEDIASERVE_* environment + flags, decoded once into a value.
         .target(name: "Config", dependencies: ["MediaCore", .product(name: "Yams", package: "Yams")]),
         // The data directory (vod/, live/, staging/) and atomic publishing, behind a protocol.
         .target(name: "Storage", dependencies: ["MediaCore"]),
         // Assets, renditions, segment index, jobs and live streams in SQLite (GRDB), behind a protocol.
         .target(name: "Catalog", dependencies: ["MediaCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Just-in-time HLS/DASH manifests and the fMP4 box reader: pure Swift over MediaCore values.
+        .target(name: "Packaging", dependencies: ["MediaCore"]),
+        // `make bench-packaging`: times manifest building (release build); not part of `make test`.
+        .executableTarget(name: "PackagingBench", dependencies: ["Packaging", "MediaCore"], path: "Benchmarks/PackagingBench"),
         // The HTTP origin: manifests, segments, admin API, metrics, preview page (Hummingbird 2).
         .target(
             name: "Origin",
@@ -66,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "mediaserve",
             dependencies: [
-                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Origin",
+                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "Packaging", "Origin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -80,6 +86,12 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "MediaCore", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "MediaCore"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MediaCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "PackagingTests",
+            dependencies: ["Packaging", "MediaCore", "TestSupport"],
+            exclude: ["Golden"]
+        ),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "MediaCore", "FFmpegKit", "TestSupport"]),
         .testTarget(
             name: "OriginTests",
             dependencies: [

@@ -12,11 +12,13 @@ struct MediaServe: AsyncParsableCommand {
               mediaserve probe movie.mov
               mediaserve probe movie.mov --json
               mediaserve config --json
+              mediaserve ingest movie.mov --id movie --rungs 1080,720,360
             """,
         version: MediaServeVersion.current,
         subcommands: [
             ProbeCommand.self,
             ConfigCommand.self,
+            IngestCommand.self,
         ]
     )
 }

@@ -35,16 +35,32 @@ public func run(_ program: String, _ arguments: [String], environment: [String: 
     let group = DispatchGroup()
     group.enter()
     DispatchQueue.global().async {
-        errData = err.fileHandleForReading.readDataToEndOfFile()
+        errData = readToEnd(err.fileHandleForReading)
         group.leave()
     }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let outData = readToEnd(out.fileHandleForReading)
     group.wait()
     process.waitUntilExit()
     return RunResult(status: process.terminationStatus,
                      stdout: String(decoding: outData, as: UTF8.self),
                      stderr: String(decoding: errData, as: UTF8.self),
                      stdoutData: outData)
+}
+
+/// Reads a pipe until end of file, retrying reads a signal interrupted. Foundation's
+/// `readDataToEndOfFile` traps on EINTR, which tests that send signals to children (Ctrl-C tests) trigger.
+func readToEnd(_ handle: FileHandle) -> Data {
+    var data = Data()
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    let fd = handle.fileDescriptor
+    while true {
+        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if count > 0 {
+            data.append(contentsOf: buffer[0..<count])
+        } else if count == 0 || errno != EINTR {
+            return data
+        }
+    }
 }
 
 /// `ffprobe -show_streams -show_format -of json` on a file or URL, decoded as a JSON object.

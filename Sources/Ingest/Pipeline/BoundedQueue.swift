@@ -1,0 +1,92 @@
+import Foundation
+
+/// A blocking first-in first-out queue with a fixed capacity between the decoding thread and one rung's
+/// encoding thread. The bound keeps memory flat: decoding waits when the slowest encoder falls behind.
+final class BoundedQueue<Element>: @unchecked Sendable {
+    private var items: [Element] = []
+    private var head = 0
+    private var closed = false
+    private let capacity: Int
+    private let condition = NSCondition()
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+    }
+
+    /// Adds an element, waiting while the queue is full. Returns false if the queue was closed.
+    @discardableResult
+    func push(_ element: Element) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count - head >= capacity, !closed { condition.wait() }
+        guard !closed else { return false }
+        items.append(element)
+        condition.broadcast()
+        return true
+    }
+
+    /// Takes the oldest element, waiting while empty; nil once closed and drained.
+    func pop() -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count == head, !closed { condition.wait() }
+        guard items.count > head else { return nil }
+        let element = items[head]
+        head += 1
+        if head > 64, head * 2 > items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+        condition.broadcast()
+        return element
+    }
+
+    /// No more pushes; consumers drain what is left and then get nil.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Drops everything and closes (on failure or cancellation).
+    func abandon() {
+        condition.lock()
+        items.removeAll()
+        head = 0
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// A flag shared by the pipeline's threads and whoever may stop it (a signal handler, the job queue).
+public final class CancellationFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    private var failure: Error?
+
+    public init() {}
+
+    public func cancel() {
+        lock.lock(); value = true; lock.unlock()
+    }
+
+    public var isCancelled: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return value
+    }
+
+    /// Records the first error any thread hit and stops the others.
+    func fail(_ error: Error) {
+        lock.lock()
+        if failure == nil { failure = error }
+        value = true
+        lock.unlock()
+    }
+
+    var firstFailure: Error? {
+        lock.lock(); defer { lock.unlock() }
+        return failure
+    }
+}

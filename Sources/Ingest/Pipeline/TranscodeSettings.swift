@@ -1,0 +1,38 @@
+/// Encoder and pipeline knobs that are not part of the ladder (config or flags).
+public struct TranscodeSettings: Hashable, Sendable {
+    /// x264 preset (config default `veryfast`).
+    public var preset: String
+    /// x264 threads per rung encoder; rungs already run in parallel, so a few each keeps both cores busy
+    /// without the memory of x264's default (1.5 × cores) frame threads per encoder.
+    public var encoderThreads: Int
+    /// Decoded frames buffered per rung before decoding waits.
+    public var queueCapacity: Int
+    /// Extra x264 options (`key=value:…`), e.g. for tests that need tiny, fast encodes.
+    public var extraX264Params: String?
+
+    public init(preset: String = "veryfast", encoderThreads: Int = 2, queueCapacity: Int = 8, extraX264Params: String? = nil) {
+        self.preset = preset
+        self.encoderThreads = encoderThreads
+        self.queueCapacity = queueCapacity
+        self.extraX264Params = extraX264Params
+    }
+}
+
+/// Where an ingest stands, for progress bars and job percentages.
+public struct TranscodeProgress: Sendable, Equatable {
+    /// Seconds of output finished by the slowest rendition.
+    public var encodedSeconds: Double
+    /// Source duration, when known.
+    public var totalSeconds: Double?
+    /// Frames encoded by the slowest video rendition.
+    public var frames: Int
+    /// Wall-clock seconds since the transcode started.
+    public var elapsed: Double
+
+    public init(encodedSeconds: Double, totalSeconds: Double?, frames: Int, elapsed: Double) {
+        self.encodedSeconds = encodedSeconds
+        self.totalSeconds = totalSeconds
+        self.frames = frames
+        self.elapsed = elapsed
+    }
+}

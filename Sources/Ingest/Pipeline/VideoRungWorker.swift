@@ -1,0 +1,111 @@
+import FFmpegKit
+import Foundation
+import MediaCore
+
+/// A decoded picture shared with one rung, plus the format it was decoded in (a rung rebuilds its filter
+/// graph when a source changes size mid-stream).
+struct SourceFrame: @unchecked Sendable {
+    // Each rung receives its own reference (`Frame.reference()`); only that rung's thread touches it.
+    let frame: Frame
+    let format: FilterSource
+}
+
+/// One rung of the ladder on its own thread: scale (filter graph), force an IDR at each segment boundary,
+/// encode with x264, write CMAF segments. Fed by a bounded queue from the single decoding thread.
+final class VideoRungWorker: @unchecked Sendable {
+    // Touched only by the worker thread between `run()` start and end, except `position` (locked).
+    let plan: VideoRenditionPlan
+    let queue: BoundedQueue<SourceFrame>
+    let encoder: Encoder
+    let writer: RenditionWriter
+    private let preparation: VideoPreparation
+    private let flag: CancellationFlag
+    private let ticksPerSegment: Int64
+    private var graph: FilterGraph?
+    private var graphSource: FilterSource?
+    private var nextIDR: Int64 = 0
+    private var lastPts: Int64 = .min
+    private let filtered = Frame()
+    private let packet = Packet()
+    private let lock = NSLock()
+    private var encodedSeconds = 0.0
+    private var encodedFrames = 0
+    static let timeBase = Rational(1, 90_000)
+
+    init(plan: VideoRenditionPlan, preparation: VideoPreparation, settings: TranscodeSettings, keyframeInterval: Int,
+         segmentSeconds: Int, directory: URL, flag: CancellationFlag) throws {
+        self.plan = plan
+        self.preparation = preparation
+        self.flag = flag
+        ticksPerSegment = Int64(segmentSeconds) * 90_000
+        queue = BoundedQueue(capacity: settings.queueCapacity)
+        encoder = try Encoder.h264(H264EncoderSettings(
+            width: plan.width, height: plan.height, frameRate: plan.frameRate, bitrateKbps: plan.bitrateKbps,
+            maxrateKbps: plan.maxrateKbps, bufferKbits: plan.bufferKbits, profile: plan.profile.rawValue,
+            preset: settings.preset, keyframeInterval: keyframeInterval, threads: settings.encoderThreads,
+            extraX264Params: settings.extraX264Params))
+        writer = try RenditionWriter(id: plan.id, directory: directory, muxer: FragmentedMP4Writer(encoder: encoder),
+                                     timeBase: encoder.timeBase, segmentSeconds: segmentSeconds)
+    }
+
+    /// Seconds of output encoded so far and frames, for progress.
+    var progress: (seconds: Double, frames: Int) {
+        lock.lock(); defer { lock.unlock() }
+        return (encodedSeconds, encodedFrames)
+    }
+
+    func run() {
+        do {
+            while let item = queue.pop() {
+                if flag.isCancelled { break }
+                if graphSource != item.format {
+                    try drainGraph()
+                    graph = try FilterGraph(source: item.format, filters: FilterText.video(plan, preparation: preparation))
+                    graphSource = item.format
+                }
+                try graph?.push(item.frame)
+                try pullFiltered()
+            }
+            guard !flag.isCancelled else { return }
+            try drainGraph()
+            try encoder.send(nil)
+            try receivePackets()
+            try writer.finish()
+        } catch {
+            flag.fail(error)
+            queue.abandon()
+        }
+    }
+
+    private func drainGraph() throws {
+        guard let graph else { return }
+        try graph.push(nil)
+        try pullFiltered()
+        self.graph = nil
+    }
+
+    private func pullFiltered() throws {
+        guard let graph else { return }
+        while try graph.pull(into: filtered) {
+            filtered.rescaleTimestamp(from: graph.outputTimeBase, to: Self.timeBase)
+            guard let pts = filtered.pts, pts > lastPts else { continue }  // x264 needs rising timestamps
+            lastPts = pts
+            let boundary = pts >= nextIDR
+            if boundary { nextIDR = (pts / ticksPerSegment + 1) * ticksPerSegment }
+            filtered.setForcedKeyframe(boundary)
+            try encoder.send(filtered)
+            try receivePackets()
+        }
+    }
+
+    private func receivePackets() throws {
+        while try encoder.receive(into: packet) {
+            let end = Double((packet.pts ?? 0) + packet.duration) / 90_000
+            try writer.write(packet, cuttable: packet.isKeyframe)
+            lock.lock()
+            encodedSeconds = max(encodedSeconds, end)
+            encodedFrames += 1
+            lock.unlock()
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import MediaCore
+
+/// The audio every asset carries: AAC-LC at a fixed rate and layout so all renditions share one track.
+public struct AudioSettings: Hashable, Sendable, Codable {
+    public var bitrateKbps: Int
+    public var sampleRate: Int
+    public var channels: Int
+
+    public init(bitrateKbps: Int = 128, sampleRate: Int = 48_000, channels: Int = 2) {
+        self.bitrateKbps = bitrateKbps
+        self.sampleRate = sampleRate
+        self.channels = channels
+    }
+
+    public static let standard = AudioSettings()
+}
+
+/// One video rendition to produce, fitted to the source: exact output size, rate and encoder targets.
+public struct VideoRenditionPlan: Hashable, Sendable {
+    public var id: SafeName
+    public var width: Int
+    public var height: Int
+    public var frameRate: Rational
+    public var bitrateKbps: Int
+    /// VBV peak rate and buffer size; they bound each segment's peak bitrate.
+    public var maxrateKbps: Int
+    public var bufferKbits: Int
+    public var profile: H264Profile
+}
+
+/// The single audio rendition.
+public struct AudioRenditionPlan: Hashable, Sendable {
+    public var id: SafeName
+    public var settings: AudioSettings
+}
+
+/// How the source's pictures must be prepared before scaling, the same for every rung.
+public struct VideoPreparation: Hashable, Sendable {
+    /// Fields are deinterlaced (bwdif, one frame per frame) before scaling.
+    public var deinterlace: Bool
+    /// Clockwise rotation to apply so the output is upright (0, 90, 180, 270).
+    public var rotation: Int
+    /// When the source runs above 60 fps, the rate it is reduced to (every other frame); nil keeps timing.
+    public var outputFrameRate: Rational?
+}
+
+/// Everything a transcode needs to know, decided before a single frame is decoded.
+public struct IngestPlan: Hashable, Sendable {
+    /// Source stream indices; nil when the source has no such stream.
+    public var videoStream: Int?
+    public var audioStream: Int?
+    /// Ascending by height.
+    public var video: [VideoRenditionPlan]
+    public var audio: AudioRenditionPlan?
+    public var preparation: VideoPreparation
+    /// Target segment duration in seconds; every rendition gets an IDR at each multiple of it.
+    public var segmentSeconds: Int
+    /// Source duration in seconds when known, for progress and ETA.
+    public var duration: Double?
+
+    /// Frames between natural keyframes: four segments, so only forced IDRs ever start a GOP.
+    public var keyframeInterval: Int {
+        let rate = video.first?.frameRate.value ?? 30
+        return max(Int((rate * Double(segmentSeconds) * 4).rounded(.up)), 1)
+    }
+}

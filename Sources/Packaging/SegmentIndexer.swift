@@ -1,0 +1,78 @@
+import MediaCore
+
+/// Rebuilds a rendition's segment index from its real bytes: the init segment and the media segments.
+///
+/// Used to (re)index stored assets (`mediaserve reindex`) and to check what ingest wrote. File reading is
+/// the caller's job; this only parses bytes, so it is tested on ffmpeg-made files and on hostile input alike.
+public enum SegmentIndexer {
+    /// One media segment as read from storage: its number (from `seg-<number>.m4s`) and bytes.
+    public struct SegmentBytes: Sendable {
+        public var number: Int
+        public var bytes: [UInt8]
+        /// Wall-clock time of the first sample, when the caller knows it (live).
+        public var programDateTime: Double?
+
+        public init(number: Int, bytes: [UInt8], programDateTime: Double? = nil) {
+            self.number = number
+            self.bytes = bytes
+            self.programDateTime = programDateTime
+        }
+    }
+
+    /// A gap or overlap between one segment's end and the next one's `tfdt` larger than this many seconds
+    /// is a timeline break (a restarted stream): the later segment is marked as a discontinuity.
+    public static let discontinuityTolerance = 0.1
+
+    public static func index(id: SafeName, initSegment: [UInt8], segments: [SegmentBytes], language: String? = nil)
+        throws -> RenditionIndex {
+        let tracks = try InitSegment.tracks(initSegment)
+        guard let track = tracks.first(where: { $0.kind == .video }) ?? tracks.first else {
+            throw PackagingError.missingBox(path: "moov/trak")
+        }
+        guard track.timescale <= UInt32(Int32.max) else {
+            throw PackagingError.malformed(box: "mdhd", reason: "timescale \(track.timescale) is too large")
+        }
+        let ordered = segments.sorted { $0.number < $1.number }
+        var infos: [SegmentInfo] = []
+        var allDurations: [UInt32: Int] = [:]
+        var peak = 0.0
+        var totalBytes = 0
+        var totalTicks: Int64 = 0
+        let ts = Double(track.timescale)
+        for segment in ordered {
+            let summary = try MediaSegment.summary(segment.bytes, track: track)
+            guard summary.baseMediaDecodeTime <= UInt64(Int64.max), summary.duration <= UInt64(Int64.max) else {
+                throw PackagingError.malformed(box: "tfdt", reason: "time does not fit in 63 bits")
+            }
+            let start = Int64(summary.baseMediaDecodeTime), duration = Int64(summary.duration)
+            var discontinuity = false
+            if let previous = infos.last {
+                let gap = Double(start - (previous.start + previous.duration)) / ts
+                discontinuity = abs(gap) > discontinuityTolerance || segment.number != previous.number + 1
+            }
+            infos.append(SegmentInfo(number: segment.number, start: start, duration: duration, size: summary.size,
+                                     discontinuity: discontinuity, programDateTime: segment.programDateTime))
+            if duration > 0 { peak = max(peak, Double(summary.size) * 8 * ts / Double(duration)) }
+            totalBytes += summary.size
+            totalTicks += duration
+            for d in summary.sampleDurations { allDurations[d, default: 0] += 1 }
+        }
+        let average = totalTicks > 0 ? Double(totalBytes) * 8 * ts / Double(totalTicks) : 0
+        var frameRate: Rational?
+        if track.kind == .video, let common = allDurations.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key, common > 0 {
+            frameRate = reduced(Int(track.timescale), Int(common))
+        }
+        let rendition = Rendition(
+            id: id, kind: track.kind, codecs: track.codecs,
+            peakBitrate: Int(peak.rounded(.up)), averageBitrate: Int(average.rounded()),
+            timescale: Int32(track.timescale), width: track.width, height: track.height, frameRate: frameRate,
+            sampleRate: track.sampleRate, channels: track.channels, language: language ?? track.language)
+        return RenditionIndex(rendition: rendition, segments: infos)
+    }
+
+    static func reduced(_ numerator: Int, _ denominator: Int) -> Rational {
+        var a = numerator, b = denominator
+        while b != 0 { (a, b) = (b, a % b) }
+        return Rational(numerator / a, denominator / a)
+    }
+}

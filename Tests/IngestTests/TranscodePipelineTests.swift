@@ -1,0 +1,74 @@
+import FFmpegKit
+import Foundation
+import Ingest
+import MediaCore
+import Testing
+import TestSupport
+
+/// Runs the real pipeline on generated sources and checks what ffprobe and an independent NAL reader see.
+@Suite(.serialized)
+struct TranscodePipelineTests {
+    init() { FFmpegLog.setVerbose(false) }
+
+    static let settings = TranscodeSettings(preset: "veryfast", encoderThreads: 1, queueCapacity: 4)
+    /// Two rungs that fit under the 270p source, one High and one Main.
+    static let smallLadder = [LadderRung(height: 270, videoKbps: 400, profile: .high),
+                              LadderRung(height: 180, videoKbps: 200, profile: .main)]
+
+    func transcode(_ source: URL, ladder: [LadderRung], settings: TranscodeSettings = settings) throws -> (IngestPlan, [RenditionIndex], URL) {
+        let input = try InputFile(path: source.path)
+        let plan = try LadderPlanner.plan(source: input.probe(), ladder: ladder)
+        let out = TestSources.scratch(source.deletingPathExtension().lastPathComponent)
+        let index = try TranscodePipeline(plan: plan, settings: settings).run(source: source.path, into: out)
+        return (plan, index, out)
+    }
+
+    @Test func alignedLadderFromSmallSource() throws {
+        let (plan, index, out) = try transcode(try TestSources.small13s(), ladder: Self.smallLadder)
+        #expect(index.map(\.rendition.id.rawValue) == ["video-180p", "video-270p", "audio"])
+        let video = index.filter { $0.rendition.kind == .video }
+        let frame = 90_000 / 25
+
+        for (rendition, planned) in zip(video, plan.video) {
+            let dir = out.appendingPathComponent(rendition.rendition.id.rawValue)
+            let probe = try OutputInspection.stream(dir, segments: rendition.segments.count)
+            #expect(probe["codec_name"] as? String == "h264")
+            #expect(probe["profile"] as? String == (planned.profile == .high ? "High" : "Main"))
+            #expect(probe["width"] as? Int == planned.width)
+            #expect(probe["height"] as? Int == planned.height)
+            #expect(probe["r_frame_rate"] as? String == "25/1")
+            #expect(rendition.rendition.codecs.hasPrefix(planned.profile == .high ? "avc1.64" : "avc1.4D"))
+
+            // 6 s segments (± one frame) except the last; keyframes exactly at 0, 6, 12 s and nowhere else.
+            #expect(rendition.segments.count == 3)
+            for segment in rendition.segments.dropLast() { #expect(abs(Int(segment.duration) - 540_000) <= frame) }
+            #expect(try OutputInspection.keyframeTimes(dir, segments: 3).map { Int(($0 * 1000).rounded()) } == [0, 6000, 12000])
+            for segment in rendition.segments {
+                let file = dir.appendingPathComponent("seg-\(segment.number).m4s")
+                #expect(try OutputInspection.firstPictureNALType(file) == 5, "seg-\(segment.number) must open with an IDR")
+                #expect(segment.size == (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int))
+            }
+            #expect(rendition.rendition.peakBitrate >= rendition.rendition.averageBitrate)
+        }
+        // Identical boundaries across renditions.
+        #expect(Set(video.map { $0.segments.map(\.start) }).count == 1)
+        #expect(video[0].segments.map(\.start) == [0, 540_000, 1_080_000])
+
+        let audio = try #require(index.last)
+        let audioProbe = try OutputInspection.stream(out.appendingPathComponent("audio"), segments: audio.segments.count)
+        #expect(audioProbe["codec_name"] as? String == "aac")
+        #expect(audioProbe["profile"] as? String == "LC")
+        #expect(audioProbe["sample_rate"] as? String == "48000")
+        #expect(audioProbe["channels"] as? Int == 2)
+        #expect(audio.rendition.codecs == "mp4a.40.2")
+        #expect(audio.segments.count == 3)
+        // Audio segments start within one AAC frame of the video boundaries, and both end together.
+        for (a, v) in zip(audio.segments, video[0].segments) {
+            let gap: Double = abs(Double(a.start) / 48_000 - Double(v.start) / 90_000)
+            let aacFrame: Double = 1024.0 / 48_000
+            #expect(gap <= aacFrame)
+        }
+        #expect(abs(audio.durationSeconds - video[0].durationSeconds) < 0.05)
+        #expect(abs(video[0].durationSeconds - 13) < 0.001)
+    }
+}
