@@ -13,12 +13,14 @@ struct MediaServe: AsyncParsableCommand {
               mediaserve probe movie.mov --json
               mediaserve config --json
               mediaserve ingest movie.mov --id movie --rungs 1080,720,360
+              mediaserve serve --port 8080 --data-dir ./data
             """,
         version: MediaServeVersion.current,
         subcommands: [
             ProbeCommand.self,
             ConfigCommand.self,
             IngestCommand.self,
+            ServeCommand.self,
         ]
     )
 }

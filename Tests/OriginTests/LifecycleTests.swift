@@ -90,11 +90,11 @@ final class ScriptedJobs: IngestJobs, Sendable {
         }
     }
 
-    func run(_ job: ClaimedJob, progress: @escaping @Sendable (Double) async -> Void) async throws {
+    func run(_ job: ClaimedJob, progress: @escaping @Sendable (Double) -> Void) async throws {
         state.withLock { $0.running += 1; $0.maxConcurrent = max($0.maxConcurrent, $0.running) }
         defer { state.withLock { $0.running -= 1 } }
         for percent in stride(from: 25.0, through: 75, by: 25) {
-            await progress(percent)
+            progress(percent)
             try await Task.sleep(for: .milliseconds(5))
         }
         if failing.contains(job.id) { throw OriginError.internalError("scripted failure") }

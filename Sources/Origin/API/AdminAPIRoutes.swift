@@ -88,7 +88,7 @@ struct AdminAPIRoutes: Sendable {
 
     static func json(_ value: some Encodable) throws -> Response {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(value)
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: CachePolicy.noStore.headerValue],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))

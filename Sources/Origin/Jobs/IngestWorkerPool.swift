@@ -20,7 +20,7 @@ public protocol IngestJobs: Sendable {
     /// Takes the oldest queued job and marks it running (nil when the queue is empty).
     func claimNext() async throws -> ClaimedJob?
     /// Runs the ingest pipeline for the job in-process, reporting percent done (0-100); publishes on success.
-    func run(_ job: ClaimedJob, progress: @escaping @Sendable (Double) async -> Void) async throws
+    func run(_ job: ClaimedJob, progress: @escaping @Sendable (Double) -> Void) async throws
     func finish(_ job: ClaimedJob) async throws
     func fail(_ job: ClaimedJob, error: String) async throws
     /// Jobs by state, for `/metrics`.
