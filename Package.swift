@@ -102,5 +102,26 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]
         ),
+        // Live sources: RTMP (pure state machines + a SwiftNIO listener), the passthrough CMAF segmenter
+        // and the DVR ring. Pure Swift: no CFFmpeg.
+        .target(
+            name: "Live",
+            dependencies: [
+                "MediaCore", "FFmpegKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "LiveTests",
+            dependencies: [
+                "Live", "MediaCore", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
     ]
 )

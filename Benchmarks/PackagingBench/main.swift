@@ -61,10 +61,13 @@ let vod = ManifestRequest(renditions: asset(first: 1, count: 1200, pdtBase: nil)
 let live = ManifestRequest(renditions: asset(first: 1, count: 1500, pdtBase: ast), kind: .liveSlidingWindow,
                            hlsLiveSegmentCount: nil, now: ast + 9001, availabilityStartTime: ast,
                            urls: ManifestURLs(utcTimingURL: "/time"))
+var liveDefault = live
+liveDefault.hlsLiveSegmentCount = 10
 let video = name("video-1080p")
 
 print("manifest build time, median of \(runs) runs (µs), 6 video + 1 audio renditions")
-for (label, request) in [("VOD 2 h", vod), ("live 2 h DVR (HLS: whole window)", live)] {
+for (label, request) in [("VOD 2 h", vod), ("live 2 h DVR (HLS: whole window)", live),
+                         ("live 2 h DVR (HLS: newest 10, the default)", liveDefault)] {
     let master = try median(runs) { try Presentation(request).hlsMultivariantPlaylist() }
     let media = try median(runs) { try Presentation(request).hlsMediaPlaylist(for: video) }
     let mpd = try median(runs) { try Presentation(request).dashMPD() }

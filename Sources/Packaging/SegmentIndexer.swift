@@ -17,11 +17,24 @@ public enum SegmentIndexer {
             self.bytes = bytes
             self.programDateTime = programDateTime
         }
+
+        /// From any byte sequence (e.g. Foundation `Data` read by the caller).
+        public init<Bytes: Sequence>(number: Int, contentsOf bytes: Bytes, programDateTime: Double? = nil) where Bytes.Element == UInt8 {
+            self.init(number: number, bytes: Array(bytes), programDateTime: programDateTime)
+        }
+    }
+
+    /// `index(id:initSegment:segments:language:)` for an init segment in any byte sequence (e.g. `Data`).
+    public static func index<Bytes: Sequence>(id: SafeName, initSegmentContents: Bytes, segments: [SegmentBytes],
+                                              language: String? = nil) throws -> RenditionIndex where Bytes.Element == UInt8 {
+        try index(id: id, initSegment: Array(initSegmentContents), segments: segments, language: language)
     }
 
     /// A gap or overlap between one segment's end and the next one's `tfdt` larger than this many seconds
     /// is a timeline break (a restarted stream): the later segment is marked as a discontinuity.
     public static let discontinuityTolerance = 0.1
+
+    static let maxTicks: UInt64 = 1 << 53
 
     public static func index(id: SafeName, initSegment: [UInt8], segments: [SegmentBytes], language: String? = nil)
         throws -> RenditionIndex {
@@ -37,12 +50,16 @@ public enum SegmentIndexer {
         var allDurations: [UInt32: Int] = [:]
         var peak = 0.0
         var totalBytes = 0
-        var totalTicks: Int64 = 0
+        var totalTicks = 0.0
         let ts = Double(track.timescale)
         for segment in ordered {
+            guard (0..<RequestValidation.maxNumber).contains(segment.number) else {
+                throw PackagingError.malformed(box: "seg-\(segment.number).m4s", reason: "segment numbers must be 0 to \(RequestValidation.maxNumber - 1)")
+            }
             let summary = try MediaSegment.summary(segment.bytes, track: track)
-            guard summary.baseMediaDecodeTime <= UInt64(Int64.max), summary.duration <= UInt64(Int64.max) else {
-                throw PackagingError.malformed(box: "tfdt", reason: "time does not fit in 63 bits")
+            // 2^53 ticks is centuries at any real timescale, and keeps every later sum and Double exact.
+            guard summary.baseMediaDecodeTime < SegmentIndexer.maxTicks, summary.duration < SegmentIndexer.maxTicks else {
+                throw PackagingError.malformed(box: "tfdt", reason: "segment \(segment.number): time or duration beyond 2^53 ticks")
             }
             let start = Int64(summary.baseMediaDecodeTime), duration = Int64(summary.duration)
             var discontinuity = false
@@ -54,10 +71,10 @@ public enum SegmentIndexer {
                                      discontinuity: discontinuity, programDateTime: segment.programDateTime))
             if duration > 0 { peak = max(peak, Double(summary.size) * 8 * ts / Double(duration)) }
             totalBytes += summary.size
-            totalTicks += duration
+            totalTicks += Double(duration)
             for d in summary.sampleDurations { allDurations[d, default: 0] += 1 }
         }
-        let average = totalTicks > 0 ? Double(totalBytes) * 8 * ts / Double(totalTicks) : 0
+        let average = totalTicks > 0 ? Double(totalBytes) * 8 * ts / totalTicks : 0
         var frameRate: Rational?
         if track.kind == .video, let common = allDurations.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key, common > 0 {
             frameRate = reduced(Int(track.timescale), Int(common))

@@ -92,4 +92,53 @@ import TestSupport
         let hls = try Self.decodedStreams(written.directory.appendingPathComponent("video-180p.m3u8"))
         #expect(hls.first?.frames == 100, "hls: \(hls)")
     }
+
+    @Test func restartedStreamPlaysAcrossTheDiscontinuity() throws {
+        let asset = try FFmpegAsset.shared.get()
+        let dir = asset.directory.appendingPathComponent("restart")
+        let start = 1_767_225_600.0
+        var indexes: [RenditionIndex] = []
+        // A stream that ran for segments 1-3, stopped for 10 s, and restarted with its clock at 0: the
+        // second run's files are ffmpeg's segments 1-4 again, stored as 4-7.
+        for (id, source) in [("cam", "video-180p"), ("mic", "audio-aac")] {
+            let target = dir.appendingPathComponent(id)
+            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+            let initSegment = try asset.bytes(source, "init.mp4")
+            try Data(initSegment).write(to: target.appendingPathComponent("init.mp4"))
+            let timescale = Double(try #require(try InitSegment.tracks(initSegment).first).timescale)
+            var parts: [SegmentIndexer.SegmentBytes] = []
+            for (number, original, runStart) in [(1, 1, start), (2, 2, start), (3, 3, start),
+                                                 (4, 1, start + 16), (5, 2, start + 16), (6, 3, start + 16), (7, 4, start + 16)] {
+                let bytes = try asset.bytes(source, "seg-\(original).m4s")
+                try Data(bytes).write(to: target.appendingPathComponent("seg-\(number).m4s"))
+                let tfdt = Double(try MediaSegment.summary(bytes, track: try InitSegment.tracks(initSegment)[0]).baseMediaDecodeTime)
+                parts.append(.init(number: number, bytes: bytes, programDateTime: runStart + tfdt / timescale))
+            }
+            indexes.append(try SegmentIndexer.index(id: SafeName(id)!, initSegment: initSegment, segments: parts))
+        }
+        #expect(indexes.allSatisfy { $0.segments.map(\.discontinuity) == [false, false, false, true, false, false, false] })
+        let presentation = try Presentation(ManifestRequest(renditions: indexes, kind: .liveEnded, now: start + 60,
+                                                            availabilityStartTime: start))
+        try presentation.hlsMultivariantPlaylist().write(to: dir.appendingPathComponent("master.m3u8"), atomically: true, encoding: .utf8)
+        for index in indexes {
+            try presentation.hlsMediaPlaylist(for: index.rendition.id)
+                .write(to: dir.appendingPathComponent("\(index.rendition.id).m3u8"), atomically: true, encoding: .utf8)
+        }
+        let mpd = dir.appendingPathComponent("manifest.mpd")
+        try presentation.dashMPD().write(to: mpd, atomically: true, encoding: .utf8)
+        try MPDSchema.validate(file: mpd, label: "restart")
+        // Through HLS ffprobe reads every packet of both runs (3 segments of 50 + the whole 175 again).
+        // It is not a player: its decoder drops some frames whose timestamps repeat the first run's, so
+        // decoding is only required to reach well into the second run.
+        let packets = try run("ffprobe", ["-v", "error", "-show_entries", "packet=pts", "-of", "csv=p=0",
+                                          dir.appendingPathComponent("cam.m3u8").path])
+        #expect(packets.stdout.split(separator: "\n").count == 150 + 175, "cam.m3u8 packets: \(packets.stderr)")
+        let video = try Self.decodedStreams(dir.appendingPathComponent("cam.m3u8"))
+        #expect((video.first?.frames ?? 0) >= 250, "cam.m3u8: \(video)")
+        let audio = try Self.decodedStreams(dir.appendingPathComponent("mic.m3u8"))
+        #expect((audio.first?.frames ?? 0) > 330, "mic.m3u8 decodes past the first run: \(audio)")
+        // ffmpeg's DASH reader plays one Period, the latest: the whole second run must decode from it.
+        let dash = try Self.decodedStreams(mpd)
+        #expect(dash.map(\.frames) == [175, 330], "manifest.mpd: \(dash)")
+    }
 }

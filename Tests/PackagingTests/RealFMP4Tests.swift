@@ -100,9 +100,11 @@ import TestSupport
 
     /// Reads one rendition's files the way `mediaserve reindex` would, and indexes them.
     static func index(_ asset: FFmpegAsset, _ id: String) throws -> RenditionIndex {
+        let dir = asset.renditionDirectory(id)
         let segments = try asset.segmentNumbers(id).map {
-            SegmentIndexer.SegmentBytes(number: $0, bytes: try asset.bytes(id, "seg-\($0).m4s"))
+            SegmentIndexer.SegmentBytes(number: $0, contentsOf: try Data(contentsOf: dir.appendingPathComponent("seg-\($0).m4s")))
         }
-        return try SegmentIndexer.index(id: SafeName(id)!, initSegment: try asset.bytes(id, "init.mp4"), segments: segments)
+        return try SegmentIndexer.index(id: SafeName(id)!, initSegmentContents: try Data(contentsOf: dir.appendingPathComponent("init.mp4")),
+                                        segments: segments)
     }
 }

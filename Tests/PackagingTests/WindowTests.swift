@@ -98,7 +98,7 @@ import Testing
             try Presentation(request)
         }
         request.query = try .parse(["start": "100"])
-        #expect(throws: PackagingError.emptyWindow(reason: "no segment between 100 s and the end s; available: 0–9.2 s")) {
+        #expect(throws: PackagingError.emptyWindow(reason: "no segment between 100 s and the end; available: 0–9.2 s")) {
             try Presentation(request)
         }
     }

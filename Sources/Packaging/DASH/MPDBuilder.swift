@@ -12,13 +12,13 @@ extension Presentation {
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<MPD xmlns=\"urn:mpeg:dash:schema:mpd:2011\""
         out.reserveCapacity(4096)
         out.attribute("profiles", Self.dashProfiles)
-        let longest = Double(Self.targetDuration(renditions.first ?? request.renditions[0]))
+        let longest = longestSegment
         if isStatic {
             out.attribute("type", "static")
             out.attribute("mediaPresentationDuration", XSDuration.string(periods(in: numbers).reduce(0) { $0 + listedDuration(of: $1) }))
             out.attribute("minBufferTime", XSDuration.string(request.dash.minBufferTime ?? 2))
         } else {
-            let ast = request.availabilityStartTime ?? 0
+            let ast = request.availabilityStartTime ?? 0  // always set for live (RequestValidation)
             out.attribute("type", "dynamic")
             out.attribute("availabilityStartTime", ISO8601.format(ast))
             out.attribute("publishTime", ISO8601.format(request.now ?? ast))
@@ -47,6 +47,18 @@ extension Presentation {
         }
         out += "</MPD>\n"
         return out
+    }
+
+    /// The longest segment of any rendition, rounded up to the millisecond (MPD maxSegmentDuration must
+    /// not understate an audio segment that ends on an AAC frame just after the 6 s mark).
+    var longestSegment: Double {
+        var longest = 0.0
+        for index in renditions {
+            let ts = Double(index.rendition.timescale)
+            let ticks = index.segments.reduce(Int64(0)) { max($0, $1.duration) }
+            longest = max(longest, (Double(ticks) / ts * 1000).rounded(.up) / 1000)
+        }
+        return longest
     }
 
     /// Seconds the reference rendition's listed segments of a (clipped) period cover.

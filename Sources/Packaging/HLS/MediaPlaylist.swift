@@ -17,7 +17,7 @@ extension Presentation {
         let uriStart = prefix + "seg-"
         var out = TextWriter(capacity: 256 + listed.count * (prefix.utf8.count + 80))
         out.append("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:")
-        out.append(Self.targetDuration(index))
+        out.append(max(request.hlsTargetDuration ?? 1, Self.targetDuration(index)))
         let first = listed.first?.number ?? hlsNumbers.lowerBound
         out.append("\n#EXT-X-MEDIA-SEQUENCE:")
         out.append(first)
@@ -53,7 +53,8 @@ extension Presentation {
     }
 
     /// The largest EXTINF rounded to the nearest integer (RFC 8216 §4.3.3.1), over every segment of the
-    /// rendition rather than only the listed ones, so it stays constant while a live window slides.
+    /// rendition rather than only the listed ones, so it stays constant while a live window slides. Live
+    /// callers also pass `hlsTargetDuration` (the segmenter's maximum) so a longer new segment cannot raise it.
     static func targetDuration(_ index: RenditionIndex) -> Int {
         let ts = Int64(index.rendition.timescale)
         var longest: Int64 = 0

@@ -33,7 +33,7 @@ public enum MediaSegment {
                 let tfdt = try TrackFragmentDecodeTimeBox(try trafChildren.require("tfdt", in: "moof/traf"), in: bytes)
                 let part = try runs(trafChildren, in: bytes, tfhd: tfhd, track: track)
                 if var sum = result {
-                    sum.duration += part.duration
+                    sum.duration = try checkedSum(sum.duration, part.duration)
                     sum.sampleCount += part.count
                     sum.sampleDurations += part.durations
                     result = sum
@@ -70,16 +70,23 @@ public enum MediaSegment {
             count += trun.sampleCount
             if trun.samples.isEmpty {
                 // No per-sample fields: every sample takes the default duration.
-                total += UInt64(trun.sampleCount) * UInt64(defaultDuration)
+                total = try checkedSum(total, UInt64(trun.sampleCount) * UInt64(defaultDuration))
                 durations += repeatElement(defaultDuration, count: min(trun.sampleCount, 1 << 20))
             } else {
                 for sample in trun.samples {
                     let d = sample.duration ?? defaultDuration
-                    total += UInt64(d)
+                    total = try checkedSum(total, UInt64(d))
                     durations.append(d)
                 }
             }
         }
         return (total, count, durations, firstFlags)
+    }
+
+    /// Sample durations add up in 64 bits; a hostile file can still overflow them, which must be an error.
+    private static func checkedSum(_ a: UInt64, _ b: UInt64) throws -> UInt64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        guard !overflow else { throw PackagingError.malformed(box: "trun", reason: "sample durations overflow 64 bits") }
+        return sum
     }
 }

@@ -81,8 +81,8 @@ public struct ManifestQuery: Sendable, Hashable {
     private static func timePoint(_ name: String, _ raw: String?) throws -> TimePoint? {
         guard let raw else { return nil }
         if let seconds = Double(raw), raw.first != "+", !raw.lowercased().contains("n") {
-            guard seconds.isFinite, seconds >= 0 else {
-                throw PackagingError.invalidQuery(parameter: name, value: raw, reason: "seconds must be a finite number ≥ 0")
+            guard seconds.isFinite, seconds >= 0, seconds <= 1e10 else {
+                throw PackagingError.invalidQuery(parameter: name, value: raw, reason: "seconds must be a number from 0 to 10000000000")
             }
             return .offset(seconds)
         }

@@ -50,6 +50,10 @@ public struct ManifestURLs: Sendable, Hashable {
 /// `availabilityStartTime`, until a segment flagged `discontinuity`; such a segment starts a new period at
 /// its `programDateTime - availabilityStartTime` (or where the previous segment ended when it has none).
 /// Segment numbers are expected to be consecutive within a period.
+///
+/// For stable DASH Periods across MPD updates, give each run's segments `programDateTime = run start wall
+/// clock + tfdt / timescale` (not a jittery per-segment arrival time). Period ids are `p<number>` of the
+/// restart segment; once that segment has left the index, the oldest period is `p0`.
 public struct ManifestRequest: Sendable, Hashable {
     public var renditions: [RenditionIndex]
     public var kind: PresentationKind
@@ -60,6 +64,9 @@ public struct ManifestRequest: Sendable, Hashable {
     /// A sliding live HLS media playlist lists only the newest this-many segments (unless `start`/`end` ask
     /// for more of the DVR window); nil lists the whole DVR window.
     public var hlsLiveSegmentCount: Int?
+    /// The longest segment the live segmenter can cut, in whole seconds: EXT-X-TARGETDURATION never goes
+    /// below it, so it does not change as segments arrive (RFC 8216 §6.2.1). nil: the longest in the index.
+    public var hlsTargetDuration: Int?
     /// The current wall-clock time, seconds since 1970 (live: MPD publishTime).
     public var now: Double?
     /// Wall-clock time of presentation time zero, seconds since 1970 (live streams; MPD availabilityStartTime).
@@ -71,7 +78,7 @@ public struct ManifestRequest: Sendable, Hashable {
     public var dash: DASHTiming
 
     public init(renditions: [RenditionIndex], kind: PresentationKind, query: ManifestQuery = ManifestQuery(),
-                dvrWindow: Double = 7200, hlsLiveSegmentCount: Int? = 10, now: Double? = nil,
+                dvrWindow: Double = 7200, hlsLiveSegmentCount: Int? = 10, hlsTargetDuration: Int? = nil, now: Double? = nil,
                 availabilityStartTime: Double? = nil, discontinuitiesBefore: Int = 0,
                 urls: ManifestURLs = ManifestURLs(), dash: DASHTiming = DASHTiming()) {
         self.renditions = renditions
@@ -79,6 +86,7 @@ public struct ManifestRequest: Sendable, Hashable {
         self.query = query
         self.dvrWindow = dvrWindow
         self.hlsLiveSegmentCount = hlsLiveSegmentCount
+        self.hlsTargetDuration = hlsTargetDuration
         self.now = now
         self.availabilityStartTime = availabilityStartTime
         self.discontinuitiesBefore = discontinuitiesBefore

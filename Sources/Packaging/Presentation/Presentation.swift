@@ -22,6 +22,7 @@ public struct Presentation: Sendable {
     public init(_ request: ManifestRequest) throws {
         self.request = request
         let normalized = request.renditions.map(Presentation.sortedByNumber)
+        try RequestValidation.check(request, renditions: normalized)
         let kept = try RenditionFilter.apply(request.query, to: normalized)
         let videos = kept.filter { $0.rendition.kind == .video }
             .sorted { ($0.rendition.peakBitrate, $0.rendition.height ?? 0) < ($1.rendition.peakBitrate, $1.rendition.height ?? 0) }

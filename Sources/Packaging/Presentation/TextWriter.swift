@@ -60,7 +60,9 @@ struct TextWriter {
 
     /// `2026-01-02T03:04:05.678Z` for seconds since 1970 (UTC, milliseconds).
     mutating func appendISO8601(_ seconds: Double) {
-        let millis = Int64((seconds * 1000).rounded())
+        // Years 0000-9999 only (what the format can say); NaN becomes the epoch. Never traps.
+        let clamped = seconds.isNaN ? 0 : max(-62_167_219_200, min(253_402_300_799.999, seconds))
+        let millis = Int64((clamped * 1000).rounded())
         var days = millis / 86_400_000
         var rest = millis % 86_400_000
         if rest < 0 { rest += 86_400_000; days -= 1 }

@@ -85,8 +85,12 @@ enum ISO8601 {
 /// `5.9999999` never prints as `5.1000`.
 enum Decimal3 {
     static func string(_ seconds: Double, trim: Bool = false) -> String {
-        string(millis: Int64((seconds * 1000).rounded()), trim: trim)
+        guard seconds.isFinite else { return seconds.isNaN ? "nan" : (seconds < 0 ? "-inf" : "inf") }
+        return string(millis: Int64((max(-maxSeconds, min(maxSeconds, seconds)) * 1000).rounded()), trim: trim)
     }
+
+    /// Beyond this (about 285,000 years) values are clamped rather than converted, so no input can trap.
+    static let maxSeconds = 9e12
 
     static func string(millis: Int64, trim: Bool = false) -> String {
         let negative = millis < 0

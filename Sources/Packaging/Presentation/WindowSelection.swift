@@ -26,8 +26,9 @@ struct WindowSelection {
             while newLo <= hi, t.ends[newLo] <= qs { newLo += 1 }
             while newHi >= newLo, t.starts[newHi] >= qe { newHi -= 1 }
             guard newLo <= newHi else {
-                throw PackagingError.emptyWindow(reason: "no segment between \(Decimal3.string(qs, trim: true)) s and "
-                    + "\(qe.isFinite ? Decimal3.string(qe, trim: true) : "the end") s; available: "
+                let from = qs.isFinite ? Decimal3.string(qs, trim: true) + " s" : "the beginning"
+                let to = qe.isFinite ? Decimal3.string(qe, trim: true) + " s" : "the end"
+                throw PackagingError.emptyWindow(reason: "no segment between \(from) and \(to); available: "
                     + "\(Decimal3.string(t.starts[lo], trim: true))–\(Decimal3.string(t.ends[hi], trim: true)) s")
             }
             lo = newLo; hi = newHi

@@ -24,7 +24,9 @@ struct FFmpegAsset: Sendable {
     static let shared: Result<FFmpegAsset, Error> = Result { try FFmpegAsset.make() }
 
     static func make() throws -> FFmpegAsset {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("packaging-asset-\(UUID().uuidString)")
+        // One fixed folder in the generated-media area (git-ignored), rebuilt each run so runs do not pile up.
+        let dir = TestMedia.generated.appendingPathComponent("packaging-asset")
+        try? FileManager.default.removeItem(at: dir)
         for spec in specs {
             let renditionDir = dir.appendingPathComponent(spec.id)
             try FileManager.default.createDirectory(at: renditionDir, withIntermediateDirectories: true)

@@ -1,0 +1,71 @@
+import Foundation
+import MediaCore
+import NIOConcurrencyHelpers
+
+/// Every live stream of this process: its segmenter, its in-memory segment index (the DVR window), and
+/// whether a publisher holds it. The RTMP server asks it for a publication; the origin asks it for the
+/// current index of a stream.
+public final class LiveStreams: Sendable {
+    /// `data/live`: each stream gets `<root>/<stream>/<rendition>/`.
+    public let root: URL
+    public let configuration: LiveConfiguration
+    private let onEvent: @Sendable (LiveEvent) -> Void
+    private let slots = NIOLockedValueBox<[SafeName: StreamSlot]>([:])
+
+    public init(root: URL, configuration: LiveConfiguration = LiveConfiguration(),
+                onEvent: @escaping @Sendable (LiveEvent) -> Void = { _ in }) {
+        self.root = root
+        self.configuration = configuration
+        self.onEvent = onEvent
+    }
+
+    /// Claims `stream` for a new publisher; nil when another publisher holds it.
+    public func beginPublishing(_ stream: SafeName) -> LivePublication? {
+        let slot = slots.withLockedValue { slots in
+            if let slot = slots[stream] { return slot }
+            let slot = StreamSlot(files: SegmentFiles(streamDirectory: root.appendingPathComponent(stream.rawValue)),
+                                  configuration: configuration)
+            slots[stream] = slot
+            return slot
+        }
+        guard slot.claim() else { return nil }
+        onEvent(.publishStarted(stream: stream))
+        return LivePublication(stream: stream, slot: slot, onEvent: onEvent)
+    }
+
+    /// The stream's renditions with the segments inside the DVR window, in order (video first).
+    public func indexes(for stream: SafeName) -> [RenditionIndex] {
+        slots.withLockedValue { $0[stream] }?.indexes() ?? []
+    }
+
+    /// Streams with a publisher connected now.
+    public var publishingStreams: [SafeName] {
+        slots.withLockedValue { Array($0) }.filter { $0.value.isPublishing }.map(\.key).sorted()
+    }
+}
+
+/// One publisher's hold on a stream. Feed it media in arrival order from one task; `finish` releases it.
+public final class LivePublication: Sendable {
+    public let stream: SafeName
+    private let slot: StreamSlot
+    private let onEvent: @Sendable (LiveEvent) -> Void
+
+    init(stream: SafeName, slot: StreamSlot, onEvent: @escaping @Sendable (LiveEvent) -> Void) {
+        self.stream = stream
+        self.slot = slot
+        self.onEvent = onEvent
+    }
+
+    /// Segments the event and writes whatever segments it completes. Throws `LiveError.storage`.
+    public func receive(_ event: ArrivedMediaEvent) throws {
+        for event in try slot.process(stream: stream, { $0.receive(event) }) { onEvent(event) }
+    }
+
+    /// Writes the last (short) segments and releases the stream for the next publisher.
+    public func finish() {
+        let events = (try? slot.process(stream: stream, { $0.endSession() })) ?? []
+        slot.release()
+        for event in events { onEvent(event) }
+        onEvent(.publishEnded(stream: stream))
+    }
+}

@@ -1,0 +1,26 @@
+import MediaCore
+import NIOCore
+
+/// Where and how the RTMP listener accepts publishers (`rtmp://host:port/<application>/<stream-key>`).
+public struct RTMPServerConfiguration: Sendable {
+    public var host: String
+    /// 0 picks a free port (tests); 1935 is RTMP's registered port.
+    public var port: Int
+    public var application: String
+    /// A connection that sends nothing for this long (stuck handshake, stalled encoder) is closed.
+    public var readTimeout: TimeAmount
+    public var limits: RTMPLimits
+
+    public init(host: String = "0.0.0.0", port: Int = 1935, application: String = "live",
+                readTimeout: TimeAmount = .seconds(15), limits: RTMPLimits = .default) {
+        self.host = host
+        self.port = port
+        self.application = application
+        self.readTimeout = readTimeout
+        self.limits = limits
+    }
+}
+
+/// Decides which stream a stream key publishes to; nil refuses the key. (The catalog's live_streams
+/// table will answer this in `mediaserve serve`; tests pass a dictionary.)
+public typealias StreamKeyValidator = @Sendable (_ streamKey: String) async -> SafeName?

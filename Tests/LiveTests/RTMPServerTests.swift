@@ -1,0 +1,154 @@
+import Foundation
+import MediaCore
+import NIOCore
+import NIOPosix
+import Testing
+import TestSupport
+@testable import Live
+
+/// The NIO server with ffmpeg as the real publisher on 127.0.0.1 (runs of 7–14 s).
+@Suite struct RTMPServerTests {
+    static let keys: [String: SafeName] = ["secret-a": SafeName("cam-a")!, "secret-b": SafeName("cam-b")!]
+
+    struct Harness {
+        let directory: URL
+        let log = EventLog()
+        let streams: LiveStreams
+        let server: RTMPServer
+        let port: Int
+
+        init(_ name: String) async throws {
+            directory = try temporaryDirectory(name)
+            let log = log
+            streams = LiveStreams(root: directory.appendingPathComponent("live"), onEvent: { log.append($0) })
+            server = RTMPServer(configuration: RTMPServerConfiguration(host: "127.0.0.1", port: 0, readTimeout: .seconds(4)),
+                                streams: streams, validateKey: { RTMPServerTests.keys[$0] })
+            port = try await server.start()
+        }
+
+        func stop() async throws {
+            try await server.shutdown()
+            try? FileManager.default.removeItem(at: directory)
+        }
+
+        func waitForEnd(count: Int = 1) async -> Bool {
+            await log.wait(timeout: 15) { events in events.filter(\.isPublishEnded).count >= count }
+        }
+    }
+
+    @Test func ffmpegPublishesWhileHostileClientsAreShrugged() async throws {
+        let harness = try await Harness("publish")
+        async let publisher = publish(port: harness.port, key: "secret-a", seconds: 14)
+        // While it runs: garbage, truncated handshakes, giant chunk sizes, a second publisher on the same key.
+        try await Task.sleep(for: .seconds(2))
+        let hostile = try await hostileClients(port: harness.port)
+        let duplicate = try await publish(port: harness.port, key: "secret-a", seconds: 2)
+        let result = try await publisher
+        #expect(result.status == 0, "ffmpeg: \(result.stderr)")
+        #expect(duplicate.status != 0, "a second publisher on a busy stream key must be refused")
+        for (name, closedByServer) in hostile { #expect(closedByServer, "server did not close the \(name) connection") }
+        #expect(await harness.waitForEnd())
+
+        let indexes = harness.streams.indexes(for: SafeName("cam-a")!)
+        #expect(indexes.map(\.rendition.id.rawValue) == ["video", "audio"])
+        let video = try #require(indexes.first)
+        #expect(video.rendition.width == 320 && video.rendition.height == 180)
+        #expect(video.segments.count == 3)
+        // Full segments end at the first keyframe at or after each 6 s boundary (1 s GOPs): 6 to 7 s.
+        for segment in video.segments.dropLast() {
+            let seconds = Double(segment.duration) / 90_000
+            #expect(seconds >= 6 && seconds < 7, "segment \(segment.number) lasts \(seconds) s")
+        }
+        #expect(indexes.last?.segments.map(\.number) == video.segments.map(\.number))
+        // A full segment is on disk within a fraction of a second of its last frame arriving (the cut
+        // waits for the next keyframe, one frame later). The last one is written when the publisher leaves.
+        let latencies = harness.log.availabilityLatencies("video").dropLast()
+        print("live availability latency (s):", latencies.map { String(format: "%.3f", $0) })
+        #expect(latencies.allSatisfy { $0 < 1.0 })
+        try assertDecodable(indexes, root: harness.directory.appendingPathComponent("live/cam-a"), scratch: harness.directory)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: harness.directory.appendingPathComponent("live/cam-a/video").path)
+        #expect(!leftovers.contains { $0.hasSuffix(".tmp") })
+        try await harness.stop()
+    }
+
+    @Test func unknownKeyIsRefused() async throws {
+        let harness = try await Harness("refused")
+        let result = try await publish(port: harness.port, key: "not-a-key", seconds: 2)
+        #expect(result.status != 0)
+        #expect(harness.log.all.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: harness.directory.appendingPathComponent("live").path))
+        try await harness.stop()
+    }
+
+    @Test func reconnectContinuesNumberingWithADiscontinuity() async throws {
+        let harness = try await Harness("reconnect")
+        let first = try await publish(port: harness.port, key: "secret-b", seconds: 7)
+        #expect(first.status == 0, "ffmpeg: \(first.stderr)")
+        #expect(await harness.waitForEnd(count: 1))
+        let second = try await publish(port: harness.port, key: "secret-b", seconds: 7)
+        #expect(second.status == 0, "ffmpeg: \(second.stderr)")
+        #expect(await harness.waitForEnd(count: 2))
+
+        let indexes = harness.streams.indexes(for: SafeName("cam-b")!)
+        let video = try #require(indexes.first)
+        #expect(video.segments.map(\.number) == [1, 2, 3, 4])
+        #expect(video.segments.map(\.discontinuity) == [false, false, true, false])
+        try assertDecodable(indexes, root: harness.directory.appendingPathComponent("live/cam-b"), scratch: harness.directory)
+        try await harness.stop()
+    }
+}
+
+extension RTMPServerTests {
+    @Test func shutdownEndsPublishersAndWritesTheirLastSegment() async throws {
+        let harness = try await Harness("shutdown")
+        async let publisher = publish(port: harness.port, key: "secret-a", seconds: 30)
+        #expect(await harness.log.wait(timeout: 10) { events in events.contains { if case .initSegment = $0 { return true }; return false } })
+        try await Task.sleep(for: .seconds(3))
+        let started = ContinuousClock.now
+        try await harness.server.shutdown()
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(harness.streams.publishingStreams.isEmpty)
+        #expect(harness.log.all.last?.isPublishEnded == true)
+        let result = try await publisher
+        #expect(result.status != 0)  // the publisher was cut off, not finished
+        let indexes = harness.streams.indexes(for: SafeName("cam-a")!)
+        #expect(indexes.first?.segments.count == 1)
+        try assertDecodable(indexes, root: harness.directory.appendingPathComponent("live/cam-a"), scratch: harness.directory)
+        try? FileManager.default.removeItem(at: harness.directory)
+    }
+}
+
+/// Opens connections that misbehave in different ways; returns whether the server closed each one
+/// (within its 4 s read timeout plus slack) instead of hanging or crashing.
+func hostileClients(port: Int) async throws -> [(String, Bool)] {
+    var generator = SeededGenerator(seed: 99)
+    let handshake: [UInt8] = [3] + [UInt8](repeating: 0, count: 3072)
+    let random = (0..<5000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    let cases: [(String, [UInt8])] = [
+        ("random bytes", [0x16, 0x03] + random),
+        ("truncated handshake", [3] + [UInt8](repeating: 1, count: 700)),
+        ("handshake then random chunks", handshake + random),
+        ("giant chunk size", handshake + Chunk.setChunkSize(0x7FFF_FFFF)),
+        ("huge message length", handshake + Chunk.type0(csid: 6, timestamp: 0, length: 0xFF_FFFF, type: 9) + random),
+        ("play instead of publish", handshake + ClientScript().connect()
+            + ClientScript().command([.string("play"), .number(2), .null, .string("secret-a")], streamID: 1)),
+    ]
+    return try await withThrowingTaskGroup(of: (String, Bool).self) { group in
+        for (name, bytes) in cases {
+            group.addTask { (name, try await connectionIsClosedByServer(port: port, sending: bytes)) }
+        }
+        return try await group.reduce(into: []) { $0.append($1) }
+    }
+}
+
+func connectionIsClosedByServer(port: Int, sending bytes: [UInt8]) async throws -> Bool {
+    let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .connect(host: "127.0.0.1", port: port).get()
+    let started = Date()
+    try? await channel.writeAndFlush(ByteBuffer(bytes: bytes))
+    // Our own deadline: if the server has not closed the connection after 6 s, close it and report.
+    let deadline = channel.eventLoop.scheduleTask(in: .seconds(6)) { channel.close(promise: nil) }
+    try? await channel.closeFuture.get()
+    deadline.cancel()
+    return Date().timeIntervalSince(started) < 5.5
+}
