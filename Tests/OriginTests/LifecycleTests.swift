@@ -59,7 +59,7 @@ import Storage
         #expect(outcome.failed == ["job-b"])
         #expect(outcome.maxConcurrent == 1)
         let text = metrics.exposition()
-        #expect(text.contains(#"mediaserve_ingest_progress_percent{job="job-a"} 100"#))
+        #expect(text.contains(#"mediaserve_ingest_progress_percent{worker="0"} 100"#))
         #expect(text.contains(#"mediaserve_jobs{state="failed"}"#))
     }
 }

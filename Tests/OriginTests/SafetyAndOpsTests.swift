@@ -138,3 +138,21 @@ extension SafetyAndOpsTests {
         }
     }
 }
+
+extension SafetyAndOpsTests {
+    @Test func everyErrorHasABody() async throws {
+        try await withFixture { port, _ in
+            let page = try await fetch(port, "/no/such/page")
+            #expect(page.status == 404)
+            #expect(page.header("Content-Type") == "text/plain; charset=utf-8")
+            #expect(!page.body.isEmpty)
+            let api = try await fetch(port, "/api/v1/nothing-here", headers: [("Authorization", "Bearer s3cret-key")])
+            #expect(api.status == 404)
+            #expect(api.header("Content-Type") == "application/json; charset=utf-8")
+            #expect(api.text.contains("\"error\""))
+            let traversal = try await fetch(port, "/vod/x/%2e%2e/y")
+            #expect(traversal.status == 400)
+            #expect(traversal.text.contains("percent-encoded"))
+        }
+    }
+}

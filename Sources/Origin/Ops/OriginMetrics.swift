@@ -39,9 +39,10 @@ public final class OriginMetrics: Sendable {
         }
     }
 
-    /// Percent done of the job that is running now (0-100).
-    public func recordIngestProgress(job: String, percent: Double) {
-        Gauge(label: "mediaserve_ingest_progress_percent", dimensions: [("job", job)], factory: factory)
+    /// Percent done (0-100) of the job a worker runs now; labelled by worker, not job, so the number of
+    /// series stays fixed however many jobs the server has run.
+    public func recordIngestProgress(worker: Int, percent: Double) {
+        Gauge(label: "mediaserve_ingest_progress_percent", dimensions: [("worker", String(worker))], factory: factory)
             .record(percent)
     }
 

@@ -17,9 +17,9 @@ public struct PackagingRenderer: ManifestRendering {
                        query: [String: String], now: Double) throws -> String {
         do {
             let request = ManifestRequest(
-                renditions: listing.renditions, kind: tree == .vod ? .vod : .liveSlidingWindow,
+                renditions: listing.renditions, kind: tree == .vod ? .vod : (listing.ended ? .liveEnded : .liveSlidingWindow),
                 query: try ManifestQuery.parse(query), dvrWindow: dvrWindowSeconds,
-                hlsLiveSegmentCount: hlsLiveSegmentCount, now: now,
+                hlsLiveSegmentCount: hlsLiveSegmentCount, now: now, availabilityStartTime: listing.availabilityStartTime,
                 urls: ManifestURLs(utcTimingURL: tree == .live ? "/time" : nil))
             let presentation = try Presentation(request)
             switch manifest {
