@@ -10,9 +10,12 @@ public struct MediaListing: Sendable {
     public var availabilityStartTime: Double?
     /// Live only: the stream stopped (HLS gets ENDLIST, the MPD becomes static).
     public var ended: Bool
+    /// VOD: changes whenever the asset is replaced; rendered manifests are reused while it stays the same.
+    public var version: String?
 
     public init(renditions: [RenditionIndex], targetDurationSeconds: Double? = nil,
-                availabilityStartTime: Double? = nil, ended: Bool = false) {
+                availabilityStartTime: Double? = nil, ended: Bool = false, version: String? = nil) {
+        self.version = version
         self.renditions = renditions
         self.targetDurationSeconds = targetDurationSeconds
         self.availabilityStartTime = availabilityStartTime

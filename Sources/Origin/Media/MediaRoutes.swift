@@ -13,6 +13,7 @@ public struct MediaRoutes: Sendable {
     let renderer: any ManifestRendering
     let files: FileResponder
     private let kinds = KindCache()
+    private let manifests = ManifestCache()
 
     public init(dataDirectory: DataDirectory, index: any MediaIndex, renderer: any ManifestRendering, files: FileResponder) {
         self.dataDirectory = dataDirectory
@@ -46,12 +47,19 @@ public struct MediaRoutes: Sendable {
         }
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
-        let text = try renderer.render(name, tree: tree, owner: owner, listing: listing, query: query,
-                                       now: Date().timeIntervalSince1970)
+        let render = { try renderer.render(name, tree: tree, owner: owner, listing: listing, query: query, now: Date().timeIntervalSince1970) }
+        let rendered: RenderedManifest
+        if tree == .vod, let version = listing.version {
+            // VOD text depends only on the asset version, the manifest and the query.
+            let canonicalQuery = query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+            rendered = try manifests.rendered(key: "\(owner)|\(version)|\(request.uri.path)|\(canonicalQuery)", render: render)
+        } else {
+            rendered = RenderedManifest(text: try render())
+        }
         let contentType = name == .dash ? "application/dash+xml" : "application/vnd.apple.mpegurl"
         let cache: CachePolicy = tree == .vod ? .vodManifest
             : .liveManifest(targetDurationSeconds: listing.targetDurationSeconds ?? 6)
-        return try ManifestResponse.make(text: text, contentType: contentType, cache: cache, request: request)
+        return try ManifestResponse.make(rendered, contentType: contentType, cache: cache, request: request)
     }
 
     func segment(tree: MediaTree, request: Request, context: OriginRequestContext) async throws -> Response {
