@@ -148,7 +148,7 @@ import Yams
             let document = try #require(try Yams.load(yaml: response.text) as? [String: Any])
             #expect((document["openapi"] as? String)?.hasPrefix("3.") == true)
             let paths = try #require(document["paths"] as? [String: Any])
-            #expect(Set(paths.keys) == ["/assets", "/assets/{id}", "/jobs/{id}", "/openapi.yaml"])
+            #expect(Set(paths.keys) == ["/assets", "/assets/{id}", "/jobs/{id}", "/live", "/openapi.yaml"])
             let assets = try #require(paths["/assets"] as? [String: Any])
             #expect(Set(assets.keys) == ["get", "post"])
             let one = try #require(paths["/assets/{id}"] as? [String: Any])

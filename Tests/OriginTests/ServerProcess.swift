@@ -6,6 +6,7 @@ import TestSupport
 final class ServerProcess: @unchecked Sendable {
     let process = Process()
     let port: Int
+    let rtmpPort: Int
     let dataDirectory: URL
     private let output = Pipe()
 
@@ -13,28 +14,31 @@ final class ServerProcess: @unchecked Sendable {
         self.dataDirectory = dataDirectory
         process.executableURL = TestMedia.mediaserveBinary
         process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDirectory.path,
-                             "--set", "api.key=\(apiKey)", "--set", "log.level=warning"] + extra
+                             "--set", "api.key=\(apiKey)", "--set", "log.level=warning", "--set", "rtmp.port=0"] + extra
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        port = try Self.readPort(from: output.fileHandleForReading)
+        (port, rtmpPort) = try Self.readPorts(from: output.fileHandleForReading)
         // Keep draining stdout so the server never blocks on a full pipe.
         let handle = output.fileHandleForReading
         DispatchQueue.global().async { while !handle.availableData.isEmpty {} }
     }
 
-    private static func readPort(from handle: FileHandle) throws -> Int {
+    /// The HTTP and RTMP ports from the banner lines (`at http://127.0.0.1:P/`, `rtmp://127.0.0.1:P/`).
+    private static func readPorts(from handle: FileHandle) throws -> (Int, Int) {
         var text = ""
         let deadline = Date().addingTimeInterval(60)
+        func port(_ pattern: String) -> Int? {
+            guard let range = text.range(of: pattern, options: .regularExpression) else { return nil }
+            return Int(text[range].split(separator: ":").last!.dropLast())
+        }
         while Date() < deadline {
             let data = handle.availableData
             if data.isEmpty { break }
             text += String(decoding: data, as: UTF8.self)
-            if let range = text.range(of: #"at http://127\.0\.0\.1:(\d+)/"#, options: .regularExpression) {
-                let match = text[range]
-                let digits = match.split(separator: ":").last!.dropLast()
-                return Int(digits)!
+            if let http = port(#"at http://127\.0\.0\.1:\d+/"#), let rtmp = port(#"rtmp://127\.0\.0\.1:\d+/"#) {
+                return (http, rtmp)
             }
         }
         throw ServerProcessError.noBanner(text)

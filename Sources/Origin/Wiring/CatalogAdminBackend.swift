@@ -11,11 +11,17 @@ public struct CatalogAdminBackend: AdminBackend {
     let index: CatalogMediaIndex?
     /// Called after a job is queued (wakes the worker pool).
     let jobQueued: @Sendable () -> Void
+    /// Streams with a publisher connected now (from the live segmenter).
+    let publishingStreams: @Sendable () -> [SafeName]
+    let liveDVRWindowSeconds: Int
 
-    public init(catalog: any CatalogStore, data: DataDirectory, index: CatalogMediaIndex?, jobQueued: @escaping @Sendable () -> Void) {
+    public init(catalog: any CatalogStore, data: DataDirectory, index: CatalogMediaIndex?, liveDVRWindowSeconds: Int = 7200,
+                publishingStreams: @escaping @Sendable () -> [SafeName] = { [] }, jobQueued: @escaping @Sendable () -> Void) {
         self.catalog = catalog
         self.data = data
         self.index = index
+        self.liveDVRWindowSeconds = liveDVRWindowSeconds
+        self.publishingStreams = publishingStreams
         self.jobQueued = jobQueued
     }
 
@@ -55,6 +61,20 @@ public struct CatalogAdminBackend: AdminBackend {
         let job = try catalog.enqueueJob(assetID: id, sourcePath: source.path, options: IngestJobOptions(originalName: originalName))
         jobQueued()
         return Self.summary(job)
+    }
+
+    public func createLiveStream(_ id: SafeName) async throws -> LiveStreamSummary {
+        if try catalog.liveStream(id: id) != nil { throw OriginError.conflict("live stream '\(id)' already exists") }
+        let key = (0..<24).map { _ in String(UInt8.random(in: 0...255), radix: 16) }.map { $0.count == 1 ? "0" + $0 : $0 }.joined()
+        let record = try catalog.createLiveStream(LiveStreamRecord(id: id, key: key, dvrWindowSeconds: liveDVRWindowSeconds))
+        return LiveStreamSummary(id: record.id, state: record.state.rawValue, publishing: false, key: record.key)
+    }
+
+    public func listLiveStreams() async throws -> [LiveStreamSummary] {
+        let publishing = Set(publishingStreams())
+        return try catalog.listLiveStreams().map {
+            LiveStreamSummary(id: $0.id, state: $0.state.rawValue, publishing: publishing.contains($0.id), key: nil)
+        }
     }
 
     public func discardUpload(_ file: URL) async {

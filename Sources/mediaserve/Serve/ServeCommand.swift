@@ -2,7 +2,9 @@ import ArgumentParser
 import Catalog
 import Config
 import Foundation
+import Live
 import Logging
+import MediaCore
 import Origin
 import Storage
 
@@ -48,20 +50,48 @@ struct ServeCommand: AsyncParsableCommand {
         let pool = IngestWorkerPool(
             jobs: CatalogIngestJobs(catalog: stores.catalog, data: stores.data, ladder: loaded.ladder),
             workers: config.ingest.workers, metrics: metrics, logger: Logger(label: "mediaserve.jobs", level: loaded.loggerLevel))
-        let index = CatalogMediaIndex(catalog: stores.catalog)
-        let admin = CatalogAdminBackend(catalog: stores.catalog, data: stores.data, index: index) { pool.wake() }
+        let catalog = stores.catalog
+        let live = Self.liveStreams(config, data: stores.data, catalog: catalog, logger: logger)
+        let rtmp = RTMPService(
+            server: RTMPServer(configuration: RTMPServerConfiguration(host: config.rtmp.host, port: config.rtmp.port), streams: live,
+                               validateKey: { key in (try? catalog.liveStream(key: key))?.id },
+                               logger: Logger(label: "mediaserve.live", level: loaded.loggerLevel)),
+            announce: { port in Self.printRTMP(host: config.rtmp.host, port: port) })
+        let vodIndex = CatalogMediaIndex(catalog: catalog)
+        let index = CombinedMediaIndex(vod: vodIndex, live: LiveMediaIndex(streams: live))
+        let admin = CatalogAdminBackend(catalog: catalog, data: stores.data, index: vodIndex,
+                                        liveDVRWindowSeconds: config.live.dvrWindowSeconds,
+                                        publishingStreams: { live.publishingStreams }) { pool.wake() }
         let origin = OriginConfiguration(
             host: config.http.host, port: config.http.port, corsAllowOrigin: config.http.corsAllowOrigin,
             maxUploadBytes: config.http.maxUploadBytes, apiKey: config.api.key,
             playerBaseURL: Self.playerBaseURL(config.player), playerDirectory: config.player.localDir.map { URL(fileURLWithPath: $0) },
             workerCount: config.ingest.workers)
-        let catalog = stores.catalog
         let server = OriginServer(
             configuration: origin, dataDirectory: stores.data, index: index,
             renderer: PackagingRenderer(dvrWindowSeconds: Double(config.live.dvrWindowSeconds), hlsLiveSegmentCount: config.live.hlsWindowSegments),
-            readiness: { Self.catalogProblem(catalog) }, admin: admin, services: [pool], metrics: metrics, logger: logger)
+            readiness: { Self.catalogProblem(catalog) }, admin: admin,
+            liveStreams: { live.publishingStreams.map { AssetSummary(liveStream: $0, renditions: live.indexes(for: $0)) } },
+            services: [pool, rtmp], metrics: metrics, logger: logger)
         let app = server.makeApplication { port in Self.printBanner(host: config.http.host, port: port, data: stores.data.root.path) }
         try await app.runService()
+    }
+
+    /// The live segmenter over data/live, keeping the catalog's stream state in step with publishers.
+    static func liveStreams(_ config: MediaServeConfig, data: DataDirectory, catalog: Catalog, logger: Logger) -> LiveStreams {
+        LiveStreams(root: data.liveRoot, configuration: LiveConfiguration(dvrWindow: Double(config.live.dvrWindowSeconds))) { event in
+            switch event {
+            case .publishStarted(let stream): try? catalog.setLiveStreamState(id: stream, state: .live)
+            case .publishEnded(let stream): try? catalog.setLiveStreamState(id: stream, state: .ended)
+            default: break
+            }
+        }
+    }
+
+    static func printRTMP(host: String, port: Int) {
+        let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+        let text = "  RTMP       rtmp://\(shown):\(port)/live/<stream-key>   (keys: POST /api/v1/live?id=<stream>)\n"
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 
     /// Where the preview page loads Video.js from: the configured URL, else /player/ when a local folder is

@@ -1,0 +1,24 @@
+import Foundation
+import Live
+import MediaCore
+
+/// Live listings from the live segmenter's in-memory DVR index (`LiveStreams`): the renditions with the
+/// segments still inside the window. The stream's clock origin (DASH availabilityStartTime) is the
+/// arrival time of its first listed segment minus that segment's media time.
+public struct LiveMediaIndex: MediaIndex {
+    let streams: LiveStreams
+
+    public init(streams: LiveStreams) {
+        self.streams = streams
+    }
+
+    public func listing(tree: MediaTree, owner: SafeName) async throws -> MediaListing? {
+        guard tree == .live else { return nil }
+        let renditions = streams.indexes(for: owner).filter { !$0.segments.isEmpty }
+        guard let reference = renditions.first(where: { $0.rendition.kind == .video }) ?? renditions.first,
+              let first = reference.segments.first else { return nil }
+        let start = first.programDateTime.map { $0 - Double(first.start) / Double(reference.rendition.timescale) }
+        return MediaListing(renditions: renditions, targetDurationSeconds: streams.configuration.segmentDuration,
+                            availabilityStartTime: start, ended: !streams.publishingStreams.contains(owner))
+    }
+}
