@@ -51,6 +51,7 @@ public final class IngestWorkerPool: Service, Sendable {
     public func wake() { Task { await doorbell.ring() } }
 
     public func run() async throws {
+        await recordCounts()
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 for worker in 0..<self.workers {
