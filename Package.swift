@@ -88,10 +88,10 @@ let package = Package(
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MediaCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "PackagingTests",
-            dependencies: ["Packaging", "MediaCore", "TestSupport"],
+            dependencies: ["Packaging", "MediaCore", "TestSupport", "Catalog"],
             exclude: ["Golden"]
         ),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "MediaCore", "FFmpegKit", "TestSupport"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "MediaCore", "FFmpegKit", "Catalog", "TestSupport"]),
         .testTarget(
             name: "OriginTests",
             dependencies: [
@@ -107,17 +107,19 @@ let package = Package(
         .target(
             name: "Live",
             dependencies: [
-                "MediaCore", "FFmpegKit",
+                "MediaCore", "FFmpegKit", "Storage", "Catalog",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `make bench-live`: CPU/memory per RTMP stream against nginx-rtmp (release build; not in `make test`).
+        .executableTarget(name: "LiveBench", dependencies: ["Live", "MediaCore"], path: "Benchmarks/LiveBench"),
         .testTarget(
             name: "LiveTests",
             dependencies: [
-                "Live", "MediaCore", "TestSupport",
+                "Live", "MediaCore", "TestSupport", "Storage", "Catalog",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -40,11 +40,14 @@ public final class Decoder {
         avcodec_free_context(&ctx)
     }
 
-    /// Sends one packet (or `nil` to drain). A corrupt packet is reported as an error the caller may skip.
-    public func send(_ packet: Packet?) throws(FFmpegError) {
+    /// Sends one packet (or `nil` to drain). Returns false when the decoder is full and frames must be
+    /// received before this packet can go in (send it again then). A corrupt packet is thrown.
+    public func send(_ packet: Packet?) throws(FFmpegError) -> Bool {
         let result = avcodec_send_packet(context, packet?.pointer)
-        if result == MS_AVERROR_EOF { return }
+        if result == MS_AVERROR_EAGAIN { return false }
+        if result == MS_AVERROR_EOF { return true }
         try check(result, "avcodec_send_packet", subject: input.path)
+        return true
     }
 
     /// Receives the next decoded frame; false when the decoder needs more input or is drained.

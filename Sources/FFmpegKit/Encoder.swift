@@ -16,11 +16,15 @@ public struct H264EncoderSettings: Sendable, Hashable {
     public var keyframeInterval: Int
     /// x264 threads for this encoder (0 = x264's own choice).
     public var threads: Int
+    /// Time base of the frames sent (1/N). Derived from the frame rate rather than a fixed 1/90000:
+    /// x264's rate control starves every third frame with a 1/90000 time base (measured, FFmpeg 5.1).
+    public var timeBase: Rational
     /// Extra x264 options in `key=value:key=value` form, appended last.
     public var extraX264Params: String?
 
     public init(width: Int, height: Int, frameRate: Rational, bitrateKbps: Int, maxrateKbps: Int, bufferKbits: Int,
-                profile: String, preset: String, keyframeInterval: Int, threads: Int, extraX264Params: String? = nil) {
+                profile: String, preset: String, keyframeInterval: Int, threads: Int, timeBase: Rational,
+                extraX264Params: String? = nil) {
         self.width = width
         self.height = height
         self.frameRate = frameRate
@@ -31,6 +35,7 @@ public struct H264EncoderSettings: Sendable, Hashable {
         self.preset = preset
         self.keyframeInterval = keyframeInterval
         self.threads = threads
+        self.timeBase = timeBase
         self.extraX264Params = extraX264Params
     }
 }
@@ -63,7 +68,6 @@ public final class Encoder {
 
     /// libx264 through libavcodec: ABR at the rung's bitrate under a VBV cap, closed GOPs, no scene-cut
     /// keyframes, and `forced-idr` so a frame marked as I (see `Frame.setForcedKeyframe`) becomes an IDR.
-    /// Time base is 1/90000 so variable frame rate timestamps survive unchanged.
     public static func h264(_ s: H264EncoderSettings) throws(FFmpegError) -> Encoder {
         guard let codec = avcodec_find_encoder_by_name("libx264") else {
             throw FFmpegError(call: "avcodec_find_encoder_by_name", message: "libx264 is not available in this FFmpeg build")
@@ -73,7 +77,7 @@ public final class Encoder {
         ctx.pointee.height = Int32(s.height)
         ctx.pointee.pix_fmt = AV_PIX_FMT_YUV420P
         ctx.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
-        ctx.pointee.time_base = AVRational(num: 1, den: 90_000)
+        ctx.pointee.time_base = s.timeBase.avRational
         ctx.pointee.framerate = s.frameRate.avRational
         ctx.pointee.bit_rate = Int64(s.bitrateKbps) * 1000
         ctx.pointee.rc_max_rate = Int64(s.maxrateKbps) * 1000
@@ -114,11 +118,14 @@ public final class Encoder {
         return Array(UnsafeBufferPointer(start: data, count: Int(context.pointee.extradata_size)))
     }
 
-    /// Sends a frame (timestamps in `timeBase`), or `nil` to flush.
-    public func send(_ frame: Frame?) throws(FFmpegError) {
+    /// Sends a frame (timestamps in `timeBase`), or `nil` to flush. Returns false when the encoder is full
+    /// and packets must be received before this frame can go in (send it again then).
+    public func send(_ frame: Frame?) throws(FFmpegError) -> Bool {
         let result = avcodec_send_frame(context, frame?.pointer)
-        if result == MS_AVERROR_EOF { return }
+        if result == MS_AVERROR_EAGAIN { return false }
+        if result == MS_AVERROR_EOF { return true }
         try check(result, "avcodec_send_frame", subject: "encoder")
+        return true
     }
 
     /// Receives the next packet; false when the encoder needs more input or is drained.

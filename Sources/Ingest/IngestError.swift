@@ -8,6 +8,7 @@ public enum IngestError: Error, CustomStringConvertible, Equatable {
     case noFramesDecoded(path: String)
     case cannotCopy(path: String, reason: String)
     case outputMismatch(rendition: String, reason: String)
+    case diskFull(path: String)
     case cancelled
 
     public var description: String {
@@ -28,6 +29,8 @@ public enum IngestError: Error, CustomStringConvertible, Equatable {
             return "\(path): cannot be copied without re-encoding (\(reason)); run without --copy to transcode"
         case .outputMismatch(let rendition, let reason):
             return "rendition \(rendition) failed verification: \(reason)"
+        case .diskFull(let path):
+            return "disk full while writing \(path): free space in the data directory and ingest again (nothing was published)"
         case .cancelled:
             return "ingest cancelled; nothing was published"
         }

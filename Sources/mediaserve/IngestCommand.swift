@@ -1,12 +1,15 @@
 import ArgumentParser
+import Catalog
+import Config
 import FFmpegKit
 import Foundation
 import Ingest
 import MediaCore
+import Storage
 
 /// `mediaserve ingest <file>`: transcode a file into the H.264/AAC ladder of CMAF segments in a staging
-/// folder, verify every rendition, then publish the asset in one step. Interrupting it (Ctrl-C, SIGTERM,
-/// kill -9), a full disk or an encoder error leave nothing published.
+/// folder, verify every rendition, then publish the files (one rename) and the catalog entry. Ctrl-C,
+/// SIGTERM, kill -9, a full disk or an encoder error leave nothing published.
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
@@ -18,23 +21,37 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "Asset id (a-z, 0-9, '-', '_'); default: derived from the file name.")
     var id: String?
 
+    @Option(help: "Title stored in the catalog.")
+    var title: String?
+
     @Flag(help: "Replace an existing asset with the same id.")
     var replace = false
 
-    @Option(help: "Comma-separated rung heights to produce, e.g. 1080,720,360 (default: the configured ladder).")
+    @Flag(help: "Rewrap an H.264/AAC source into CMAF without re-encoding (cut at its own keyframes).")
+    var copy = false
+
+    @Option(help: "Comma-separated rung heights to produce, e.g. 1080,720,360 (default: the whole ladder).")
     var rungs: String?
 
-    @Option(help: "x264 preset (default veryfast).")
-    var preset = "veryfast"
+    @Option(help: ArgumentHelp("Ladder file to use instead of config/ladder.yaml.", valueName: "file"))
+    var ladder: String?
+
+    @Option(help: "x264 preset (default: ingest.preset from the configuration).")
+    var preset: String?
 
     @Flag(help: "Print JSON lines (progress events and the final result) instead of a progress bar.")
     var json = false
 
-    @Option(help: "Data directory (default ./data or MEDIASERVE_DATA_DIR).")
-    var dataDir: String?
-
     @Flag(help: "Show FFmpeg's own log output.")
     var verbose = false
+
+    @OptionGroup var configOptions: ConfigOptions
+
+    func validate() throws {
+        if let id, SafeName(id) == nil { throw ValidationError(MediaCoreError.invalidName(id).description) }
+        if let rungs { _ = try Self.heights(rungs) }
+        if copy, rungs != nil || ladder != nil { throw ValidationError("--copy keeps the source as it is: drop --rungs/--ladder") }
+    }
 
     func run() throws {
         FFmpegLog.setVerbose(verbose)
@@ -50,16 +67,15 @@ struct IngestCommand: ParsableCommand {
 
     private func ingest() throws -> IngestSummary {
         let started = Date()
-        let asset = try assetID()
-        let destination = try LocalAssetDestination(root: dataDirectory())
-        _ = try destination.cleanStaging()
-        if destination.assetExists(asset), !replace {
+        let loaded = try configOptions.load()
+        let stores = try DataStores.open(loaded.config)
+        let asset = id.flatMap(SafeName.init) ?? AssetNaming.defaultID(forFile: file)
+        if !replace, try stores.catalog.asset(asset) != nil || stores.data.assetExists(asset) {
             throw CommandError("asset '\(asset)' already exists: pass --replace to overwrite it or --id to choose another id")
         }
-        let input = try InputFile(path: file)
-        let ladder = try rungs.map { try DefaultLadder.select(heights: parseHeights($0), from: DefaultLadder.rungs) } ?? DefaultLadder.rungs
-        let plan = try LadderPlanner.plan(source: input.probe(), ladder: ladder)
-        let staging = try destination.newStaging(job: "ingest-\(asset)-\(UInt32.random(in: 0...UInt32.max))")
+        let request = try makeRequest(loaded)
+        StagingJanitor.removeAbandoned(in: stores.data)
+        let staging = try stores.data.newStaging(job: StagingJanitor.jobName(asset: asset))
         let cancellation = CancellationFlag()
         let signals = SignalTrap(cancel: cancellation)
         defer { signals.release() }
@@ -67,11 +83,10 @@ struct IngestCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
         do {
-            let index = try TranscodePipeline(plan: plan, settings: TranscodeSettings(preset: preset))
-                .run(source: file, into: staging, cancellation: cancellation, progress: reporter.report)
+            let output = try IngestRunner.run(request, into: staging, cancellation: cancellation, progress: reporter.report)
             reporter.finishBar()
-            try destination.publish(staging: staging, asset: asset, replace: replace)
-            return IngestSummary(asset: asset, renditions: index, wallSeconds: Date().timeIntervalSince(started))
+            try publish(output, asset: asset, staging: staging, stores: stores)
+            return IngestSummary(asset: asset, renditions: output.renditions, wallSeconds: Date().timeIntervalSince(started))
         } catch {
             reporter.finishBar()
             try? FileManager.default.removeItem(at: staging)
@@ -79,19 +94,37 @@ struct IngestCommand: ParsableCommand {
         }
     }
 
-    private func assetID() throws -> AssetID {
-        guard let id else { return AssetNaming.defaultID(forFile: file) }
-        guard let name = SafeName(id) else { throw CommandError(MediaCoreError.invalidName(id).description) }
-        return name
+    /// Files first (one rename), then the catalog; if the catalog refuses, a new asset's files go again.
+    private func publish(_ output: IngestOutput, asset: AssetID, staging: URL, stores: DataStores) throws {
+        let existed = stores.data.assetExists(asset)
+        try stores.data.publish(staging: staging, asset: asset, replace: replace)
+        do {
+            let record = AssetRecord(id: asset, title: title, sourceProbe: output.probe)
+            try stores.catalog.publishAsset(record, renditions: output.renditions, replace: replace)
+        } catch {
+            if !existed { _ = try? stores.data.removeAsset(asset) }
+            throw error
+        }
     }
 
-    private func dataDirectory() -> URL {
-        let path = dataDir ?? ProcessInfo.processInfo.environment["MEDIASERVE_DATA_DIR"] ?? "data"
-        return URL(fileURLWithPath: path, isDirectory: true)
+    private func makeRequest(_ loaded: LoadedConfig) throws -> IngestRequest {
+        let ladderConfig = try ladder.map { try LadderConfig.load(contentsOf: URL(fileURLWithPath: $0), displayPath: $0) } ?? loaded.ladder
+        var rungList = ladderConfig.rungs
+        if let rungs { rungList = try DefaultLadder.select(heights: Self.heights(rungs), from: rungList) }
+        let audio = AudioSettings(bitrateKbps: ladderConfig.audio.bitrateKbps, sampleRate: ladderConfig.audio.sampleRate,
+                                  channels: ladderConfig.audio.channels)
+        // A preset in mediaserve.yaml (ingest.preset) wins over the ladder file's; the flag over both.
+        let presetSource = loaded.sources["ingest.preset"] ?? .builtIn
+        let configured = presetSource == .builtIn ? ladderConfig.preset : loaded.config.ingest.preset
+        return IngestRequest(source: file, ladder: rungList, audio: audio,
+                             segmentSeconds: max(Int(ladderConfig.segmentSeconds.rounded()), 1),
+                             maxFrameRate: ladderConfig.maxFrameRate,
+                             settings: TranscodeSettings(preset: preset ?? configured), copy: copy)
     }
 
-    private func parseHeights(_ text: String) throws -> [Int] {
+    static func heights(_ text: String) throws -> [Int] {
         let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard !parts.isEmpty else { throw ValidationError("--rungs: give heights, e.g. 1080,720,360") }
         return try parts.map { part in
             let digits = part.hasSuffix("p") ? String(part.dropLast()) : part
             guard let height = Int(digits) else { throw ValidationError("--rungs: '\(part)' is not a height (e.g. 1080,720,360)") }
@@ -104,27 +137,4 @@ struct IngestCommand: ParsableCommand {
 struct CommandError: Error, CustomStringConvertible {
     var description: String
     init(_ message: String) { description = message }
-}
-
-/// Ctrl-C and SIGTERM cancel the running ingest (which then removes its staging folder) instead of
-/// killing the process mid-write.
-final class SignalTrap {
-    private var sources: [DispatchSourceSignal] = []
-
-    init(cancel: CancellationFlag) {
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { cancel.cancel() }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    func release() {
-        sources.forEach { $0.cancel() }
-        sources.removeAll()
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
-    }
 }

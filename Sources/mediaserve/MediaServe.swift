@@ -13,6 +13,7 @@ struct MediaServe: AsyncParsableCommand {
               mediaserve probe movie.mov --json
               mediaserve config --json
               mediaserve ingest movie.mov --id movie --rungs 1080,720,360
+              mediaserve reindex movie --dry-run
               mediaserve serve --port 8080 --data-dir ./data
             """,
         version: MediaServeVersion.current,
@@ -20,6 +21,7 @@ struct MediaServe: AsyncParsableCommand {
             ProbeCommand.self,
             ConfigCommand.self,
             IngestCommand.self,
+            ReindexCommand.self,
             ServeCommand.self,
         ]
     )

@@ -110,3 +110,12 @@ struct LadderPlannerTests {
         #expect(throws: IngestError.invalidRungHeight(721)) { try DefaultLadder.select(heights: [721], from: DefaultLadder.rungs) }
     }
 }
+
+extension LadderPlannerTests {
+    @Test func videoTimescaleHoldsWholeFramesAndSegments() throws {
+        #expect(try plan(source(width: 1280, height: 720, rate: Rational(25, 1))).videoTimescale == 12_800)
+        #expect(try plan(source(width: 1280, height: 720, rate: Rational(30000, 1001))).videoTimescale == 30_000)
+        #expect(try plan(source(width: 1280, height: 720, rate: Rational(60, 1))).videoTimescale == 15_360)
+        #expect(try plan(source(width: 1280, height: 720, rate: Rational(24000, 1001))).videoTimescale == 24_000)
+    }
+}

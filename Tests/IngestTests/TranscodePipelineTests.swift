@@ -27,7 +27,10 @@ struct TranscodePipelineTests {
         let (plan, index, out) = try transcode(try TestSources.small13s(), ladder: Self.smallLadder)
         #expect(index.map(\.rendition.id.rawValue) == ["video-180p", "video-270p", "audio"])
         let video = index.filter { $0.rendition.kind == .video }
-        let frame = 90_000 / 25
+        // 25 fps: the video timescale is 25 doubled up to 12800, one frame 512 ticks, one segment 76800.
+        #expect(plan.videoTimescale == 12_800)
+        #expect(video.allSatisfy { $0.rendition.timescale == 12_800 })
+        let frame = 512
 
         for (rendition, planned) in zip(video, plan.video) {
             let dir = out.appendingPathComponent(rendition.rendition.id.rawValue)
@@ -41,7 +44,7 @@ struct TranscodePipelineTests {
 
             // 6 s segments (± one frame) except the last; keyframes exactly at 0, 6, 12 s and nowhere else.
             #expect(rendition.segments.count == 3)
-            for segment in rendition.segments.dropLast() { #expect(abs(Int(segment.duration) - 540_000) <= frame) }
+            for segment in rendition.segments.dropLast() { #expect(abs(Int(segment.duration) - 76_800) <= frame) }
             #expect(try OutputInspection.keyframeTimes(dir, segments: 3).map { Int(($0 * 1000).rounded()) } == [0, 6000, 12000])
             for segment in rendition.segments {
                 let file = dir.appendingPathComponent("seg-\(segment.number).m4s")
@@ -52,7 +55,7 @@ struct TranscodePipelineTests {
         }
         // Identical boundaries across renditions.
         #expect(Set(video.map { $0.segments.map(\.start) }).count == 1)
-        #expect(video[0].segments.map(\.start) == [0, 540_000, 1_080_000])
+        #expect(video[0].segments.map(\.start) == [0, 76_800, 153_600])
 
         let audio = try #require(index.last)
         let audioProbe = try OutputInspection.stream(out.appendingPathComponent("audio"), segments: audio.segments.count)
@@ -64,11 +67,32 @@ struct TranscodePipelineTests {
         #expect(audio.segments.count == 3)
         // Audio segments start within one AAC frame of the video boundaries, and both end together.
         for (a, v) in zip(audio.segments, video[0].segments) {
-            let gap: Double = abs(Double(a.start) / 48_000 - Double(v.start) / 90_000)
+            let gap: Double = abs(Double(a.start) / 48_000 - Double(v.start) / 12_800)
             let aacFrame: Double = 1024.0 / 48_000
             #expect(gap <= aacFrame)
         }
         #expect(abs(audio.durationSeconds - video[0].durationSeconds) < 0.05)
         #expect(abs(video[0].durationSeconds - 13) < 0.001)
+    }
+}
+
+extension TranscodePipelineTests {
+    /// The one tall source: 2160p gets all six rungs. Ten frames and tiny bitrates keep it quick.
+    @Test func uhdSourceGetsTheWholeLadder() throws {
+        let source = try TestSources.make("uhd.mp4", ["-f", "lavfi", "-i", "testsrc2=s=3840x2160:r=10:d=1",
+                                                      "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"])
+        let tiny = DefaultLadder.rungs.map { LadderRung(height: $0.height, videoKbps: $0.height / 4, profile: $0.profile) }
+        let settings = TranscodeSettings(preset: "ultrafast", encoderThreads: 1, queueCapacity: 2)
+        let (plan, index, out) = try transcode(source, ladder: tiny, settings: settings)
+        #expect(plan.video.map(\.height) == [360, 480, 720, 1080, 1440, 2160])
+        #expect(index.count == 6)
+        for (rendition, planned) in zip(index, plan.video) {
+            let dir = out.appendingPathComponent(rendition.rendition.id.rawValue)
+            let probe = try OutputInspection.stream(dir, segments: rendition.segments.count)
+            #expect(probe["width"] as? Int == planned.width)
+            #expect(probe["height"] as? Int == planned.height)
+            #expect(rendition.segments.count == 1)
+            #expect(try OutputInspection.firstPictureNALType(dir.appendingPathComponent("seg-1.m4s")) == 5)
+        }
     }
 }

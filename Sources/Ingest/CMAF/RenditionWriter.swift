@@ -24,13 +24,20 @@ final class RenditionWriter {
         try muxer.writeInit(to: directory.appendingPathComponent("init.mp4").path)
     }
 
+    /// Writes a packet, starting a new segment first when it is cuttable and at or past the next boundary.
     func write(_ packet: Packet, cuttable: Bool) throws {
         let time = packet.pts ?? packet.dts ?? 0
-        if segmentCount == 0 || (cuttable && time >= nextCut) {
+        let cut = segmentCount == 0 || (cuttable && time >= nextCut)
+        if cut { nextCut = time < 0 ? ticksPerSegment : (time / ticksPerSegment + 1) * ticksPerSegment }
+        try write(packet, startingSegment: cut)
+    }
+
+    /// Writes a packet, starting a new segment first when the caller decided one starts here (passthrough
+    /// cuts at the source's own keyframes).
+    func write(_ packet: Packet, startingSegment: Bool) throws {
+        if startingSegment || segmentCount == 0 {
             segmentCount += 1
             try muxer.startSegment(at: directory.appendingPathComponent("seg-\(segmentCount).m4s").path)
-            nextCut = (time / ticksPerSegment + 1) * ticksPerSegment
-            if time < 0 { nextCut = ticksPerSegment }
         }
         try muxer.write(packet)
     }

@@ -36,8 +36,7 @@ final class AudioTrack {
 
     func finish() throws {
         try drainGraph()
-        try encoder.send(nil)
-        try receivePackets()
+        try encode(nil)
         try writer.finish()
     }
 
@@ -52,9 +51,14 @@ final class AudioTrack {
         guard let graph else { return }
         while try graph.pull(into: filtered) {
             filtered.rescaleTimestamp(from: graph.outputTimeBase, to: encoder.timeBase)
-            try encoder.send(filtered)
-            try receivePackets()
+            try encode(filtered)
         }
+    }
+
+    /// Sends a frame (nil: flush), taking packets out whenever the encoder is full, then all that is ready.
+    private func encode(_ frame: Frame?) throws {
+        while try !encoder.send(frame) { try receivePackets() }
+        try receivePackets()
     }
 
     private func receivePackets() throws {

@@ -3,14 +3,18 @@ import Foundation
 /// A blocking first-in first-out queue with a fixed capacity between the decoding thread and one rung's
 /// encoding thread. The bound keeps memory flat: decoding waits when the slowest encoder falls behind.
 final class BoundedQueue<Element>: @unchecked Sendable {
-    private var items: [Element] = []
+    // A ring of optional slots: a taken element is released at once (a kept reference would keep a decoded
+    // picture's buffers alive long after the encoder is done with it).
+    private var slots: [Element?]
     private var head = 0
+    private var count = 0
     private var closed = false
     private let capacity: Int
     private let condition = NSCondition()
 
     init(capacity: Int) {
         self.capacity = max(capacity, 1)
+        slots = Array(repeating: nil, count: self.capacity)
     }
 
     /// Adds an element, waiting while the queue is full. Returns false if the queue was closed.
@@ -18,9 +22,10 @@ final class BoundedQueue<Element>: @unchecked Sendable {
     func push(_ element: Element) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while items.count - head >= capacity, !closed { condition.wait() }
+        while count >= capacity, !closed { condition.wait() }
         guard !closed else { return false }
-        items.append(element)
+        slots[(head + count) % capacity] = element
+        count += 1
         condition.broadcast()
         return true
     }
@@ -29,14 +34,12 @@ final class BoundedQueue<Element>: @unchecked Sendable {
     func pop() -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        while items.count == head, !closed { condition.wait() }
-        guard items.count > head else { return nil }
-        let element = items[head]
-        head += 1
-        if head > 64, head * 2 > items.count {
-            items.removeFirst(head)
-            head = 0
-        }
+        while count == 0, !closed { condition.wait() }
+        guard count > 0 else { return nil }
+        let element = slots[head]
+        slots[head] = nil
+        head = (head + 1) % capacity
+        count -= 1
         condition.broadcast()
         return element
     }
@@ -52,8 +55,9 @@ final class BoundedQueue<Element>: @unchecked Sendable {
     /// Drops everything and closes (on failure or cancellation).
     func abandon() {
         condition.lock()
-        items.removeAll()
+        slots = Array(repeating: nil, count: capacity)
         head = 0
+        count = 0
         closed = true
         condition.broadcast()
         condition.unlock()

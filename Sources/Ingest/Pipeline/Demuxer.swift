@@ -52,14 +52,24 @@ struct Demuxer {
         }
     }
 
+    /// Feeds one packet (nil: drain) and hands on every frame that comes out. A packet the decoder refuses
+    /// as corrupt is skipped, as players do; a file with nothing decodable fails in `run`.
     private mutating func decode(_ packet: Packet?, with decoder: Decoder, into frame: Frame, video: Bool) throws {
-        if packet == nil {
-            try decoder.send(nil)
-        } else if !Self.trySend(packet, to: decoder) {
-            // A damaged packet: skip it, as players do; a file with nothing decodable fails below.
-            corruptPackets += 1
-            return
+        var accepted = false
+        while !accepted {
+            do {
+                accepted = try decoder.send(packet)
+            } catch {
+                if packet == nil { throw error }
+                corruptPackets += 1
+                return
+            }
+            // Either the packet went in, or the decoder wants its output taken first.
+            try receiveFrames(from: decoder, into: frame, video: video)
         }
+    }
+
+    private mutating func receiveFrames(from decoder: Decoder, into frame: Frame, video: Bool) throws {
         while true {
             let got: Bool
             do { got = try decoder.receive(into: frame) } catch { corruptPackets += 1; break }
@@ -68,15 +78,6 @@ struct Demuxer {
             let originTicks = Int64((origin / decoder.timeBase.value).rounded())
             frame.pts = pts - originTicks
             if video { try deliverVideo(frame, decoder: decoder) } else { try deliverAudio(frame, decoder: decoder) }
-        }
-    }
-
-    private static func trySend(_ packet: Packet?, to decoder: Decoder) -> Bool {
-        do {
-            try decoder.send(packet)
-            return true
-        } catch {
-            return false
         }
     }
 

@@ -18,7 +18,7 @@ public struct TranscodePipeline {
         let input = try InputFile(path: path)
         let workers = try plan.video.map {
             try VideoRungWorker(plan: $0, preparation: plan.preparation, settings: settings,
-                                keyframeInterval: plan.keyframeInterval, segmentSeconds: plan.segmentSeconds,
+                                keyframeInterval: plan.keyframeInterval, timescale: plan.videoTimescale, segmentSeconds: plan.segmentSeconds,
                                 directory: directory.appendingPathComponent($0.id.rawValue), flag: cancellation)
         }
         let audio = try plan.audio.map {
@@ -55,7 +55,7 @@ public struct TranscodePipeline {
             }
             let p = worker.plan
             let template = Rendition(id: p.id, kind: .video, codecs: codecs, peakBitrate: 0, averageBitrate: 0,
-                                     timescale: 90_000, width: p.width, height: p.height, frameRate: p.frameRate)
+                                     timescale: Int32(plan.videoTimescale), width: p.width, height: p.height, frameRate: p.frameRate)
             result.append(try RenditionIndexer.index(template, directory: directory.appendingPathComponent(p.id.rawValue),
                                                      segmentCount: worker.writer.segmentCount))
         }

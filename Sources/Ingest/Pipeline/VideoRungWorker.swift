@@ -30,20 +30,19 @@ final class VideoRungWorker: @unchecked Sendable {
     private let lock = NSLock()
     private var encodedSeconds = 0.0
     private var encodedFrames = 0
-    static let timeBase = Rational(1, 90_000)
 
     init(plan: VideoRenditionPlan, preparation: VideoPreparation, settings: TranscodeSettings, keyframeInterval: Int,
-         segmentSeconds: Int, directory: URL, flag: CancellationFlag) throws {
+         timescale: Int, segmentSeconds: Int, directory: URL, flag: CancellationFlag) throws {
         self.plan = plan
         self.preparation = preparation
         self.flag = flag
-        ticksPerSegment = Int64(segmentSeconds) * 90_000
+        ticksPerSegment = Int64(segmentSeconds) * Int64(timescale)
         queue = BoundedQueue(capacity: settings.queueCapacity)
         encoder = try Encoder.h264(H264EncoderSettings(
             width: plan.width, height: plan.height, frameRate: plan.frameRate, bitrateKbps: plan.bitrateKbps,
             maxrateKbps: plan.maxrateKbps, bufferKbits: plan.bufferKbits, profile: plan.profile.rawValue,
             preset: settings.preset, keyframeInterval: keyframeInterval, threads: settings.encoderThreads,
-            extraX264Params: settings.extraX264Params))
+            timeBase: Rational(1, timescale), extraX264Params: settings.extraX264Params))
         writer = try RenditionWriter(id: plan.id, directory: directory, muxer: FragmentedMP4Writer(encoder: encoder),
                                      timeBase: encoder.timeBase, segmentSeconds: segmentSeconds)
     }
@@ -68,8 +67,7 @@ final class VideoRungWorker: @unchecked Sendable {
             }
             guard !flag.isCancelled else { return }
             try drainGraph()
-            try encoder.send(nil)
-            try receivePackets()
+            try encode(nil)
             try writer.finish()
         } catch {
             flag.fail(error)
@@ -87,20 +85,25 @@ final class VideoRungWorker: @unchecked Sendable {
     private func pullFiltered() throws {
         guard let graph else { return }
         while try graph.pull(into: filtered) {
-            filtered.rescaleTimestamp(from: graph.outputTimeBase, to: Self.timeBase)
+            filtered.rescaleTimestamp(from: graph.outputTimeBase, to: encoder.timeBase)
             guard let pts = filtered.pts, pts > lastPts else { continue }  // x264 needs rising timestamps
             lastPts = pts
             let boundary = pts >= nextIDR
             if boundary { nextIDR = (pts / ticksPerSegment + 1) * ticksPerSegment }
             filtered.setForcedKeyframe(boundary)
-            try encoder.send(filtered)
-            try receivePackets()
+            try encode(filtered)
         }
+    }
+
+    /// Sends a frame (nil: flush), taking packets out whenever the encoder is full, then all that is ready.
+    private func encode(_ frame: Frame?) throws {
+        while try !encoder.send(frame) { try receivePackets() }
+        try receivePackets()
     }
 
     private func receivePackets() throws {
         while try encoder.receive(into: packet) {
-            let end = Double((packet.pts ?? 0) + packet.duration) / 90_000
+            let end = Double((packet.pts ?? 0) + packet.duration) * encoder.timeBase.value
             try writer.write(packet, cuttable: packet.isKeyframe)
             lock.lock()
             encodedSeconds = max(encodedSeconds, end)

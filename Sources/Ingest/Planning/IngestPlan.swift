@@ -58,6 +58,16 @@ public struct IngestPlan: Hashable, Sendable {
     /// Source duration in seconds when known, for progress and ETA.
     public var duration: Double?
 
+    /// Ticks per second of the video timeline (encoder time base 1/N, mdhd timescale): the frame rate's
+    /// numerator doubled until it reaches 10000 (25 fps: 12800, 30000/1001: 30000), so every frame time
+    /// and every segment boundary is a whole number of ticks and VFR timestamps keep sub-millisecond detail.
+    public var videoTimescale: Int {
+        let rate = video.first?.frameRate ?? Rational(30, 1)
+        var scale = max(rate.numerator, 1)
+        while scale < 10_000 { scale *= 2 }
+        return scale
+    }
+
     /// Frames between natural keyframes: four segments, so only forced IDRs ever start a GOP.
     public var keyframeInterval: Int {
         let rate = video.first?.frameRate.value ?? 30

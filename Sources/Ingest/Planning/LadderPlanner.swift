@@ -13,7 +13,7 @@ public enum LadderPlanner {
     public static let maximumFrameRate = 60.0
 
     public static func plan(source: SourceProbe, ladder: [LadderRung], audio: AudioSettings = .standard,
-                            segmentSeconds: Int = 6) throws(IngestError) -> IngestPlan {
+                            segmentSeconds: Int = 6, maxFrameRate: Double = maximumFrameRate) throws(IngestError) -> IngestPlan {
         let video = source.primaryVideo
         let sound = source.primaryAudio
         guard video != nil || sound != nil else { throw .noMediaStreams(path: source.path) }
@@ -22,7 +22,7 @@ public enum LadderPlanner {
         if let video {
             guard let display = video.displaySize else { throw .unreadableVideo(path: source.path, reason: "no picture size") }
             guard !ladder.isEmpty else { throw .emptyLadder }
-            let rate = outputFrameRate(video.frameRate)
+            let rate = outputFrameRate(video.frameRate, limit: maxFrameRate)
             preparation = VideoPreparation(deinterlace: video.isInterlaced, rotation: normalizedRotation(video.rotation),
                                            outputFrameRate: rate.halved ? rate.rate : nil)
             renditions = fit(ladder: ladder, displayWidth: display.width, displayHeight: display.height)
@@ -70,10 +70,10 @@ public enum LadderPlanner {
     }
 
     /// The source rate, halved (repeatedly) while above 60 fps; 30 fps when the source does not say.
-    static func outputFrameRate(_ source: Rational?) -> (rate: Rational, halved: Bool) {
+    static func outputFrameRate(_ source: Rational?, limit: Double = maximumFrameRate) -> (rate: Rational, halved: Bool) {
         guard var rate = source, rate.numerator > 0, rate.denominator > 0 else { return (Rational(30, 1), false) }
         var halved = false
-        while rate.value > maximumFrameRate + 0.01 {
+        while rate.value > limit + 0.01 {
             rate = rate.numerator % 2 == 0 ? Rational(rate.numerator / 2, rate.denominator) : Rational(rate.numerator, rate.denominator * 2)
             halved = true
         }

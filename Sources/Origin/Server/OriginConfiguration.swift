@@ -18,15 +18,13 @@ public struct OriginConfiguration: Sendable {
     public var playerDirectory: URL?
     /// Bytes read from disk per write when streaming a segment.
     public var segmentChunkBytes: Int
-    /// Ingest jobs run at the same time by the worker pool.
-    public var workerCount: Int
     /// Send segment bodies with sendfile(2) (plain HTTP/1); false streams them in `segmentChunkBytes` reads.
     public var useSendfile: Bool
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, corsAllowOrigin: String = "*",
         maxUploadBytes: Int = 4 << 30, apiKey: String? = nil, playerBaseURL: String = "/player/",
-        playerDirectory: URL? = nil, segmentChunkBytes: Int = 256 * 1024, workerCount: Int = 1,
+        playerDirectory: URL? = nil, segmentChunkBytes: Int = 256 * 1024,
         useSendfile: Bool = true
     ) {
         self.useSendfile = useSendfile
@@ -38,6 +36,5 @@ public struct OriginConfiguration: Sendable {
         self.playerBaseURL = playerBaseURL
         self.playerDirectory = playerDirectory
         self.segmentChunkBytes = segmentChunkBytes
-        self.workerCount = workerCount
     }
 }

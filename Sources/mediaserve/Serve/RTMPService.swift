@@ -2,16 +2,16 @@ import Foundation
 import Live
 import ServiceLifecycle
 
-/// Runs the RTMP listener beside the HTTP origin and stops it with the same graceful shutdown:
-/// publishers are disconnected and their last segments written before the process exits.
+/// Runs live ingest (the RTMP listener) beside the HTTP origin and stops it with the same graceful
+/// shutdown: publishers are disconnected and their last segments written before the process exits.
 struct RTMPService: Service {
-    let server: RTMPServer
+    let live: LiveService
     let announce: @Sendable (Int) -> Void
 
     func run() async throws {
-        let port = try await server.start()
+        let port = try await live.start()
         announce(port)
         try? await gracefulShutdown()
-        try await server.shutdown()
+        try await live.shutdown()
     }
 }

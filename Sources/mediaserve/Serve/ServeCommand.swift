@@ -51,22 +51,24 @@ struct ServeCommand: AsyncParsableCommand {
             jobs: CatalogIngestJobs(catalog: stores.catalog, data: stores.data, ladder: loaded.ladder),
             workers: config.ingest.workers, metrics: metrics, logger: Logger(label: "mediaserve.jobs", level: loaded.loggerLevel))
         let catalog = stores.catalog
-        let live = Self.liveStreams(config, data: stores.data, catalog: catalog, logger: logger)
-        let rtmp = RTMPService(
-            server: RTMPServer(configuration: RTMPServerConfiguration(host: config.rtmp.host, port: config.rtmp.port), streams: live,
-                               validateKey: { key in (try? catalog.liveStream(key: key))?.id },
-                               logger: Logger(label: "mediaserve.live", level: loaded.loggerLevel)),
-            announce: { port in Self.printRTMP(host: config.rtmp.host, port: port) })
+        let liveService = LiveService(
+            settings: .init(rtmp: RTMPServerConfiguration(host: config.rtmp.host, port: config.rtmp.port),
+                            live: LiveConfiguration(dvrWindow: Double(config.live.dvrWindowSeconds)),
+                            disconnectTimeout: Double(config.live.disconnectTimeoutSeconds)),
+            data: stores.data, catalog: catalog, logger: Logger(label: "mediaserve.live", level: loaded.loggerLevel))
+        let live = liveService.streams
+        let rtmp = RTMPService(live: liveService) { port in Self.printRTMP(host: config.rtmp.host, port: port) }
         let vodIndex = CatalogMediaIndex(catalog: catalog)
-        let index = CombinedMediaIndex(vod: vodIndex, live: LiveMediaIndex(streams: live))
+        let index = CombinedMediaIndex(vod: vodIndex, live: LiveMediaIndex(streams: live) { stream in
+            (try? catalog.liveStream(id: stream))??.state == .ended
+        })
         let admin = CatalogAdminBackend(catalog: catalog, data: stores.data, index: vodIndex,
                                         liveDVRWindowSeconds: config.live.dvrWindowSeconds,
                                         publishingStreams: { live.publishingStreams }) { pool.wake() }
         let origin = OriginConfiguration(
             host: config.http.host, port: config.http.port, corsAllowOrigin: config.http.corsAllowOrigin,
             maxUploadBytes: config.http.maxUploadBytes, apiKey: config.api.key,
-            playerBaseURL: Self.playerBaseURL(config.player), playerDirectory: config.player.localDir.map { URL(fileURLWithPath: $0) },
-            workerCount: config.ingest.workers)
+            playerBaseURL: Self.playerBaseURL(config.player), playerDirectory: config.player.localDir.map { URL(fileURLWithPath: $0) })
         let server = OriginServer(
             configuration: origin, dataDirectory: stores.data, index: index,
             renderer: PackagingRenderer(dvrWindowSeconds: Double(config.live.dvrWindowSeconds), hlsLiveSegmentCount: config.live.hlsWindowSegments),
@@ -75,17 +77,6 @@ struct ServeCommand: AsyncParsableCommand {
             services: [pool, rtmp], metrics: metrics, logger: logger)
         let app = server.makeApplication { port in Self.printBanner(host: config.http.host, port: port, data: stores.data.root.path) }
         try await app.runService()
-    }
-
-    /// The live segmenter over data/live, keeping the catalog's stream state in step with publishers.
-    static func liveStreams(_ config: MediaServeConfig, data: DataDirectory, catalog: Catalog, logger: Logger) -> LiveStreams {
-        LiveStreams(root: data.liveRoot, configuration: LiveConfiguration(dvrWindow: Double(config.live.dvrWindowSeconds))) { event in
-            switch event {
-            case .publishStarted(let stream): try? catalog.setLiveStreamState(id: stream, state: .live)
-            case .publishEnded(let stream): try? catalog.setLiveStreamState(id: stream, state: .ended)
-            default: break
-            }
-        }
     }
 
     static func printRTMP(host: String, port: Int) {

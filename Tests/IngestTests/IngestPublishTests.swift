@@ -1,0 +1,120 @@
+import Catalog
+import Foundation
+import MediaCore
+import Testing
+import TestSupport
+
+/// What `mediaserve ingest` publishes: the catalog's index matches the files, `--copy` rewraps without
+/// re-encoding at the source's keyframes, `--ladder` replaces the configured ladder, and a killed ingest's
+/// staging folder is cleaned by the next one.
+@Suite(.serialized)
+struct IngestPublishTests {
+    func ingest(_ source: URL, _ extra: [String], data: URL) throws -> RunResult {
+        try run(TestMedia.mediaserveBinary.path, ["ingest", source.path, "--data-dir", data.path, "--json"] + extra)
+    }
+
+    @Test func catalogMatchesTheFiles() throws {
+        let data = TestSources.scratch("data")
+        let result = try ingest(try TestSources.small13s(), ["--id", "small", "--title", "Small clip", "--preset", "ultrafast",
+                                                            "--rungs", "270,180"], data: data)
+        #expect(result.status == 0, "\(result.stderr)")
+        let catalog = try Catalog(path: data.appendingPathComponent("catalog.sqlite"), clock: { Date() })
+        let asset = try #require(try catalog.asset(SafeName("small")!))
+        #expect(asset.title == "Small clip")
+        #expect(asset.sourceProbe?.primaryVideo?.width == 480)
+        let renditions = try catalog.renditions(of: SafeName("small")!)
+        #expect(Set(renditions.map(\.rendition.id.rawValue)) == ["video-180p", "video-270p", "audio"])
+        for index in renditions {
+            let dir = data.appendingPathComponent("vod/small/\(index.rendition.id)")
+            let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+            #expect(files.filter { $0.hasSuffix(".m4s") }.count == index.segments.count)
+            #expect(files.contains("init.mp4"))
+            for segment in index.segments {
+                let size = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("seg-\(segment.number).m4s").path)[.size] as? Int
+                #expect(size == segment.size)
+            }
+        }
+    }
+
+    @Test func copyRewrapsAtTheSourceKeyframes() throws {
+        let source = try TestSources.make("keyframes2_5.mp4", [
+            "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=13", "-f", "lavfi", "-i", "sine=f=500:r=48000:d=13",
+            "-c:v", "libx264", "-preset", "ultrafast", "-force_key_frames", "expr:gte(t,n_forced*2.5)",
+            "-x264-params", "scenecut=0", "-c:a", "aac", "-shortest"])
+        let data = TestSources.scratch("data")
+        let result = try ingest(source, ["--id", "copied", "--copy"], data: data)
+        #expect(result.status == 0, "\(result.stderr)")
+        let catalog = try Catalog(path: data.appendingPathComponent("catalog.sqlite"), clock: { Date() })
+        let renditions = try catalog.renditions(of: SafeName("copied")!)
+        let video = try #require(renditions.first { $0.rendition.kind == .video })
+        let scale = Double(video.rendition.timescale)
+        // Keyframes every 2.5 s (the first frame at or after each multiple): nearest to 6 s is 5 s, to 12 s 12.52 s.
+        #expect(video.segments.map { Double($0.start) / scale } == [0, 5, 12.52])
+        #expect(video.rendition.codecs.hasPrefix("avc1."))
+        // Not re-encoded: the packets are the source's, byte for byte.
+        let dir = data.appendingPathComponent("vod/copied/\(video.rendition.id)")
+        let ours = try run("ffprobe", ["-v", "error", "-select_streams", "v", "-show_entries", "packet=size", "-of", "csv=p=0",
+                                       OutputInspection.joined(dir, segments: video.segments.count).path]).stdout
+        let theirs = try run("ffprobe", ["-v", "error", "-select_streams", "v", "-show_entries", "packet=size", "-of", "csv=p=0",
+                                         source.path]).stdout
+        #expect(ours == theirs)
+        let audio = try #require(renditions.first { $0.rendition.kind == .audio })
+        for (a, v) in zip(audio.segments, video.segments) {
+            #expect(abs(Double(a.start) / Double(audio.rendition.timescale) - Double(v.start) / scale) <= 1024.0 / 48_000)
+        }
+    }
+
+    @Test func copyOfAnotherCodecSuggestsATranscode() throws {
+        let source = try TestSources.make("vp9copy.webm", ["-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=1",
+                                                           "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8"])
+        let data = TestSources.scratch("data")
+        let result = try ingest(source, ["--copy"], data: data)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("without --copy"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func ladderFileReplacesTheConfiguredLadder() throws {
+        let data = TestSources.scratch("data")
+        let ladder = data.appendingPathComponent("tiny-ladder.yaml")
+        try Data("""
+            segment_seconds: 4
+            preset: ultrafast
+            rungs:
+              - { height: 144, video_kbps: 150, profile: main }
+              - { height: 216, video_kbps: 300, profile: high }
+            """.utf8).write(to: ladder)
+        let result = try ingest(try TestSources.small13s(), ["--id", "tiny", "--ladder", ladder.path], data: data)
+        #expect(result.status == 0, "\(result.stderr)")
+        let catalog = try Catalog(path: data.appendingPathComponent("catalog.sqlite"), clock: { Date() })
+        let renditions = try catalog.renditions(of: SafeName("tiny")!)
+        let video = renditions.filter { $0.rendition.kind == .video }
+        // The 270p source is above the top rung, so the ladder stops there (no rung between two to add).
+        #expect(video.compactMap(\.rendition.height).sorted() == [144, 216])
+        let first = try #require(video.first)
+        #expect(first.segments.map { $0.start / Int64(first.rendition.timescale) } == [0, 4, 8, 12])
+    }
+
+    @Test func killedIngestLeavesOnlyStagingWhichTheNextOneCleans() throws {
+        let source = try TestSources.make("long.mp4", ["-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=40",
+                                                       "-c:v", "libx264", "-preset", "ultrafast"])
+        let data = TestSources.scratch("data")
+        let process = Process()
+        process.executableURL = TestMedia.mediaserveBinary
+        process.arguments = ["ingest", source.path, "--data-dir", data.path, "--preset", "medium", "--id", "killed"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.0)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let staging = data.appendingPathComponent("staging")
+        #expect((try FileManager.default.contentsOfDirectory(atPath: staging.path)).count == 1)
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("vod").path)) ?? [] == [])
+
+        let next = try ingest(try TestSources.small13s(), ["--id", "next", "--preset", "ultrafast", "--rungs", "180"], data: data)
+        #expect(next.status == 0, "\(next.stderr)")
+        #expect((try FileManager.default.contentsOfDirectory(atPath: staging.path)).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("vod").path) == ["next"])
+    }
+}
