@@ -14,6 +14,7 @@ struct CatalogIngestJobs: IngestJobs {
     let catalog: Catalog
     let data: DataDirectory
     let ladder: LadderConfig
+    let preset: String
 
     func claimNext() async throws -> ClaimedJob? {
         try catalog.claimNextJob().map { ClaimedJob(id: $0.id, asset: $0.assetID.rawValue, source: $0.sourcePath) }
@@ -36,16 +37,20 @@ struct CatalogIngestJobs: IngestJobs {
 
     private func transcodeAndPublish(_ job: ClaimedJob, flag: CancellationFlag, progress: @escaping @Sendable (Double) -> Void) throws {
         guard let asset = job.asset.flatMap(AssetID.init) else { throw ServeError.badJob(id: job.id, reason: "it names no valid asset id") }
-        let input = try InputFile(path: job.source)
-        let probe = input.probe()
-        let plan = try LadderPlanner.plan(source: probe, ladder: ladder.rungs, segmentSeconds: Int(ladder.segmentSeconds.rounded()))
         let staging = try data.newStaging(job: "job-\(job.id)")
         let throttle = ProgressThrottle(catalog: catalog, job: job.id, report: progress)
         do {
-            let index = try TranscodePipeline(plan: plan, settings: TranscodeSettings(preset: ladder.preset))
-                .run(source: job.source, into: staging, cancellation: flag, progress: throttle.update)
+            let output = try IngestRunner.run(request(source: job.source), into: staging, cancellation: flag, progress: throttle.update)
+            // Files first (one rename), then the catalog; if the catalog refuses, the files go again.
             try data.publish(staging: staging, asset: asset, replace: false)
-            try catalog.publishAsset(AssetRecord(id: asset, sourceProbe: probe), renditions: index, replace: false)
+            do {
+                let title = try catalog.job(id: job.id).flatMap { try? $0.decodeOptions(as: IngestJobOptions.self) }?.originalName
+                try catalog.publishAsset(AssetRecord(id: asset, title: title, sourceProbe: output.probe), renditions: output.renditions,
+                                         replace: false)
+            } catch {
+                _ = try? data.removeAsset(asset)
+                throw error
+            }
         } catch IngestError.cancelled {
             try? FileManager.default.removeItem(at: staging)
             throw CancellationError()
@@ -53,6 +58,16 @@ struct CatalogIngestJobs: IngestJobs {
             try? FileManager.default.removeItem(at: staging)
             throw error
         }
+    }
+
+    /// The same request `mediaserve ingest` makes from the configuration: ladder, audio, segment length,
+    /// frame-rate cap and x264 preset (the loader already put a configured `ingest.preset` into the ladder).
+    private func request(source: String) -> IngestRequest {
+        IngestRequest(source: source, ladder: ladder.rungs,
+                      audio: AudioSettings(bitrateKbps: ladder.audio.bitrateKbps, sampleRate: ladder.audio.sampleRate,
+                                           channels: ladder.audio.channels),
+                      segmentSeconds: max(Int(ladder.segmentSeconds.rounded()), 1), maxFrameRate: ladder.maxFrameRate,
+                      settings: TranscodeSettings(preset: preset))
     }
 
     func finish(_ job: ClaimedJob) async throws {

@@ -48,7 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
         try stores.recoverInterruptedWork(logger: logger)
         let metrics = OriginMetrics()
         let pool = IngestWorkerPool(
-            jobs: CatalogIngestJobs(catalog: stores.catalog, data: stores.data, ladder: loaded.ladder),
+            jobs: CatalogIngestJobs(catalog: stores.catalog, data: stores.data, ladder: loaded.ladder, preset: loaded.ladder.preset),
             workers: config.ingest.workers, metrics: metrics, logger: Logger(label: "mediaserve.jobs", level: loaded.loggerLevel))
         let catalog = stores.catalog
         let liveService = LiveService(
