@@ -14,6 +14,7 @@ struct MediaServe: AsyncParsableCommand {
               mediaserve config --json
               mediaserve ingest movie.mov --id movie --rungs 1080,720,360
               mediaserve reindex movie --dry-run
+              mediaserve serve --port 8080 --data-dir ./data
             """,
         version: MediaServeVersion.current,
         subcommands: [
@@ -21,6 +22,7 @@ struct MediaServe: AsyncParsableCommand {
             ConfigCommand.self,
             IngestCommand.self,
             ReindexCommand.self,
+            ServeCommand.self,
         ]
     )
 }
