@@ -117,7 +117,8 @@ extension RTMPServerTests {
         let result = try await publisher
         #expect(result.status != 0)  // the publisher was cut off, not finished
         let indexes = harness.streams.indexes(for: SafeName("cam-a")!)
-        #expect(indexes.first?.segments.count == 1)
+        // Usually one segment (the short one shutdown forced out); a stalled ffmpeg catching up may have made more.
+        #expect((indexes.first?.segments.count ?? 0) >= 1)
         try await assertDecodable(indexes, root: harness.directory.appendingPathComponent("live/cam-a"), scratch: harness.directory)
         try? FileManager.default.removeItem(at: harness.directory)
     }
