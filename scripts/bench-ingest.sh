@@ -11,6 +11,8 @@ work="${BENCH_DIR:-$root/.media/bench}"
 duration="${BENCH_SECONDS:-60}"
 preset="${BENCH_PRESET:-veryfast}"
 binary="$root/.build/release/mediaserve"
+# ffmpeg's x264 threads per encoder; empty = ffmpeg's own default (as people run it).
+ffmpeg_threads="${BENCH_FFMPEG_THREADS:-}"
 mkdir -p "$work"
 
 for tool in ffmpeg ffprobe /usr/bin/time; do
@@ -48,7 +50,7 @@ for r in "${rungs[@]}"; do
   split="$split;[s$i]scale=$w:$h:flags=bicubic,setsar=1,format=yuv420p[v$i]"
   maps+=(-map "[v$i]" -c:v libx264 -preset "$preset" -profile:v "$profile" -b:v "${kbps}k"
          -maxrate "$((kbps * 12 / 10))k" -bufsize "$((kbps * 2))k" -g "$gop" -keyint_min 1 -sc_threshold 0
-         -flags +cgop -force_key_frames "expr:gte(t,n_forced*6)" -forced-idr 1 -threads 2
+         -flags +cgop -force_key_frames "expr:gte(t,n_forced*6)" -forced-idr 1 ${ffmpeg_threads:+-threads "$ffmpeg_threads"}
          -movflags +frag_keyframe+empty_moov+default_base_moof -f mp4 "$theirs/video-${h}p.mp4")
   i=$((i + 1))
 done
