@@ -3,7 +3,7 @@ SWIFT ?= swift
 MEDIA_DIR ?= .media
 export MEDIASERVE_MEDIA_DIR := $(abspath $(MEDIA_DIR))
 
-.PHONY: demo test deps build release fixtures clean test-browser bench-packaging bench-origin bench-ingest
+.PHONY: demo test deps build release fixtures clean test-browser bench-packaging bench-origin bench-ingest bench-live
 
 deps:
 	./scripts/install-deps.sh
@@ -49,3 +49,9 @@ bench-ingest:
 	./scripts/install-deps.sh bench
 	$(SWIFT) build -c release --product mediaserve
 	./scripts/bench-ingest.sh
+
+# Live RTMP ingest: CPU and memory per stream with 1/4/8 publishers, against nginx-rtmp (not part of `make test`).
+bench-live:
+	./scripts/install-deps.sh bench
+	$(SWIFT) build -c release --product LiveBench
+	$$($(SWIFT) build -c release --show-bin-path)/LiveBench

@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "Origin",
             dependencies: [
-                "MediaCore", "Storage", "Catalog",
+                "MediaCore", "Storage", "Catalog", "Packaging", "Live",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,14 +88,14 @@ let package = Package(
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MediaCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "PackagingTests",
-            dependencies: ["Packaging", "MediaCore", "TestSupport"],
+            dependencies: ["Packaging", "MediaCore", "TestSupport", "Catalog"],
             exclude: ["Golden"]
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "MediaCore", "FFmpegKit", "Catalog", "TestSupport"]),
         .testTarget(
             name: "OriginTests",
             dependencies: [
-                "Origin", "MediaCore", "TestSupport",
+                "Origin", "MediaCore", "Storage", "Catalog", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -107,17 +107,19 @@ let package = Package(
         .target(
             name: "Live",
             dependencies: [
-                "MediaCore", "FFmpegKit",
+                "MediaCore", "FFmpegKit", "Storage", "Catalog",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `make bench-live`: CPU/memory per RTMP stream against nginx-rtmp (release build; not in `make test`).
+        .executableTarget(name: "LiveBench", dependencies: ["Live", "MediaCore"], path: "Benchmarks/LiveBench"),
         .testTarget(
             name: "LiveTests",
             dependencies: [
-                "Live", "MediaCore", "TestSupport",
+                "Live", "MediaCore", "TestSupport", "Storage", "Catalog",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -6,13 +6,13 @@ set -euo pipefail
 packages=(
   ffmpeg pkg-config
   libavformat-dev libavcodec-dev libavfilter-dev libswscale-dev libswresample-dev libavutil-dev
-  libsqlite3-dev libxml2-utils
+  libsqlite3-dev libxml2-utils zlib1g-dev
   python3 curl
 )
 # Extra groups: `install-deps.sh browser` for the preview-page test, `bench` for the benchmarks.
 for group in "$@"; do
   case "$group" in
-    browser) packages+=(chromium chromium-driver python3-selenium) ;;
+    browser) packages+=(chromium chromium-driver python3-selenium python3-pip) ;;
     bench) packages+=(nginx-light wrk libnginx-mod-rtmp time) ;;
     *) echo "install-deps.sh: unknown group '$group' (known: browser, bench)" >&2; exit 2 ;;
   esac

@@ -38,21 +38,37 @@ public enum SegmentIndexer {
 
     public static func index(id: SafeName, initSegment: [UInt8], segments: [SegmentBytes], language: String? = nil)
         throws -> RenditionIndex {
-        let tracks = try InitSegment.tracks(initSegment)
-        guard let track = tracks.first(where: { $0.kind == .video }) ?? tracks.first else {
-            throw PackagingError.missingBox(path: "moov/trak")
-        }
-        guard track.timescale <= UInt32(Int32.max) else {
-            throw PackagingError.malformed(box: "mdhd", reason: "timescale \(track.timescale) is too large")
-        }
-        let ordered = segments.sorted { $0.number < $1.number }
+        var builder = try Builder(id: id, initSegment: initSegment, language: language)
+        for segment in segments { try builder.add(segment) }
+        return builder.finish()
+    }
+
+    /// Indexes one segment at a time, so a caller reading a two-hour rendition from disk holds one
+    /// segment's bytes, not gigabytes. Segments may come in any order; `finish` sorts them.
+    public struct Builder: Sendable {
+        public let track: TrackDescription
+        let id: SafeName
+        let language: String?
         var infos: [SegmentInfo] = []
-        var allDurations: [UInt32: Int] = [:]
+        var durationCounts: [UInt32: Int] = [:]
         var peak = 0.0
         var totalBytes = 0
         var totalTicks = 0.0
-        let ts = Double(track.timescale)
-        for segment in ordered {
+
+        public init(id: SafeName, initSegment: [UInt8], language: String? = nil) throws {
+            let tracks = try InitSegment.tracks(initSegment)
+            guard let track = tracks.first(where: { $0.kind == .video }) ?? tracks.first else {
+                throw PackagingError.missingBox(path: "moov/trak")
+            }
+            guard track.timescale <= UInt32(Int32.max) else {
+                throw PackagingError.malformed(box: "mdhd", reason: "timescale \(track.timescale) is too large")
+            }
+            self.track = track
+            self.id = id
+            self.language = language
+        }
+
+        public mutating func add(_ segment: SegmentBytes) throws {
             guard (0..<RequestValidation.maxNumber).contains(segment.number) else {
                 throw PackagingError.malformed(box: "seg-\(segment.number).m4s", reason: "segment numbers must be 0 to \(RequestValidation.maxNumber - 1)")
             }
@@ -61,30 +77,38 @@ public enum SegmentIndexer {
             guard summary.baseMediaDecodeTime < SegmentIndexer.maxTicks, summary.duration < SegmentIndexer.maxTicks else {
                 throw PackagingError.malformed(box: "tfdt", reason: "segment \(segment.number): time or duration beyond 2^53 ticks")
             }
-            let start = Int64(summary.baseMediaDecodeTime), duration = Int64(summary.duration)
-            var discontinuity = false
-            if let previous = infos.last {
-                let gap = Double(start - (previous.start + previous.duration)) / ts
-                discontinuity = abs(gap) > discontinuityTolerance || segment.number != previous.number + 1
-            }
-            infos.append(SegmentInfo(number: segment.number, start: start, duration: duration, size: summary.size,
-                                     discontinuity: discontinuity, programDateTime: segment.programDateTime))
+            let ts = Double(track.timescale)
+            let duration = Int64(summary.duration)
+            infos.append(SegmentInfo(number: segment.number, start: Int64(summary.baseMediaDecodeTime), duration: duration,
+                                     size: summary.size, programDateTime: segment.programDateTime))
             if duration > 0 { peak = max(peak, Double(summary.size) * 8 * ts / Double(duration)) }
             totalBytes += summary.size
             totalTicks += Double(duration)
-            for d in summary.sampleDurations { allDurations[d, default: 0] += 1 }
+            for d in summary.sampleDurations { durationCounts[d, default: 0] += 1 }
         }
-        let average = totalTicks > 0 ? Double(totalBytes) * 8 * ts / totalTicks : 0
-        var frameRate: Rational?
-        if track.kind == .video, let common = allDurations.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key, common > 0 {
-            frameRate = reduced(Int(track.timescale), Int(common))
+
+        /// The rendition: segments in number order, timeline breaks flagged, bitrates and frame rate measured.
+        public func finish() -> RenditionIndex {
+            let ts = Double(track.timescale)
+            var ordered = infos.sorted { $0.number < $1.number }
+            for i in ordered.indices.dropFirst() {
+                let previous = ordered[i - 1]
+                let gap = Double(ordered[i].start - (previous.start + previous.duration)) / ts
+                ordered[i].discontinuity = abs(gap) > discontinuityTolerance || ordered[i].number != previous.number + 1
+            }
+            let average = totalTicks > 0 ? Double(totalBytes) * 8 * ts / totalTicks : 0
+            var frameRate: Rational?
+            if track.kind == .video,
+               let common = durationCounts.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key, common > 0 {
+                frameRate = reduced(Int(track.timescale), Int(common))
+            }
+            let rendition = Rendition(
+                id: id, kind: track.kind, codecs: track.codecs,
+                peakBitrate: Int(peak.rounded(.up)), averageBitrate: Int(average.rounded()),
+                timescale: Int32(track.timescale), width: track.width, height: track.height, frameRate: frameRate,
+                sampleRate: track.sampleRate, channels: track.channels, language: language ?? track.language)
+            return RenditionIndex(rendition: rendition, segments: ordered)
         }
-        let rendition = Rendition(
-            id: id, kind: track.kind, codecs: track.codecs,
-            peakBitrate: Int(peak.rounded(.up)), averageBitrate: Int(average.rounded()),
-            timescale: Int32(track.timescale), width: track.width, height: track.height, frameRate: frameRate,
-            sampleRate: track.sampleRate, channels: track.channels, language: language ?? track.language)
-        return RenditionIndex(rendition: rendition, segments: infos)
     }
 
     static func reduced(_ numerator: Int, _ denominator: Int) -> Rational {

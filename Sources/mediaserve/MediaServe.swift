@@ -13,12 +13,16 @@ struct MediaServe: AsyncParsableCommand {
               mediaserve probe movie.mov --json
               mediaserve config --json
               mediaserve ingest movie.mov --id movie --rungs 1080,720,360
+              mediaserve reindex movie --dry-run
+              mediaserve serve --port 8080 --data-dir ./data
             """,
         version: MediaServeVersion.current,
         subcommands: [
             ProbeCommand.self,
             ConfigCommand.self,
             IngestCommand.self,
+            ReindexCommand.self,
+            ServeCommand.self,
         ]
     )
 }

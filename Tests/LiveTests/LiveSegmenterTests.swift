@@ -6,9 +6,9 @@ import TestSupport
 
 /// The segmenter and the stream store on real encoder output (an FLV file ffmpeg writes), no network.
 @Suite struct LiveSegmenterTests {
-    static func makeFLV(_ directory: URL, seconds: Int) throws -> URL {
+    static func makeFLV(_ directory: URL, seconds: Int) async throws -> URL {
         let url = directory.appendingPathComponent("source.flv")
-        let result = try run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25",
+        let result = try await runDetached("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25",
                                         "-f", "lavfi", "-i", "sine", "-c:v", "libx264", "-g", "25", "-c:a", "aac",
                                         "-t", "\(seconds)", "-f", "flv", url.path])
         guard result.status == 0 else { throw TestFailure("ffmpeg: \(result.stderr)") }
@@ -30,10 +30,10 @@ import TestSupport
         }
     }
 
-    @Test func segmentsRealEncoderOutputIntoDecodableCMAF() throws {
+    @Test func segmentsRealEncoderOutputIntoDecodableCMAF() async throws {
         let directory = try temporaryDirectory("segmenter")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let flv = try Self.makeFLV(directory, seconds: 14)
+        let flv = try await Self.makeFLV(directory, seconds: 14)
         let log = EventLog()
         let streams = LiveStreams(root: directory.appendingPathComponent("live"), onEvent: log.append)
         let stream = SafeName("cam")!
@@ -54,13 +54,13 @@ import TestSupport
         // 1 s GOPs: cuts land exactly on the 6 s boundaries; the last segment is the 2 s remainder.
         #expect(video.segments.map { Double($0.duration) / 90_000 } == [6, 6, 2])
         #expect(video.segments.first?.programDateTime != nil)
-        try assertDecodable(indexes, root: directory.appendingPathComponent("live/cam"), scratch: directory)
+        try await assertDecodable(indexes, root: directory.appendingPathComponent("live/cam"), scratch: directory)
     }
 
-    @Test func dvrRingDeletesExpiredSegments() throws {
+    @Test func dvrRingDeletesExpiredSegments() async throws {
         let directory = try temporaryDirectory("dvr")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let flv = try Self.makeFLV(directory, seconds: 14)
+        let flv = try await Self.makeFLV(directory, seconds: 14)
         let log = EventLog()
         let root = directory.appendingPathComponent("live")
         let streams = LiveStreams(root: root, configuration: LiveConfiguration(segmentDuration: 2, dvrWindow: 7), onEvent: log.append)
@@ -80,10 +80,10 @@ import TestSupport
         #expect(expired == [1, 2, 3])
     }
 
-    @Test func reconnectContinuesNumberingAndTimeline() throws {
+    @Test func reconnectContinuesNumberingAndTimeline() async throws {
         let directory = try temporaryDirectory("reconnect")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let flv = try Self.makeFLV(directory, seconds: 7)
+        let flv = try await Self.makeFLV(directory, seconds: 7)
         let streams = LiveStreams(root: directory.appendingPathComponent("live"))
         let stream = SafeName("re")!
         for _ in 0..<2 {
@@ -94,7 +94,7 @@ import TestSupport
         let video = try #require(streams.indexes(for: stream).first)
         #expect(video.segments.map(\.number) == [1, 2, 3, 4])
         #expect(video.segments.map(\.discontinuity) == [false, false, true, false])
-        try assertDecodable(streams.indexes(for: stream), root: directory.appendingPathComponent("live/re"), scratch: directory)
+        try await assertDecodable(streams.indexes(for: stream), root: directory.appendingPathComponent("live/re"), scratch: directory)
 
         // A new process finds the files and continues after them, flagged as a discontinuity.
         let restarted = LiveStreams(root: directory.appendingPathComponent("live"))
@@ -109,7 +109,7 @@ import TestSupport
 
 /// Every segment decodes after its init segment, opens with an I frame (video), and tfdt continues exactly
 /// where the previous segment's samples ended, as read back from the files.
-func assertDecodable(_ indexes: [RenditionIndex], root: URL, scratch: URL) throws {
+func assertDecodable(_ indexes: [RenditionIndex], root: URL, scratch: URL) async throws {
     for index in indexes {
         let directory = root.appendingPathComponent(index.rendition.id.rawValue)
         let initURL = directory.appendingPathComponent("init.mp4")
@@ -122,7 +122,7 @@ func assertDecodable(_ indexes: [RenditionIndex], root: URL, scratch: URL) throw
             #expect(facts.duration == UInt64(segment.duration))
             if let expectedStart { #expect(facts.baseMediaDecodeTime == expectedStart, "tfdt gap before \(file.lastPathComponent)") }
             expectedStart = facts.baseMediaDecodeTime + facts.duration
-            let decoded = try decode(initSegment: initURL, segment: file, in: scratch)
+            let decoded = try await decode(initSegment: initURL, segment: file, in: scratch)
             #expect(decoded.frames == facts.sampleDurations.count, "\(file.path) decoded \(decoded.frames) of \(facts.sampleDurations.count)")
             if index.rendition.kind == .video {
                 #expect(decoded.firstPictureType?.contains("I") == true, "\(file.path) starts with \(decoded.firstPictureType ?? "nothing")")

@@ -66,7 +66,7 @@ import Glibc
             let seconds = Double(first.duration) / 90_000
             #expect(seconds >= 6 && seconds < 7, "first SRT segment lasts \(seconds) s")
         }
-        try assertDecodable(indexes, root: directory.appendingPathComponent("live/srt-cam"), scratch: directory)
+        try await assertDecodable(indexes, root: directory.appendingPathComponent("live/srt-cam"), scratch: directory)
     }
 
     @Test func annexBAndADTSConversion() throws {

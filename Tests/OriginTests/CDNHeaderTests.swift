@@ -5,6 +5,7 @@ import MediaCore
 import NIOCore
 import Testing
 @testable import Origin
+import Storage
 
 /// Every header rule of the CDN contract, against a real server on an ephemeral port.
 @Suite struct CDNHeaderTests {
@@ -20,8 +21,8 @@ import Testing
         let index = StaticIndex(
             vod: [SafeName("clip1")!: MediaListing(renditions: [sampleRendition("video-360p", kind: .video), sampleRendition("audio-aac", kind: .audio)])],
             live: [SafeName("cam1")!: MediaListing(renditions: [sampleRendition("video-360p", kind: .video)], targetDurationSeconds: 4)])
-        let configuration = OriginConfiguration(port: 0, dataDirectory: data.url, corsAllowOrigin: cors, useSendfile: sendfile)
-        try await withOrigin(configuration: configuration, index: index, renderer: ListingText()) { port, _ in
+        let configuration = OriginConfiguration(port: 0, corsAllowOrigin: cors, useSendfile: sendfile)
+        try await withOrigin(configuration: configuration, dataDirectory: data.url, index: index, renderer: ListingText()) { port, _ in
             try await body(port, bytes)
         }
     }

@@ -55,13 +55,6 @@ import Testing
     }
 
     @Test func mediaNames() {
-        #expect(SegmentFileName("init.mp4") == .initSegment)
-        #expect(SegmentFileName("seg-12.m4s") == .media(number: 12))
-        #expect(SegmentFileName("seg-0.m4s") == .media(number: 0))
-        #expect(SegmentFileName("seg-012.m4s") == nil)
-        #expect(SegmentFileName("seg--1.m4s") == nil)
-        #expect(SegmentFileName("seg-1.mp4") == nil)
-        #expect(SegmentFileName("catalog.sqlite") == nil)
         #expect(ManifestName("master.m3u8") == .hlsMaster)
         #expect(ManifestName("manifest.mpd") == .dash)
         #expect(ManifestName("video-360p.m3u8") == .hlsMedia(rendition: .init("video-360p")!))

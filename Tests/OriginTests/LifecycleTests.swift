@@ -6,6 +6,7 @@ import Synchronization
 import Testing
 import Glibc
 @testable import Origin
+import Storage
 
 /// Graceful shutdown lets a response in flight finish; the worker pool runs jobs one at a time.
 @Suite struct LifecycleTests {
@@ -16,7 +17,7 @@ import Glibc
         try data.write("vod", "big", "video-360p", "seg-1.m4s", bytes: patternBytes(count: size))
         var logger = Logger(label: "lifecycle-test")
         logger.logLevel = .warning
-        let server = OriginServer(configuration: OriginConfiguration(port: 0, dataDirectory: data.url),
+        let server = OriginServer(configuration: OriginConfiguration(port: 0), dataDirectory: try DataDirectory(root: data.url),
                                   index: StaticIndex(), renderer: ListingText(), readiness: { nil }, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = server.makeApplication { continuation.yield($0) }
@@ -27,9 +28,9 @@ import Glibc
             let port = try #require(await iterator.next())
             let socket = try SlowReader(port: port)
             try socket.send("GET /vod/big/video-360p/seg-1.m4s HTTP/1.1\r\nHost: a\r\n\r\n")
-            var received = try socket.read(upTo: 256 * 1024)
+            var received = try await offPool { try socket.read(upTo: 256 * 1024) }
             await group.triggerGracefulShutdown()
-            received += try socket.readToEnd()
+            received += try await offPool { try socket.readToEnd() }
             let text = String(decoding: received.prefix(400), as: UTF8.self)
             #expect(text.hasPrefix("HTTP/1.1 200"))
             let headerEnd = try #require(received.firstRange(of: Array("\r\n\r\n".utf8)))
@@ -58,7 +59,7 @@ import Glibc
         #expect(outcome.failed == ["job-b"])
         #expect(outcome.maxConcurrent == 1)
         let text = metrics.exposition()
-        #expect(text.contains(#"mediaserve_ingest_progress_percent{job="job-a"} 100"#))
+        #expect(text.contains(#"mediaserve_ingest_progress_percent{worker="0"} 100"#))
         #expect(text.contains(#"mediaserve_jobs{state="failed"}"#))
     }
 }
@@ -89,11 +90,11 @@ final class ScriptedJobs: IngestJobs, Sendable {
         }
     }
 
-    func run(_ job: ClaimedJob, progress: @escaping @Sendable (Double) async -> Void) async throws {
+    func run(_ job: ClaimedJob, progress: @escaping @Sendable (Double) -> Void) async throws {
         state.withLock { $0.running += 1; $0.maxConcurrent = max($0.maxConcurrent, $0.running) }
         defer { state.withLock { $0.running -= 1 } }
         for percent in stride(from: 25.0, through: 75, by: 25) {
-            await progress(percent)
+            progress(percent)
             try await Task.sleep(for: .milliseconds(5))
         }
         if failing.contains(job.id) { throw OriginError.internalError("scripted failure") }
@@ -107,7 +108,7 @@ final class ScriptedJobs: IngestJobs, Sendable {
 }
 
 /// A blocking TCP client that reads at its own pace (to keep a response in flight).
-final class SlowReader {
+final class SlowReader: Sendable {
     let fd: CInt
 
     init(port: Int) throws {

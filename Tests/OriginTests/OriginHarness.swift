@@ -6,6 +6,7 @@ import MediaCore
 import NIOCore
 import NIOHTTP1
 @testable import Origin
+import Storage
 
 /// A data directory in a temporary folder with the vod/ and live/ trees, removed by `remove()`.
 struct TempDataDirectory {
@@ -41,13 +42,13 @@ func patternBytes(count: Int, seed: UInt64 = 0x9E3779B97F4A7C15) -> [UInt8] {
 
 /// Runs a real origin on 127.0.0.1 with an ephemeral port for the duration of `body`.
 func withOrigin<T: Sendable>(
-    configuration: OriginConfiguration, index: any MediaIndex, renderer: any ManifestRendering,
+    configuration: OriginConfiguration, dataDirectory: URL, index: any MediaIndex, renderer: any ManifestRendering,
     admin: (any AdminBackend)? = nil, readiness: @escaping @Sendable () async -> String? = { nil },
     _ body: @Sendable (Int, OriginServer) async throws -> T
 ) async throws -> T {
     var logger = Logger(label: "origin-test")
     logger.logLevel = .warning
-    let server = OriginServer(configuration: configuration, index: index, renderer: renderer, readiness: readiness,
+    let server = OriginServer(configuration: configuration, dataDirectory: try DataDirectory(root: dataDirectory), index: index, renderer: renderer, readiness: readiness,
                               admin: admin, logger: logger)
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     let app = server.makeApplication { port in continuation.yield(port) }
@@ -117,6 +118,14 @@ func rawRequest(_ port: Int, _ requestBytes: [UInt8]) throws -> (status: Int, re
     return (status, text)
 }
 
-func rawGet(_ port: Int, target: String) throws -> (status: Int, response: String) {
-    try rawRequest(port, Array("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8))
+func rawGet(_ port: Int, target: String) async throws -> (status: Int, response: String) {
+    try await offPool { try rawRequest(port, Array("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)) }
+}
+
+/// Runs blocking socket code on a Dispatch thread: the server under test shares Swift's cooperative pool
+/// (two threads on two cores), and a test blocking it in recv() would starve the very server it waits for.
+func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+    }
 }

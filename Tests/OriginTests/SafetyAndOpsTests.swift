@@ -3,6 +3,7 @@ import Foundation
 import MediaCore
 import Testing
 @testable import Origin
+import Storage
 
 /// Traversal and name rules (raw request lines, so no client normalises them), and the ops endpoints.
 @Suite struct SafetyAndOpsTests {
@@ -13,15 +14,15 @@ import Testing
         try data.write("staging", "job1", "video-360p", "seg-1.m4s", bytes: Array("STAGED".utf8))
         try Data("SECRET-CATALOG".utf8).write(to: data.url.appendingPathComponent("catalog.sqlite"))
         let index = StaticIndex(vod: [SafeName("clip1")!: MediaListing(renditions: [sampleRendition("video-360p", kind: .video)])])
-        let configuration = OriginConfiguration(port: 0, dataDirectory: data.url, apiKey: "s3cret-key")
-        try await withOrigin(configuration: configuration, index: index, renderer: ListingText(), admin: UnusedAdmin()) { port, _ in
+        let configuration = OriginConfiguration(port: 0, apiKey: "s3cret-key")
+        try await withOrigin(configuration: configuration, dataDirectory: data.url, index: index, renderer: ListingText(), admin: UnusedAdmin()) { port, _ in
             try await body(port, data)
         }
     }
 
     @Test func traversalNeverReachesTheDisk() async throws {
         try await withFixture { port, _ in
-            #expect(try rawGet(port, target: "/vod/clip1/video-360p/seg-1.m4s").status == 200)
+            #expect(try await rawGet(port, target: "/vod/clip1/video-360p/seg-1.m4s").status == 200)
             let attacks = [
                 "/vod/../catalog.sqlite", "/vod/clip1/../../catalog.sqlite", "/vod/clip1/video-360p/../../../catalog.sqlite",
                 "/vod/%2e%2e/catalog.sqlite", "/vod/clip1/%2E%2E/%2E%2E/catalog.sqlite", "/vod/..%2fcatalog.sqlite",
@@ -30,16 +31,16 @@ import Testing
                 "/" + String(repeating: "a/", count: 700) + "x",
             ]
             for target in attacks {
-                let (status, response) = try rawGet(port, target: target)
+                let (status, response) = try await rawGet(port, target: target)
                 #expect(status == 400 || status == 404, "\(target) -> \(status)")
                 #expect(!response.contains("SECRET") && !response.contains("STAGED") && !response.contains("root:"), "\(target)")
             }
             // A raw NUL byte in the request line.
-            let nul = try rawRequest(port, Array("GET /vod/clip1/video-360p/seg-1.m4s\u{0}x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n".utf8))
+            let nul = try await offPool { try rawRequest(port, Array("GET /vod/clip1/video-360p/seg-1.m4s\u{0}x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n".utf8)) }
             #expect(nul.status == 400)
             // Absolute-form and absolute filesystem paths.
-            #expect(try rawGet(port, target: "/etc/passwd").status == 404)
-            #expect(try rawGet(port, target: "http://127.0.0.1/vod/../catalog.sqlite").status == 400)
+            #expect(try await rawGet(port, target: "/etc/passwd").status == 404)
+            #expect(try await rawGet(port, target: "http://127.0.0.1/vod/../catalog.sqlite").status == 400)
         }
     }
 
@@ -100,8 +101,8 @@ import Testing
     @Test func readinessReportsTheCatalog() async throws {
         let data = try TempDataDirectory()
         defer { data.remove() }
-        let configuration = OriginConfiguration(port: 0, dataDirectory: data.url)
-        try await withOrigin(configuration: configuration, index: StaticIndex(), renderer: ListingText(),
+        let configuration = OriginConfiguration(port: 0)
+        try await withOrigin(configuration: configuration, dataDirectory: data.url, index: StaticIndex(), renderer: ListingText(),
                              readiness: { "catalog is not open" }) { port, _ in
             let response = try await fetch(port, "/readyz")
             #expect(response.status == 503)
@@ -134,6 +135,24 @@ extension SafetyAndOpsTests {
             let openapi = try await fetch(port, "/api/v1/openapi.yaml")
             #expect(openapi.status == 200)
             #expect(openapi.text.hasPrefix("openapi: 3"))
+        }
+    }
+}
+
+extension SafetyAndOpsTests {
+    @Test func everyErrorHasABody() async throws {
+        try await withFixture { port, _ in
+            let page = try await fetch(port, "/no/such/page")
+            #expect(page.status == 404)
+            #expect(page.header("Content-Type") == "text/plain; charset=utf-8")
+            #expect(!page.body.isEmpty)
+            let api = try await fetch(port, "/api/v1/nothing-here", headers: [("Authorization", "Bearer s3cret-key")])
+            #expect(api.status == 404)
+            #expect(api.header("Content-Type") == "application/json; charset=utf-8")
+            #expect(api.text.contains("\"error\""))
+            let traversal = try await fetch(port, "/vod/x/%2e%2e/y")
+            #expect(traversal.status == 400)
+            #expect(traversal.text.contains("percent-encoded"))
         }
     }
 }

@@ -47,4 +47,6 @@ struct UnusedAdmin: AdminBackend {
         Issue.record("backend reached"); throw OriginError.internalError("unused")
     }
     func discardUpload(_ file: URL) async {}
+    func createLiveStream(_ id: SafeName) async throws -> LiveStreamSummary { Issue.record("backend reached"); throw OriginError.internalError("unused") }
+    func listLiveStreams() async throws -> [LiveStreamSummary] { Issue.record("backend reached"); return [] }
 }

@@ -31,11 +31,8 @@ import Testing
         live.dvrWindow = -1
         #expect(throws: PackagingError.self) { try Presentation(live) }
         live.dvrWindow = 60
-        live.availabilityStartTime = nil
-        #expect(throws: PackagingError.inconsistentRenditions(reason: "a running live stream needs now and availabilityStartTime")) {
-            try Presentation(live)
-        }
         live.kind = .liveEnded
+        live.availabilityStartTime = nil
         #expect(try Presentation(live).isStatic, "an ended stream's static manifests need no clock")
     }
 
@@ -61,5 +58,19 @@ import Testing
         #expect(Decimal3.string(1e300, trim: true) == "9000000000000")
         #expect(ISO8601.format(.nan) == "1970-01-01T00:00:00.000Z")
         #expect(ISO8601.format(1e300) == "9999-12-31T23:59:59.999Z")
+    }
+
+    @Test func liveWithoutAvailabilityStartTimeDerivesIt() throws {
+        // Segments 11-15 whose clocks say media time 0 was at 2026-01-01T00:00:00Z.
+        var request = ManifestRequest(renditions: Synthetic.live(firstNumber: 11, count: 5), kind: .liveSlidingWindow,
+                                      now: Synthetic.ast + 91)
+        let derived = try ManifestSet(request, label: "derived ast")
+        #expect(derived.mpd.contains("availabilityStartTime=\"2026-01-01T00:00:00.000Z\""))
+        // Without clocks on the segments: the newest segment (ends at 90 s) is taken to end now.
+        request.renditions = request.renditions.map {
+            RenditionIndex(rendition: $0.rendition, segments: $0.segments.map { var s = $0; s.programDateTime = nil; return s })
+        }
+        let fromNow = try ManifestSet(request, label: "ast from now")
+        #expect(fromNow.mpd.contains("availabilityStartTime=\"2026-01-01T00:00:01.000Z\""))
     }
 }

@@ -82,3 +82,27 @@ public enum TestSupportError: Error, CustomStringConvertible {
         }
     }
 }
+
+/// `run` for async tests: the child is waited for on a thread of its own, never on Swift's cooperative
+/// pool. That pool has one thread per core (two here); a test that blocks it while waiting for ffmpeg
+/// starves every in-process server and every other test running in parallel.
+public func runAsync(_ program: String, _ arguments: [String], environment: [String: String]? = nil,
+                     currentDirectory: URL? = nil) async throws -> RunResult {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            continuation.resume(with: Result {
+                try run(program, arguments, environment: environment, currentDirectory: currentDirectory)
+            })
+        }
+        thread.start()
+    }
+}
+
+/// Runs any blocking work (socket reads, waiting for a child) on a thread of its own, off the
+/// cooperative pool, for the same reason as `runAsync`.
+public func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try work() }) }
+        thread.start()
+    }
+}

@@ -10,21 +10,28 @@ public final class LiveStreams: Sendable {
     public let root: URL
     public let configuration: LiveConfiguration
     private let onEvent: @Sendable (LiveEvent) -> Void
+    private let dvrWindowOverride: @Sendable (SafeName) -> Double?
     private let slots = NIOLockedValueBox<[SafeName: StreamSlot]>([:])
 
+    /// `dvrWindow` may give a stream its own window (the catalog stores one per stream); nil keeps
+    /// `configuration.dvr`.
     public init(root: URL, configuration: LiveConfiguration = LiveConfiguration(),
+                dvrWindow: @escaping @Sendable (SafeName) -> Double? = { _ in nil },
                 onEvent: @escaping @Sendable (LiveEvent) -> Void = { _ in }) {
         self.root = root
         self.configuration = configuration
+        self.dvrWindowOverride = dvrWindow
         self.onEvent = onEvent
     }
 
     /// Claims `stream` for a new publisher; nil when another publisher holds it.
     public func beginPublishing(_ stream: SafeName) -> LivePublication? {
+        var streamConfiguration = configuration
+        if let window = dvrWindowOverride(stream), window > 0 { streamConfiguration.dvr = DVRRing(window: window) }
         let slot = slots.withLockedValue { slots in
             if let slot = slots[stream] { return slot }
             let slot = StreamSlot(files: SegmentFiles(streamDirectory: root.appendingPathComponent(stream.rawValue)),
-                                  configuration: configuration)
+                                  configuration: streamConfiguration)
             slots[stream] = slot
             return slot
         }

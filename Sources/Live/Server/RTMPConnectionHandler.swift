@@ -24,7 +24,12 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
     /// which bounds the memory a publisher can pin when storage is slow.
     static let maxQueuedEvents = 2048
 
-    init(settings: RTMPServerSession.Settings, streams: LiveStreams, validateKey: @escaping StreamKeyValidator, logger: Logger) {
+    private let publishTimeout: TimeAmount
+    private var publishDeadline: Scheduled<Void>?
+
+    init(settings: RTMPServerSession.Settings, streams: LiveStreams, validateKey: @escaping StreamKeyValidator,
+         publishTimeout: TimeAmount, logger: Logger) {
+        self.publishTimeout = publishTimeout
         self.session = RTMPServerSession(settings: settings,
                                          handshake: RTMPHandshake(serverTime: UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970))))
         self.streams = streams
@@ -34,6 +39,14 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         logger[metadataKey: "peer"] = "\(context.remoteAddress.map { "\($0)" } ?? "?")"
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        publishDeadline = context.eventLoop.scheduleTask(in: publishTimeout) {
+            let (handler, context) = loopBound.value
+            // Asking is enough: the key validator may take its time without the deadline closing on it.
+            guard handler.session.phase != .publishing, handler.session.phase != .publishPending else { return }
+            handler.logger.info("closing RTMP connection: not publishing \(handler.publishTimeout.nanoseconds / 1_000_000_000) s after connecting")
+            context.close(promise: nil)
+        }
         context.fireChannelActive()
     }
 
@@ -50,6 +63,7 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         isActive = false
+        publishDeadline?.cancel()
         feed?.finish()
         feed = nil
         context.fireChannelInactive()

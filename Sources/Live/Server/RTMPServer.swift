@@ -30,7 +30,7 @@ public final class RTMPServer: Sendable {
     public func start() async throws -> Int {
         let settings = RTMPServerSession.Settings(application: configuration.application, limits: configuration.limits)
         let streams = streams, validateKey = validateKey, logger = logger, timeout = configuration.readTimeout
-        let connections = connections
+        let connections = connections, publishTimeout = configuration.publishTimeout
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -42,7 +42,8 @@ public final class RTMPServer: Sendable {
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
                         IdleStateHandler(readTimeout: timeout),
-                        RTMPConnectionHandler(settings: settings, streams: streams, validateKey: validateKey, logger: logger),
+                        RTMPConnectionHandler(settings: settings, streams: streams, validateKey: validateKey,
+                                              publishTimeout: publishTimeout, logger: logger),
                     ])
                 }
             }

@@ -7,15 +7,21 @@ public struct RTMPServerConfiguration: Sendable {
     /// 0 picks a free port (tests); 1935 is RTMP's registered port.
     public var port: Int
     public var application: String
-    /// A connection that sends nothing for this long (stuck handshake, stalled encoder) is closed.
+    /// A connection must ask to publish this soon after it opens (handshake, connect, publish), or it is
+    /// closed: half-open handshakes cannot pile up.
+    public var publishTimeout: TimeAmount
+    /// A connection that sends nothing for this long (stalled encoder, dead network) is closed. Longer
+    /// than `publishTimeout`: an encoder may sit quiet for seconds between publish and its first frame.
     public var readTimeout: TimeAmount
     public var limits: RTMPLimits
 
     public init(host: String = "0.0.0.0", port: Int = 1935, application: String = "live",
-                readTimeout: TimeAmount = .seconds(15), limits: RTMPLimits = .default) {
+                publishTimeout: TimeAmount = .seconds(10), readTimeout: TimeAmount = .seconds(30),
+                limits: RTMPLimits = .default) {
         self.host = host
         self.port = port
         self.application = application
+        self.publishTimeout = publishTimeout
         self.readTimeout = readTimeout
         self.limits = limits
     }

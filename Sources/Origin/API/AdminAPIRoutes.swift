@@ -32,6 +32,16 @@ struct AdminAPIRoutes: Sendable {
             media.forget(tree: .vod, owner: id)
             return Response(status: .noContent, headers: [.cacheControl: CachePolicy.noStore.headerValue])
         }
+        api.get("live") { _, _ in try Self.json(["streams": try await backend.listLiveStreams()]) }
+        api.post("live") { request, _ in
+            let raw = request.uri.queryParameters["id"].map(String.init) ?? ""
+            guard let id = SafeName(raw) else {
+                throw OriginError.badRequest("live stream id '\(raw)' must use a-z, 0-9, '-' and '_' (at most 64): POST /api/v1/live?id=<stream>")
+            }
+            var response = try Self.json(try await backend.createLiveStream(id))
+            response.status = .created
+            return response
+        }
         api.get("jobs/:id") { _, context in
             let id = context.parameters.get("id") ?? ""
             guard SafeName.isValid(id), let job = try await backend.job(id) else { throw OriginError.notFound("job '\(id)'") }
@@ -88,7 +98,7 @@ struct AdminAPIRoutes: Sendable {
 
     static func json(_ value: some Encodable) throws -> Response {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(value)
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: CachePolicy.noStore.headerValue],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))

@@ -43,6 +43,12 @@ public struct AssetSummary: Codable, Sendable, Equatable {
         self.renditions = renditions.map(RenditionSummary.init)
         playback = PlaybackURLs(hls: "/vod/\(id)/master.m3u8", dash: "/vod/\(id)/manifest.mpd")
     }
+
+    /// A live stream as the preview page lists it.
+    public init(liveStream id: SafeName, renditions: [RenditionIndex]) {
+        self.init(id: id, state: "live", durationSeconds: nil, createdAt: nil, renditions: renditions)
+        playback = PlaybackURLs(hls: "/live/\(id)/master.m3u8", dash: "/live/\(id)/manifest.mpd")
+    }
 }
 
 public struct JobSummary: Codable, Sendable, Equatable {
@@ -61,8 +67,28 @@ public struct JobSummary: Codable, Sendable, Equatable {
     }
 }
 
+/// A configured live stream as the API shows it; `key` only when the stream is created.
+public struct LiveStreamSummary: Codable, Sendable, Equatable {
+    public var id: String
+    public var state: String
+    public var publishing: Bool
+    public var key: String?
+    public var playback: PlaybackURLs
+
+    public init(id: SafeName, state: String, publishing: Bool, key: String?) {
+        self.id = id.rawValue
+        self.state = state
+        self.publishing = publishing
+        self.key = key
+        playback = PlaybackURLs(hls: "/live/\(id)/master.m3u8", dash: "/live/\(id)/manifest.mpd")
+    }
+}
+
 /// What the admin API needs from the catalog, storage and job queue; implemented over Catalog + Storage.
 public protocol AdminBackend: Sendable {
+    /// Configures a live stream with a fresh secret key (returned once, in the summary).
+    func createLiveStream(_ id: SafeName) async throws -> LiveStreamSummary
+    func listLiveStreams() async throws -> [LiveStreamSummary]
     func listAssets() async throws -> [AssetSummary]
     func asset(_ id: AssetID) async throws -> AssetSummary?
     /// False when there was no such asset.

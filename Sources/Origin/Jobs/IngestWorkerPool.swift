@@ -20,7 +20,7 @@ public protocol IngestJobs: Sendable {
     /// Takes the oldest queued job and marks it running (nil when the queue is empty).
     func claimNext() async throws -> ClaimedJob?
     /// Runs the ingest pipeline for the job in-process, reporting percent done (0-100); publishes on success.
-    func run(_ job: ClaimedJob, progress: @escaping @Sendable (Double) async -> Void) async throws
+    func run(_ job: ClaimedJob, progress: @escaping @Sendable (Double) -> Void) async throws
     func finish(_ job: ClaimedJob) async throws
     func fail(_ job: ClaimedJob, error: String) async throws
     /// Jobs by state, for `/metrics`.
@@ -51,7 +51,8 @@ public final class IngestWorkerPool: Service, Sendable {
     public func wake() { Task { await doorbell.ring() } }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await recordCounts()
+        await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 for worker in 0..<self.workers {
                     group.addTask { await self.workerLoop(worker) }
@@ -64,7 +65,7 @@ public final class IngestWorkerPool: Service, Sendable {
         while !Task.isCancelled {
             do {
                 if let job = try await jobs.claimNext() {
-                    await runOne(job)
+                    await runOne(job, worker: worker)
                     continue
                 }
             } catch {
@@ -84,14 +85,14 @@ public final class IngestWorkerPool: Service, Sendable {
         }
     }
 
-    private func runOne(_ job: ClaimedJob) async {
+    private func runOne(_ job: ClaimedJob, worker: Int) async {
         logger.info("ingest job \(job.id) started", metadata: ["job": .string(job.id)])
         await recordCounts()
         let metrics = self.metrics
         do {
-            try await jobs.run(job) { percent in metrics.recordIngestProgress(job: job.id, percent: percent) }
+            try await jobs.run(job) { percent in metrics.recordIngestProgress(worker: worker, percent: percent) }
             try await jobs.finish(job)
-            metrics.recordIngestProgress(job: job.id, percent: 100)
+            metrics.recordIngestProgress(worker: worker, percent: 100)
             logger.info("ingest job \(job.id) finished", metadata: ["job": .string(job.id)])
         } catch is CancellationError {
             logger.notice("ingest job \(job.id) interrupted by shutdown; it is retried at the next start")

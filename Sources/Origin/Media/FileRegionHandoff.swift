@@ -86,12 +86,39 @@ final class FileRegionInstaller: ChannelInboundHandler, RemovableChannelHandler,
 }
 
 /// Replaces a body token with a FileRegion over the registered file; everything else passes unchanged.
+///
+/// For Hummingbird the response is over once the token is written, so a graceful shutdown (or
+/// `Connection: close`) may close the channel while sendfile is still sending. A close that arrives while
+/// regions are in flight is therefore held back until they complete, so responses are never cut short.
 final class FileRegionSwapHandler: ChannelOutboundHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
     let handoff: FileRegionHandoff
+    private var regionsInFlight = 0
+    private var heldClose: (mode: CloseMode, promise: EventLoopPromise<Void>?)?
 
     init(handoff: FileRegionHandoff) { self.handoff = handoff }
+
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        guard regionsInFlight > 0 else {
+            context.close(mode: mode, promise: promise)
+            return
+        }
+        if let held = heldClose {
+            // Keep the first held close; complete later ones with it.
+            if let promise { held.promise?.futureResult.cascade(to: promise) ?? promise.succeed() }
+        } else {
+            heldClose = (mode, promise)
+        }
+    }
+
+    private func regionFinished(context: ChannelHandlerContext) {
+        regionsInFlight -= 1
+        if regionsInFlight == 0, let held = heldClose {
+            heldClose = nil
+            context.close(mode: held.mode, promise: held.promise)
+        }
+    }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         guard case .body(.byteBuffer(let buffer)) = unwrapOutboundIn(data), let pending = handoff.take(buffer) else {
@@ -107,8 +134,11 @@ final class FileRegionSwapHandler: ChannelOutboundHandler, RemovableChannelHandl
         let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: copy)
         let region = FileRegion(fileHandle: handle, readerIndex: pending.range.lowerBound, endIndex: pending.range.upperBound)
         let written = context.eventLoop.makePromise(of: Void.self)
+        regionsInFlight += 1
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
         written.futureResult.whenComplete { result in
             try? handle.close()
+            bound.value.handler.regionFinished(context: bound.value.context)
             promise?.completeWith(result)
         }
         context.write(wrapOutboundOut(.body(.fileRegion(region))), promise: written)

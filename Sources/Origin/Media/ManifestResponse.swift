@@ -1,30 +1,64 @@
 import CompressNIO
 import Crypto
 import Hummingbird
+import Synchronization
 
-/// Builds the response for a manifest's text: content type, Cache-Control, a strong ETag over the exact
-/// bytes sent, 304 handling, and gzip when the client accepts it (with `Vary: Accept-Encoding` either way,
-/// so a CDN keeps the two encodings apart).
-enum ManifestResponse {
-    static func make(text: String, contentType: String, cache: CachePolicy, request: Request) throws -> Response {
-        var buffer = ByteBuffer(string: text)
-        var etagSuffix = ""
-        var headers: HTTPFields = [.contentType: contentType, .cacheControl: cache.headerValue, .vary: "Accept-Encoding"]
-        if acceptsGzip(request.headers[.acceptEncoding]) {
-            buffer = try buffer.compress(with: .gzip())
-            headers[.contentEncoding] = "gzip"
-            etagSuffix = "-gz"
-        }
+/// A manifest's bytes as sent: plain and gzipped (made on first use), and a strong ETag over the text.
+final class RenderedManifest: Sendable {
+    let plain: ByteBuffer
+    let tag: String
+    private let gzipped = Mutex<ByteBuffer?>(nil)
+
+    init(text: String) {
+        plain = ByteBuffer(string: text)
         let digest = SHA256.hash(data: Array(text.utf8))
-        let hex = digest.prefix(12).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-        let validators = Validators(etag: "\"\(hex)\(etagSuffix)\"", lastModified: nil)
+        tag = digest.prefix(12).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+
+    func gzip() throws -> ByteBuffer {
+        if let done = gzipped.withLock({ $0 }) { return done }
+        var input = plain
+        let compressed = try input.compress(with: .gzip())
+        gzipped.withLock { $0 = compressed }
+        return compressed
+    }
+}
+
+/// Rendered VOD manifests by asset version, name and query: a published asset's manifests only change
+/// when the catalog's version of it does, so the packager runs once per variant, not once per request.
+/// Bounded; emptied whole when full (cheap to rebuild).
+final class ManifestCache: Sendable {
+    private let entries = Mutex<[String: RenderedManifest]>([:])
+    let capacity: Int
+
+    init(capacity: Int = 1024) { self.capacity = capacity }
+
+    func rendered(key: String, render: () throws -> String) throws -> RenderedManifest {
+        if let hit = entries.withLock({ $0[key] }) { return hit }
+        let made = RenderedManifest(text: try render())
+        entries.withLock { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = made
+        }
+        return made
+    }
+}
+
+/// Builds the response for a manifest: content type, Cache-Control, the strong ETag of the exact bytes
+/// sent (`-gz` for the gzip variant), 304 handling, and gzip when the client accepts it, with
+/// `Vary: Accept-Encoding` either way so a CDN keeps the two encodings apart.
+enum ManifestResponse {
+    static func make(_ manifest: RenderedManifest, contentType: String, cache: CachePolicy, request: Request) throws -> Response {
+        var headers: HTTPFields = [.contentType: contentType, .cacheControl: cache.headerValue, .vary: "Accept-Encoding"]
+        let gzip = acceptsGzip(request.headers[.acceptEncoding])
+        let validators = Validators(etag: "\"\(manifest.tag)\(gzip ? "-gz" : "")\"", lastModified: nil)
         headers[.eTag] = validators.etag
         if validators.notModified(ifNoneMatch: request.headers[.ifNoneMatch], ifModifiedSince: nil) {
             headers[.contentType] = nil
-            headers[.contentEncoding] = nil
             return Response(status: .notModified, headers: headers)
         }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
+        if gzip { headers[.contentEncoding] = "gzip" }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: gzip ? try manifest.gzip() : manifest.plain))
     }
 
     /// True when `gzip` is listed with a non-zero quality (RFC 9110 §12.5.3).

@@ -6,10 +6,20 @@ public struct MediaListing: Sendable {
     public var renditions: [RenditionIndex]
     /// Live only: the segmenter's target duration in seconds (drives the manifest's Cache-Control).
     public var targetDurationSeconds: Double?
+    /// Live only: wall-clock seconds since 1970 of presentation time zero (DASH availabilityStartTime).
+    public var availabilityStartTime: Double?
+    /// Live only: the stream stopped (HLS gets ENDLIST, the MPD becomes static).
+    public var ended: Bool
+    /// VOD: changes whenever the asset is replaced; rendered manifests are reused while it stays the same.
+    public var version: String?
 
-    public init(renditions: [RenditionIndex], targetDurationSeconds: Double? = nil) {
+    public init(renditions: [RenditionIndex], targetDurationSeconds: Double? = nil,
+                availabilityStartTime: Double? = nil, ended: Bool = false, version: String? = nil) {
+        self.version = version
         self.renditions = renditions
         self.targetDurationSeconds = targetDurationSeconds
+        self.availabilityStartTime = availabilityStartTime
+        self.ended = ended
     }
 }
 
@@ -26,4 +36,22 @@ public protocol ManifestRendering: Sendable {
     /// Throws `OriginError.badRequest` for query parameters the packager refuses (bad window, filters).
     func render(_ manifest: ManifestName, tree: MediaTree, owner: SafeName, listing: MediaListing,
                 query: [String: String], now: Double) throws -> String
+}
+
+/// VOD from one index, live from another (the catalog and the live segmenter's DVR ring).
+public struct CombinedMediaIndex: MediaIndex {
+    let vod: any MediaIndex
+    let live: (any MediaIndex)?
+
+    public init(vod: any MediaIndex, live: (any MediaIndex)?) {
+        self.vod = vod
+        self.live = live
+    }
+
+    public func listing(tree: MediaTree, owner: SafeName) async throws -> MediaListing? {
+        switch tree {
+        case .vod: return try await vod.listing(tree: tree, owner: owner)
+        case .live: return try await live?.listing(tree: tree, owner: owner)
+        }
+    }
 }

@@ -1,19 +1,21 @@
 import Foundation
 import Hummingbird
 import MediaCore
+import Storage
 import Synchronization
 
 /// `/vod/<asset>/...` and `/live/<stream>/...`: manifests built per request from the index, segments
 /// streamed from the data directory. Every path component is parsed into a `SafeName` or a fixed file
 /// name before it is joined to the data directory, so nothing outside `vod/` and `live/` can be named.
 public struct MediaRoutes: Sendable {
-    let dataDirectory: URL
+    let dataDirectory: DataDirectory
     let index: any MediaIndex
     let renderer: any ManifestRendering
     let files: FileResponder
     private let kinds = KindCache()
+    private let manifests = ManifestCache()
 
-    public init(dataDirectory: URL, index: any MediaIndex, renderer: any ManifestRendering, files: FileResponder) {
+    public init(dataDirectory: DataDirectory, index: any MediaIndex, renderer: any ManifestRendering, files: FileResponder) {
         self.dataDirectory = dataDirectory
         self.index = index
         self.renderer = renderer
@@ -45,33 +47,42 @@ public struct MediaRoutes: Sendable {
         }
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
-        let text = try renderer.render(name, tree: tree, owner: owner, listing: listing, query: query,
-                                       now: Date().timeIntervalSince1970)
+        let render = { try renderer.render(name, tree: tree, owner: owner, listing: listing, query: query, now: Date().timeIntervalSince1970) }
+        let rendered: RenderedManifest
+        if tree == .vod, let version = listing.version {
+            // VOD text depends only on the asset version, the manifest and the query.
+            let canonicalQuery = query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+            rendered = try manifests.rendered(key: "\(owner)|\(version)|\(request.uri.path)|\(canonicalQuery)", render: render)
+        } else {
+            rendered = RenderedManifest(text: try render())
+        }
         let contentType = name == .dash ? "application/dash+xml" : "application/vnd.apple.mpegurl"
         let cache: CachePolicy = tree == .vod ? .vodManifest
             : .liveManifest(targetDurationSeconds: listing.targetDurationSeconds ?? 6)
-        return try ManifestResponse.make(text: text, contentType: contentType, cache: cache, request: request)
+        return try ManifestResponse.make(rendered, contentType: contentType, cache: cache, request: request)
     }
 
     func segment(tree: MediaTree, request: Request, context: OriginRequestContext) async throws -> Response {
+        let fileName = context.parameters.get("file") ?? ""
         guard let owner = SafeName(context.parameters.get("owner") ?? ""),
               let rendition = SafeName(context.parameters.get("name") ?? ""),
-              let file = context.parameters.get("file").flatMap({ SegmentFileName($0[...]) }) else {
+              SegmentFileName.isValid(fileName) else {
             throw OriginError.notFound(request.uri.path)
         }
-        let path = dataDirectory.appendingPathComponent(tree.rawValue).appendingPathComponent(owner.rawValue)
-            .appendingPathComponent(rendition.rawValue).appendingPathComponent(file.fileName).path
-        let kind = await mediaKind(tree: tree, owner: owner, rendition: rendition)
-        let contentType: String
-        switch (kind, file) {
-        case (.audio, _): contentType = "audio/mp4"
-        case (.video, .initSegment): contentType = "video/mp4"
-        case (.video, .media): contentType = "video/iso.segment"
+        let isInit = fileName == SegmentFileName.initSegment
+        let missing: OriginError = tree == .live && !isInit
+            ? .notYetAvailable("segment \(fileName) of live stream '\(owner)'")
+            : .notFound("\(tree.rawValue)/\(owner)/\(rendition)/\(fileName)")
+        // Storage checks every level with lstat: real folders and a regular file inside vod/ or live/ only.
+        guard let file = dataDirectory.resolveSegmentFile(kind: tree, owner: owner, rendition: rendition, fileName: fileName) else {
+            throw missing
         }
-        let missing: OriginError = tree == .live && file != .initSegment
-            ? .notYetAvailable("segment \(file.fileName) of live stream '\(owner)'")
-            : .notFound("\(tree.rawValue)/\(owner)/\(rendition)/\(file.fileName)")
-        return try files.respond(path: path, contentType: contentType, cache: .immutable, request: request, missing: missing)
+        let contentType: String
+        switch await mediaKind(tree: tree, owner: owner, rendition: rendition) {
+        case .audio: contentType = "audio/mp4"
+        case .video: contentType = isInit ? "video/mp4" : "video/iso.segment"
+        }
+        return try files.respond(path: file.path, contentType: contentType, cache: .immutable, request: request, missing: missing)
     }
 
     /// The rendition's kind from the index, remembered per rendition (segments are requested far more often

@@ -31,6 +31,11 @@ public struct AccessLogMiddleware: RouterMiddleware {
             response = try OriginError.internalError("see the server log for request \(context.requestID)")
                 .response(from: request, context: context)
         }
+        if response.status.code >= 400, response.headers[.contentType] == nil {
+            // Hummingbird's own refusals (unknown route, wrong method, unreadable request) come bodiless:
+            // give them the same JSON or text body as ours.
+            response = try OriginError.status(response.status, request.uri.path).response(from: request, context: context)
+        }
         response.headers[.xRequestID] = context.requestID
         let elapsed = start.duration(to: .now)
         let nanos = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000

@@ -1,11 +1,21 @@
+import CoreMetrics
 import Metrics
 import Prometheus
+import Synchronization
 
 /// The origin's metrics, recorded through swift-metrics into a Prometheus registry owned by this server
 /// (not the process-wide bootstrap, so several servers in one test process keep separate counts).
 public final class OriginMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
+    /// Metric objects per (kind, status), made once: the factory's registry lookup is the costly part.
+    private let requestMetrics = Mutex<[String: RequestMetrics]>([:])
+
+    private struct RequestMetrics: @unchecked Sendable {
+        let requests: CoreMetrics.Counter
+        let bytes: CoreMetrics.Counter
+        let duration: CoreMetrics.Timer
+    }
 
     public init() {
         let registry = PrometheusCollectorRegistry()
@@ -22,14 +32,21 @@ public final class OriginMetrics: Sendable {
 
     /// One finished request: count by route kind and status, bytes sent, duration.
     public func recordRequest(kind: RouteKind, status: Int, bytes: Int, durationNanoseconds: Int64) {
-        Counter(label: "mediaserve_http_requests_total",
-                dimensions: [("kind", kind.rawValue), ("status", String(status))], factory: factory).increment()
-        if bytes > 0 {
-            Counter(label: "mediaserve_http_response_bytes_total", dimensions: [("kind", kind.rawValue)],
-                    factory: factory).increment(by: bytes)
+        let key = "\(kind.rawValue) \(status)"
+        let metrics = requestMetrics.withLock { cache -> RequestMetrics in
+            if let known = cache[key] { return known }
+            let made = RequestMetrics(
+                requests: CoreMetrics.Counter(label: "mediaserve_http_requests_total",
+                                  dimensions: [("kind", kind.rawValue), ("status", String(status))], factory: factory),
+                bytes: CoreMetrics.Counter(label: "mediaserve_http_response_bytes_total", dimensions: [("kind", kind.rawValue)], factory: factory),
+                duration: CoreMetrics.Timer(label: "mediaserve_http_request_duration_seconds", dimensions: [("kind", kind.rawValue)],
+                                        factory: factory))
+            cache[key] = made
+            return made
         }
-        Metrics.Timer(label: "mediaserve_http_request_duration_seconds", dimensions: [("kind", kind.rawValue)],
-                      factory: factory).recordNanoseconds(durationNanoseconds)
+        metrics.requests.increment()
+        if bytes > 0 { metrics.bytes.increment(by: bytes) }
+        metrics.duration.recordNanoseconds(durationNanoseconds)
     }
 
     /// Jobs by state, as the catalog counts them.
@@ -39,9 +56,10 @@ public final class OriginMetrics: Sendable {
         }
     }
 
-    /// Percent done of the job that is running now (0-100).
-    public func recordIngestProgress(job: String, percent: Double) {
-        Gauge(label: "mediaserve_ingest_progress_percent", dimensions: [("job", job)], factory: factory)
+    /// Percent done (0-100) of the job a worker runs now; labelled by worker, not job, so the number of
+    /// series stays fixed however many jobs the server has run.
+    public func recordIngestProgress(worker: Int, percent: Double) {
+        Gauge(label: "mediaserve_ingest_progress_percent", dimensions: [("worker", String(worker))], factory: factory)
             .record(percent)
     }
 

@@ -31,7 +31,7 @@ struct PreviewRoutes: Sendable {
     /// JSON safe inside a `<script>` element: `<` is escaped so no `</script>` can close it early.
     static func embeddedJSON(_ catalog: PreviewCatalog) throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(catalog), as: UTF8.self).replacingOccurrences(of: "<", with: "\\u003c")
     }
 

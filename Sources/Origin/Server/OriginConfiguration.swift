@@ -6,7 +6,6 @@ public struct OriginConfiguration: Sendable {
     public var host: String
     /// 0 binds an ephemeral port (tests); the bound one is reported through `OriginServer.onListening`.
     public var port: Int
-    public var dataDirectory: URL
     /// `Access-Control-Allow-Origin`; `*` by default.
     public var corsAllowOrigin: String
     /// Largest source upload accepted by `POST /api/v1/assets` (413 above it).
@@ -19,27 +18,23 @@ public struct OriginConfiguration: Sendable {
     public var playerDirectory: URL?
     /// Bytes read from disk per write when streaming a segment.
     public var segmentChunkBytes: Int
-    /// Ingest jobs run at the same time by the worker pool.
-    public var workerCount: Int
     /// Send segment bodies with sendfile(2) (plain HTTP/1); false streams them in `segmentChunkBytes` reads.
     public var useSendfile: Bool
 
     public init(
-        host: String = "127.0.0.1", port: Int = 8080, dataDirectory: URL, corsAllowOrigin: String = "*",
+        host: String = "127.0.0.1", port: Int = 8080, corsAllowOrigin: String = "*",
         maxUploadBytes: Int = 4 << 30, apiKey: String? = nil, playerBaseURL: String = "/player/",
-        playerDirectory: URL? = nil, segmentChunkBytes: Int = 256 * 1024, workerCount: Int = 1,
+        playerDirectory: URL? = nil, segmentChunkBytes: Int = 256 * 1024,
         useSendfile: Bool = true
     ) {
         self.useSendfile = useSendfile
         self.host = host
         self.port = port
-        self.dataDirectory = dataDirectory
         self.corsAllowOrigin = corsAllowOrigin
         self.maxUploadBytes = maxUploadBytes
         self.apiKey = apiKey
         self.playerBaseURL = playerBaseURL
         self.playerDirectory = playerDirectory
         self.segmentChunkBytes = segmentChunkBytes
-        self.workerCount = workerCount
     }
 }

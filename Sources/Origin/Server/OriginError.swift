@@ -14,6 +14,8 @@ public enum OriginError: Error, CustomStringConvertible, Sendable {
     case conflict(String)
     case unavailable(String)
     case internalError(String)
+    /// Any other status (Hummingbird's own refusals), described by its reason phrase.
+    case status(HTTPResponse.Status, String)
 
     public var description: String {
         switch self {
@@ -26,6 +28,7 @@ public enum OriginError: Error, CustomStringConvertible, Sendable {
         case .conflict(let reason): return "conflict: \(reason)"
         case .unavailable(let reason): return "service unavailable: \(reason)"
         case .internalError(let reason): return "internal error: \(reason)"
+        case .status(let status, let path): return "\(status.reasonPhrase.lowercased()): \(path)"
         }
     }
 
@@ -39,6 +42,7 @@ public enum OriginError: Error, CustomStringConvertible, Sendable {
         case .conflict: return .conflict
         case .unavailable: return .serviceUnavailable
         case .internalError: return .internalServerError
+        case .status(let status, _): return status
         }
     }
 

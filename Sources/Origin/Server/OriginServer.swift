@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Storage
 
 /// The origin's HTTP application: middleware (request id + access log + metrics, path guard, CORS) in
 /// front of the media, ops, admin API and preview routes.
@@ -19,7 +20,7 @@ public struct OriginServer: Sendable {
     let services: [any Service]
 
     public init(
-        configuration: OriginConfiguration, index: any MediaIndex, renderer: any ManifestRendering,
+        configuration: OriginConfiguration, dataDirectory: DataDirectory, index: any MediaIndex, renderer: any ManifestRendering,
         readiness: @escaping @Sendable () async -> String?, admin: (any AdminBackend)? = nil,
         liveStreams: @escaping @Sendable () async throws -> [AssetSummary] = { [] },
         services: [any Service] = [], metrics: OriginMetrics = OriginMetrics(), logger: Logger
@@ -31,12 +32,12 @@ public struct OriginServer: Sendable {
         let handoff = configuration.useSendfile ? FileRegionHandoff() : nil
         self.handoff = handoff
         let files = FileResponder(handoff: handoff, chunkLength: configuration.segmentChunkBytes)
-        let media = MediaRoutes(dataDirectory: configuration.dataDirectory, index: index, renderer: renderer, files: files)
+        let media = MediaRoutes(dataDirectory: dataDirectory, index: index, renderer: renderer, files: files)
         self.media = media
-        let dataDirectory = configuration.dataDirectory
+        let root = dataDirectory.root
         ops = OpsRoutes(metrics: metrics) {
             if let problem = await readiness() { return problem }
-            return OpsRoutes.dataDirectoryWritable(dataDirectory)
+            return OpsRoutes.dataDirectoryWritable(root)
         }
         api = admin.map { AdminAPIRoutes(backend: $0, configuration: configuration, media: media) }
         preview = PreviewRoutes(configuration: configuration, files: files) {

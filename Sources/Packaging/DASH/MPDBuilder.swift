@@ -18,7 +18,7 @@ extension Presentation {
             out.attribute("mediaPresentationDuration", XSDuration.string(periods(in: numbers).reduce(0) { $0 + listedDuration(of: $1) }))
             out.attribute("minBufferTime", XSDuration.string(request.dash.minBufferTime ?? 2))
         } else {
-            let ast = request.availabilityStartTime ?? 0  // always set for live (RequestValidation)
+            let ast = request.availabilityStartTime ?? 0  // Presentation.init derives it for live when not given
             out.attribute("type", "dynamic")
             out.attribute("availabilityStartTime", ISO8601.format(ast))
             out.attribute("publishTime", ISO8601.format(request.now ?? ast))

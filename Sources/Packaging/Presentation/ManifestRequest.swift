@@ -70,6 +70,8 @@ public struct ManifestRequest: Sendable, Hashable {
     /// The current wall-clock time, seconds since 1970 (live: MPD publishTime).
     public var now: Double?
     /// Wall-clock time of presentation time zero, seconds since 1970 (live streams; MPD availabilityStartTime).
+    /// Pass the stream's start: when nil it is derived from the oldest segment's programDateTime (or from
+    /// `now`), which shifts as the DVR ring drops segments.
     public var availabilityStartTime: Double?
     /// Discontinuity-flagged segments that already left `renditions` (the DVR ring); keeps HLS
     /// EXT-X-DISCONTINUITY-SEQUENCE monotonic as old segments are deleted.

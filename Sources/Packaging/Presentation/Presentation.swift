@@ -20,7 +20,6 @@ public struct Presentation: Sendable {
     public let isStatic: Bool
 
     public init(_ request: ManifestRequest) throws {
-        self.request = request
         let normalized = request.renditions.map(Presentation.sortedByNumber)
         try RequestValidation.check(request, renditions: normalized)
         let kept = try RenditionFilter.apply(request.query, to: normalized)
@@ -31,8 +30,13 @@ public struct Presentation: Sendable {
             throw PackagingError.noRenditionsLeft(reason: "the asset has no renditions")
         }
         guard !reference.segments.isEmpty else { throw PackagingError.noSegments(rendition: reference.rendition.id.rawValue) }
-        timeline = Timeline(reference: reference, live: request.kind.isLive, availabilityStartTime: request.availabilityStartTime)
-        let selection = try WindowSelection(timeline: timeline, request: request)
+        var resolved = request
+        if resolved.availabilityStartTime == nil, request.kind.isLive {
+            resolved.availabilityStartTime = Presentation.derivedAvailabilityStart(reference, now: request.now)
+        }
+        self.request = resolved
+        timeline = Timeline(reference: reference, live: request.kind.isLive, availabilityStartTime: resolved.availabilityStartTime)
+        let selection = try WindowSelection(timeline: timeline, request: resolved)
         numbers = selection.numbers
         hlsNumbers = selection.hlsNumbers
         isStatic = selection.isStatic
@@ -58,6 +62,18 @@ public struct Presentation: Sendable {
             clipped.lastNumber = min(p.lastNumber, range.upperBound)
             return clipped
         }
+    }
+
+    /// Live without an explicit availabilityStartTime: the wall clock at media time 0 of the oldest run in
+    /// the index (its first segment's programDateTime minus its media time), else `now` minus the newest
+    /// segment's end. Both move as the index changes, so callers should pass the stream's real start.
+    static func derivedAvailabilityStart(_ reference: RenditionIndex, now: Double?) -> Double? {
+        let ts = Double(reference.rendition.timescale)
+        if let first = reference.segments.first, let pdt = first.programDateTime {
+            return ((pdt - Double(first.start) / ts) * 1000).rounded() / 1000
+        }
+        if let now, let last = reference.segments.last { return now - Double(last.start + last.duration) / ts }
+        return nil
     }
 
     private static func sortedByNumber(_ index: RenditionIndex) -> RenditionIndex {

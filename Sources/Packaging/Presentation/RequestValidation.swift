@@ -13,12 +13,6 @@ enum RequestValidation {
         for clock in [request.now, request.availabilityStartTime].compactMap({ $0 }) where !clock.isFinite {
             throw PackagingError.inconsistentRenditions(reason: "now/availabilityStartTime must be finite, got \(clock)")
         }
-        if request.kind == .liveSlidingWindow || request.kind == .liveEvent {
-            // A dynamic MPD without these would silently anchor the stream at 1970.
-            guard request.now != nil, request.availabilityStartTime != nil else {
-                throw PackagingError.inconsistentRenditions(reason: "a running live stream needs now and availabilityStartTime")
-            }
-        }
         guard request.dvrWindow.isFinite, request.dvrWindow > 0 else {
             throw PackagingError.inconsistentRenditions(reason: "the DVR window must be a positive number of seconds, got \(request.dvrWindow)")
         }

@@ -79,10 +79,10 @@ extension LiveEvent {
 }
 
 /// ffprobe decodes init + segment; returns (frames decoded, first frame's picture type or nil for audio).
-func decode(initSegment: URL, segment: URL, in directory: URL) throws -> (frames: Int, firstPictureType: String?, duration: Double) {
+func decode(initSegment: URL, segment: URL, in directory: URL) async throws -> (frames: Int, firstPictureType: String?, duration: Double) {
     let joined = directory.appendingPathComponent("joined-\(segment.deletingLastPathComponent().lastPathComponent)-\(segment.lastPathComponent).mp4")
     try (Data(contentsOf: initSegment) + Data(contentsOf: segment)).write(to: joined)
-    let probe = try run("ffprobe", ["-v", "error", "-count_frames", "-show_entries",
+    let probe = try await runDetached("ffprobe", ["-v", "error", "-count_frames", "-show_entries",
                                     "stream=nb_read_frames:format=duration", "-of", "json", joined.path])
     guard probe.status == 0, probe.stderr.isEmpty,
           let json = try JSONSerialization.jsonObject(with: probe.stdoutData) as? [String: Any],
@@ -91,8 +91,16 @@ func decode(initSegment: URL, segment: URL, in directory: URL) throws -> (frames
         throw TestFailure("ffprobe could not decode \(segment.path): \(probe.stderr)")
     }
     let duration = Double((json["format"] as? [String: Any])?["duration"] as? String ?? "") ?? 0
-    let first = try run("ffprobe", ["-v", "error", "-select_streams", "v", "-read_intervals", "%+#1",
+    let first = try await runDetached("ffprobe", ["-v", "error", "-select_streams", "v", "-read_intervals", "%+#1",
                                     "-show_entries", "frame=pict_type,key_frame", "-of", "csv=p=0", joined.path])
     let line = first.stdout.split(separator: "\n").first.map(String.init)
     return (frames, line, duration)
+}
+
+/// A locked value for test logs.
+final class NIOLockedValueBoxShim<Value: Sendable>: Sendable {
+    private let box: NIOLockedValueBox<Value>
+    init(_ value: Value) { box = NIOLockedValueBox(value) }
+    func mutate(_ body: (inout Value) -> Void) { box.withLockedValue(body) }
+    var value: Value { box.withLockedValue { $0 } }
 }

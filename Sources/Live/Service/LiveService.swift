@@ -1,0 +1,92 @@
+import Catalog
+import Foundation
+import Logging
+import MediaCore
+import NIOConcurrencyHelpers
+import Storage
+
+/// Live ingest as `mediaserve serve` runs it: the RTMP listener, stream keys and states from the catalog,
+/// segments under `data/live/<stream>/`, and the in-memory segment index the origin's live routes read.
+///
+/// Catalog states follow the publisher: `live` when one is accepted; after it leaves, `idle` while it may
+/// come back, and `ended` once `disconnectTimeout` passed without a new publisher.
+public final class LiveService: Sendable {
+    public struct Settings: Sendable {
+        public var rtmp: RTMPServerConfiguration
+        public var live: LiveConfiguration
+        /// Seconds a stream stays `idle` (resumable) after its publisher left before it is `ended`.
+        public var disconnectTimeout: Double
+
+        public init(rtmp: RTMPServerConfiguration, live: LiveConfiguration = LiveConfiguration(), disconnectTimeout: Double = 30) {
+            self.rtmp = rtmp
+            self.live = live
+            self.disconnectTimeout = disconnectTimeout
+        }
+    }
+
+    /// The streams' segment indexes (what `/live/<stream>/...` manifests are built from).
+    public let streams: LiveStreams
+    public let server: RTMPServer
+    private let catalog: any CatalogStore
+    private let logger: Logger
+    private let endings = NIOLockedValueBox<[SafeName: Task<Void, Never>]>([:])
+
+    /// `observer` hears every live event after the catalog was updated (e.g. to purge cached manifests).
+    public init(settings: Settings, data: DataDirectory, catalog: any CatalogStore,
+                logger: Logger = Logger(label: "mediaserve.live"), observer: @escaping @Sendable (LiveEvent) -> Void = { _ in }) {
+        self.catalog = catalog
+        self.logger = logger
+        let relay = NIOLockedValueBox<(@Sendable (LiveEvent) -> Void)?>(nil)
+        streams = LiveStreams(
+            root: data.liveRoot, configuration: settings.live,
+            dvrWindow: { stream in (try? catalog.liveStream(id: stream)).flatMap { $0 }.map { Double($0.dvrWindowSeconds) } },
+            onEvent: { event in relay.withLockedValue { $0 }?(event) })
+        server = RTMPServer(configuration: settings.rtmp, streams: streams, validateKey: { key in
+            // The key is a secret: it never appears in a log line, only the stream it maps to.
+            (try? catalog.liveStream(key: key)).flatMap { $0 }?.id
+        }, logger: logger)
+        let timeout = settings.disconnectTimeout
+        relay.withLockedValue { $0 = { [weak self] event in
+            self?.track(event, disconnectTimeout: timeout)
+            observer(event)
+        } }
+    }
+
+    /// Starts the RTMP listener; returns its port.
+    @discardableResult
+    public func start() async throws -> Int {
+        try await server.start()
+    }
+
+    /// Disconnects publishers (their last segments are written) and stops listening.
+    public func shutdown() async throws {
+        try await server.shutdown()
+        for task in endings.withLockedValue({ Array($0.values) }) { task.cancel() }
+    }
+
+    private func track(_ event: LiveEvent, disconnectTimeout: Double) {
+        switch event {
+        case .publishStarted(let stream):
+            endings.withLockedValue { $0.removeValue(forKey: stream) }?.cancel()
+            setState(stream, .live)
+        case .publishEnded(let stream):
+            setState(stream, .idle)
+            let task = Task { [weak self] in
+                try? await Task.sleep(for: .seconds(disconnectTimeout))
+                guard !Task.isCancelled, let self, !self.streams.publishingStreams.contains(stream) else { return }
+                self.setState(stream, .ended)
+            }
+            endings.withLockedValue { $0[stream] = task }
+        default:
+            break
+        }
+    }
+
+    private func setState(_ stream: SafeName, _ state: LiveStreamState) {
+        do {
+            try catalog.setLiveStreamState(id: stream, state: state)
+        } catch {
+            logger.error("cannot record live stream state", metadata: ["stream": "\(stream)", "state": "\(state)", "error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import Live
+import MediaCore
+
+/// Live listings from the live segmenter's in-memory DVR index (`LiveStreams`): the renditions with the
+/// segments still inside the window. The stream's clock origin (DASH availabilityStartTime) is the
+/// arrival time of its first listed segment minus that segment's media time.
+///
+/// A stream counts as ended (HLS ENDLIST, static MPD) only when `isEnded` says so (the catalog's `ended`
+/// state, after the disconnect timeout); a publisher that merely dropped may still come back.
+public struct LiveMediaIndex: MediaIndex {
+    let streams: LiveStreams
+    let isEnded: @Sendable (SafeName) -> Bool
+
+    public init(streams: LiveStreams, isEnded: @escaping @Sendable (SafeName) -> Bool) {
+        self.streams = streams
+        self.isEnded = isEnded
+    }
+
+    public func listing(tree: MediaTree, owner: SafeName) async throws -> MediaListing? {
+        guard tree == .live else { return nil }
+        let renditions = streams.indexes(for: owner).filter { !$0.segments.isEmpty }
+        guard let reference = renditions.first(where: { $0.rendition.kind == .video }) ?? renditions.first,
+              let first = reference.segments.first else { return nil }
+        let start = first.programDateTime.map { $0 - Double(first.start) / Double(reference.rendition.timescale) }
+        return MediaListing(renditions: renditions, targetDurationSeconds: streams.configuration.segmentDuration,
+                            availabilityStartTime: start,
+                            ended: !streams.publishingStreams.contains(owner) && isEnded(owner))
+    }
+}

@@ -1,0 +1,34 @@
+import MediaCore
+import Packaging
+
+/// Manifests from Packaging's HLS and DASH builders. The packager's refusals of a request (bad query,
+/// empty window, every rendition filtered out) become 400 with its message.
+public struct PackagingRenderer: ManifestRendering {
+    /// Live: seconds of DVR a manifest describes and segments a sliding HLS media playlist lists.
+    public var dvrWindowSeconds: Double
+    public var hlsLiveSegmentCount: Int
+
+    public init(dvrWindowSeconds: Double = 7200, hlsLiveSegmentCount: Int = 10) {
+        self.dvrWindowSeconds = dvrWindowSeconds
+        self.hlsLiveSegmentCount = hlsLiveSegmentCount
+    }
+
+    public func render(_ manifest: ManifestName, tree: MediaTree, owner: SafeName, listing: MediaListing,
+                       query: [String: String], now: Double) throws -> String {
+        do {
+            let request = ManifestRequest(
+                renditions: listing.renditions, kind: tree == .vod ? .vod : (listing.ended ? .liveEnded : .liveSlidingWindow),
+                query: try ManifestQuery.parse(query), dvrWindow: dvrWindowSeconds,
+                hlsLiveSegmentCount: hlsLiveSegmentCount, now: now, availabilityStartTime: listing.availabilityStartTime,
+                urls: ManifestURLs(utcTimingURL: tree == .live ? "/time" : nil))
+            let presentation = try Presentation(request)
+            switch manifest {
+            case .hlsMaster: return presentation.hlsMultivariantPlaylist()
+            case .hlsMedia(let rendition): return try presentation.hlsMediaPlaylist(for: rendition)
+            case .dash: return presentation.dashMPD()
+            }
+        } catch let error as PackagingError {
+            throw OriginError.badRequest(error.description)
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import ArgumentParser
+import Catalog
+import Config
+import Foundation
+import Live
+import Logging
+import MediaCore
+import Origin
+import Storage
+
+/// `mediaserve serve`: the HTTP origin (manifests, segments, admin API, metrics, preview page) and the
+/// ingest worker pool, in one process. SIGTERM/SIGINT shut it down gracefully: the listener closes,
+/// responses in flight finish, a running ingest job is stopped and retried at the next start.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve published assets as a CDN origin (HLS, DASH, segments), the admin API and a preview page.")
+
+    @OptionGroup var configOptions: ConfigOptions
+
+    @Option(help: "Address to listen on (overrides http.host).")
+    var host: String?
+
+    @Option(help: "Port to listen on; 0 picks a free one (overrides http.port).")
+    var port: Int?
+
+    func run() async throws {
+        do {
+            try await serve()
+        } catch {
+            CLIExit.fail(error)
+        }
+    }
+
+    private func serve() async throws {
+        var extra = ConfigOverrides()
+        if let host { extra.set("http.host", host, flag: "--host") }
+        if let port { extra.set("http.port", String(port), flag: "--port") }
+        let loaded = try configOptions.load(extra: extra)
+        let config = loaded.config
+        var logger = Logger(label: "mediaserve.origin")
+        logger.logLevel = loaded.loggerLevel
+        if config.usesDevelopmentAPIKey {
+            logger.warning("the admin API uses the development key from the defaults: set api.key (MEDIASERVE_API_KEY) before exposing this server")
+        }
+
+        let stores = try DataStores.open(config)
+        try stores.recoverInterruptedWork(logger: logger)
+        let metrics = OriginMetrics()
+        let pool = IngestWorkerPool(
+            jobs: CatalogIngestJobs(catalog: stores.catalog, data: stores.data, ladder: loaded.ladder, preset: loaded.ladder.preset),
+            workers: config.ingest.workers, metrics: metrics, logger: Logger(label: "mediaserve.jobs", level: loaded.loggerLevel))
+        let catalog = stores.catalog
+        let liveService = LiveService(
+            settings: .init(rtmp: RTMPServerConfiguration(host: config.rtmp.host, port: config.rtmp.port),
+                            live: LiveConfiguration(dvrWindow: Double(config.live.dvrWindowSeconds)),
+                            disconnectTimeout: Double(config.live.disconnectTimeoutSeconds)),
+            data: stores.data, catalog: catalog, logger: Logger(label: "mediaserve.live", level: loaded.loggerLevel))
+        let live = liveService.streams
+        let rtmp = RTMPService(live: liveService) { port in Self.printRTMP(host: config.rtmp.host, port: port) }
+        let vodIndex = CatalogMediaIndex(catalog: catalog)
+        let index = CombinedMediaIndex(vod: vodIndex, live: LiveMediaIndex(streams: live) { stream in
+            (try? catalog.liveStream(id: stream))??.state == .ended
+        })
+        let admin = CatalogAdminBackend(catalog: catalog, data: stores.data, index: vodIndex,
+                                        liveDVRWindowSeconds: config.live.dvrWindowSeconds,
+                                        publishingStreams: { live.publishingStreams }) { pool.wake() }
+        let origin = OriginConfiguration(
+            host: config.http.host, port: config.http.port, corsAllowOrigin: config.http.corsAllowOrigin,
+            maxUploadBytes: config.http.maxUploadBytes, apiKey: config.api.key,
+            playerBaseURL: Self.playerBaseURL(config.player), playerDirectory: config.player.localDir.map { URL(fileURLWithPath: $0) })
+        let server = OriginServer(
+            configuration: origin, dataDirectory: stores.data, index: index,
+            renderer: PackagingRenderer(dvrWindowSeconds: Double(config.live.dvrWindowSeconds), hlsLiveSegmentCount: config.live.hlsWindowSegments),
+            readiness: { Self.catalogProblem(catalog) }, admin: admin,
+            liveStreams: { live.publishingStreams.map { AssetSummary(liveStream: $0, renditions: live.indexes(for: $0)) } },
+            services: [pool, rtmp], metrics: metrics, logger: logger)
+        let app = server.makeApplication { port in Self.printBanner(host: config.http.host, port: port, data: stores.data.root.path) }
+        try await app.runService()
+    }
+
+    static func printRTMP(host: String, port: Int) {
+        let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+        let text = "  RTMP       rtmp://\(shown):\(port)/live/<stream-key>   (keys: POST /api/v1/live?id=<stream>)\n"
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// Where the preview page loads Video.js from: the configured URL, else /player/ when a local folder is
+    /// served, else the same path (the page then says the player is missing).
+    static func playerBaseURL(_ player: MediaServeConfig.Player) -> String {
+        guard let url = player.scriptURL, !url.isEmpty else { return "/player/" }
+        // player.script_url names video.min.js; the page also needs the CSS beside it.
+        return url.hasSuffix("/") ? url : String(url[...(url.lastIndex(of: "/") ?? url.startIndex)])
+    }
+
+    static func catalogProblem(_ catalog: Catalog) -> String? {
+        do {
+            _ = try catalog.jobCounts()
+            return nil
+        } catch {
+            return "catalog is not readable: \(error)"
+        }
+    }
+
+    static func printBanner(host: String, port: Int, data: String) {
+        let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+        let base = "http://\(shown.contains(":") ? "[\(shown)]" : shown):\(port)"
+        let text = """
+            mediaserve: serving \(data) at \(base)/
+              preview    \(base)/
+              HLS        \(base)/vod/<asset>/master.m3u8
+              DASH       \(base)/vod/<asset>/manifest.mpd
+              admin API  \(base)/api/v1/assets   (Authorization: Bearer <api.key>; spec at /api/v1/openapi.yaml)
+              health     \(base)/healthz  \(base)/readyz  \(base)/metrics  \(base)/time
+
+            """
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
+
+/// Errors of the serve command itself.
+enum ServeError: Error, CustomStringConvertible {
+    case badJob(id: String, reason: String)
+
+    var description: String {
+        switch self {
+        case .badJob(let id, let reason): return "ingest job \(id) cannot run: \(reason)"
+        }
+    }
+}
+
+extension Logger {
+    init(label: String, level: Logger.Level) {
+        self.init(label: label)
+        logLevel = level
+    }
+}

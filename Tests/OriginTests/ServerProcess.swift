@@ -1,0 +1,69 @@
+import Foundation
+import TestSupport
+
+/// `mediaserve serve` run as a user would: the built binary, its own data directory, a free port read
+/// back from the start-up banner. Stopped with SIGTERM (graceful) or SIGKILL (a crash).
+final class ServerProcess: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+    let rtmpPort: Int
+    let dataDirectory: URL
+    private let output = Pipe()
+
+    init(dataDirectory: URL, apiKey: String, extra: [String] = []) throws {
+        self.dataDirectory = dataDirectory
+        process.executableURL = TestMedia.mediaserveBinary
+        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDirectory.path,
+                             "--set", "api.key=\(apiKey)", "--set", "log.level=warning", "--set", "rtmp.port=0"] + extra
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        (port, rtmpPort) = try Self.readPorts(from: output.fileHandleForReading)
+        // Keep draining stdout so the server never blocks on a full pipe.
+        let handle = output.fileHandleForReading
+        DispatchQueue.global().async { while !handle.availableData.isEmpty {} }
+    }
+
+    /// The HTTP and RTMP ports from the banner lines (`at http://127.0.0.1:P/`, `rtmp://127.0.0.1:P/`).
+    private static func readPorts(from handle: FileHandle) throws -> (Int, Int) {
+        var text = ""
+        let deadline = Date().addingTimeInterval(60)
+        func port(_ pattern: String) -> Int? {
+            guard let range = text.range(of: pattern, options: .regularExpression) else { return nil }
+            return Int(text[range].split(separator: ":").last!.dropLast())
+        }
+        while Date() < deadline {
+            let data = handle.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+            if let http = port(#"at http://127\.0\.0\.1:\d+/"#), let rtmp = port(#"rtmp://127\.0\.0\.1:\d+/"#) {
+                return (http, rtmp)
+            }
+        }
+        throw ServerProcessError.noBanner(text)
+    }
+
+    func terminate() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    func kill() {
+        guard process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    deinit { kill() }
+}
+
+enum ServerProcessError: Error, CustomStringConvertible {
+    case noBanner(String)
+    var description: String {
+        switch self {
+        case .noBanner(let text): return "mediaserve serve printed no URL; output was:\n\(text)"
+        }
+    }
+}
