@@ -11,7 +11,7 @@ public struct TranscodeSettings: Hashable, Sendable {
     /// Extra x264 options (`key=value:…`), e.g. for tests that need tiny, fast encodes.
     public var extraX264Params: String?
 
-    public init(preset: String = "veryfast", encoderThreads: Int? = nil, queueCapacity: Int = 3, extraX264Params: String? = nil) {
+    public init(preset: String = "veryfast", encoderThreads: Int? = nil, queueCapacity: Int = 6, extraX264Params: String? = nil) {
         self.preset = preset
         self.encoderThreads = encoderThreads
         self.queueCapacity = queueCapacity
