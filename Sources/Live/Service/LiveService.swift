@@ -39,7 +39,7 @@ public final class LiveService: Sendable {
         let relay = NIOLockedValueBox<(@Sendable (LiveEvent) -> Void)?>(nil)
         streams = LiveStreams(
             root: data.liveRoot, configuration: settings.live,
-            dvrWindow: { stream in (try? catalog.liveStream(id: stream)).flatMap { $0 }.map { Double($0.dvrWindowSeconds) } },
+            dvrWindow: { stream in (try? catalog.liveStream(id: stream)).flatMap { $0 }.map(Self.dvrWindow) },
             onEvent: { event in relay.withLockedValue { $0 }?(event) })
         server = RTMPServer(configuration: settings.rtmp, streams: streams, validateKey: { key in
             // The key is a secret: it never appears in a log line, only the stream it maps to.
@@ -50,6 +50,12 @@ public final class LiveService: Sendable {
             self?.track(event, disconnectTimeout: timeout)
             observer(event)
         } }
+    }
+
+    /// Seconds of DVR a stream keeps: its own window, or for an event stream (which never slides) a
+    /// window longer than any stream runs (about 31 years; finite so the ring's tick arithmetic holds).
+    static func dvrWindow(_ record: LiveStreamRecord) -> Double {
+        record.eventMode ? 1e9 : Double(record.dvrWindowSeconds)
     }
 
     /// Starts the RTMP listener; returns its port.
