@@ -94,8 +94,10 @@ import TestSupport
         let decode = try await runAsync("ffmpeg", ["-v", "error", "-i", "http://127.0.0.1:\(port)/vod/talk-vod/master.m3u8",
                                                    "-map", "0:v:0", "-map", "0:a:0", "-f", "null", "-"])
         #expect(decode.status == 0 && decode.stderr.isEmpty, "decode: \(decode.stderr)")
-        let probe = try await offPool { try ffprobeJSON("http://127.0.0.1:\(port)/vod/talk-vod/master.m3u8") }
-        let codecs = (probe["streams"] as? [[String: Any]] ?? []).compactMap { $0["codec_name"] as? String }
+        let codecs = try await offPool {
+            let probe = try ffprobeJSON("http://127.0.0.1:\(port)/vod/talk-vod/master.m3u8")
+            return (probe["streams"] as? [[String: Any]] ?? []).compactMap { $0["codec_name"] as? String }
+        }
         #expect(codecs.contains("h264") && codecs.contains("aac"))
 
         let mpd = try await fetch(port, "/vod/talk-vod/manifest.mpd")

@@ -64,7 +64,7 @@ struct LiveStreamRoutes: Sendable {
 
     /// The host name the client used (without its port), for the RTMP URL it should publish to.
     static func host(of request: Request) -> String {
-        let authority = request.head.authority ?? request.headers[.host] ?? "127.0.0.1"
+        let authority = request.head.authority ?? "127.0.0.1"
         if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") { return String(authority[...close]) }
         return String(authority.split(separator: ":").first ?? "127.0.0.1")
     }
