@@ -18,32 +18,16 @@ let seconds = Int(option("--seconds", "20")) ?? 20
 let nginxBinary = option("--nginx", "/usr/sbin/nginx")
 let rtmpModule = option("--rtmp-module", "/usr/lib/nginx/modules/ngx_rtmp_module.so")
 
-/// CPU seconds and resident megabytes of a process, from /proc.
+/// CPU seconds and peak resident megabytes (VmHWM: no sampling thread that would cost CPU itself) of a
+/// process, from /proc.
 func processStats(_ pid: Int32) -> (cpu: Double, rss: Double) {
     let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
     let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
     let ticks = fields.count > 12 ? (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0) : 0
     let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-    let rssKB = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }?
+    let rssKB = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }?
         .split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0
     return (ticks / Double(sysconf(Int32(_SC_CLK_TCK))), rssKB / 1024)
-}
-
-/// Samples RSS every 100 ms until stopped; returns the peak.
-final class PeakSampler: @unchecked Sendable {
-    private let lock = NSLock()
-    private var peak = 0.0
-    private var running = true
-    init(_ pid: Int32) {
-        Thread { [self] in
-            while lock.withLock({ running }) {
-                let rss = processStats(pid).rss
-                lock.withLock { peak = max(peak, rss) }
-                Thread.sleep(forTimeInterval: 0.1)
-            }
-        }.start()
-    }
-    func stop() -> Double { lock.withLock { running = false; return peak } }
 }
 
 func runProcess(_ path: String, _ args: [String]) -> Process {
@@ -68,7 +52,7 @@ func publishAll(port: Int, count: Int, clip: URL) -> [Int32] {
 
 func report(_ server: String, _ count: Int, cpu: Double, rss: Double, failures: Int) {
     let percent = 100 * cpu / Double(seconds)
-    print(String(format: "%-11@ publishers=%-2d cpu=%5.1f%% of a core  per stream=%5.2f%%  peak rss +%6.1f MB  failed publishers=%d",
+    print(String(format: "%-11@ publishers=%-2d cpu=%5.1f%% of a core  per stream=%5.2f%%  peak rss %6.1f MB  failed publishers=%d",
                  server as NSString, count, percent, percent / Double(count), rss, failures))
 }
 
@@ -89,13 +73,11 @@ for count in counts {
                             validateKey: { SafeName($0) })
     let port = try await server.start()
     let before = processStats(getpid())
-    let sampler = PeakSampler(getpid())
     let statuses = await Task.detached { publishAll(port: port, count: count, clip: clip) }.value
     while !streams.publishingStreams.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
     let after = processStats(getpid())
-    let peak = sampler.stop()
     try await server.shutdown()
-    report("mediaserve", count, cpu: after.cpu - before.cpu, rss: peak - before.rss, failures: statuses.filter { $0 != 0 }.count)
+    report("mediaserve", count, cpu: after.cpu - before.cpu, rss: after.rss, failures: statuses.filter { $0 != 0 }.count)
     print(String(format: "            segment availability after its last frame: worst %.3f s", latencies.worst))
 
     // nginx-rtmp with HLS, single process.
@@ -114,14 +96,12 @@ for count in counts {
     let nginx = runProcess(nginxBinary, ["-p", prefix.path, "-c", prefix.appendingPathComponent("nginx.conf").path])
     try await Task.sleep(for: .milliseconds(500))
     let nginxBefore = processStats(nginx.processIdentifier)
-    let nginxSampler = PeakSampler(nginx.processIdentifier)
     let nginxStatuses = await Task.detached { publishAll(port: nginxPort, count: count, clip: clip) }.value
     try await Task.sleep(for: .milliseconds(500))
     let nginxAfter = processStats(nginx.processIdentifier)
-    let nginxPeak = nginxSampler.stop()
     kill(nginx.processIdentifier, SIGKILL)  // single-process nginx-rtmp ignores SIGTERM
     nginx.waitUntilExit()
-    report("nginx-rtmp", count, cpu: nginxAfter.cpu - nginxBefore.cpu, rss: nginxPeak - nginxBefore.rss,
+    report("nginx-rtmp", count, cpu: nginxAfter.cpu - nginxBefore.cpu, rss: nginxAfter.rss,
            failures: nginxStatuses.filter { $0 != 0 }.count)
 }
 

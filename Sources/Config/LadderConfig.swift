@@ -23,14 +23,7 @@ public struct LadderConfig: Sendable, Hashable, Codable {
     }
 
     /// The ladder of config/ladder.yaml as shipped, used when that file is absent.
-    public static let `default` = LadderConfig(rungs: [
-        LadderRung(height: 360, videoKbps: 800, profile: .main),
-        LadderRung(height: 480, videoKbps: 1400, profile: .high),
-        LadderRung(height: 720, videoKbps: 3000, profile: .high),
-        LadderRung(height: 1080, videoKbps: 5000, profile: .high),
-        LadderRung(height: 1440, videoKbps: 9000, profile: .high),
-        LadderRung(height: 2160, videoKbps: 16000, profile: .high),
-    ])
+    public static let `default` = LadderConfig(rungs: LadderRung.standardLadder)
 
     /// x264's presets, fastest first.
     public static let presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium",

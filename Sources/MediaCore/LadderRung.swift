@@ -19,3 +19,16 @@ public struct LadderRung: Hashable, Sendable, Codable {
         self.profile = profile
     }
 }
+
+extension LadderRung {
+    /// The shipped ladder (config/ladder.yaml): 360p Main, 480p to 2160p High. Kept here, once, so the
+    /// config defaults and the ingest planner cannot drift apart.
+    public static let standardLadder: [LadderRung] = [
+        LadderRung(height: 360, videoKbps: 800, profile: .main),
+        LadderRung(height: 480, videoKbps: 1400, profile: .high),
+        LadderRung(height: 720, videoKbps: 3000, profile: .high),
+        LadderRung(height: 1080, videoKbps: 5000, profile: .high),
+        LadderRung(height: 1440, videoKbps: 9000, profile: .high),
+        LadderRung(height: 2160, videoKbps: 16000, profile: .high),
+    ]
+}

@@ -96,3 +96,37 @@ extension TranscodePipelineTests {
         }
     }
 }
+
+extension TranscodePipelineTests {
+    /// MPEG-TS starts its clock at 1.4 s: the ladder still starts at zero with audio and video together.
+    @Test func nonZeroStartTimeBecomesZero() throws {
+        let source = try TestSources.make("offset.ts", [
+            "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=7", "-f", "lavfi", "-i", "sine=f=440:r=48000:d=7",
+            "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", "-output_ts_offset", "10"])
+        let input = try InputFile(path: source.path)
+        #expect((input.startTime(ofStream: 0) ?? 0) > 9)
+        let (_, index, _) = try transcode(source, ladder: [LadderRung(height: 180, videoKbps: 200, profile: .main)])
+        let video = try #require(index.first { $0.rendition.kind == .video })
+        let audio = try #require(index.first { $0.rendition.kind == .audio })
+        #expect(video.segments.first?.start == 0)
+        #expect(audio.segments.first?.start == 0)
+        #expect(video.segments.count == 2)
+        #expect(abs(video.durationSeconds - 7) < 0.05)
+        #expect(abs(audio.durationSeconds - video.durationSeconds) < 0.05)
+    }
+
+    /// Interlaced pictures are deinterlaced (bwdif) before scaling; the output is progressive H.264.
+    @Test func interlacedSourceIsDeinterlaced() throws {
+        let source = try TestSources.make("interlaced.mp4", [
+            "-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=2", "-c:v", "libx264", "-preset", "ultrafast",
+            "-flags", "+ilme+ildct", "-x264-params", "tff=1", "-field_order", "tt"])
+        let input = try InputFile(path: source.path)
+        let probe = input.probe()
+        #expect(probe.primaryVideo?.isInterlaced == true)
+        let (plan, index, out) = try transcode(source, ladder: [LadderRung(height: 360, videoKbps: 400, profile: .main)])
+        #expect(plan.preparation.deinterlace)
+        let stream = try OutputInspection.stream(out.appendingPathComponent("video-360p"), segments: index[0].segments.count)
+        #expect(stream["field_order"] as? String ?? "progressive" == "progressive")
+        #expect(stream["height"] as? Int == 360)
+    }
+}

@@ -104,6 +104,16 @@ import TestSupport
         let after = try #require(restarted.indexes(for: stream).first)
         #expect(after.segments.map(\.number) == [5, 6])
         #expect(after.segments.first?.discontinuity == true)
+
+        // Restarted again before anything new is written: the earlier files are gone, the numbers are not.
+        let third = LiveStreams(root: directory.appendingPathComponent("live"))
+        let idle = try #require(third.beginPublishing(stream))
+        idle.finish()
+        let fourth = LiveStreams(root: directory.appendingPathComponent("live"))
+        let publication4 = try #require(fourth.beginPublishing(stream))
+        try Self.feed(flv, to: publication4)
+        publication4.finish()
+        #expect(fourth.indexes(for: stream).first?.segments.map(\.number) == [7, 8])
     }
 }
 

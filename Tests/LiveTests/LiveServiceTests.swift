@@ -15,6 +15,8 @@ import TestSupport
         let catalog = try Catalog.inMemory()
         let stream = SafeName("show")!
         _ = try catalog.createLiveStream(LiveStreamRecord(id: stream, key: "k-5ecret", dvrWindowSeconds: 3600))
+        let stale = SafeName("left-over")!
+        _ = try catalog.createLiveStream(LiveStreamRecord(id: stale, key: "k-other", state: .live, dvrWindowSeconds: 60))
         let log = EventLog()
         let states = StateLog()
         let service = LiveService(
@@ -25,6 +27,7 @@ import TestSupport
                 states.record((try? catalog.liveStream(id: stream))??.state)
             })
         let port = try await service.start()
+        #expect(try catalog.liveStream(id: stale)?.state == .ended)  // its publisher went with the last process
 
         let refused = try await publish(port: port, key: "k-wrong", seconds: 1)
         #expect(refused.status != 0)

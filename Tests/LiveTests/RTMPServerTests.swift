@@ -39,15 +39,18 @@ import TestSupport
     @Test func ffmpegPublishesWhileHostileClientsAreShrugged() async throws {
         let harness = try await Harness("publish")
         async let publisher = publish(port: harness.port, key: "secret-a", seconds: 14)
-        // While it runs: garbage, truncated handshakes, giant chunk sizes, a second publisher on the same key.
+        async let neighbour = publish(port: harness.port, key: "secret-b", seconds: 7)  // a concurrent publisher
+        // While they run: garbage, truncated handshakes, giant chunk sizes, a second publisher on the same key.
         try await Task.sleep(for: .seconds(2))
         let hostile = try await hostileClients(port: harness.port)
         let duplicate = try await publish(port: harness.port, key: "secret-a", seconds: 2)
         let result = try await publisher
         #expect(result.status == 0, "ffmpeg: \(result.stderr)")
+        #expect(try await neighbour.status == 0)
         #expect(duplicate.status != 0, "a second publisher on a busy stream key must be refused")
         for (name, closedByServer) in hostile { #expect(closedByServer, "server did not close the \(name) connection") }
-        #expect(await harness.waitForEnd())
+        #expect(await harness.waitForEnd(count: 2))
+        #expect(harness.streams.indexes(for: SafeName("cam-b")!).first?.segments.map(\.number) == [1, 2])
 
         let indexes = harness.streams.indexes(for: SafeName("cam-a")!)
         #expect(indexes.map(\.rendition.id.rawValue) == ["video", "audio"])
@@ -62,7 +65,7 @@ import TestSupport
         #expect(indexes.last?.segments.map(\.number) == video.segments.map(\.number))
         // A full segment is on disk within a fraction of a second of its last frame arriving (the cut
         // waits for the next keyframe, one frame later). The last one is written when the publisher leaves.
-        let latencies = harness.log.availabilityLatencies("video").dropLast()
+        let latencies = harness.log.availabilityLatencies(stream: "cam-a", rendition: "video").dropLast()
         print("live availability latency (s):", latencies.map { String(format: "%.3f", $0) })
         #expect(latencies.allSatisfy { $0 < 1.0 })
         try await assertDecodable(indexes, root: harness.directory.appendingPathComponent("live/cam-a"), scratch: harness.directory)
@@ -151,4 +154,29 @@ func connectionIsClosedByServer(port: Int, sending bytes: [UInt8]) async throws 
     try? await channel.closeFuture.get()
     deadline.cancel()
     return Date().timeIntervalSince(started) < 8.5
+}
+
+extension RTMPServerTests {
+    @Test func connectionsBeyondTheLimitAreClosedAtOnce() async throws {
+        let directory = try temporaryDirectory("limit")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = RTMPServer(configuration: RTMPServerConfiguration(host: "127.0.0.1", port: 0, publishTimeout: .seconds(60),
+                                                                       maxConnections: 2),
+                                streams: LiveStreams(root: directory), validateKey: { _ in nil })
+        let port = try await server.start()
+        let group = MultiThreadedEventLoopGroup.singleton
+        var held: [Channel] = []
+        for _ in 0..<2 {
+            let channel = try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: port).get()
+            try await channel.writeAndFlush(ByteBuffer(bytes: [3]))  // a handshake that never finishes
+            held.append(channel)
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let started = ContinuousClock.now
+        #expect(try await connectionIsClosedByServer(port: port, sending: [3]))
+        #expect(ContinuousClock.now - started < .seconds(5), "the third connection must not wait for the 60 s timeout")
+        for channel in held { #expect(channel.isActive) }
+        for channel in held { try? await channel.close() }
+        try await server.shutdown()
+    }
 }

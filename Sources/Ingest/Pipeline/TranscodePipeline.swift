@@ -16,9 +16,12 @@ public struct TranscodePipeline {
     public func run(source path: String, into directory: URL, cancellation: CancellationFlag = CancellationFlag(),
                     progress: (TranscodeProgress) -> Void = { _ in }) throws -> [RenditionIndex] {
         let input = try InputFile(path: path)
+        let topPixels = plan.video.map { $0.width * $0.height }.max() ?? 0
         let workers = try plan.video.map {
             try VideoRungWorker(plan: $0, preparation: plan.preparation, settings: settings,
-                                keyframeInterval: plan.keyframeInterval, timescale: plan.videoTimescale, segmentSeconds: plan.segmentSeconds,
+                                keyframeInterval: plan.keyframeInterval, timescale: plan.videoTimescale,
+                                encoderThreads: settings.threads(forPixels: $0.width * $0.height, topPixels: topPixels),
+                                segmentSeconds: plan.segmentSeconds,
                                 directory: directory.appendingPathComponent($0.id.rawValue), flag: cancellation)
         }
         let audio = try plan.audio.map {

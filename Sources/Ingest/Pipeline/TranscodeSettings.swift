@@ -2,19 +2,28 @@
 public struct TranscodeSettings: Hashable, Sendable {
     /// x264 preset (config default `veryfast`).
     public var preset: String
-    /// x264 threads per rung encoder; rungs already run in parallel, so a few each keeps both cores busy
-    /// without the memory of x264's default (1.5 × cores) frame threads per encoder.
-    public var encoderThreads: Int
+    /// x264 threads per rung encoder; nil chooses per rung: the rungs already run in parallel, so the
+    /// largest rung (over half of all pixels) gets 2 and the others 1 — both cores stay busy without the
+    /// memory of x264's frame threads in every encoder (measured: bench-ingest).
+    public var encoderThreads: Int?
     /// Decoded frames buffered per rung before decoding waits.
     public var queueCapacity: Int
     /// Extra x264 options (`key=value:…`), e.g. for tests that need tiny, fast encodes.
     public var extraX264Params: String?
 
-    public init(preset: String = "veryfast", encoderThreads: Int = 2, queueCapacity: Int = 8, extraX264Params: String? = nil) {
+    public init(preset: String = "veryfast", encoderThreads: Int? = nil, queueCapacity: Int = 3, extraX264Params: String? = nil) {
         self.preset = preset
         self.encoderThreads = encoderThreads
         self.queueCapacity = queueCapacity
         self.extraX264Params = extraX264Params
+    }
+}
+
+extension TranscodeSettings {
+    /// x264 threads for one rung of a ladder whose largest rung is `topPixels`.
+    func threads(forPixels pixels: Int, topPixels: Int) -> Int {
+        if let encoderThreads { return encoderThreads }
+        return pixels >= topPixels ? 2 : 1
     }
 }
 

@@ -32,7 +32,7 @@ final class VideoRungWorker: @unchecked Sendable {
     private var encodedFrames = 0
 
     init(plan: VideoRenditionPlan, preparation: VideoPreparation, settings: TranscodeSettings, keyframeInterval: Int,
-         timescale: Int, segmentSeconds: Int, directory: URL, flag: CancellationFlag) throws {
+         timescale: Int, encoderThreads: Int, segmentSeconds: Int, directory: URL, flag: CancellationFlag) throws {
         self.plan = plan
         self.preparation = preparation
         self.flag = flag
@@ -41,7 +41,7 @@ final class VideoRungWorker: @unchecked Sendable {
         encoder = try Encoder.h264(H264EncoderSettings(
             width: plan.width, height: plan.height, frameRate: plan.frameRate, bitrateKbps: plan.bitrateKbps,
             maxrateKbps: plan.maxrateKbps, bufferKbits: plan.bufferKbits, profile: plan.profile.rawValue,
-            preset: settings.preset, keyframeInterval: keyframeInterval, threads: settings.encoderThreads,
+            preset: settings.preset, keyframeInterval: keyframeInterval, threads: encoderThreads,
             timeBase: Rational(1, timescale), extraX264Params: settings.extraX264Params))
         writer = try RenditionWriter(id: plan.id, directory: directory, muxer: FragmentedMP4Writer(encoder: encoder),
                                      timeBase: encoder.timeBase, segmentSeconds: segmentSeconds)

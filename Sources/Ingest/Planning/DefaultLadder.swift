@@ -2,14 +2,7 @@ import MediaCore
 
 /// The ladder used when no configuration says otherwise (the same values as config/ladder.yaml).
 public enum DefaultLadder {
-    public static let rungs: [LadderRung] = [
-        LadderRung(height: 360, videoKbps: 800, profile: .main),
-        LadderRung(height: 480, videoKbps: 1400, profile: .high),
-        LadderRung(height: 720, videoKbps: 3000, profile: .high),
-        LadderRung(height: 1080, videoKbps: 5000, profile: .high),
-        LadderRung(height: 1440, videoKbps: 9000, profile: .high),
-        LadderRung(height: 2160, videoKbps: 16000, profile: .high),
-    ]
+    public static let rungs: [LadderRung] = LadderRung.standardLadder
 
     /// `--rungs 1080,720,360`: the configured rungs at those heights; a height the ladder lacks gets a
     /// bitrate interpolated from its neighbours (or scaled from the nearest end).

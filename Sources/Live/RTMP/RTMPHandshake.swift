@@ -62,16 +62,16 @@ public struct RTMPHandshake: Sendable {
         return actions
     }
 
-    /// S0 (version), S1 (our time, zero, random) and S2 (C1's time, our time, C1's random echoed).
+    /// S0 (version), S1 (our time, zero, random) and S2 = C1 unchanged. The spec puts our read time in
+    /// S2's second field, but librtmp (OBS) compares S2 with its C1 byte for byte and logs a mismatch,
+    /// so the whole of C1 is echoed (ffmpeg does not look at S2 when it publishes).
     private func serverReply(echoing c1: [UInt8]) -> [UInt8] {
         var out: [UInt8] = [RTMPHandshake.version]
         out.reserveCapacity(1 + 2 * RTMPHandshake.packetSize)
         out.appendBigEndian(serverTime)
         out.appendBigEndian(UInt32(0))
         out.append(contentsOf: random)
-        out.append(contentsOf: c1[0..<4])
-        out.appendBigEndian(serverTime)
-        out.append(contentsOf: c1[8...])
+        out.append(contentsOf: c1)
         return out
     }
 }

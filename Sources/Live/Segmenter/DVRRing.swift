@@ -12,8 +12,10 @@ public struct DVRRing: Sendable, Equatable {
 
     /// Splits `segments` (in order) into those kept and those expired, for a rendition of `timescale`.
     public func trim(_ segments: [SegmentInfo], timescale: Int32) -> (kept: [SegmentInfo], expired: [SegmentInfo]) {
-        guard let newest = segments.last else { return (segments, []) }
-        let horizon = newest.start + newest.duration - Int64((window * Double(timescale)).rounded())
+        let ticks = window * Double(timescale)
+        // An unbounded (or absurdly long) window keeps everything instead of overflowing.
+        guard let newest = segments.last, ticks.isFinite, ticks < 1e17 else { return (segments, []) }
+        let horizon = newest.start + newest.duration - Int64(ticks.rounded())
         let firstKept = segments.firstIndex { $0.start + $0.duration > horizon } ?? segments.count
         return (Array(segments[firstKept...]), Array(segments[..<firstKept]))
     }

@@ -132,7 +132,7 @@ public struct LiveSegmenter: Sendable {
                     if let cut = track.cut(number: openNumber, nextDTS: dts) {
                         out.append(.segment(track.rendition(frameRate: frameRate), cut.info, bytes: cut.bytes))
                     }
-                    audioCuts.append((frame.pts, openNumber))
+                    if audio != nil { audioCuts.append((frame.pts, openNumber)) }  // video-only: nothing to align
                     openNumber += 1
                 }
                 var next = boundary

@@ -39,6 +39,18 @@ struct SegmentFiles: Sendable {
         try? FileManager.default.removeItem(at: segmentURL(rendition, number: number))
     }
 
+    /// `<stream>/.last-segment-number`: the highest number ever used, kept when an earlier run's segment
+    /// files are removed, so a second restart cannot fall back to numbers a CDN may still cache.
+    var lastNumberURL: URL { streamDirectory.appendingPathComponent(".last-segment-number") }
+
+    func recordedLastNumber() -> Int? {
+        (try? String(contentsOf: lastNumberURL, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    func recordLastNumber(_ number: Int) throws {
+        try write(Array("\(number)\n".utf8), to: lastNumberURL)
+    }
+
     /// Segment numbers already on disk from an earlier run (any rendition), so numbering continues.
     func existingSegmentNumbers() -> [SafeName: [Int]] {
         let manager = FileManager.default

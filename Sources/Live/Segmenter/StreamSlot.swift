@@ -25,9 +25,12 @@ final class StreamSlot: Sendable {
         // Continue after any segment an earlier run left (a name never returns with other content). Those
         // files are outside this run's index, so nothing could ever expire them: remove them now.
         let existing = files.existingSegmentNumbers()
-        let highest = existing.values.flatMap { $0 }.max()
-        for (rendition, numbers) in existing {
-            for number in numbers { files.remove(rendition, number: number) }
+        let highest = (existing.values.flatMap { $0 } + [files.recordedLastNumber()].compactMap { $0 }).max()
+        // Remember the highest number before the files go (if that fails, keep the files: they remember it).
+        if let highest, (try? files.recordLastNumber(highest)) != nil {
+            for (rendition, numbers) in existing {
+                for number in numbers { files.remove(rendition, number: number) }
+            }
         }
         let segmenter = LiveSegmenter(targetDuration: configuration.segmentDuration, firstNumber: (highest ?? 0) + 1)
         state = NIOLockedValueBox(State(segmenter: segmenter, resumedAfterEarlierRun: highest != nil))

@@ -31,13 +31,22 @@ public final class RTMPServer: Sendable {
         let settings = RTMPServerSession.Settings(application: configuration.application, limits: configuration.limits)
         let streams = streams, validateKey = validateKey, logger = logger, timeout = configuration.readTimeout
         let connections = connections, publishTimeout = configuration.publishTimeout
+        let maxConnections = configuration.maxConnections
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 let id = ObjectIdentifier(channel)
-                connections.withLockedValue { $0[id] = channel }
+                let admitted = connections.withLockedValue { open in
+                    guard open.count < maxConnections else { return false }
+                    open[id] = channel
+                    return true
+                }
+                guard admitted else {
+                    logger.warning("refusing RTMP connection: \(maxConnections) connections already open")
+                    return channel.close()
+                }
                 channel.closeFuture.whenComplete { _ in _ = connections.withLockedValue { $0.removeValue(forKey: id) } }
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([

@@ -14,10 +14,14 @@ public struct RTMPServerConfiguration: Sendable {
     /// than `publishTimeout`: an encoder may sit quiet for seconds between publish and its first frame.
     public var readTimeout: TimeAmount
     public var limits: RTMPLimits
+    /// Connections open at once (publishers and half-open handshakes); beyond it new ones are closed
+    /// at once, so a flood cannot exhaust file descriptors or memory.
+    public var maxConnections: Int
 
     public init(host: String = "0.0.0.0", port: Int = 1935, application: String = "live",
                 publishTimeout: TimeAmount = .seconds(10), readTimeout: TimeAmount = .seconds(30),
-                limits: RTMPLimits = .default) {
+                limits: RTMPLimits = .default, maxConnections: Int = 1000) {
+        self.maxConnections = maxConnections
         self.host = host
         self.port = port
         self.application = application

@@ -26,6 +26,8 @@ public final class LiveService: Sendable {
 
     /// The streams' segment indexes (what `/live/<stream>/...` manifests are built from).
     public let streams: LiveStreams
+    /// How long an event-mode stream keeps its segments: the configuration's upper bound for a DVR window.
+    public static let eventWindowSeconds: Double = 30 * 86_400
     public let server: RTMPServer
     private let catalog: any CatalogStore
     private let logger: Logger
@@ -39,7 +41,11 @@ public final class LiveService: Sendable {
         let relay = NIOLockedValueBox<(@Sendable (LiveEvent) -> Void)?>(nil)
         streams = LiveStreams(
             root: data.liveRoot, configuration: settings.live,
-            dvrWindow: { stream in (try? catalog.liveStream(id: stream)).flatMap { $0 }.map(Self.dvrWindow) },
+            dvrWindow: { stream in
+                guard let record = (try? catalog.liveStream(id: stream)).flatMap({ $0 }) else { return nil }
+                // An event keeps every segment from its start (HLS EVENT), up to the longest DVR window allowed.
+                return record.eventMode ? LiveService.eventWindowSeconds : Double(record.dvrWindowSeconds)
+            },
             onEvent: { event in relay.withLockedValue { $0 }?(event) })
         server = RTMPServer(configuration: settings.rtmp, streams: streams, validateKey: { key in
             // The key is a secret: it never appears in a log line, only the stream it maps to.
@@ -52,16 +58,15 @@ public final class LiveService: Sendable {
         } }
     }
 
-    /// Seconds of DVR a stream keeps: its own window, or for an event stream (which never slides) a
-    /// window longer than any stream runs (about 31 years; finite so the ring's tick arithmetic holds).
-    static func dvrWindow(_ record: LiveStreamRecord) -> Double {
-        record.eventMode ? 1e9 : Double(record.dvrWindowSeconds)
-    }
-
-    /// Starts the RTMP listener; returns its port.
+    /// Starts the RTMP listener; returns its port. Streams the catalog still calls `live` or `idle` lost
+    /// their publisher with the previous process (and this process has no index of their segments), so
+    /// they are `ended` until a publisher comes back.
     @discardableResult
     public func start() async throws -> Int {
-        try await server.start()
+        for record in (try? catalog.listLiveStreams()) ?? [] where record.state == .live || record.state == .idle {
+            setState(record.id, .ended)
+        }
+        return try await server.start()
     }
 
     /// Disconnects publishers (their last segments are written) and stops listening.

@@ -43,9 +43,10 @@ final class EventLog: Sendable {
 
     /// Seconds from a segment's last sample arriving (program date time + duration) to the segment being
     /// on disk and reported: how long a viewer waits behind the encoder, apart from the segment itself.
-    func availabilityLatencies(_ rendition: String) -> [Double] {
+    func availabilityLatencies(stream: String, rendition: String) -> [Double] {
         zip(events.withLockedValue { $0 }, times.withLockedValue { $0 }).compactMap { event, time in
-            guard case .segment(_, let r, let info) = event, r.id.rawValue == rendition, let pdt = info.programDateTime else { return nil }
+            guard case .segment(let s, let r, let info) = event, s.rawValue == stream, r.id.rawValue == rendition,
+                  let pdt = info.programDateTime else { return nil }
             return time - (pdt + Double(info.duration) / Double(r.timescale))
         }
     }
