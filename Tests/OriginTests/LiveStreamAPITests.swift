@@ -108,14 +108,23 @@ import TestSupport
                                                  "-map", "0:v:0", "-f", "null", "-"])
         #expect(dash.status == 0 && dash.stderr.isEmpty, "DASH decode: \(dash.stderr)")
 
-        // A range keeps the whole segments overlapping it, renumbered from 1.
+        // A range keeps the whole segments overlapping it, renumbered from 1. Starting mid-stream, the
+        // asset's first tfdt is not 0: players still decode it (HLS) and the MPD offsets it (DASH).
         let part = try await fetch(port, "/api/v1/live-streams/talk/archive", method: .POST, headers: Self.auth,
-                                   body: Self.json(["asset_id": "talk-part", "start": 0, "end": 5]))
+                                   body: Self.json(["asset_id": "talk-part", "start": 7, "end": 11]))
         #expect(part.status == 201, "range archive: \(part.text)")
         let partAsset = try #require(try JSONSerialization.jsonObject(with: Data(part.body)) as? [String: Any])
         let renditions = try #require(partAsset["renditions"] as? [[String: Any]])
         #expect(!renditions.isEmpty && renditions.allSatisfy { $0["segments"] as? Int == 1 })
         #expect(try await fetch(port, "/vod/talk-part/\(renditions[0]["id"] as! String)/seg-1.m4s").status == 200)
+        let partMPD = try await fetch(port, "/vod/talk-part/manifest.mpd")
+        #expect(partMPD.text.contains("presentationTimeOffset"))
+        try await Self.validateMPD(partMPD.text)
+        for manifest in ["master.m3u8", "manifest.mpd"] {
+            let decoded = try await runAsync("ffmpeg", ["-v", "error", "-i", "http://127.0.0.1:\(port)/vod/talk-part/\(manifest)",
+                                                        "-map", "0:v:0", "-f", "null", "-"])
+            #expect(decoded.status == 0 && decoded.stderr.isEmpty, "talk-part \(manifest): \(decoded.stderr)")
+        }
         let again = try await fetch(port, "/api/v1/live-streams/talk/archive", method: .POST, headers: Self.auth,
                                     body: Self.json(["asset_id": "talk-part"]))
         #expect(again.status == 409)
