@@ -16,8 +16,9 @@ import TestSupport
         defer { server.terminate() }
         let port = server.port
 
-        #expect(try await fetch(port, "/api/v1/live?id=cam1", method: .POST).status == 401)
-        let created = try await fetch(port, "/api/v1/live?id=cam1", method: .POST, headers: Self.auth)
+        let body = Array(#"{"id":"cam1"}"#.utf8)
+        #expect(try await fetch(port, "/api/v1/live-streams", method: .POST, body: body).status == 401)
+        let created = try await fetch(port, "/api/v1/live-streams", method: .POST, headers: Self.auth, body: body)
         #expect(created.status == 201)
         let stream = try #require(try JSONSerialization.jsonObject(with: Data(created.body)) as? [String: Any])
         let streamKey = try #require(stream["key"] as? String)
@@ -74,7 +75,7 @@ import TestSupport
 
         let page = try await fetch(port, "/")
         #expect(page.text.contains("/live/cam1/master.m3u8"))
-        let listed = try await fetch(port, "/api/v1/live", headers: Self.auth)
+        let listed = try await fetch(port, "/api/v1/live-streams", headers: Self.auth)
         #expect(listed.text.contains("\"publishing\":true"))
         #expect(!listed.text.contains(streamKey))
         publisher.waitUntilExit()

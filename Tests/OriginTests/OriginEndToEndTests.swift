@@ -148,7 +148,10 @@ import Yams
             let document = try #require(try Yams.load(yaml: response.text) as? [String: Any])
             #expect((document["openapi"] as? String)?.hasPrefix("3.") == true)
             let paths = try #require(document["paths"] as? [String: Any])
-            #expect(Set(paths.keys) == ["/assets", "/assets/{id}", "/jobs/{id}", "/live", "/openapi.yaml"])
+            #expect(Set(paths.keys) == ["/assets", "/assets/{id}", "/jobs/{id}", "/live-streams", "/live-streams/{id}",
+                                        "/live-streams/{id}/archive", "/openapi.yaml"])
+            let stream = try #require(paths["/live-streams/{id}"] as? [String: Any])
+            #expect(stream["get"] != nil && stream["delete"] != nil)
             let assets = try #require(paths["/assets"] as? [String: Any])
             #expect(Set(assets.keys) == ["get", "post"])
             let one = try #require(paths["/assets/{id}"] as? [String: Any])

@@ -47,6 +47,14 @@ struct UnusedAdmin: AdminBackend {
         Issue.record("backend reached"); throw OriginError.internalError("unused")
     }
     func discardUpload(_ file: URL) async {}
-    func createLiveStream(_ id: SafeName) async throws -> LiveStreamSummary { Issue.record("backend reached"); throw OriginError.internalError("unused") }
+    var rtmpPort: Int? { nil }
+    func createLiveStream(_ request: LiveStreamCreation) async throws -> LiveStreamSummary {
+        Issue.record("backend reached"); throw OriginError.internalError("unused")
+    }
     func listLiveStreams() async throws -> [LiveStreamSummary] { Issue.record("backend reached"); return [] }
+    func liveStream(_ id: SafeName) async throws -> LiveStreamSummary? { Issue.record("backend reached"); return nil }
+    func deleteLiveStream(_ id: SafeName) async throws -> Bool { Issue.record("backend reached"); return false }
+    func archiveLiveStream(_ id: SafeName, _ request: LiveArchiveRequest) async throws -> AssetSummary {
+        Issue.record("backend reached"); throw OriginError.internalError("unused")
+    }
 }

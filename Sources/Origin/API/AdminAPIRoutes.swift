@@ -32,16 +32,7 @@ struct AdminAPIRoutes: Sendable {
             media.forget(tree: .vod, owner: id)
             return Response(status: .noContent, headers: [.cacheControl: CachePolicy.noStore.headerValue])
         }
-        api.get("live") { _, _ in try Self.json(["streams": try await backend.listLiveStreams()]) }
-        api.post("live") { request, _ in
-            let raw = request.uri.queryParameters["id"].map(String.init) ?? ""
-            guard let id = SafeName(raw) else {
-                throw OriginError.badRequest("live stream id '\(raw)' must use a-z, 0-9, '-' and '_' (at most 64): POST /api/v1/live?id=<stream>")
-            }
-            var response = try Self.json(try await backend.createLiveStream(id))
-            response.status = .created
-            return response
-        }
+        LiveStreamRoutes(backend: backend, media: media).register(on: api)
         api.get("jobs/:id") { _, context in
             let id = context.parameters.get("id") ?? ""
             guard SafeName.isValid(id), let job = try await backend.job(id) else { throw OriginError.notFound("job '\(id)'") }

@@ -67,28 +67,18 @@ public struct JobSummary: Codable, Sendable, Equatable {
     }
 }
 
-/// A configured live stream as the API shows it; `key` only when the stream is created.
-public struct LiveStreamSummary: Codable, Sendable, Equatable {
-    public var id: String
-    public var state: String
-    public var publishing: Bool
-    public var key: String?
-    public var playback: PlaybackURLs
-
-    public init(id: SafeName, state: String, publishing: Bool, key: String?) {
-        self.id = id.rawValue
-        self.state = state
-        self.publishing = publishing
-        self.key = key
-        playback = PlaybackURLs(hls: "/live/\(id)/master.m3u8", dash: "/live/\(id)/manifest.mpd")
-    }
-}
-
 /// What the admin API needs from the catalog, storage and job queue; implemented over Catalog + Storage.
 public protocol AdminBackend: Sendable {
+    /// The RTMP listener's port, once it listens (for the publishing URL).
+    var rtmpPort: Int? { get }
     /// Configures a live stream with a fresh secret key (returned once, in the summary).
-    func createLiveStream(_ id: SafeName) async throws -> LiveStreamSummary
+    func createLiveStream(_ request: LiveStreamCreation) async throws -> LiveStreamSummary
     func listLiveStreams() async throws -> [LiveStreamSummary]
+    func liveStream(_ id: SafeName) async throws -> LiveStreamSummary?
+    /// False when there was no such stream. Its DVR files stay until the ring trims them.
+    func deleteLiveStream(_ id: SafeName) async throws -> Bool
+    /// Publishes the stream's segments (all, or a time range) as a VOD asset without re-encoding.
+    func archiveLiveStream(_ id: SafeName, _ request: LiveArchiveRequest) async throws -> AssetSummary
     func listAssets() async throws -> [AssetSummary]
     func asset(_ id: AssetID) async throws -> AssetSummary?
     /// False when there was no such asset.

@@ -10,12 +10,15 @@ public struct MediaListing: Sendable {
     public var availabilityStartTime: Double?
     /// Live only: the stream stopped (HLS gets ENDLIST, the MPD becomes static).
     public var ended: Bool
+    /// Live only: an event stream (manifests only grow: HLS `PLAYLIST-TYPE:EVENT`, no DVR window).
+    public var event: Bool
     /// VOD: changes whenever the asset is replaced; rendered manifests are reused while it stays the same.
     public var version: String?
 
     public init(renditions: [RenditionIndex], targetDurationSeconds: Double? = nil,
-                availabilityStartTime: Double? = nil, ended: Bool = false, version: String? = nil) {
+                availabilityStartTime: Double? = nil, ended: Bool = false, event: Bool = false, version: String? = nil) {
         self.version = version
+        self.event = event
         self.renditions = renditions
         self.targetDurationSeconds = targetDurationSeconds
         self.availabilityStartTime = availabilityStartTime

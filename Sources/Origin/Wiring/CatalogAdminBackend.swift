@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import Live
 import MediaCore
 import Storage
 
@@ -14,10 +15,16 @@ public struct CatalogAdminBackend: AdminBackend {
     /// Streams with a publisher connected now (from the live segmenter).
     let publishingStreams: @Sendable () -> [SafeName]
     let liveDVRWindowSeconds: Int
+    /// The live segment index (for live-to-VOD archives); nil where no live ingest runs.
+    let live: LiveStreams?
+    let rtmpPortNow: @Sendable () -> Int?
 
     public init(catalog: any CatalogStore, data: DataDirectory, index: CatalogMediaIndex?, liveDVRWindowSeconds: Int = 7200,
+                live: LiveStreams? = nil, rtmpPort: @escaping @Sendable () -> Int? = { nil },
                 publishingStreams: @escaping @Sendable () -> [SafeName] = { [] }, jobQueued: @escaping @Sendable () -> Void) {
         self.catalog = catalog
+        self.live = live
+        self.rtmpPortNow = rtmpPort
         self.data = data
         self.index = index
         self.liveDVRWindowSeconds = liveDVRWindowSeconds
@@ -63,18 +70,49 @@ public struct CatalogAdminBackend: AdminBackend {
         return Self.summary(job)
     }
 
-    public func createLiveStream(_ id: SafeName) async throws -> LiveStreamSummary {
+    public var rtmpPort: Int? { rtmpPortNow() }
+
+    public func createLiveStream(_ request: LiveStreamCreation) async throws -> LiveStreamSummary {
+        let id = request.id ?? SafeName("stream-" + Self.randomHex(bytes: 4))!
         if try catalog.liveStream(id: id) != nil { throw OriginError.conflict("live stream '\(id)' already exists") }
-        let key = (0..<24).map { _ in String(UInt8.random(in: 0...255), radix: 16) }.map { $0.count == 1 ? "0" + $0 : $0 }.joined()
-        let record = try catalog.createLiveStream(LiveStreamRecord(id: id, key: key, dvrWindowSeconds: liveDVRWindowSeconds))
-        return LiveStreamSummary(id: record.id, state: record.state.rawValue, publishing: false, key: record.key)
+        let record = try catalog.createLiveStream(LiveStreamRecord(
+            id: id, key: Self.randomHex(bytes: 24), dvrWindowSeconds: request.dvrWindowSeconds ?? liveDVRWindowSeconds,
+            eventMode: request.mode == .event))
+        return Self.summary(record, publishing: false, key: record.key)
     }
 
     public func listLiveStreams() async throws -> [LiveStreamSummary] {
         let publishing = Set(publishingStreams())
-        return try catalog.listLiveStreams().map {
-            LiveStreamSummary(id: $0.id, state: $0.state.rawValue, publishing: publishing.contains($0.id), key: nil)
-        }
+        return try catalog.listLiveStreams().map { Self.summary($0, publishing: publishing.contains($0.id)) }
+    }
+
+    public func liveStream(_ id: SafeName) async throws -> LiveStreamSummary? {
+        try catalog.liveStream(id: id).map { Self.summary($0, publishing: publishingStreams().contains(id)) }
+    }
+
+    /// The key stops working at once (new publishers are refused); a connected publisher keeps going
+    /// until it disconnects, and its DVR files stay until the ring trims them.
+    public func deleteLiveStream(_ id: SafeName) async throws -> Bool {
+        try catalog.deleteLiveStream(id: id)
+    }
+
+    public func archiveLiveStream(_ id: SafeName, _ request: LiveArchiveRequest) async throws -> AssetSummary {
+        guard let live else { throw OriginError.unavailable("live ingest is not running in this process") }
+        let record = try LiveArchiver(catalog: catalog, data: data, streams: live).archive(id, request)
+        return try summary(record)
+    }
+
+    static func summary(_ record: LiveStreamRecord, publishing: Bool, key: String? = nil) -> LiveStreamSummary {
+        LiveStreamSummary(id: record.id, state: record.state.rawValue, publishing: publishing,
+                          mode: record.eventMode ? .event : .sliding, dvrWindowSeconds: record.dvrWindowSeconds, key: key)
+    }
+
+    /// Lower-case hex of `bytes` random bytes (stream keys are secrets: 24 bytes).
+    static func randomHex(bytes: Int) -> String {
+        (0..<bytes).map { _ in
+            let text = String(UInt8.random(in: 0...255), radix: 16)
+            return text.count == 1 ? "0" + text : text
+        }.joined()
     }
 
     public func discardUpload(_ file: URL) async {

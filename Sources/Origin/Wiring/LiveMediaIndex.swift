@@ -11,9 +11,13 @@ import MediaCore
 public struct LiveMediaIndex: MediaIndex {
     let streams: LiveStreams
     let isEnded: @Sendable (SafeName) -> Bool
+    /// Event streams (the catalog's `event_mode`) get growing manifests instead of a sliding window.
+    let isEvent: @Sendable (SafeName) -> Bool
 
-    public init(streams: LiveStreams, isEnded: @escaping @Sendable (SafeName) -> Bool) {
+    public init(streams: LiveStreams, isEvent: @escaping @Sendable (SafeName) -> Bool = { _ in false },
+                isEnded: @escaping @Sendable (SafeName) -> Bool) {
         self.streams = streams
+        self.isEvent = isEvent
         self.isEnded = isEnded
     }
 
@@ -25,6 +29,6 @@ public struct LiveMediaIndex: MediaIndex {
         let start = first.programDateTime.map { $0 - Double(first.start) / Double(reference.rendition.timescale) }
         return MediaListing(renditions: renditions, targetDurationSeconds: streams.configuration.segmentDuration,
                             availabilityStartTime: start,
-                            ended: !streams.publishingStreams.contains(owner) && isEnded(owner))
+                            ended: !streams.publishingStreams.contains(owner) && isEnded(owner), event: isEvent(owner))
     }
 }

@@ -17,7 +17,7 @@ public struct PackagingRenderer: ManifestRendering {
                        query: [String: String], now: Double) throws -> String {
         do {
             let request = ManifestRequest(
-                renditions: listing.renditions, kind: tree == .vod ? .vod : (listing.ended ? .liveEnded : .liveSlidingWindow),
+                renditions: listing.renditions, kind: Self.kind(tree: tree, listing: listing),
                 query: try ManifestQuery.parse(query), dvrWindow: dvrWindowSeconds,
                 hlsLiveSegmentCount: hlsLiveSegmentCount, now: now, availabilityStartTime: listing.availabilityStartTime,
                 urls: ManifestURLs(utcTimingURL: tree == .live ? "/time" : nil))
@@ -30,5 +30,12 @@ public struct PackagingRenderer: ManifestRendering {
         } catch let error as PackagingError {
             throw OriginError.badRequest(error.description)
         }
+    }
+
+    /// Ended wins over event: a finished event stream is a complete presentation (ENDLIST, static MPD).
+    static func kind(tree: MediaTree, listing: MediaListing) -> PresentationKind {
+        if tree == .vod { return .vod }
+        if listing.ended { return .liveEnded }
+        return listing.event ? .liveEvent : .liveSlidingWindow
     }
 }

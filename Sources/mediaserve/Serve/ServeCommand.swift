@@ -7,6 +7,7 @@ import Logging
 import MediaCore
 import Origin
 import Storage
+import Synchronization
 
 /// `mediaserve serve`: the HTTP origin (manifests, segments, admin API, metrics, preview page) and the
 /// ingest worker pool, in one process. SIGTERM/SIGINT shut it down gracefully: the listener closes,
@@ -57,13 +58,20 @@ struct ServeCommand: AsyncParsableCommand {
                             disconnectTimeout: Double(config.live.disconnectTimeoutSeconds)),
             data: stores.data, catalog: catalog, logger: Logger(label: "mediaserve.live", level: loaded.loggerLevel))
         let live = liveService.streams
-        let rtmp = RTMPService(live: liveService) { port in Self.printRTMP(host: config.rtmp.host, port: port) }
+        let rtmpPort = RTMPPort()
+        let rtmp = RTMPService(live: liveService) { port in
+            rtmpPort.value.withLock { $0 = port }
+            Self.printRTMP(host: config.rtmp.host, port: port)
+        }
         let vodIndex = CatalogMediaIndex(catalog: catalog)
-        let index = CombinedMediaIndex(vod: vodIndex, live: LiveMediaIndex(streams: live) { stream in
+        let index = CombinedMediaIndex(vod: vodIndex, live: LiveMediaIndex(streams: live, isEvent: { stream in
+            (try? catalog.liveStream(id: stream))??.eventMode == true
+        }) { stream in
             (try? catalog.liveStream(id: stream))??.state == .ended
         })
         let admin = CatalogAdminBackend(catalog: catalog, data: stores.data, index: vodIndex,
                                         liveDVRWindowSeconds: config.live.dvrWindowSeconds,
+                                        live: live, rtmpPort: { rtmpPort.value.withLock { $0 } },
                                         publishingStreams: { live.publishingStreams }) { pool.wake() }
         let origin = OriginConfiguration(
             host: config.http.host, port: config.http.port, corsAllowOrigin: config.http.corsAllowOrigin,
@@ -81,7 +89,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     static func printRTMP(host: String, port: Int) {
         let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
-        let text = "  RTMP       rtmp://\(shown):\(port)/live/<stream-key>   (keys: POST /api/v1/live?id=<stream>)\n"
+        let text = "  RTMP       rtmp://\(shown):\(port)/live/<stream-key>   (keys: POST /api/v1/live-streams)\n"
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
@@ -134,4 +142,9 @@ extension Logger {
         self.init(label: label)
         logLevel = level
     }
+}
+
+/// The RTMP listener's port once it is bound (the admin API shows it in publishing URLs).
+final class RTMPPort: Sendable {
+    let value = Mutex<Int?>(nil)
 }

@@ -1,0 +1,131 @@
+import Foundation
+import MediaCore
+
+/// How a live stream's manifests behave: `sliding` keeps a DVR window, `event` only grows (HLS
+/// `PLAYLIST-TYPE:EVENT`) and keeps every segment of the stream.
+public enum LiveStreamMode: String, Codable, Sendable {
+    case sliding
+    case event
+}
+
+/// Body of `POST /api/v1/live-streams` (every field optional).
+public struct LiveStreamCreation: Sendable, Equatable {
+    public var id: SafeName?
+    public var dvrWindowSeconds: Int?
+    public var mode: LiveStreamMode
+
+    public init(id: SafeName? = nil, dvrWindowSeconds: Int? = nil, mode: LiveStreamMode = .sliding) {
+        self.id = id
+        self.dvrWindowSeconds = dvrWindowSeconds
+        self.mode = mode
+    }
+
+    /// Refuses with a message a person can act on rather than Foundation's decoding text.
+    public static func parse(_ body: Data) throws -> LiveStreamCreation {
+        guard !body.isEmpty else { return LiveStreamCreation() }
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+            throw OriginError.badRequest("the body must be a JSON object: {\"id\": \"cam1\", \"dvr_window_seconds\": 7200, \"mode\": \"sliding\"}")
+        }
+        var creation = LiveStreamCreation()
+        if let raw = object["id"] {
+            guard let text = raw as? String, let id = SafeName(text) else {
+                throw OriginError.badRequest("live stream id '\(raw)' must use a-z, 0-9, '-' and '_' (at most 64)")
+            }
+            creation.id = id
+        }
+        if let raw = object["dvr_window_seconds"] {
+            guard let seconds = raw as? Int, seconds > 0 else {
+                throw OriginError.badRequest("dvr_window_seconds must be a positive whole number of seconds, not '\(raw)'")
+            }
+            creation.dvrWindowSeconds = seconds
+        }
+        if let raw = object["mode"] {
+            guard let text = raw as? String, let mode = LiveStreamMode(rawValue: text) else {
+                throw OriginError.badRequest("mode must be 'sliding' or 'event', not '\(raw)'")
+            }
+            creation.mode = mode
+        }
+        return creation
+    }
+}
+
+/// A configured live stream as the API shows it; `key` and `rtmpUrl` only when the stream is created.
+public struct LiveStreamSummary: Codable, Sendable, Equatable {
+    public var id: String
+    public var state: String
+    public var publishing: Bool
+    public var mode: LiveStreamMode
+    public var dvrWindowSeconds: Int
+    public var key: String?
+    public var rtmpUrl: String?
+    public var playback: PlaybackURLs
+
+    public init(id: SafeName, state: String, publishing: Bool, mode: LiveStreamMode, dvrWindowSeconds: Int,
+                key: String? = nil, rtmpUrl: String? = nil) {
+        self.id = id.rawValue
+        self.state = state
+        self.publishing = publishing
+        self.mode = mode
+        self.dvrWindowSeconds = dvrWindowSeconds
+        self.key = key
+        self.rtmpUrl = rtmpUrl
+        playback = PlaybackURLs(hls: "/live/\(id)/master.m3u8", dash: "/live/\(id)/manifest.mpd")
+    }
+}
+
+/// Body of `POST /api/v1/live-streams/{id}/archive`: a time range (seconds since the stream's first
+/// segment, or ISO 8601 wall-clock times) and the new asset's id and title, all optional.
+public struct LiveArchiveRequest: Sendable, Equatable {
+    public enum Bound: Sendable, Equatable {
+        /// Seconds since the start of the stream's first listed segment.
+        case offset(Double)
+        /// Wall-clock seconds since 1970.
+        case wallClock(Double)
+    }
+
+    public var start: Bound?
+    public var end: Bound?
+    public var assetID: AssetID?
+    public var title: String?
+
+    public init(start: Bound? = nil, end: Bound? = nil, assetID: AssetID? = nil, title: String? = nil) {
+        self.start = start
+        self.end = end
+        self.assetID = assetID
+        self.title = title
+    }
+
+    public static func parse(_ body: Data) throws -> LiveArchiveRequest {
+        guard !body.isEmpty else { return LiveArchiveRequest() }
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+            throw OriginError.badRequest("the body must be a JSON object: {\"start\": 0, \"end\": 60, \"asset_id\": \"talk\", \"title\": \"Talk\"}")
+        }
+        var request = LiveArchiveRequest()
+        request.start = try object["start"].map { try bound($0, name: "start") }
+        request.end = try object["end"].map { try bound($0, name: "end") }
+        if let raw = object["asset_id"] {
+            guard let text = raw as? String, let id = AssetID(text) else {
+                throw OriginError.badRequest("asset_id '\(raw)' must use a-z, 0-9, '-' and '_' (at most 64)")
+            }
+            request.assetID = id
+        }
+        if let raw = object["title"] {
+            guard let text = raw as? String else { throw OriginError.badRequest("title must be a string") }
+            request.title = text
+        }
+        return request
+    }
+
+    private static func bound(_ raw: Any, name: String) throws -> Bound {
+        if let number = raw as? Double, number >= 0 { return .offset(number) }
+        if let text = raw as? String {
+            if let number = Double(text), number >= 0 { return .offset(number) }
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            if let date = ISO8601DateFormatter().date(from: text) ?? formatter.date(from: text) {
+                return .wallClock(date.timeIntervalSince1970)
+            }
+        }
+        throw OriginError.badRequest("\(name) must be seconds since the stream started (e.g. 12.5) or an ISO 8601 time (2026-11-23T13:20:00Z), not '\(raw)'")
+    }
+}
