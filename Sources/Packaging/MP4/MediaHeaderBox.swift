@@ -8,16 +8,7 @@ struct MediaHeaderBox {
 
     init(_ box: Box, in bytes: [UInt8]) throws {
         var r = box.reader(bytes)
-        let (version, _) = try r.fullBoxHeader()
-        if version == 1 {
-            try r.skip(16)
-            timescale = try r.u32()
-            duration = try r.u64()
-        } else {
-            try r.skip(8)
-            timescale = try r.u32()
-            duration = UInt64(try r.u32())
-        }
+        (timescale, duration) = try r.headerTimescaleAndDuration()
         guard timescale > 0 else { throw PackagingError.malformed(box: "mdhd", reason: "timescale is 0") }
         let packed = try r.u16()
         // Three 5-bit letters, each stored as (letter - 0x60).

@@ -5,15 +5,20 @@ struct MovieHeaderBox {
 
     init(_ box: Box, in bytes: [UInt8]) throws {
         var r = box.reader(bytes)
-        let (version, _) = try r.fullBoxHeader()
+        (timescale, duration) = try r.headerTimescaleAndDuration()
+    }
+}
+
+extension ByteReader {
+    /// The common start of `mvhd` and `mdhd` after their box header: version, flags, creation and
+    /// modification times (32 or 64 bits by version), timescale, duration (likewise).
+    mutating func headerTimescaleAndDuration() throws -> (timescale: UInt32, duration: UInt64) {
+        let (version, _) = try fullBoxHeader()
         if version == 1 {
-            try r.skip(16)
-            timescale = try r.u32()
-            duration = try r.u64()
-        } else {
-            try r.skip(8)
-            timescale = try r.u32()
-            duration = UInt64(try r.u32())
+            try skip(16)
+            return (try u32(), try u64())
         }
+        try skip(8)
+        return (try u32(), UInt64(try u32()))
     }
 }
