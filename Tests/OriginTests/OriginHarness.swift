@@ -85,17 +85,19 @@ func fetch(_ port: Int, _ path: String, method: HTTPMethod = .GET, headers: [(St
     return ClientResponse(status: Int(response.status.code), headers: response.headers, body: Array(buffer.readableBytesView))
 }
 
-/// Sends bytes exactly as given over a fresh TCP connection and returns the status line and the raw
-/// response: for request targets an HTTP client would normalise (dot segments, escapes, NUL).
-func rawRequest(_ port: Int, _ requestBytes: [UInt8]) throws -> (status: Int, response: String) {
+/// A blocking TCP socket connected to 127.0.0.1:`port`, with a receive timeout so a stalled server fails
+/// the test instead of hanging it; `receiveBuffer` shrinks SO_RCVBUF for tests that read slowly.
+func connectLoopback(port: Int, receiveTimeoutSeconds: Int, receiveBuffer: CInt? = nil) throws -> CInt {
     #if canImport(Glibc)
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     #else
     let fd = socket(AF_INET, SOCK_STREAM, 0)
     #endif
     guard fd >= 0 else { throw OriginError.internalError("socket() failed") }
-    defer { close(fd) }
-    var timeout = timeval(tv_sec: 10, tv_usec: 0)
+    if var size = receiveBuffer {
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<CInt>.size))
+    }
+    var timeout = timeval(tv_sec: receiveTimeoutSeconds, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
@@ -104,7 +106,18 @@ func rawRequest(_ port: Int, _ requestBytes: [UInt8]) throws -> (status: Int, re
     let connected = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard connected == 0 else { throw OriginError.internalError("connect() failed") }
+    guard connected == 0 else {
+        close(fd)
+        throw OriginError.internalError("connect() failed")
+    }
+    return fd
+}
+
+/// Sends bytes exactly as given over a fresh TCP connection and returns the status line and the raw
+/// response: for request targets an HTTP client would normalise (dot segments, escapes, NUL).
+func rawRequest(_ port: Int, _ requestBytes: [UInt8]) throws -> (status: Int, response: String) {
+    let fd = try connectLoopback(port: port, receiveTimeoutSeconds: 10)
+    defer { close(fd) }
     _ = requestBytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
     var received: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 65536)
