@@ -7,7 +7,8 @@ import Storage
 
 /// `mediaserve reindex <asset>`: rebuild a published asset's segment index in the catalog from its CMAF
 /// files (`data/vod/<asset>/<rendition>/init.mp4`, `seg-<n>.m4s`), e.g. after restoring files from a
-/// backup or when the catalog was lost. The files are only read; the catalog entry is replaced.
+/// backup or when the catalog was lost. The media files are only read; the catalog entry is replaced (a new
+/// version) and the asset's version stamp rewritten to match.
 struct ReindexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reindex",
@@ -35,7 +36,9 @@ struct ReindexCommand: ParsableCommand {
         let renditions = try RenditionFiles.index(assetDirectory: directory, known: known)
         if !dryRun {
             let record = try stores.catalog.asset(id) ?? AssetRecord(id: id)
-            try stores.catalog.publishAsset(record, renditions: renditions, replace: true)
+            let stored = try stores.catalog.publishAsset(record, renditions: renditions, replace: true)
+            // A new catalog version for the same files: stamp them with it so the origin serves them.
+            try stores.data.restampVersion(stored.version, asset: id)
         }
         print(json ? try RenditionFiles.json(renditions) : RenditionFiles.table(renditions, asset: id, written: !dryRun))
     }

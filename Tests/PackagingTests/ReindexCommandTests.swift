@@ -36,6 +36,16 @@ import TestSupport
         // The catalog's index packages straight away.
         let presentation = try Presentation(ManifestRequest(renditions: stored, kind: .vod))
         #expect(presentation.hlsMultivariantPlaylist().contains("RESOLUTION=320x180"))
+
+        // Each reindex is a new catalog version, and the files' stamp follows it (the origin serves
+        // `/vod/<asset>/v<n>/` only from files stamped n).
+        let stamp = root.appendingPathComponent("vod/demo/version")
+        #expect(try catalog.asset(SafeName("demo")!)?.version == 1)
+        #expect((try? String(contentsOf: stamp, encoding: .utf8)) == "1\n")
+        let again = try run(TestMedia.mediaserveBinary.path, ["reindex", "demo", "--data-dir", root.path])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try catalog.asset(SafeName("demo")!)?.version == 2)
+        #expect((try? String(contentsOf: stamp, encoding: .utf8)) == "2\n")
     }
 
     @Test func dryRunLeavesTheCatalogAlone() throws {
