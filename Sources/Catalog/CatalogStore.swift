@@ -16,8 +16,12 @@ public protocol CatalogStore: Sendable {
     func renditions(of asset: AssetID) throws -> [RenditionIndex]
     /// Newest first.
     func listAssets() throws -> [AssetRecord]
-    /// Deletes the asset with its renditions and segments; false when it did not exist.
+    /// Deletes the asset with its renditions and segments; false when it did not exist. Its version is
+    /// remembered: publishing the id again continues the numbering.
     @discardableResult func deleteAsset(_ id: AssetID) throws -> Bool
+    /// The version the next publish of `id` gets: the current one + 1, or after a delete the deleted
+    /// one's + 1, else 1. Ingest stamps the files with it before publishing them.
+    func nextVersion(of id: AssetID) throws -> Int
 
     // MARK: Jobs
 

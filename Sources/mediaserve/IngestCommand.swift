@@ -99,7 +99,7 @@ struct IngestCommand: ParsableCommand {
     /// serves them under the old version's URLs in the moment before the catalog catches up.
     private func publish(_ output: IngestOutput, asset: AssetID, staging: URL, stores: DataStores) throws {
         let existed = stores.data.assetExists(asset)
-        let version = (try stores.catalog.asset(asset)?.version ?? 0) + 1
+        let version = try stores.catalog.nextVersion(of: asset)
         try stores.data.stampVersion(version, staging: staging)
         try stores.data.publish(staging: staging, asset: asset, replace: replace)
         do {

@@ -6,6 +6,8 @@ import TestSupport
 /// source of another length while `mediaserve serve` runs. The manifests move to v2, v2 serves the new
 /// bytes, v1 is gone (never the new bytes under v1's URLs), and ffmpeg plays v2 over HTTP.
 @Suite(.serialized) struct AssetReplaceTests {
+    static let key = "replace-key-0123456789"
+    static var auth: [(String, String)] { [("Authorization", "Bearer \(key)")] }
     static let ladder = """
         segment_seconds: 1
         preset: ultrafast
@@ -45,7 +47,7 @@ import TestSupport
         try #require(made.status == 0, "ffmpeg: \(made.stderr)")
 
         try await fixture.ingest(TestMedia.committed.appendingPathComponent("sample.mp4"), replace: false)
-        let server = try ServerProcess(dataDirectory: fixture.data, apiKey: "replace-key-0123456789")
+        let server = try ServerProcess(dataDirectory: fixture.data, apiKey: Self.key)
         defer { server.terminate() }
         let port = server.port
 
@@ -98,6 +100,29 @@ import TestSupport
             #expect((73...77).contains(frames), "\(manifest): decoded \(frames) frames, expected about 75")
             let decode = try await runAsync("ffmpeg", ["-v", "error", "-i", url, "-f", "null", "-"])
             #expect(decode.status == 0 && decode.stderr.isEmpty, "\(manifest): \(decode.stderr)")
+        }
+
+        // Deleted through the API and uploaded again under the same id: version 3, not 1 again (a CDN may
+        // still hold the first asset's v1 URLs).
+        #expect(try await fetch(port, "/api/v1/assets/clip", method: .DELETE, headers: Self.auth).status == 204)
+        #expect(try await fetch(port, "/vod/clip/master.m3u8").status == 404)
+        let sample = Array(try Data(contentsOf: TestMedia.committed.appendingPathComponent("sample.mp4")))
+        let upload = try await fetch(port, "/api/v1/assets?id=clip", method: .POST, headers: Self.auth, body: sample)
+        #expect(upload.status == 202, "\(upload.text)")
+        let job = try #require(upload.header("Location"))
+        var state = ""
+        for _ in 0..<240 where state != "succeeded" && state != "failed" {
+            try await Task.sleep(for: .milliseconds(250))
+            state = (try await fetch(port, job, headers: Self.auth)).text.firstMatch(of: /"state":"(\w+)"/).map { String($0.1) } ?? ""
+        }
+        #expect(state == "succeeded")
+        let third = try await Snapshot.take(port, version: 3)
+        for (name, bytes) in zip(third.segments, third.segmentBytes) {
+            let stored = try fixture.onDisk(third.video, name)
+            #expect(bytes == stored, "v3 \(name)")
+        }
+        for gone in ["/vod/clip/v1/\(third.video)/seg-1.m4s", "/vod/clip/v2/\(third.video)/seg-1.m4s", "/vod/clip/\(third.video)/seg-1.m4s"] {
+            #expect(try await fetch(port, gone).status == 404, "\(gone)")
         }
     }
 }
