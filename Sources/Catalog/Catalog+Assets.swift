@@ -20,7 +20,7 @@ extension Catalog {
                 if let existing = try Row.fetchOne(db, sql: "SELECT version, created_at FROM assets WHERE id = ?",
                                                    arguments: [asset.id.rawValue]) {
                     guard replace else { throw CatalogError.assetExists(asset.id) }
-                    stored.version = (existing["version"] as Int) + 1
+                    stored.version = max((existing["version"] as Int) + 1, asset.version)
                     stored.createdAt = existing["created_at"]
                     try db.execute(sql: "DELETE FROM renditions WHERE asset_id = ?", arguments: [asset.id.rawValue])
                     try db.execute(sql: """
@@ -29,7 +29,7 @@ extension Catalog {
                         """, arguments: [stored.title, stored.state.rawValue, stored.duration, stored.version,
                                          probeJSON, now, asset.id.rawValue])
                 } else {
-                    stored.version = try Self.deletedVersion(asset.id, db: db) + 1
+                    stored.version = max(try Self.deletedVersion(asset.id, db: db) + 1, asset.version)
                     try db.execute(sql: "DELETE FROM asset_tombstones WHERE id = ?", arguments: [asset.id.rawValue])
                     stored.createdAt = now
                     try db.execute(sql: """

@@ -8,7 +8,9 @@ public protocol CatalogStore: Sendable {
     // MARK: Assets
 
     /// Stores an asset and its segment index in one transaction. Fails with `assetExists` when the id is
-    /// taken unless `replace`; a replace keeps `createdAt` and bumps `version`. Returns the stored record.
+    /// taken unless `replace`; a replace keeps `createdAt` and bumps `version`. The stored version is the
+    /// id's next (`nextVersion(of:)`), or `asset.version` when that is higher (reindex after a lost catalog
+    /// keeps the number the files were published as). Returns the stored record.
     @discardableResult
     func publishAsset(_ asset: AssetRecord, renditions: [RenditionIndex], replace: Bool) throws -> AssetRecord
     func asset(_ id: AssetID) throws -> AssetRecord?

@@ -71,6 +71,10 @@ import Testing
         // Deleted twice: the newest deleted version counts.
         #expect(try catalog.deleteAsset(name("talk")))
         #expect(try catalog.publishAsset(AssetRecord(id: name("talk")), renditions: [audioIndex()], replace: false).version == 4)
+        // A requested version above the next one is kept (reindex after a lost catalog); below, ignored.
+        #expect(try catalog.publishAsset(AssetRecord(id: name("talk"), version: 9), renditions: [audioIndex()], replace: true).version == 9)
+        #expect(try catalog.publishAsset(AssetRecord(id: name("talk"), version: 2), renditions: [audioIndex()], replace: true).version == 10)
+        #expect(try catalog.publishAsset(AssetRecord(id: name("new"), version: 5), renditions: [audioIndex()], replace: false).version == 5)
         // Other ids are not affected.
         #expect(try catalog.publishAsset(AssetRecord(id: name("other")), renditions: [audioIndex()], replace: false).version == 1)
     }
