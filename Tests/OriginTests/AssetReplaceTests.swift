@@ -68,6 +68,8 @@ import TestSupport
             master = try await fetch(port, "/vod/clip/master.m3u8")
         }
         let after = try await Snapshot.take(port, version: 2)
+        let summary = try await fetch(port, "/api/v1/assets/clip", headers: Self.auth)
+        #expect(summary.text.contains("\"version\":2"), "\(summary.text)")
         #expect(after.video == before.video)
         #expect(after.segments.count == 3, "3 s at 1 s segments: \(after.segments)")
         for (name, bytes) in zip(after.segments, after.segmentBytes) {
