@@ -57,9 +57,9 @@ segment="$(cd "$work/data/vod/bench" && find . -name 'seg-*.m4s' -printf '%s %P\
   | awk '{d = $1 - 2097152; if (d < 0) d = -d; print d, $1, $2}' | sort -n | head -1 | awk '{print $3}')"
 segment_size="$(stat -c %s "$work/data/vod/bench/$segment")"
 
-# nginx: the same vod/ tree plus pre-rendered copies of the two manifests.
-mkdir -p "$work/nginx/www/vod/bench" "$work/nginx/tmp"
-for dir in "$work/data/vod/bench"/*/; do ln -s "$dir" "$work/nginx/www/vod/bench/$(basename "$dir")"; done
+# nginx: the same vod/ tree (under v1/, as the manifests name it) plus pre-rendered copies of the two manifests.
+mkdir -p "$work/nginx/www/vod/bench/v1" "$work/nginx/tmp"
+for dir in "$work/data/vod/bench"/*/; do ln -s "$dir" "$work/nginx/www/vod/bench/v1/$(basename "$dir")"; done
 curl -fsS "http://127.0.0.1:$MS_PORT/vod/bench/master.m3u8" -o "$work/nginx/www/vod/bench/master.m3u8"
 curl -fsS "http://127.0.0.1:$MS_PORT/vod/bench/manifest.mpd" -o "$work/nginx/www/vod/bench/manifest.mpd"
 chmod -R a+rX "$work"
@@ -85,18 +85,18 @@ http {
     listen 127.0.0.1:$NGINX_PORT;
     root $work/nginx/www;
     location ~ \.m4s$ { add_header Cache-Control "public, max-age=31536000, immutable"; }
-    location ~ \.(m3u8|mpd)$ { add_header Cache-Control "public, max-age=86400, s-maxage=31536000"; }
+    location ~ \.(m3u8|mpd)$ { add_header Cache-Control "public, max-age=60, s-maxage=60"; }
   }
 }
 CONF
 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf"
 for _ in $(seq 1 50); do curl -fsS -o /dev/null "http://127.0.0.1:$NGINX_PORT/vod/bench/master.m3u8" 2>/dev/null && break; sleep 0.1; done
-cmp <(curl -fsS "http://127.0.0.1:$NGINX_PORT/vod/bench/$segment") "$work/data/vod/bench/$segment"
+cmp <(curl -fsS "http://127.0.0.1:$NGINX_PORT/vod/bench/v1/$segment") "$work/data/vod/bench/$segment"
 
 echo "bench-origin: segment $segment ($segment_size bytes), wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $CORES cores"
 results="$work/results.txt"
 : > "$results"
-for target in "segment:/vod/bench/$segment" "master:/vod/bench/master.m3u8" "mpd:/vod/bench/manifest.mpd"; do
+for target in "segment:/vod/bench/v1/$segment" "master:/vod/bench/master.m3u8" "mpd:/vod/bench/manifest.mpd"; do
   name="${target%%:*}"; path="${target#*:}"
   for server in "mediaserve:$MS_PORT" "nginx:$NGINX_PORT"; do
     label="${server%%:*}"; port="${server#*:}"

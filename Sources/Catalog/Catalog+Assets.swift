@@ -20,7 +20,7 @@ extension Catalog {
                 if let existing = try Row.fetchOne(db, sql: "SELECT version, created_at FROM assets WHERE id = ?",
                                                    arguments: [asset.id.rawValue]) {
                     guard replace else { throw CatalogError.assetExists(asset.id) }
-                    stored.version = (existing["version"] as Int) + 1
+                    stored.version = max((existing["version"] as Int) + 1, asset.version)
                     stored.createdAt = existing["created_at"]
                     try db.execute(sql: "DELETE FROM renditions WHERE asset_id = ?", arguments: [asset.id.rawValue])
                     try db.execute(sql: """
@@ -29,7 +29,8 @@ extension Catalog {
                         """, arguments: [stored.title, stored.state.rawValue, stored.duration, stored.version,
                                          probeJSON, now, asset.id.rawValue])
                 } else {
-                    stored.version = 1
+                    stored.version = max(try Self.deletedVersion(asset.id, db: db) + 1, asset.version)
+                    try db.execute(sql: "DELETE FROM asset_tombstones WHERE id = ?", arguments: [asset.id.rawValue])
                     stored.createdAt = now
                     try db.execute(sql: """
                         INSERT INTO assets (id, title, state, duration, version, source_probe, created_at, updated_at)
@@ -60,14 +61,36 @@ extension Catalog {
         }
     }
 
+    /// Deletes the asset and remembers its version (`asset_tombstones`): publishing the id again continues
+    /// from there, so no versioned URL a CDN may have cached for the deleted asset is reused.
     @discardableResult
     public func deleteAsset(_ id: AssetID) throws -> Bool {
         try perform("delete asset \(id)") {
             try writer.write { db in
+                try db.execute(sql: """
+                    INSERT INTO asset_tombstones (id, version) SELECT id, version FROM assets WHERE id = ?
+                    ON CONFLICT(id) DO UPDATE SET version = excluded.version
+                    """, arguments: [id.rawValue])
                 try db.execute(sql: "DELETE FROM assets WHERE id = ?", arguments: [id.rawValue])
                 return db.changesCount > 0
             }
         }
+    }
+
+    public func nextVersion(of id: AssetID) throws -> Int {
+        try perform("read version of \(id)") {
+            try writer.read { db in
+                if let current = try Int.fetchOne(db, sql: "SELECT version FROM assets WHERE id = ?", arguments: [id.rawValue]) {
+                    return current + 1
+                }
+                return try Self.deletedVersion(id, db: db) + 1
+            }
+        }
+    }
+
+    /// The version a deleted asset had under this id; 0 when none was deleted.
+    private static func deletedVersion(_ id: AssetID, db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT version FROM asset_tombstones WHERE id = ?", arguments: [id.rawValue]) ?? 0
     }
 
     public func renditions(of asset: AssetID) throws -> [RenditionIndex] {

@@ -10,6 +10,7 @@ enum CatalogSchema {
         ("v1-assets-renditions-segments", createAssets),
         ("v1-jobs", createJobs),
         ("v1-live-streams", createLiveStreams),
+        ("v2-asset-version-tombstones", createAssetTombstones),
     ]
 
     static var migrator: DatabaseMigrator {
@@ -81,6 +82,17 @@ enum CatalogSchema {
                 updated_at DATETIME NOT NULL
             );
             CREATE INDEX jobs_by_state ON jobs(state, created_at);
+            """)
+    }
+
+    /// The last version of each deleted asset id, so an asset published again under that id continues the
+    /// numbering: the origin puts the version in URLs, and a CDN may still hold the deleted asset's v1.
+    private static func createAssetTombstones(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE asset_tombstones (
+                id TEXT PRIMARY KEY NOT NULL,
+                version INTEGER NOT NULL CHECK (version >= 1)
+            );
             """)
     }
 

@@ -8,7 +8,9 @@ public protocol CatalogStore: Sendable {
     // MARK: Assets
 
     /// Stores an asset and its segment index in one transaction. Fails with `assetExists` when the id is
-    /// taken unless `replace`; a replace keeps `createdAt` and bumps `version`. Returns the stored record.
+    /// taken unless `replace`; a replace keeps `createdAt` and bumps `version`. The stored version is the
+    /// id's next (`nextVersion(of:)`), or `asset.version` when that is higher (reindex after a lost catalog
+    /// keeps the number the files were published as). Returns the stored record.
     @discardableResult
     func publishAsset(_ asset: AssetRecord, renditions: [RenditionIndex], replace: Bool) throws -> AssetRecord
     func asset(_ id: AssetID) throws -> AssetRecord?
@@ -16,8 +18,12 @@ public protocol CatalogStore: Sendable {
     func renditions(of asset: AssetID) throws -> [RenditionIndex]
     /// Newest first.
     func listAssets() throws -> [AssetRecord]
-    /// Deletes the asset with its renditions and segments; false when it did not exist.
+    /// Deletes the asset with its renditions and segments; false when it did not exist. Its version is
+    /// remembered: publishing the id again continues the numbering.
     @discardableResult func deleteAsset(_ id: AssetID) throws -> Bool
+    /// The version the next publish of `id` gets: the current one + 1, or after a delete the deleted
+    /// one's + 1, else 1. Ingest stamps the files with it before publishing them.
+    func nextVersion(of id: AssetID) throws -> Int
 
     // MARK: Jobs
 

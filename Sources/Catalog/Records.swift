@@ -8,7 +8,8 @@ public struct AssetRecord: Codable, Sendable, Hashable {
     public var state: AssetState
     /// Seconds; `publishAsset` fills it from the longest rendition when nil.
     public var duration: Double?
-    /// 1 when first published, +1 on every replace; the origin puts it in URLs so CDNs never mix versions.
+    /// 1 when first published, +1 on every replace (and on publishing a deleted id again); the origin puts
+    /// it in URLs so CDNs never mix versions.
     public var version: Int
     /// What the source file held, as probed before ingest.
     public var sourceProbe: SourceProbe?

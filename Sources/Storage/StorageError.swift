@@ -10,6 +10,8 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
     /// The staged folder does not have the shape of an asset (one sub-folder per rendition, each with init.mp4).
     case invalidStagedAsset(path: String, reason: String)
     case assetExists(AssetID)
+    /// An asset version stamp below 1 (versions count publishes from 1).
+    case invalidVersion(Int)
     case insufficientSpace(path: String, needed: Int64, available: Int64)
     /// A system call failed; `reason` is strerror text.
     case io(operation: String, path: String, reason: String)
@@ -28,6 +30,8 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
             return "staged asset \(path) cannot be published: \(reason)"
         case .assetExists(let asset):
             return "asset '\(asset)' already exists: delete it first or publish with replace"
+        case .invalidVersion(let version):
+            return "asset version \(version) cannot be stamped: versions start at 1"
         case .insufficientSpace(let path, let needed, let available):
             return "not enough free space in \(path): need \(needed / 1_048_576) MiB, \(available / 1_048_576) MiB available"
         case .io(let operation, let path, let reason):

@@ -95,12 +95,18 @@ struct IngestCommand: ParsableCommand {
     }
 
     /// Files first (one rename), then the catalog; if the catalog refuses, a new asset's files go again.
+    /// The files carry the version they are published as (the catalog's next one), so the origin never
+    /// serves them under the old version's URLs in the moment before the catalog catches up.
     private func publish(_ output: IngestOutput, asset: AssetID, staging: URL, stores: DataStores) throws {
         let existed = stores.data.assetExists(asset)
+        let version = try stores.catalog.nextVersion(of: asset)
+        try stores.data.stampVersion(version, staging: staging)
         try stores.data.publish(staging: staging, asset: asset, replace: replace)
         do {
             let record = AssetRecord(id: asset, title: title, sourceProbe: output.probe)
-            try stores.catalog.publishAsset(record, renditions: output.renditions, replace: replace)
+            let stored = try stores.catalog.publishAsset(record, renditions: output.renditions, replace: replace)
+            // Another replace of the same asset won the race for that number: the files follow the catalog.
+            if stored.version != version { try stores.data.restampVersion(stored.version, asset: asset) }
         } catch {
             if !existed { _ = try? stores.data.removeAsset(asset) }
             throw error

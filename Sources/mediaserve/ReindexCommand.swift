@@ -7,7 +7,8 @@ import Storage
 
 /// `mediaserve reindex <asset>`: rebuild a published asset's segment index in the catalog from its CMAF
 /// files (`data/vod/<asset>/<rendition>/init.mp4`, `seg-<n>.m4s`), e.g. after restoring files from a
-/// backup or when the catalog was lost. The files are only read; the catalog entry is replaced.
+/// backup or when the catalog was lost. The media files are only read; the catalog entry is replaced (a new
+/// version, or the files' stamped one when the catalog had lost the asset) and the stamp made to match.
 struct ReindexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reindex",
@@ -34,8 +35,13 @@ struct ReindexCommand: ParsableCommand {
         let known = try stores.catalog.renditions(of: id)
         let renditions = try RenditionFiles.index(assetDirectory: directory, known: known)
         if !dryRun {
-            let record = try stores.catalog.asset(id) ?? AssetRecord(id: id)
-            try stores.catalog.publishAsset(record, renditions: renditions, replace: true)
+            var record = try stores.catalog.asset(id) ?? AssetRecord(id: id)
+            // Stamped files are at least that version, also when the catalog that knew it was lost: never
+            // number them lower, or a URL a CDN cached for the older version would get these bytes.
+            let stamped = stores.data.publishedVersion(id)
+            record.version = max(record.version, stamped ?? 1)
+            let stored = try stores.catalog.publishAsset(record, renditions: renditions, replace: true)
+            if stored.version != stamped { try stores.data.restampVersion(stored.version, asset: id) }
         }
         print(json ? try RenditionFiles.json(renditions) : RenditionFiles.table(renditions, asset: id, written: !dryRun))
     }

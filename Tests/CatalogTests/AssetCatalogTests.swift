@@ -54,6 +54,31 @@ import Testing
         #expect(try segmentRowCount(catalog) == 4)
     }
 
+    /// A deleted id published again continues the numbering: v1 URLs of the deleted asset may still sit
+    /// in a CDN, so the new asset must not be v1 again.
+    @Test func versionsContinueAcrossDeleteAndRepublish() throws {
+        let catalog = try Catalog.inMemory()
+        #expect(try catalog.nextVersion(of: name("talk")) == 1)
+        try catalog.publishAsset(AssetRecord(id: name("talk")), renditions: [audioIndex()], replace: false)
+        try catalog.publishAsset(AssetRecord(id: name("talk")), renditions: [audioIndex()], replace: true)
+        #expect(try catalog.nextVersion(of: name("talk")) == 3)
+        #expect(try catalog.deleteAsset(name("talk")))
+        #expect(try catalog.asset(name("talk")) == nil)
+        #expect(try catalog.nextVersion(of: name("talk")) == 3)
+        let again = try catalog.publishAsset(AssetRecord(id: name("talk")), renditions: [audioIndex()], replace: false)
+        #expect(again.version == 3)
+        #expect(try catalog.nextVersion(of: name("talk")) == 4)
+        // Deleted twice: the newest deleted version counts.
+        #expect(try catalog.deleteAsset(name("talk")))
+        #expect(try catalog.publishAsset(AssetRecord(id: name("talk")), renditions: [audioIndex()], replace: false).version == 4)
+        // A requested version above the next one is kept (reindex after a lost catalog); below, ignored.
+        #expect(try catalog.publishAsset(AssetRecord(id: name("talk"), version: 9), renditions: [audioIndex()], replace: true).version == 9)
+        #expect(try catalog.publishAsset(AssetRecord(id: name("talk"), version: 2), renditions: [audioIndex()], replace: true).version == 10)
+        #expect(try catalog.publishAsset(AssetRecord(id: name("new"), version: 5), renditions: [audioIndex()], replace: false).version == 5)
+        // Other ids are not affected.
+        #expect(try catalog.publishAsset(AssetRecord(id: name("other")), renditions: [audioIndex()], replace: false).version == 1)
+    }
+
     @Test func listAndDeleteCascade() throws {
         let clock = TestClock()
         let catalog = try Catalog.inMemory(clock: clock.read)
@@ -100,7 +125,7 @@ import Testing
         let tables = try catalog.writer.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb_%' AND name NOT LIKE 'sqlite_%' ORDER BY name")
         }
-        #expect(tables == ["assets", "jobs", "live_streams", "renditions", "segments"])
+        #expect(tables == ["asset_tombstones", "assets", "jobs", "live_streams", "renditions", "segments"])
         _ = try catalog.enqueueJob(assetID: name("a"), sourcePath: "/in.mov")
         let again = try Catalog(path: folder.catalogFile)
         #expect(try again.appliedMigrations() == Catalog.migrationNames)

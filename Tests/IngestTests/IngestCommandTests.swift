@@ -149,12 +149,16 @@ struct IngestCommandTests {
         let first = try ingest(source)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.result["asset"] as? String == "my-clip-1")
+        // The files carry their version (the origin's URLs name it): 1, then 2 after the replace.
+        let stamp = first.dataDir.appendingPathComponent("vod/my-clip-1/version")
+        #expect((try? String(contentsOf: stamp, encoding: .utf8)) == "1\n")
         let again = try ingest(source, dataDir: first.dataDir)
         #expect(again.status == 1)
         #expect(again.stderr.contains("--replace"))
         let replaced = try ingest(source, ["--replace"], dataDir: first.dataDir)
         #expect(replaced.status == 0, "\(replaced.stderr)")
         #expect(published(first.dataDir) == ["my-clip-1"])
+        #expect((try? String(contentsOf: stamp, encoding: .utf8)) == "2\n")
         let bad = try ingest(source, ["--id", "Bad/Id"], dataDir: first.dataDir)
         #expect(bad.status != 0)
     }

@@ -133,13 +133,18 @@ import Storage
             let master = try await fetch(port, "/vod/clip1/master.m3u8")
             #expect(master.status == 200)
             #expect(master.header("Content-Type") == "application/vnd.apple.mpegurl")
-            #expect(master.header("Cache-Control") == "public, max-age=86400, s-maxage=31536000")
+            // Entry manifests keep their URL across a replace: one minute, then revalidated by ETag.
+            #expect(master.header("Cache-Control") == "public, max-age=60, s-maxage=60")
             #expect(master.header("Vary") == "Accept-Encoding")
             #expect(master.header("Content-Encoding") == nil)
             let mpd = try await fetch(port, "/vod/clip1/manifest.mpd")
             #expect(mpd.header("Content-Type") == "application/dash+xml")
+            #expect(mpd.header("Cache-Control") == "public, max-age=60, s-maxage=60")
             let media = try await fetch(port, "/vod/clip1/video-360p.m3u8")
             #expect(media.status == 200)
+            // A media playlist under v<n>/ names one version for good: the CDN keeps it.
+            let versioned = try await fetch(port, "/vod/clip1/v1/video-360p.m3u8")
+            #expect(versioned.header("Cache-Control") == "public, max-age=86400, s-maxage=31536000")
             #expect(try await fetch(port, "/vod/clip1/video-9999p.m3u8").status == 404)
             #expect(try await fetch(port, "/vod/nothere/master.m3u8").status == 404)
 

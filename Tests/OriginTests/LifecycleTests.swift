@@ -15,6 +15,7 @@ import Storage
         defer { data.remove() }
         let size = 24 << 20
         try data.write("vod", "big", "video-360p", "seg-1.m4s", bytes: patternBytes(count: size))
+        try data.stamp("big", "1\n")  // no catalog listing here: the stamp says which version the files are
         var logger = Logger(label: "lifecycle-test")
         logger.logLevel = .warning
         let server = OriginServer(configuration: OriginConfiguration(port: 0), dataDirectory: try DataDirectory(root: data.url),

@@ -116,7 +116,11 @@ import TestSupport
         let partAsset = try #require(try JSONSerialization.jsonObject(with: Data(part.body)) as? [String: Any])
         let renditions = try #require(partAsset["renditions"] as? [[String: Any]])
         #expect(!renditions.isEmpty && renditions.allSatisfy { $0["segments"] as? Int == 1 })
-        #expect(try await fetch(port, "/vod/talk-part/\(renditions[0]["id"] as! String)/seg-1.m4s").status == 200)
+        // An archive is a new asset, version 1: its versioned and its unversioned URLs answer, v2 does not.
+        let rendition = try #require(renditions[0]["id"] as? String)
+        #expect(try await fetch(port, "/vod/talk-part/v1/\(rendition)/seg-1.m4s").status == 200)
+        #expect(try await fetch(port, "/vod/talk-part/\(rendition)/seg-1.m4s").status == 200)
+        #expect(try await fetch(port, "/vod/talk-part/v2/\(rendition)/seg-1.m4s").status == 404)
         let partMPD = try await fetch(port, "/vod/talk-part/manifest.mpd")
         #expect(partMPD.text.contains("presentationTimeOffset"))
         try await Self.validateMPD(partMPD.text)

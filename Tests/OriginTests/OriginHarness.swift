@@ -28,6 +28,13 @@ struct TempDataDirectory {
         return bytes
     }
 
+    /// Writes `vod/<asset>/version` (the version stamp the ingest puts beside a published asset's files).
+    func stamp(_ asset: String, _ text: String) throws {
+        let dir = url.appendingPathComponent("vod").appendingPathComponent(asset)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: dir.appendingPathComponent(DataDirectory.versionFileName))
+    }
+
     func remove() { try? FileManager.default.removeItem(at: url) }
 }
 

@@ -36,6 +36,26 @@ import TestSupport
         // The catalog's index packages straight away.
         let presentation = try Presentation(ManifestRequest(renditions: stored, kind: .vod))
         #expect(presentation.hlsMultivariantPlaylist().contains("RESOLUTION=320x180"))
+
+        // Each reindex is a new catalog version, and the files' stamp follows it (the origin serves
+        // `/vod/<asset>/v<n>/` only from files stamped n).
+        let stamp = root.appendingPathComponent("vod/demo/version")
+        #expect(try catalog.asset(SafeName("demo")!)?.version == 1)
+        #expect((try? String(contentsOf: stamp, encoding: .utf8)) == "1\n")
+        let again = try run(TestMedia.mediaserveBinary.path, ["reindex", "demo", "--data-dir", root.path])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try catalog.asset(SafeName("demo")!)?.version == 2)
+        #expect((try? String(contentsOf: stamp, encoding: .utf8)) == "2\n")
+
+        // The catalog lost: the files keep the version they are stamped with (not 1 again).
+        for suffix in ["", "-wal", "-shm"] {
+            try? FileManager.default.removeItem(at: root.appendingPathComponent("catalog.sqlite" + suffix))
+        }
+        let rebuilt = try run(TestMedia.mediaserveBinary.path, ["reindex", "demo", "--data-dir", root.path])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        let fresh = try Catalog(path: root.appendingPathComponent("catalog.sqlite"), clock: { Date() })
+        #expect(try fresh.asset(SafeName("demo")!)?.version == 2)
+        #expect((try? String(contentsOf: stamp, encoding: .utf8)) == "2\n")
     }
 
     @Test func dryRunLeavesTheCatalogAlone() throws {

@@ -32,14 +32,18 @@ public struct AssetSummary: Codable, Sendable, Equatable {
     public var state: String
     public var durationSeconds: Double?
     public var createdAt: String?
+    /// VOD: 1 when first published, +1 per replace; the `v<n>` in the asset's playlist and segment URLs.
+    public var version: Int?
     public var renditions: [RenditionSummary]
     public var playback: PlaybackURLs
 
-    public init(id: AssetID, state: String, durationSeconds: Double?, createdAt: String?, renditions: [RenditionIndex]) {
+    public init(id: AssetID, state: String, durationSeconds: Double?, createdAt: String?, version: Int? = nil,
+                renditions: [RenditionIndex]) {
         self.id = id.rawValue
         self.state = state
         self.durationSeconds = durationSeconds
         self.createdAt = createdAt
+        self.version = version
         self.renditions = renditions.map(RenditionSummary.init)
         playback = PlaybackURLs(hls: "/vod/\(id)/master.m3u8", dash: "/vod/\(id)/manifest.mpd")
     }

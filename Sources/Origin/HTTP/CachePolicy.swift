@@ -4,10 +4,18 @@ public struct CachePolicy: Sendable, Equatable {
 
     private init(_ value: String) { headerValue = value }
 
-    /// Init and media segments: a name never gets different bytes, so they are cached for a year.
+    /// Init and media segments: a name never gets different bytes (VOD segment URLs carry the asset's
+    /// version, `/vod/<asset>/v<n>/...`; live numbering never repeats), so they are cached for a year.
     public static let immutable = CachePolicy("public, max-age=31536000, immutable")
-    /// VOD manifests: players re-check daily, the CDN keeps them (a replaced asset gets a new id).
-    public static let vodManifest = CachePolicy("public, max-age=86400, s-maxage=31536000")
+    /// A VOD media playlist under `v<n>/`: its URL names one version of the asset, so its text never
+    /// changes (a replace makes new URLs). Players re-check daily, the CDN keeps it.
+    public static let vodVersionedManifest = CachePolicy("public, max-age=86400, s-maxage=31536000")
+    /// The VOD entry points whose URL stays the same across a replace: `master.m3u8` and `manifest.mpd`
+    /// (and the unversioned media playlists kept for version 1). A CDN or player keeps them at most a
+    /// minute and then revalidates with the strong ETag (`If-None-Match` -> 304 while the version is the
+    /// same), so a replaced asset's new version reaches every viewer within 60 seconds, and no cache
+    /// pairs the new entry manifest with the old version's playlists or segments: those have other URLs.
+    public static let vodEntryManifest = CachePolicy("public, max-age=60, s-maxage=60")
     /// A live segment that is not there yet: the CDN may retry within a second.
     public static let notYetAvailable = CachePolicy("public, max-age=1")
     /// Admin API, health and metrics: never cached.

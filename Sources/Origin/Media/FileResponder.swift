@@ -26,6 +26,11 @@ public struct FileResponder: Sendable {
         path: String, contentType: String, cache: CachePolicy, request: Request, missing: OriginError
     ) throws -> Response {
         guard let file = OpenFile(path: path) else { throw missing }
+        return try respond(file: file, contentType: contentType, cache: cache, request: request)
+    }
+
+    /// The same for a file already opened (e.g. relative to an asset folder's descriptor).
+    func respond(file: OpenFile, contentType: String, cache: CachePolicy, request: Request) throws -> Response {
         let validators = file.validators, size = file.size
         var headers: HTTPFields = [
             .contentType: contentType,

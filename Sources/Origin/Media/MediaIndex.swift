@@ -14,10 +14,15 @@ public struct MediaListing: Sendable {
     public var event: Bool
     /// VOD: changes whenever the asset is replaced; rendered manifests are reused while it stays the same.
     public var version: String?
+    /// VOD: the catalog's version number of the asset (1 when first published, +1 per replace). Manifests
+    /// name it in segment URLs (`v<n>/`), so a replaced asset never reuses a URL a CDN has cached.
+    public var assetVersion: Int
 
     public init(renditions: [RenditionIndex], targetDurationSeconds: Double? = nil,
-                availabilityStartTime: Double? = nil, ended: Bool = false, event: Bool = false, version: String? = nil) {
+                availabilityStartTime: Double? = nil, ended: Bool = false, event: Bool = false, version: String? = nil,
+                assetVersion: Int = 1) {
         self.version = version
+        self.assetVersion = assetVersion
         self.event = event
         self.renditions = renditions
         self.targetDurationSeconds = targetDurationSeconds

@@ -29,8 +29,14 @@ public struct MediaRoutes: Sendable {
                 try await manifest(tree: tree, request: request, context: context)
             }
             group.get(":owner/:name/:file") { request, context in
-                try await segment(tree: tree, request: request, context: context)
+                if tree == .vod { return try await vodVersionedPlaylistOrSegment(request: request, context: context) }
+                return try await segment(tree: tree, request: request, context: context)
             }
+        }
+        // Hummingbird's trie wants one parameter name per level: here `name` holds `v<n>`, `file` the
+        // rendition and `leaf` the segment file name.
+        router.group(RouterPath(MediaTree.vod.rawValue)).get(":owner/:name/:file/:leaf") { request, context in
+            try await vodVersionedSegment(request: request, context: context)
         }
     }
 
@@ -39,11 +45,21 @@ public struct MediaRoutes: Sendable {
               let name = context.parameters.get("name").flatMap({ ManifestName($0[...]) }) else {
             throw OriginError.notFound(request.uri.path)
         }
+        return try await manifest(tree: tree, owner: owner, name: name, version: nil, request: request)
+    }
+
+    /// A manifest; `version` is the `v<n>` of a versioned VOD media playlist's path (nil elsewhere).
+    func manifest(tree: MediaTree, owner: SafeName, name: ManifestName, version: AssetVersion?,
+                  request: Request) async throws -> Response {
         guard let listing = try await index.listing(tree: tree, owner: owner) else {
             throw tree == .live ? OriginError.notYetAvailable("live stream '\(owner)'") : OriginError.notFound("asset '\(owner)'")
         }
         if case .hlsMedia(let rendition) = name, !listing.renditions.contains(where: { $0.rendition.id == rendition }) {
             throw OriginError.notFound("rendition '\(rendition)' of '\(owner)'")
+        }
+        let vodCache = tree == .vod ? Self.vodManifestCache(name, requested: version, current: listing.assetVersion) : nil
+        if tree == .vod, vodCache == nil {
+            throw OriginError.notFound("\(request.uri.path): asset '\(owner)' is at version \(listing.assetVersion)")
         }
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
@@ -57,11 +73,11 @@ public struct MediaRoutes: Sendable {
             rendered = RenderedManifest(text: try render())
         }
         let contentType = name == .dash ? "application/dash+xml" : "application/vnd.apple.mpegurl"
-        let cache: CachePolicy = tree == .vod ? .vodManifest
-            : .liveManifest(targetDurationSeconds: listing.targetDurationSeconds ?? 6)
+        let cache = vodCache ?? .liveManifest(targetDurationSeconds: listing.targetDurationSeconds ?? 6)
         return try ManifestResponse.make(rendered, contentType: contentType, cache: cache, request: request)
     }
 
+    /// Live segments; VOD segments go through `vodSegment`, which checks the asset version.
     func segment(tree: MediaTree, request: Request, context: OriginRequestContext) async throws -> Response {
         let fileName = context.parameters.get("file") ?? ""
         guard let owner = SafeName(context.parameters.get("owner") ?? ""),
@@ -77,12 +93,15 @@ public struct MediaRoutes: Sendable {
         guard let file = dataDirectory.resolveSegmentFile(kind: tree, owner: owner, rendition: rendition, fileName: fileName) else {
             throw missing
         }
-        let contentType: String
-        switch await mediaKind(tree: tree, owner: owner, rendition: rendition) {
-        case .audio: contentType = "audio/mp4"
-        case .video: contentType = isInit ? "video/mp4" : "video/iso.segment"
-        }
+        let contentType = await segmentContentType(tree: tree, owner: owner, rendition: rendition, isInit: isInit)
         return try files.respond(path: file.path, contentType: contentType, cache: .immutable, request: request, missing: missing)
+    }
+
+    func segmentContentType(tree: MediaTree, owner: SafeName, rendition: SafeName, isInit: Bool) async -> String {
+        switch await mediaKind(tree: tree, owner: owner, rendition: rendition) {
+        case .audio: return "audio/mp4"
+        case .video: return isInit ? "video/mp4" : "video/iso.segment"
+        }
     }
 
     /// The rendition's kind from the index, remembered per rendition (segments are requested far more often

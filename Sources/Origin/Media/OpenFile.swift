@@ -13,8 +13,13 @@ final class OpenFile: Sendable {
     let validators: Validators
 
     /// Nil when the path is missing, not a regular file, or unreadable.
-    init?(path: String) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+    convenience init?(path: String) {
+        self.init(descriptor: open(path, O_RDONLY | O_CLOEXEC))
+    }
+
+    /// Takes ownership of an open descriptor (closed here when it is not a regular file); nil for a
+    /// negative one, so a failed open(2) can be passed straight in.
+    init?(descriptor fd: CInt) {
         guard fd >= 0 else { return nil }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {

@@ -121,7 +121,8 @@ public struct CatalogAdminBackend: AdminBackend {
 
     func summary(_ record: AssetRecord) throws -> AssetSummary {
         AssetSummary(id: record.id, state: record.state.rawValue, durationSeconds: record.duration,
-                     createdAt: ISO8601DateFormatter().string(from: record.createdAt), renditions: try catalog.renditions(of: record.id))
+                     createdAt: ISO8601DateFormatter().string(from: record.createdAt), version: record.version,
+                     renditions: try catalog.renditions(of: record.id))
     }
 
     static func summary(_ job: JobRecord) -> JobSummary {

@@ -43,7 +43,8 @@ public final class CatalogMediaIndex: MediaIndex, Sendable {
         }
         let renditions = try catalog.renditions(of: owner)
         guard !renditions.isEmpty else { return nil }
-        let listing = MediaListing(renditions: renditions, version: "\(record.version)-\(record.updatedAt.timeIntervalSince1970)")
+        let listing = MediaListing(renditions: renditions, version: "\(record.version)-\(record.updatedAt.timeIntervalSince1970)",
+                                   assetVersion: record.version)
         cache.withLock { $0[owner] = Entry(version: record.version, updatedAt: record.updatedAt, listing: listing, checked: now) }
         return listing
     }

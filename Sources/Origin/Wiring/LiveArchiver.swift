@@ -36,6 +36,7 @@ struct LiveArchiver {
             for rendition in plan.renditions {
                 try stage(rendition, of: stream, into: staging)
             }
+            try data.stampVersion(try catalog.nextVersion(of: asset), staging: staging)  // origin URLs name it
             try data.publish(staging: staging, asset: asset, replace: false)
         } catch {
             try? FileManager.default.removeItem(at: staging)

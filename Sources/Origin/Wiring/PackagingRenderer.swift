@@ -20,7 +20,7 @@ public struct PackagingRenderer: ManifestRendering {
                 renditions: listing.renditions, kind: Self.kind(tree: tree, listing: listing),
                 query: try ManifestQuery.parse(query), dvrWindow: dvrWindowSeconds,
                 hlsLiveSegmentCount: hlsLiveSegmentCount, now: now, availabilityStartTime: listing.availabilityStartTime,
-                urls: ManifestURLs(utcTimingURL: tree == .live ? "/time" : nil))
+                urls: Self.urls(manifest, tree: tree, listing: listing))
             let presentation = try Presentation(request)
             switch manifest {
             case .hlsMaster: return presentation.hlsMultivariantPlaylist()
@@ -30,6 +30,18 @@ public struct PackagingRenderer: ManifestRendering {
         } catch let error as PackagingError {
             throw OriginError.badRequest(error.description)
         }
+    }
+
+    /// Where a manifest's URLs point. Live: the fixed layout and the clock. VOD master and MPD (served at
+    /// `/vod/<asset>/`): into the current version's folder, `v<n>/<rendition>.m3u8` and
+    /// `v<n>/<rendition>/seg-<k>.m4s`. A VOD media playlist is itself served from `v<n>/`, so its relative
+    /// segment names need no version (and are then the same at the unversioned URL kept for version 1).
+    static func urls(_ manifest: ManifestName, tree: MediaTree, listing: MediaListing) -> ManifestURLs {
+        if tree == .live { return ManifestURLs(utcTimingURL: "/time") }
+        if case .hlsMedia = manifest { return ManifestURLs() }
+        let folder = "v\(listing.assetVersion)/"
+        let prefixes = listing.renditions.map { ($0.rendition.id, folder + $0.rendition.id.rawValue + "/") }
+        return ManifestURLs(segmentPrefixes: Dictionary(prefixes, uniquingKeysWith: { first, _ in first }), playlistPrefix: folder)
     }
 
     /// Ended wins over event: a finished event stream is a complete presentation (ENDLIST, static MPD).

@@ -42,6 +42,8 @@ struct CatalogIngestJobs: IngestJobs {
         do {
             let output = try IngestRunner.run(request(source: job.source), into: staging, cancellation: flag, progress: throttle.update)
             // Files first (one rename), then the catalog; if the catalog refuses, the files go again.
+            // Stamped with the catalog's next version (1, or after a delete of the id, the deleted one's + 1).
+            try data.stampVersion(try catalog.nextVersion(of: asset), staging: staging)
             try data.publish(staging: staging, asset: asset, replace: false)
             do {
                 let title = try catalog.job(id: job.id).flatMap { try? $0.decodeOptions(as: IngestJobOptions.self) }?.originalName
