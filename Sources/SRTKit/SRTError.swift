@@ -1,4 +1,7 @@
 import CSRT
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A failed libsrt call: which call, libsrt's own words (`srt_getlasterror_str`), its error code, and the
 /// socket or address it concerns. A refused connection also carries the reject reason the other side
@@ -24,7 +27,10 @@ public struct SRTError: Error, CustomStringConvertible, Equatable {
     static func last(_ call: String, subject: String? = nil, socket: SRTSOCKET? = nil) -> SRTError {
         var systemError: Int32 = 0
         let code = srt_getlasterror(&systemError)
-        let message = String(cString: srt_getlasterror_str())
+        var message = String(cString: srt_getlasterror_str())
+        // libsrt's text is generic for system failures ("unable to create/configure SRT socket"); the
+        // system's own words say what to fix ("Address already in use").
+        if systemError != 0, let system = strerror(systemError) { message += " (\(String(cString: system)))" }
         var rejection: SRTRejection?
         if code == Int32(SRT_ECONNREJ.rawValue), let socket {
             rejection = SRTRejection(rawValue: srt_getrejectreason(socket))

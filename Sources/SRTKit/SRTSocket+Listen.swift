@@ -28,7 +28,7 @@ extension SRTSocket {
                            subject: "\(host):\(port)")
         }
         let result = address.withSockaddr { srt_bind(handle, $0, $1.pointee) }
-        guard result != SRT_ERROR else { throw SRTError.last("srt_bind", subject: "\(host):\(port)") }
+        guard result != SRT_ERROR else { throw SRTError.last("srt_bind") }
     }
 
     /// The bound port.
