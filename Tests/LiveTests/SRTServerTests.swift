@@ -85,6 +85,31 @@ import TestSupport
         await server.shutdown()
     }
 
+    /// Stopping the server while a caller publishes ends the caller and writes its last, short segment.
+    @Test func shutdownWritesTheLastSegments() async throws {
+        let directory = try temporaryDirectory("srt-stop")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = EventLog()
+        let (server, streams, port) = try Self.makeServer(directory: directory, log: log)
+        async let publisher = runAsync("ffmpeg", [
+            "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc2=s=160x90:r=25", "-f", "lavfi", "-i", "sine",
+            "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "aac", "-t", "30", "-f", "mpegts",
+            "srt://127.0.0.1:\(port)?streamid=cam-key-0123456789",
+        ])
+        #expect(await log.wait(timeout: 15) { $0.contains { if case .segment = $0 { true } else { false } } }, "no first segment")
+        try await Task.sleep(for: .seconds(1))
+        await server.shutdown()
+        #expect(log.all.contains { $0.isPublishEnded })
+        let segments = streams.indexes(for: SafeName("cam")!).first?.segments ?? []
+        #expect(segments.count == 2, "the segment in progress is written at shutdown")
+        if segments.count == 2 {
+            let seconds = Double(segments[1].duration) / 90_000
+            #expect(seconds > 0.5 && seconds < 3, "the last segment holds the second after the first: \(seconds) s")
+        }
+        let ended = try await publisher
+        #expect(ended.status != 0, "the caller sees its connection end")
+    }
+
     /// ffmpeg (libavformat's srt protocol, the same libsrt) publishes MPEG-TS with a passphrase; the
     /// segmenter cuts 6 s segments that decode.
     @Test func ffmpegPublishesThroughThePassphrase() async throws {

@@ -131,10 +131,7 @@ public final class SRTServer: Sendable {
             logger.notice("SRT caller \(caller.peer) dropped: its stream key is no longer valid")
             return caller.close()
         }
-        guard let publication = streams.beginPublishing(stream) else {
-            logger.notice("SRT caller \(caller.peer) dropped: stream '\(stream)' already has a publisher")
-            return caller.close()
-        }
+        // Counted as connected before it publishes, so the caller limit holds as soon as it is on the air.
         let session = state.withLockedValue { state -> Int? in
             guard !state.stopping else { return nil }
             state.nextSession += 1
@@ -142,8 +139,13 @@ public final class SRTServer: Sendable {
             state.threads += 1
             return state.nextSession
         }
-        guard let session else {
-            publication.finish()
+        guard let session else { return caller.close() }
+        guard let publication = streams.beginPublishing(stream) else {
+            logger.notice("SRT caller \(caller.peer) dropped: stream '\(stream)' already has a publisher")
+            state.withLockedValue {
+                $0.callers.removeValue(forKey: session)
+                $0.threads -= 1
+            }
             return caller.close()
         }
         let thread = Thread { [self] in
