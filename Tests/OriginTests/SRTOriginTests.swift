@@ -83,6 +83,17 @@ import TestSupport
         try await waitForPlaylists(server.port, ["sec"])
     }
 
+    @Test func disabledListenerIsNeitherBoundNorAdvertised() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("origin-srt-off-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let server = try ServerProcess(dataDirectory: data, apiKey: Self.key, extra: ["--set", "srt.enabled=false"])
+        defer { server.terminate() }
+        #expect(server.srtPort == nil, "the banner shows no SRT line")
+        let created = try await create(server.port, "nosrt")
+        #expect(created["srtUrl"] == nil)
+        #expect(created["rtmpUrl"] as? String != nil)
+    }
+
     /// ffmpeg as an SRT encoder: a small test pattern and a tone, x264 with 1 s GOPs, AAC, in MPEG-TS, in
     /// real time (`-re`: in SRT's live mode, what a caller still has in flight when it closes is dropped,
     /// so a faster-than-real-time burst of a few seconds would mostly be lost).
