@@ -57,7 +57,6 @@ public final class SRTSocket: @unchecked Sendable {
         switch option {
         case .latencyMilliseconds(let value): result = setInt(SRTO_LATENCY, value)
         case .receiveTimeoutMilliseconds(let value): result = setInt(SRTO_RCVTIMEO, value)
-        case .peerIdleTimeoutMilliseconds(let value): result = setInt(SRTO_PEERIDLETIMEO, value)
         case .passphrase(let text): result = setString(SRTO_PASSPHRASE, text)
         case .streamID(let text): result = setString(SRTO_STREAMID, text)
         }
@@ -118,8 +117,6 @@ public enum SRTOption: Sendable {
     case latencyMilliseconds(Int)
     /// How long a blocking receive waits before returning nil.
     case receiveTimeoutMilliseconds(Int)
-    /// Silence from the peer after which the connection counts as broken (libsrt's default is 5000).
-    case peerIdleTimeoutMilliseconds(Int)
     /// AES key derivation passphrase, 10 to 79 characters (both sides must match).
     case passphrase(String)
     /// What a caller asks for (`#!::r=<key>,m=publish` or a plain key).
@@ -129,7 +126,6 @@ public enum SRTOption: Sendable {
         switch self {
         case .latencyMilliseconds: return "SRTO_LATENCY"
         case .receiveTimeoutMilliseconds: return "SRTO_RCVTIMEO"
-        case .peerIdleTimeoutMilliseconds: return "SRTO_PEERIDLETIMEO"
         case .passphrase: return "SRTO_PASSPHRASE"
         case .streamID: return "SRTO_STREAMID"
         }
