@@ -6,6 +6,9 @@ import Foundation
 ///
 /// libsrt is started once per process on first use (`srt_startup`) and never cleaned up: its threads
 /// serve every socket for the life of the process.
+///
+/// Sendable by hand: `closed` is behind a lock, and `peer`, `hook` and `acceptPoll` are set before the
+/// socket is shared with another thread (at connect, accept, `onHandshake`, `listen`).
 public final class SRTSocket: @unchecked Sendable {
     /// The largest message a live-mode peer sends (MTU 1500 minus UDP and SRT headers). A receive buffer
     /// must hold it: libsrt refuses to split a message.
