@@ -32,6 +32,10 @@ let package = Package(
             pkgConfig: "libavformat",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libswresample-dev", "libavutil-dev", "libavfilter-dev"])]
         ),
+        // libsrt, found through pkg-config `srt` (Debian: libsrt-gnutls-dev, the flavour ffmpeg links).
+        .systemLibrary(name: "CSRT", pkgConfig: "srt", providers: [.apt(["libsrt-gnutls-dev"])]),
+        // The only Swift code that calls srt_*: sockets, the listen callback, errors.
+        .target(name: "SRTKit", dependencies: ["CSRT"]),
         // Value types shared by every module: no I/O, no FFmpeg.
         .target(name: "MediaCore"),
         // The only Swift code that calls av_*, sws_*, swr_*.
@@ -107,7 +111,7 @@ let package = Package(
         .target(
             name: "Live",
             dependencies: [
-                "MediaCore", "FFmpegKit", "Storage", "Catalog",
+                "MediaCore", "FFmpegKit", "Storage", "Catalog", "SRTKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -119,7 +123,7 @@ let package = Package(
         .testTarget(
             name: "LiveTests",
             dependencies: [
-                "Live", "MediaCore", "TestSupport", "Storage", "Catalog",
+                "Live", "MediaCore", "TestSupport", "Storage", "Catalog", "SRTKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -38,7 +38,7 @@ echo "bench-origin: making a 720p source and ingesting it"
 ffmpeg -v error -f lavfi -i "testsrc2=size=1280x720:rate=30,noise=alls=12:allf=t" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
   -t 13 -c:v libx264 -preset ultrafast -crf 18 -c:a aac -shortest "$work/source.mp4"
 mkdir -p "$work/data"
-"$binary" serve --host 127.0.0.1 --port "$MS_PORT" --data-dir "$work/data" --set api.key="$KEY" --set log.level=warning --set rtmp.port=0 \
+"$binary" serve --host 127.0.0.1 --port "$MS_PORT" --data-dir "$work/data" --set api.key="$KEY" --set log.level=warning --set rtmp.port=0 --set srt.port=0 \
   > "$work/mediaserve.log" 2>&1 &
 ms_pid=$!
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$MS_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done

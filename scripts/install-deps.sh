@@ -8,6 +8,7 @@ packages=(
   libavformat-dev libavcodec-dev libavfilter-dev libswscale-dev libswresample-dev libavutil-dev
   libsqlite3-dev libxml2-utils zlib1g-dev
   python3 curl
+  libsrt-gnutls-dev
 )
 # Extra groups: `install-deps.sh browser` for the preview-page test, `bench` for the benchmarks.
 for group in "$@"; do

@@ -35,6 +35,11 @@ enum ConfigSchema {
         bytes("http.max_upload_bytes", \.http.maxUploadBytes),
         string("rtmp.host", \.rtmp.host),
         int("rtmp.port", \.rtmp.port, 0...65535),
+        bool("srt.enabled", \.srt.enabled),
+        string("srt.host", \.srt.host),
+        int("srt.port", \.srt.port, 0...65535),
+        int("srt.latency_ms", \.srt.latencyMilliseconds, 0...60_000),
+        optionalText("srt.passphrase", \.srt.passphrase, length: 10...79, secret: true),
         string("api.key", \.api.key, secret: true),
         ConfigField(path: "log.level", type: .choice(LogLevel.allCases.map(\.rawValue)), secret: false,
                     read: { .string($0.log.level.rawValue) },
@@ -82,6 +87,25 @@ enum ConfigSchema {
 
     private static func optionalString(_ path: String, _ keyPath: Path<String?>) -> ConfigField {
         ConfigField(path: path, type: .optionalString, secret: false,
+                    read: { $0[keyPath: keyPath].map(ConfigValue.string) ?? .null },
+                    write: { config, value in
+                        switch value {
+                        case .string(let s): config[keyPath: keyPath] = s
+                        case .null: config[keyPath: keyPath] = nil
+                        default: break
+                        }
+                    })
+    }
+
+    private static func bool(_ path: String, _ keyPath: Path<Bool>) -> ConfigField {
+        ConfigField(path: path, type: .bool, secret: false,
+                    read: { .bool($0[keyPath: keyPath]) },
+                    write: { config, value in if case .bool(let b) = value { config[keyPath: keyPath] = b } })
+    }
+
+    private static func optionalText(_ path: String, _ keyPath: Path<String?>, length: ClosedRange<Int>,
+                                     secret: Bool) -> ConfigField {
+        ConfigField(path: path, type: .optionalText(length: length), secret: secret,
                     read: { $0[keyPath: keyPath].map(ConfigValue.string) ?? .null },
                     write: { config, value in
                         switch value {

@@ -15,6 +15,10 @@ enum ConfigValueType: Sendable {
     /// Bytes: an integer or a number with a unit (`10GiB`, `512MiB`, `1GB`).
     case bytes
     case choice([String])
+    /// `true` or `false` (also yes/no, on/off, 1/0 from the environment or a flag).
+    case bool
+    /// null, or a string whose length is in the range (e.g. an SRT passphrase: 10 to 79 characters).
+    case optionalText(length: ClosedRange<Int>)
 
     var expected: String {
         switch self {
@@ -23,6 +27,8 @@ enum ConfigValueType: Sendable {
         case .int(let range): return "an integer from \(range.lowerBound) to \(range.upperBound)"
         case .bytes: return "a size in bytes (e.g. 10737418240 or 10GiB)"
         case .choice(let options): return "one of " + options.joined(separator: ", ")
+        case .bool: return "true or false"
+        case .optionalText(let length): return "null or a string of \(length.lowerBound) to \(length.upperBound) characters"
         }
     }
 
@@ -44,6 +50,16 @@ enum ConfigValueType: Sendable {
             return .int(value)
         case .choice(let options):
             return options.contains(text) ? .string(text) : nil
+        case .bool:
+            guard !quoted else { return nil }
+            switch text.lowercased() {
+            case "true", "yes", "on", "1": return .bool(true)
+            case "false", "no", "off", "0": return .bool(false)
+            default: return nil
+            }
+        case .optionalText(let length):
+            if isNull { return .null }
+            return length.contains(text.count) ? .string(text) : nil
         }
     }
 }

@@ -12,6 +12,7 @@ public struct MediaServeConfig: Sendable, Hashable {
     public var dataDir: String
     public var http: HTTP
     public var rtmp: RTMP
+    public var srt: SRT
     public var api: API
     public var log: Log
     /// Path of the ladder file (config/ladder.yaml); relative to the working directory.
@@ -20,12 +21,13 @@ public struct MediaServeConfig: Sendable, Hashable {
     public var live: Live
     public var player: Player
 
-    public init(dataDir: String = "./data", http: HTTP = HTTP(), rtmp: RTMP = RTMP(), api: API = API(),
+    public init(dataDir: String = "./data", http: HTTP = HTTP(), rtmp: RTMP = RTMP(), srt: SRT = SRT(), api: API = API(),
                 log: Log = Log(), ladder: String = "config/ladder.yaml", ingest: Ingest = Ingest(),
                 live: Live = Live(), player: Player = Player()) {
         self.dataDir = dataDir
         self.http = http
         self.rtmp = rtmp
+        self.srt = srt
         self.api = api
         self.log = log
         self.ladder = ladder
@@ -73,6 +75,31 @@ public struct MediaServeConfig: Sendable, Hashable {
         public init(host: String = "127.0.0.1", port: Int = 1935) {
             self.host = host
             self.port = port
+        }
+    }
+
+    /// The SRT listener (UDP) that live publishers push MPEG-TS to: one port for every stream, the stream
+    /// chosen by the caller's `streamid` (its stream key).
+    public struct SRT: Sendable, Hashable {
+        public var enabled: Bool
+        public var host: String
+        /// 9000: the port SRT's own tools and most encoder guides use in their examples. It is UDP, so a
+        /// TCP service on 9000 (MinIO, php-fpm) does not collide with it.
+        public var port: Int
+        /// Receiver latency: how long libsrt holds packets to recover losses (120 ms is libsrt's default,
+        /// right for a LAN; use about 4x the round-trip time over the Internet).
+        public var latencyMilliseconds: Int
+        /// When set, every caller must encrypt with it (10 to 79 characters); nil accepts unencrypted callers.
+        /// Secret: masked whenever the configuration is printed.
+        public var passphrase: String?
+
+        public init(enabled: Bool = true, host: String = "127.0.0.1", port: Int = 9000, latencyMilliseconds: Int = 120,
+                    passphrase: String? = nil) {
+            self.enabled = enabled
+            self.host = host
+            self.port = port
+            self.latencyMilliseconds = latencyMilliseconds
+            self.passphrase = passphrase
         }
     }
 

@@ -2,22 +2,15 @@ import CFFmpeg
 import Foundation
 import MediaCore
 
-/// A live network input (`srt://…?mode=listener`, `udp://…`) demuxed by libavformat, packet by packet.
+/// A live stream demuxed by libavformat from bytes the caller supplies (an SRT connection's MPEG-TS),
+/// packet by packet, through a custom AVIOContext whose read callback is `read`.
 ///
 /// Unlike `InputFile` it does not probe the whole stream first (that would hold back the first segment
-/// by seconds): streams are described as their packets arrive. Blocking waits (for a caller to connect,
-/// for the next packet) end when the `Cancellation` is triggered, through libavformat's interrupt callback.
+/// by seconds): streams are described as their packets arrive. `read` runs on the thread that calls
+/// `readPacket` and may block there until bytes arrive.
 public final class NetworkInput {
-    /// A thread-safe flag libavformat polls while it blocks.
-    public final class Cancellation: @unchecked Sendable {
-        private let lock = NSLock()
-        private var cancelled = false
-
-        public init() {}
-
-        public func cancel() { lock.withLock { cancelled = true } }
-        public var isCancelled: Bool { lock.withLock { cancelled } }
-    }
+    /// Fills the buffer with the next bytes and returns how many; 0 ends the stream (peer gone, stopped).
+    public typealias Read = (UnsafeMutableRawBufferPointer) -> Int
 
     /// What a stream carries, for the packets that name it by index.
     public struct StreamInfo: Sendable, Equatable {
@@ -28,37 +21,52 @@ public final class NetworkInput {
         public var timeBase: Rational
     }
 
-    private var context: UnsafeMutablePointer<AVFormatContext>?
-    private let cancellation: Cancellation
-    public let url: String
+    /// Bytes libavformat asks for at once; the callback may return fewer (one SRT message is 1316).
+    private static let bufferSize = 64 * 1024
 
-    /// Opens `url` with libavformat `options` (e.g. `passphrase`, `latency`); for a listener this waits
-    /// until a caller connects or `cancellation` fires.
-    public init(url: String, options: [String: String] = [:], cancellation: Cancellation) throws(FFmpegError) {
-        self.url = url
-        self.cancellation = cancellation
+    private var context: UnsafeMutablePointer<AVFormatContext>?
+    private var io: UnsafeMutablePointer<AVIOContext>?
+    private let source: NetworkInputSource
+    /// Names the stream in errors (e.g. `srt caller 127.0.0.1:5000`).
+    public let name: String
+
+    /// Opens a demuxer of `format` (`mpegts`) over `read`. For MPEG-TS this reads until the packet size
+    /// is known (a few packets), so it blocks until the peer sends.
+    public init(format: String, name: String, read: @escaping Read) throws(FFmpegError) {
+        self.name = name
+        source = NetworkInputSource(read)
         FFmpegLog.installCallback()
         FFmpegLog.clearLastError()
-        guard var ctx = avformat_alloc_context() else {
-            throw FFmpegError(call: "avformat_alloc_context", code: MS_AVERROR_ENOMEM, subject: url)
+        guard let inputFormat = av_find_input_format(format) else {
+            throw FFmpegError(call: "av_find_input_format", message: "this FFmpeg has no \(format) demuxer", subject: name)
         }
-        ctx.pointee.interrupt_callback = AVIOInterruptCB(callback: networkInputInterrupted,
-                                                         opaque: Unmanaged.passUnretained(cancellation).toOpaque())
-        var dictionary: OpaquePointer?
-        for (key, value) in options { av_dict_set(&dictionary, key, value, 0) }
+        guard let buffer = av_malloc(Self.bufferSize)?.assumingMemoryBound(to: UInt8.self),
+              let io = avio_alloc_context(buffer, Int32(Self.bufferSize), 0, Unmanaged.passUnretained(source).toOpaque(),
+                                          networkInputRead, nil, nil) else {
+            throw FFmpegError(call: "avio_alloc_context", code: MS_AVERROR_ENOMEM, subject: name)
+        }
+        self.io = io
+        guard let ctx = avformat_alloc_context() else {
+            throw FFmpegError(call: "avformat_alloc_context", code: MS_AVERROR_ENOMEM, subject: name)
+        }
+        ctx.pointee.pb = io
+        ctx.pointee.flags |= AVFMT_FLAG_CUSTOM_IO
         var opening: UnsafeMutablePointer<AVFormatContext>? = ctx
-        let opened = avformat_open_input(&opening, url, nil, &dictionary)
-        av_dict_free(&dictionary)
+        let opened = avformat_open_input(&opening, name, inputFormat, nil)
         if opened < 0 {
-            // avformat_open_input frees the context on failure.
-            throw FFmpegError(call: "avformat_open_input", code: opened, subject: url, detail: FFmpegLog.lastError())
+            // avformat_open_input frees the context (not our AVIOContext) on failure.
+            throw FFmpegError(call: "avformat_open_input", code: opened, subject: name, detail: FFmpegLog.lastError())
         }
-        ctx = opening!
-        context = ctx
+        context = opening
     }
 
     deinit {
         avformat_close_input(&context)
+        if io != nil {
+            // libavformat may have replaced the buffer it was given: free the one it holds now.
+            av_freep(&io!.pointee.buffer)
+            avio_context_free(&io)
+        }
     }
 
     private var formatContext: UnsafeMutablePointer<AVFormatContext> {
@@ -81,18 +89,26 @@ public final class NetworkInput {
                           timeBase: Rational(Int(tb.num), Int(tb.den)))
     }
 
-    /// Reads the next packet; false when the peer ended the stream (end of file or a closed connection).
+    /// Reads the next packet; false when the stream ended (`read` returned 0).
     public func readPacket(into packet: Packet) throws(FFmpegError) -> Bool {
         packet.unref()
         let result = av_read_frame(formatContext, packet.pointer)
-        if result == MS_AVERROR_EOF || (result == MS_AVERROR_EIO && !cancellation.isCancelled) { return false }
-        try check(result, "av_read_frame", subject: url)
+        if result == MS_AVERROR_EOF { return false }
+        try check(result, "av_read_frame", subject: name)
         return true
     }
 }
 
-/// libavformat's interrupt callback: non-zero aborts the blocking call.
-private func networkInputInterrupted(_ opaque: UnsafeMutableRawPointer?) -> Int32 {
-    guard let opaque else { return 0 }
-    return Unmanaged<NetworkInput.Cancellation>.fromOpaque(opaque).takeUnretainedValue().isCancelled ? 1 : 0
+/// AVIOContext's read callback: hands libavformat what `NetworkInput.Read` returns; 0 becomes end of file.
+private func networkInputRead(_ opaque: UnsafeMutableRawPointer?, _ buffer: UnsafeMutablePointer<UInt8>?, _ size: Int32) -> Int32 {
+    guard let opaque, let buffer, size > 0 else { return MS_AVERROR_EOF }
+    let source = Unmanaged<NetworkInputSource>.fromOpaque(opaque).takeUnretainedValue()
+    let count = source.read(UnsafeMutableRawBufferPointer(start: buffer, count: Int(size)))
+    return count > 0 ? Int32(min(count, Int(size))) : MS_AVERROR_EOF
+}
+
+/// The read callback's context (AVIOContext's opaque pointer points here; `NetworkInput` keeps it alive).
+private final class NetworkInputSource {
+    let read: NetworkInput.Read
+    init(_ read: @escaping NetworkInput.Read) { self.read = read }
 }

@@ -21,6 +21,8 @@ public enum LiveError: Error, Equatable, CustomStringConvertible {
     case storage(path: String, reason: String)
     /// The listener could not start.
     case listen(host: String, port: Int, reason: String)
+    /// The SRT listener could not start.
+    case srtListen(host: String, port: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -44,6 +46,8 @@ public enum LiveError: Error, Equatable, CustomStringConvertible {
             return "cannot write live segment file \(path): \(reason)"
         case .listen(let host, let port, let reason):
             return "cannot listen for RTMP on \(host):\(port): \(reason)"
+        case .srtListen(let host, let port, let reason):
+            return "cannot listen for SRT on \(host):\(port) (UDP): \(reason)"
         }
     }
 }

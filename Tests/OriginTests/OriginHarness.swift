@@ -106,18 +106,40 @@ func connectLoopback(port: Int, receiveTimeoutSeconds: Int, receiveBuffer: CInt?
     }
     var timeout = timeval(tv_sec: receiveTimeoutSeconds, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
+    let connected = withLoopbackAddress(port: port) { connect(fd, $0, $1) }
     guard connected == 0 else {
         close(fd)
         throw OriginError.internalError("connect() failed")
     }
     return fd
+}
+
+/// Sends each datagram to UDP 127.0.0.1:`port` (e.g. noise at the SRT listener).
+func sendLoopbackDatagrams(port: Int, _ datagrams: [[UInt8]]) throws {
+    #if canImport(Glibc)
+    let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+    #else
+    let fd = socket(AF_INET, SOCK_DGRAM, 0)
+    #endif
+    guard fd >= 0 else { throw OriginError.internalError("socket() failed") }
+    defer { close(fd) }
+    for datagram in datagrams {
+        let sent = withLoopbackAddress(port: port) { address, length in
+            datagram.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, 0, address, length) }
+        }
+        guard sent == datagram.count else { throw OriginError.internalError("sendto() failed") }
+    }
+}
+
+/// Runs `body` with 127.0.0.1:`port` as a `sockaddr` and its length (shared by the loopback helpers).
+private func withLoopbackAddress<T>(port: Int, _ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
 }
 
 /// Sends bytes exactly as given over a fresh TCP connection and returns the status line and the raw

@@ -7,6 +7,8 @@ final class ServerProcess: @unchecked Sendable {
     let process = Process()
     let port: Int
     let rtmpPort: Int
+    /// The SRT listener's UDP port; nil when the test turned SRT off (`srt.enabled=false`).
+    let srtPort: Int?
     let dataDirectory: URL
     private let output = Pipe()
 
@@ -14,19 +16,21 @@ final class ServerProcess: @unchecked Sendable {
         self.dataDirectory = dataDirectory
         process.executableURL = TestMedia.mediaserveBinary
         process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDirectory.path,
-                             "--set", "api.key=\(apiKey)", "--set", "log.level=warning", "--set", "rtmp.port=0"] + extra
+                             "--set", "api.key=\(apiKey)", "--set", "log.level=warning", "--set", "rtmp.port=0", "--set", "srt.port=0"] + extra
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        (port, rtmpPort) = try Self.readPorts(from: output.fileHandleForReading)
+        (port, rtmpPort, srtPort) = try Self.readPorts(from: output.fileHandleForReading,
+                                                       srt: !extra.contains("srt.enabled=false"))
         // Keep draining stdout so the server never blocks on a full pipe.
         let handle = output.fileHandleForReading
         DispatchQueue.global().async { while !handle.availableData.isEmpty {} }
     }
 
-    /// The HTTP and RTMP ports from the banner lines (`at http://127.0.0.1:P/`, `rtmp://127.0.0.1:P/`).
-    private static func readPorts(from handle: FileHandle) throws -> (Int, Int) {
+    /// The HTTP, RTMP and SRT ports from the banner lines (`at http://127.0.0.1:P/`, `rtmp://127.0.0.1:P/`,
+    /// `srt://127.0.0.1:P?`).
+    private static func readPorts(from handle: FileHandle, srt: Bool) throws -> (Int, Int, Int?) {
         var text = ""
         let deadline = Date().addingTimeInterval(60)
         func port(_ pattern: String) -> Int? {
@@ -38,7 +42,8 @@ final class ServerProcess: @unchecked Sendable {
             if data.isEmpty { break }
             text += String(decoding: data, as: UTF8.self)
             if let http = port(#"at http://127\.0\.0\.1:\d+/"#), let rtmp = port(#"rtmp://127\.0\.0\.1:\d+/"#) {
-                return (http, rtmp)
+                let srtPort = port(#"srt://127\.0\.0\.1:\d+\?"#)
+                if !srt || srtPort != nil { return (http, rtmp, srtPort) }
             }
         }
         throw ServerProcessError.noBanner(text)

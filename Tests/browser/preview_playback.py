@@ -25,6 +25,7 @@ API_KEY = "browser-test-key"
 def start_server(binary, data_dir, player_dir):
     args = [binary, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", data_dir,
             "--set", "api.key=" + API_KEY, "--set", "player.local_dir=" + player_dir, "--set", "rtmp.port=0"]
+    args += ["--set", "srt.port=0"]  # SRT's default UDP port 9000 may be taken on a shared machine
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines = []
     deadline = time.time() + 60

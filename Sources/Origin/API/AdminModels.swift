@@ -75,6 +75,8 @@ public struct JobSummary: Codable, Sendable, Equatable {
 public protocol AdminBackend: Sendable {
     /// The RTMP listener's port, once it listens (for the publishing URL).
     var rtmpPort: Int? { get }
+    /// The SRT listener's UDP port, once it listens; nil when SRT is off.
+    var srtPort: Int? { get }
     /// Configures a live stream with a fresh secret key (returned once, in the summary).
     func createLiveStream(_ request: LiveStreamCreation) async throws -> LiveStreamSummary
     func listLiveStreams() async throws -> [LiveStreamSummary]
@@ -94,4 +96,9 @@ public protocol AdminBackend: Sendable {
     func enqueueIngest(source: URL, asset: AssetID?, originalName: String?) async throws -> JobSummary
     /// Removes an upload that was refused (too large, client gone).
     func discardUpload(_ file: URL) async
+}
+
+extension AdminBackend {
+    /// Backends without live ingest over SRT.
+    public var srtPort: Int? { nil }
 }

@@ -49,7 +49,8 @@ public struct LiveStreamCreation: Sendable, Equatable {
     }
 }
 
-/// A configured live stream as the API shows it; `key` and `rtmpUrl` only when the stream is created.
+/// A configured live stream as the API shows it; `key`, `rtmpUrl` and `srtUrl` only when the stream is
+/// created (they hold the secret key).
 public struct LiveStreamSummary: Codable, Sendable, Equatable {
     public var id: String
     public var state: String
@@ -58,10 +59,12 @@ public struct LiveStreamSummary: Codable, Sendable, Equatable {
     public var dvrWindowSeconds: Int
     public var key: String?
     public var rtmpUrl: String?
+    /// `srt://<host>:<port>?streamid=<key>`, when the SRT listener runs.
+    public var srtUrl: String?
     public var playback: PlaybackURLs
 
     public init(id: SafeName, state: String, publishing: Bool, mode: LiveStreamMode, dvrWindowSeconds: Int,
-                key: String? = nil, rtmpUrl: String? = nil) {
+                key: String? = nil, rtmpUrl: String? = nil, srtUrl: String? = nil) {
         self.id = id.rawValue
         self.state = state
         self.publishing = publishing
@@ -69,6 +72,7 @@ public struct LiveStreamSummary: Codable, Sendable, Equatable {
         self.dvrWindowSeconds = dvrWindowSeconds
         self.key = key
         self.rtmpUrl = rtmpUrl
+        self.srtUrl = srtUrl
         playback = PlaybackURLs(hls: "/live/\(id)/master.m3u8", dash: "/live/\(id)/manifest.mpd")
     }
 }

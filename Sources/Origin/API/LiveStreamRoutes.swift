@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import MediaCore
 
-/// `/api/v1/live-streams`: configure live streams (id, publishing key, RTMP URL, playback URLs), list,
+/// `/api/v1/live-streams`: configure live streams (id, publishing key, RTMP and SRT URLs, playback URLs), list,
 /// read and delete them, and archive a stream's segments as a VOD asset.
 struct LiveStreamRoutes: Sendable {
     let backend: any AdminBackend
@@ -17,6 +17,9 @@ struct LiveStreamRoutes: Sendable {
             var summary = try await backend.createLiveStream(creation)
             if let key = summary.key, let port = backend.rtmpPort {
                 summary.rtmpUrl = "rtmp://\(Self.host(of: request)):\(port)/live/\(key)"
+            }
+            if let key = summary.key, let port = backend.srtPort {
+                summary.srtUrl = "srt://\(Self.host(of: request)):\(port)?streamid=\(key)"
             }
             var response = try AdminAPIRoutes.json(summary)
             response.status = .created
@@ -62,7 +65,7 @@ struct LiveStreamRoutes: Sendable {
         }
     }
 
-    /// The host name the client used (without its port), for the RTMP URL it should publish to.
+    /// The host name the client used (without its port), for the RTMP and SRT URLs it should publish to.
     static func host(of request: Request) -> String {
         let authority = request.head.authority ?? "127.0.0.1"
         if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") { return String(authority[...close]) }

@@ -18,13 +18,16 @@ public struct CatalogAdminBackend: AdminBackend {
     /// The live segment index (for live-to-VOD archives); nil where no live ingest runs.
     let live: LiveStreams?
     let rtmpPortNow: @Sendable () -> Int?
+    let srtPortNow: @Sendable () -> Int?
 
     public init(catalog: any CatalogStore, data: DataDirectory, index: CatalogMediaIndex?, liveDVRWindowSeconds: Int = 7200,
                 live: LiveStreams? = nil, rtmpPort: @escaping @Sendable () -> Int? = { nil },
+                srtPort: @escaping @Sendable () -> Int? = { nil },
                 publishingStreams: @escaping @Sendable () -> [SafeName] = { [] }, jobQueued: @escaping @Sendable () -> Void) {
         self.catalog = catalog
         self.live = live
         self.rtmpPortNow = rtmpPort
+        self.srtPortNow = srtPort
         self.data = data
         self.index = index
         self.liveDVRWindowSeconds = liveDVRWindowSeconds
@@ -71,6 +74,7 @@ public struct CatalogAdminBackend: AdminBackend {
     }
 
     public var rtmpPort: Int? { rtmpPortNow() }
+    public var srtPort: Int? { srtPortNow() }
 
     public func createLiveStream(_ request: LiveStreamCreation) async throws -> LiveStreamSummary {
         let id = request.id ?? SafeName("stream-" + Self.randomHex(bytes: 4))!

@@ -63,6 +63,12 @@ struct ServeCommand: AsyncParsableCommand {
             rtmpPort.value.withLock { $0 = port }
             Self.printRTMP(host: config.rtmp.host, port: port)
         }
+        let srtPort = ListenerPort()
+        let srt = config.srt.enabled ? SRTService(config: config.srt, streams: live, catalog: catalog,
+                                                  logger: Logger(label: "mediaserve.live.srt", level: loaded.loggerLevel)) { port in
+            srtPort.value.withLock { $0 = port }
+            SRTService.printBanner(host: config.srt.host, port: port)
+        } : nil
         let vodIndex = CatalogMediaIndex(catalog: catalog)
         let index = CombinedMediaIndex(vod: vodIndex, live: LiveMediaIndex(streams: live, isEvent: { stream in
             (try? catalog.liveStream(id: stream))??.eventMode == true
@@ -72,6 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
         let admin = CatalogAdminBackend(catalog: catalog, data: stores.data, index: vodIndex,
                                         liveDVRWindowSeconds: config.live.dvrWindowSeconds,
                                         live: live, rtmpPort: { rtmpPort.value.withLock { $0 } },
+                                        srtPort: { srtPort.value.withLock { $0 } },
                                         publishingStreams: { live.publishingStreams }) { pool.wake() }
         let origin = OriginConfiguration(
             host: config.http.host, port: config.http.port, corsAllowOrigin: config.http.corsAllowOrigin,
@@ -82,7 +89,7 @@ struct ServeCommand: AsyncParsableCommand {
             renderer: PackagingRenderer(dvrWindowSeconds: Double(config.live.dvrWindowSeconds), hlsLiveSegmentCount: config.live.hlsWindowSegments),
             readiness: { Self.catalogProblem(catalog) }, admin: admin,
             liveStreams: { live.publishingStreams.map { AssetSummary(liveStream: $0, renditions: live.indexes(for: $0)) } },
-            services: [pool, rtmp], metrics: metrics, logger: logger)
+            services: [pool, rtmp] + (srt.map { [$0] } ?? []), metrics: metrics, logger: logger)
         let app = server.makeApplication { port in Self.printBanner(host: config.http.host, port: port, data: stores.data.root.path) }
         try await app.runService()
     }
