@@ -14,6 +14,12 @@ public struct MediaListing: Sendable {
     public var event: Bool
     /// VOD: changes whenever the asset is replaced; rendered manifests are reused while it stays the same.
     public var version: String?
+    /// Live only: the stream's own DVR window in seconds (DASH timeShiftBufferDepth, the HLS window for
+    /// `start`); nil uses the renderer's configured default.
+    public var dvrWindowSeconds: Double?
+    /// Live only: discontinuities that already left the index (keeps HLS EXT-X-DISCONTINUITY-SEQUENCE
+    /// from going back as the DVR ring deletes segments).
+    public var discontinuitiesBefore: Int = 0
 
     public init(renditions: [RenditionIndex], targetDurationSeconds: Double? = nil,
                 availabilityStartTime: Double? = nil, ended: Bool = false, event: Bool = false, version: String? = nil) {
