@@ -37,12 +37,12 @@ public struct LiveSegmenter: Sendable {
     var audioOnlyBoundaryMs: Int64?
     var sessionStarted = false
     var discontinuityNext = false
-    /// Media seconds where segments of an earlier run ended; new tracks continue from there.
-    let resumeAtSeconds: Double?
+    /// Media seconds where each rendition's segments of an earlier run ended; new tracks continue there.
+    let resumeAtSeconds: [SafeName: Double]
 
     /// `firstNumber` continues after segments already on disk (a restarted server never reuses a name);
-    /// `resumeAtSeconds` is where their media timeline ended.
-    public init(targetDuration: Double = 6, firstNumber: Int = 1, resumeAtSeconds: Double? = nil) {
+    /// `resumeAtSeconds` says where their media timeline ended, per rendition.
+    public init(targetDuration: Double = 6, firstNumber: Int = 1, resumeAtSeconds: [SafeName: Double] = [:]) {
         targetDurationMs = Int64((targetDuration * 1000).rounded())
         openNumber = firstNumber
         self.resumeAtSeconds = resumeAtSeconds
@@ -129,7 +129,7 @@ public struct LiveSegmenter: Sendable {
         fragmenter.track = track
         fragmenter.initNumber = openNumber
         if isNew {
-            if let resumeAtSeconds { fragmenter.resume(atSeconds: resumeAtSeconds) }
+            if let seconds = resumeAtSeconds[fragmenter.renditionID] { fragmenter.resume(atSeconds: seconds) }
             fragmenter.beginSession(discontinuity: discontinuityNext)
         }
         return [.initSegment(fragmenter.rendition(frameRate: frameRate), number: openNumber, bytes: CMAFWriter.initSegment(track))]

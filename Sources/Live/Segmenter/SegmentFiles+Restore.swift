@@ -7,8 +7,8 @@ struct RestoredIndex {
     var discontinuities: [Int] = []
     /// The highest segment or init number an earlier run used; the new run numbers after it.
     var highestNumber: Int?
-    /// Media seconds where the restored segments end (the next run's timeline continues there).
-    var resumeAtSeconds: Double?
+    /// Media seconds where each rendition's restored segments end (the next run continues there).
+    var resumeAtSeconds: [SafeName: Double] = [:]
     /// One line for the log when part of the journal or of the files could not be used; nil otherwise.
     var warning: String?
 }
@@ -35,8 +35,7 @@ extension SegmentFiles {
             let kept = dvr.trim(present, timescale: index.rendition.timescale).kept
             guard let last = kept.last else { continue }
             restored.indexes.append(RenditionIndex(rendition: index.rendition, segments: kept))
-            let end = Double(last.start + last.duration) / Double(index.rendition.timescale)
-            restored.resumeAtSeconds = max(restored.resumeAtSeconds ?? end, end)
+            restored.resumeAtSeconds[index.rendition.id] = Double(last.start + last.duration) / Double(index.rendition.timescale)
         }
         let fileNumbers = onDisk.values.flatMap { Array($0.segmentSizes.keys) + $0.inits.compactMap { $0 } }
         restored.highestNumber = (fileNumbers + [replay.highestNumber, recordedLastNumber()].compactMap { $0 }).max()

@@ -39,7 +39,7 @@ struct TrackFragmenter: Sendable {
     /// where they ended (`seconds` of media time), as it does after a reconnect within one run.
     mutating func resume(atSeconds seconds: Double) {
         guard lastEnd == nil, seconds.isFinite, seconds > 0 else { return }
-        lastEnd = Int64((seconds * Double(track.timescale)).rounded(.up))
+        lastEnd = Int64((seconds * Double(track.timescale)).rounded())
     }
 
     var pendingStart: Int64? { pending.first?.dts }
