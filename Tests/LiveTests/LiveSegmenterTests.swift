@@ -168,6 +168,36 @@ import TestSupport
         #expect(restarted.indexes(for: stream).first?.segments.map(\.number) == [1, 3, 10, 11, 12])
     }
 
+    /// A long-running stream's journal is compacted to about the size of its index, and discontinuities
+    /// that left the window are still counted (HLS EXT-X-DISCONTINUITY-SEQUENCE never goes back), also
+    /// after a restart.
+    @Test func journalStaysShortAndCountsExpiredDiscontinuities() async throws {
+        let directory = try temporaryDirectory("journal-long")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let flv = try await Self.makeFLV(directory, seconds: 7)
+        let root = directory.appendingPathComponent("live")
+        let stream = SafeName("long")!
+        let streams = LiveStreams(root: root, configuration: LiveConfiguration(segmentDuration: 1, dvrWindow: 2))
+        for _ in 0..<4 {
+            let publication = try #require(streams.beginPublishing(stream))
+            try Self.feed(flv, to: publication)
+            publication.finish()
+        }
+        let listing = try #require(streams.listing(for: stream))
+        let first = try #require(listing.renditions.first?.segments.first?.number)
+        #expect(first > 22 && listing.renditions.allSatisfy { $0.segments.first?.number == first })
+        #expect(listing.discontinuitiesBefore == 3, "runs 2, 3 and 4 began at 8, 15 and 22")
+        #expect(listing.dvrWindowSeconds == 2)
+        let journal = IndexJournal(url: root.appendingPathComponent("long/.index.jsonl"))
+        let lines = try #require(journal.read())
+        #expect(lines.bad == 0 && lines.lines.count < 90, "\(lines.lines.count) lines for \(listing.renditions.map(\.segments.count)) segments")
+        #expect(lines.lines.first?.kind == .header, "compacted at least once")
+
+        let restarted = LiveStreams(root: root, configuration: LiveConfiguration(segmentDuration: 1, dvrWindow: 2))
+        #expect(restarted.restore([stream]).isEmpty)
+        #expect(restarted.listing(for: stream) == listing)
+    }
+
     /// A smaller DVR window at restart trims the reloaded index and deletes what fell out of it.
     @Test func restoreTrimsToTheStreamsWindow() async throws {
         let directory = try temporaryDirectory("journal-dvr")
