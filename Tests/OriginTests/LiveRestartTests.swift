@@ -50,12 +50,21 @@ import TestSupport
         _ = try await second
         #expect(Array(during.prefix(4)) == ["video/seg-1.m4s", "video/seg-2.m4s", "video/seg-3.m4s", "video/seg-4.m4s"])
 
+        // Damage on top: a garbage journal line and a lost segment file cost only themselves.
+        let journal = try FileHandle(forWritingTo: data.appendingPathComponent("live/cam/.index.jsonl"))
+        try journal.seekToEnd()
+        try journal.write(contentsOf: Data("{\"kind\":\"segment\",\"garbage\n".utf8))
+        try journal.close()
+        try FileManager.default.removeItem(at: data.appendingPathComponent("live/cam/video/seg-1.m4s"))
+
         server = try ServerProcess(dataDirectory: data, apiKey: Self.key)
         let afterKill = try await fetch(server.port, "/live/cam/video.m3u8")
         let listed = try await Self.segmentLines(server.port, "video")
-        #expect(Array(listed.prefix(4)) == Array(during.prefix(4)), "after SIGKILL: \(afterKill.text)")
+        #expect(Array(listed.prefix(3)) == Array(during[1..<4]), "after SIGKILL: \(afterKill.text)")
+        #expect(try await Self.segmentLines(server.port, "audio").first == "audio/seg-2.m4s", "renditions stay aligned")
         #expect(afterKill.text.contains("#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"video/init-3.mp4\""))
         #expect(afterKill.text.hasPrefix("#EXTM3U") && afterKill.text.contains("#EXT-X-MAP:URI=\"video/init-1.mp4\""))
+        #expect(try await fetch(server.port, "/live/cam/video/seg-1.m4s").status == 404)
         try await Self.expectDecodes(server.port, "/live/cam/master.m3u8")
 
         // A third run's publisher numbers after everything before and is flagged once more.
