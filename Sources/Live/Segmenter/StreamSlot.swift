@@ -53,8 +53,10 @@ final class StreamSlot: Sendable {
         state.withLockedValue { state in
             let listed = state.indexes.filter { !$0.segments.isEmpty }
             guard let common = listed.compactMap(\.segments.first?.number).max() else { return (listed, 0) }
+            // Usually nothing to cut: keep the arrays shared (copy-on-write) instead of copying per request.
             let aligned = listed.map { index in
-                RenditionIndex(rendition: index.rendition, segments: Array(index.segments.drop { $0.number < common }))
+                index.segments[0].number >= common ? index
+                    : RenditionIndex(rendition: index.rendition, segments: Array(index.segments.drop { $0.number < common }))
             }
             return (aligned, state.discontinuities.prefix { $0 < common }.count)
         }
