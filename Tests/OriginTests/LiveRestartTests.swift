@@ -65,6 +65,9 @@ import TestSupport
         #expect(afterKill.text.contains("#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"video/init-3.mp4\""))
         #expect(afterKill.text.hasPrefix("#EXTM3U") && afterKill.text.contains("#EXT-X-MAP:URI=\"video/init-1.mp4\""))
         #expect(try await fetch(server.port, "/live/cam/video/seg-1.m4s").status == 404)
+        let endedMPD = try await fetch(server.port, "/live/cam/manifest.mpd").text
+        #expect(endedMPD.contains("type=\"static\"") && endedMPD.contains("initialization=\"video/init-3.mp4\""), "\(endedMPD)")
+        try await LiveStreamAPITests.validateMPD(endedMPD)
         try await Self.expectDecodes(server.port, "/live/cam/master.m3u8")
 
         // A third run's publisher numbers after everything before and is flagged once more.
