@@ -126,13 +126,15 @@ final class StreamSlot: Sendable {
     }
 
     /// Rewrites the journal to the live index once it holds more than twice the lines that needs. A
-    /// failure keeps the long journal, which still replays correctly.
+    /// failure keeps the long journal (it still replays correctly) and is retried only after as many
+    /// lines again, not on every media event.
     private func compactJournalIfLong(_ state: inout State) {
         let needed = state.indexes.reduce(1) { $0 + $1.segments.count + 2 }
         guard state.journalLines > 2 * needed + 64 else { return }
         let lines = IndexJournal.lines(state.indexes, currentInits: state.currentInits, lastNumber: state.highestNumber,
                                        discontinuities: state.discontinuities)
-        if (try? files.journal.rewrite(lines)) != nil { state.journalLines = lines.count }
+        try? files.journal.rewrite(lines)
+        state.journalLines = lines.count
     }
 
     /// Replaces the rendition description, appends the segment, trims to the DVR window.
