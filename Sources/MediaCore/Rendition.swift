@@ -62,13 +62,27 @@ public struct SegmentInfo: Hashable, Sendable, Codable {
     public var discontinuity: Bool
     /// Wall-clock time of the segment's first sample (live: arrival clock), for EXT-X-PROGRAM-DATE-TIME.
     public var programDateTime: Double?
+    /// Which init segment this segment decodes with: nil is `init.mp4` (VOD, one init per rendition);
+    /// a number `n` is `init-<n>.mp4`. A live encoder that reconnects with other parameters gets a new
+    /// init under a new name (numbered after the first segment that uses it), because a CDN that cached
+    /// `init.mp4` would otherwise pair the old init with the new segments.
+    public var initNumber: Int?
 
-    public init(number: Int, start: Int64, duration: Int64, size: Int, discontinuity: Bool = false, programDateTime: Double? = nil) {
+    public init(number: Int, start: Int64, duration: Int64, size: Int, discontinuity: Bool = false, programDateTime: Double? = nil,
+                initNumber: Int? = nil) {
         self.number = number
         self.start = start
         self.duration = duration
         self.size = size
         self.discontinuity = discontinuity
         self.programDateTime = programDateTime
+        self.initNumber = initNumber
+    }
+
+    /// `init.mp4` or `init-<initNumber>.mp4`: the file (beside the segment) that initialises its decoder.
+    public var initFileName: String { SegmentInfo.initFileName(initNumber) }
+
+    public static func initFileName(_ number: Int?) -> String {
+        number.map { "init-\($0).mp4" } ?? "init.mp4"
     }
 }

@@ -3,7 +3,7 @@ import MediaCore
 
 extension DataDirectory {
     /// The file behind `/vod|live/<owner>/<rendition>/<fileName>`, or nil (serve 404) when the name is not
-    /// `init.mp4` / `seg-<n>.m4s` or the file is absent. Owner and rendition are `SafeName`s and every
+    /// `init.mp4` / `init-<n>.mp4` / `seg-<n>.m4s` or the file is absent. Owner and rendition are `SafeName`s and every
     /// level is checked with lstat to be a real folder or regular file, so no path ever leaves vod/ or
     /// live/, not even through a symbolic link.
     public func resolveSegmentFile(kind: StorageKind, owner: SafeName, rendition: SafeName, fileName: String) -> URL? {
@@ -29,7 +29,7 @@ extension DataDirectory {
         }
     }
 
-    /// Writes one live file (`init.mp4` or `seg-<n>.m4s`) so that readers never see it half-written:
+    /// Writes one live file (`init-<n>.mp4` or `seg-<n>.m4s`) so that readers never see it half-written:
     /// data goes to a hidden temporary name in the same folder, is fsync'ed, then renamed into place.
     @discardableResult
     public func writeLiveFile(_ data: Data, stream: SafeName, rendition: SafeName, fileName: String) throws -> URL {

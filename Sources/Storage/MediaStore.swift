@@ -25,6 +25,6 @@ public protocol MediaStore: Sendable {
     func cleanStaging() throws -> Int
     /// Bytes available to this process where staging and published files are written.
     func availableBytes() throws -> Int64
-    /// The bytes of `init.mp4` or `seg-<n>.m4s`, nil when the name is not one of those or the file is absent.
+    /// The bytes of `init.mp4`, `init-<n>.mp4` or `seg-<n>.m4s`, nil when the name is not one of those or the file is absent.
     func segmentData(kind: StorageKind, owner: SafeName, rendition: SafeName, fileName: String) throws -> Data?
 }

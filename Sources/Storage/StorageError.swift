@@ -23,7 +23,7 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
         case .invalidJobName(let name):
             return "'\(name)' is not a valid job name for a staging folder: use letters, digits, '.', '-' and '_' (not first), at most 128 characters"
         case .invalidFileName(let name):
-            return "'\(name)' is not a segment file name: expected init.mp4 or seg-<number>.m4s"
+            return "'\(name)' is not a segment file name: expected init.mp4, init-<number>.mp4 or seg-<number>.m4s"
         case .notInStaging(let path, let staging):
             return "\(path) is not a staging folder: publish only folders made by newStaging (inside \(staging))"
         case .invalidStagedAsset(let path, let reason):

@@ -87,6 +87,45 @@ import Testing
         #expect(rendition.timescale == 90_000)
         #expect(rendition.peakBitrate > 0 && rendition.averageBitrate > 0)
     }
+
+    /// Video frames at 25 fps from `fromMs` to `toMs` (keyframe every second) on `segmenter`.
+    static func frames(_ segmenter: inout LiveSegmenter, from fromMs: Int64, to toMs: Int64) -> [LiveSegmenter.Output] {
+        stride(from: fromMs, to: toMs, by: 40).flatMap { t in
+            let isKey = t % 1000 == 0
+            return segmenter.receive(ArrivedMediaEvent(.video(VideoFrame(dts: t, pts: t, isKeyframe: isKey, data: [0, 0, 0, 1, isKey ? 0x65 : 0x41])),
+                                                       receivedAt: Double(t) / 1000))
+        }
+    }
+
+    /// Each encoder configuration gets its own init name, numbered after the first segment that may use
+    /// it; a number an unused init already holds is skipped, so a name never returns with other bytes.
+    @Test func everyEncoderConfigurationGetsItsOwnInitName() {
+        var other = CMAFBoxTests.avcC
+        other[3] = 0x0D  // another level: another configuration record
+        var segmenter = LiveSegmenter()
+        segmenter.beginSession(discontinuity: false)
+        var out = segmenter.receive(ArrivedMediaEvent(.videoConfig(avcC: CMAFBoxTests.avcC), receivedAt: 0))
+        out += segmenter.receive(ArrivedMediaEvent(.videoConfig(avcC: other), receivedAt: 0))  // before any picture
+        out += Self.frames(&segmenter, from: 0, to: 7000)
+        out += segmenter.endSession()
+        segmenter.beginSession(discontinuity: false)  // the same publisher, same parameters: no new init
+        out += segmenter.receive(ArrivedMediaEvent(.videoConfig(avcC: other), receivedAt: 10))
+        out += Self.frames(&segmenter, from: 0, to: 3000)
+        out += segmenter.receive(ArrivedMediaEvent(.videoConfig(avcC: CMAFBoxTests.avcC), receivedAt: 13))  // mid-session change
+        out += Self.frames(&segmenter, from: 3000, to: 5000)
+        out += segmenter.endSession()
+
+        let inits = out.compactMap { output -> Int? in
+            if case .initSegment(_, let number, _) = output { return number }
+            return nil
+        }
+        #expect(inits == [1, 2, 5])
+        let video = Self.segments(out, .video)
+        #expect(video.map(\.number) == [2, 3, 4, 5])
+        #expect(video.map(\.initNumber) == [2, 2, 2, 5])
+        // The change before the first picture already ended a (empty) session: segment 2 is flagged too.
+        #expect(video.map(\.discontinuity) == [true, false, true, true])
+    }
 }
 
 @Suite struct DVRRingTests {

@@ -37,6 +37,33 @@ struct LiveArchivePlanTests {
         #expect(byClock.renditions[0].sourceNumbers == [44, 45])
     }
 
+    /// The encoder came back with other parameters at segment 44 (media 618 s, offset 18 s): its segments
+    /// name init-44.mp4, the earlier ones init-41.mp4.
+    func reinitialised() -> [RenditionIndex] {
+        stream().map { index in
+            var copy = index
+            copy.segments = index.segments.map { var s = $0; s.initNumber = $0.number < 44 ? 41 : 44; s.discontinuity = $0.number == 44; return s }
+            return copy
+        }
+    }
+
+    @Test func archiveTakesTheInitOfItsSegments() throws {
+        let before = try LiveArchivePlan.make(reinitialised(), start: .offset(0), end: .offset(17)).get()
+        #expect(before.renditions.map(\.sourceInit) == ["init-41.mp4", "init-41.mp4"])
+        let after = try LiveArchivePlan.make(reinitialised(), start: .offset(18), end: nil).get()
+        #expect(after.renditions.map(\.sourceInit) == ["init-44.mp4", "init-44.mp4"])
+        #expect(after.renditions[0].index.segments.allSatisfy { $0.initNumber == nil && !$0.discontinuity })
+        #expect(try LiveArchivePlan.make(stream(), start: nil, end: nil).get().renditions.map(\.sourceInit) == ["init.mp4", "init.mp4"])
+    }
+
+    @Test func rangeAcrossAnEncoderChangeIsRefusedWithWhereToSplit() {
+        guard case .failure(let refusal) = LiveArchivePlan.make(reinitialised(), start: .offset(10), end: .offset(25)) else {
+            Issue.record("a range over two init segments was accepted"); return
+        }
+        #expect(refusal.reason.contains("encoder change at 18.0 s"), "\(refusal.reason)")
+        #expect(refusal.reason.contains("segment 44"))
+    }
+
     @Test func emptyRangeIsRefusedWithWhatTheStreamHolds() {
         guard case .failure(let refusal) = LiveArchivePlan.make(stream(), start: .offset(40), end: nil) else {
             Issue.record("a range after the stream was accepted"); return

@@ -59,6 +59,52 @@ import Testing
         }
     }
 
+    /// An encoder that came back with other parameters has its own init: HLS announces it with a second
+    /// EXT-X-MAP after the discontinuity, DASH in the Period that starts there.
+    @Test func twoInitSegments() throws {
+        let request = ManifestRequest(renditions: Synthetic.reinitialised(), kind: .liveSlidingWindow, hlsLiveSegmentCount: nil,
+                                      now: Synthetic.ast + 65, availabilityStartTime: Synthetic.ast,
+                                      urls: ManifestURLs(utcTimingURL: "/time"))
+        let set = try ManifestSet(request, label: "reinit")
+        try set.checkGolden("reinit", media: ["video-360p", "audio-aac"])
+        for id in ["video-360p", "audio-aac"] {
+            let lines = try #require(set.text(id)).split(separator: "\n")
+            let maps = lines.filter { $0.hasPrefix("#EXT-X-MAP:") }
+            #expect(maps == ["#EXT-X-MAP:URI=\"\(id)/init-1.mp4\"", "#EXT-X-MAP:URI=\"\(id)/init-6.mp4\""])
+            let secondMap = try #require(lines.firstIndex(of: maps[1]))
+            #expect(lines[secondMap - 1] == "#EXT-X-DISCONTINUITY" && lines[secondMap...].first { $0.hasSuffix(".m4s") } == "\(id)/seg-6.m4s")
+        }
+        let periods = set.mpd.components(separatedBy: "<Period ").dropFirst()
+        #expect(periods.count == 2)
+        #expect(periods.first?.contains("initialization=\"video-360p/init-1.mp4\"") == true)
+        #expect(periods.last?.contains("initialization=\"video-360p/init-6.mp4\"") == true)
+        #expect(periods.last?.contains("initialization=\"audio-aac/init-6.mp4\"") == true && periods.last?.contains("init-1") == false)
+
+        // Once the first run slid out, the playlist opens with the second init and names no other.
+        var slid = request
+        slid.renditions = Synthetic.reinitialised().map { RenditionIndex(rendition: $0.rendition, segments: Array($0.segments.dropFirst(5))) }
+        slid.discontinuitiesBefore = 0
+        let later = try ManifestSet(slid, label: "reinit-slid")
+        #expect(later.text("video-360p")?.contains("#EXT-X-MAP:URI=\"video-360p/init-6.mp4\"\n#EXT-X-PROGRAM-DATE-TIME") == true)
+        #expect(later.text("video-360p")?.contains("init-1") == false && !later.mpd.contains("init-1"))
+    }
+
+    /// An init change without a discontinuity flag (not something the segmenter writes, but the index
+    /// allows it) still gets its own EXT-X-MAP and Period: a segment is never paired with another init.
+    @Test func initChangeAloneStartsPeriod() throws {
+        let renditions = Synthetic.live(firstNumber: 1, count: 4, renditions: [Synthetic.ladder[1]]).map { index in
+            var copy = index
+            copy.segments = index.segments.map { var s = $0; s.initNumber = $0.number < 3 ? 1 : 3; return s }
+            return copy
+        }
+        let set = try ManifestSet(ManifestRequest(renditions: renditions, kind: .liveEnded, availabilityStartTime: Synthetic.ast),
+                                  label: "init-change")
+        let text = try #require(set.text("video-360p"))
+        #expect(!text.contains("#EXT-X-DISCONTINUITY\n"))
+        #expect(text.contains("video-360p/seg-2.m4s\n#EXT-X-MAP:URI=\"video-360p/init-3.mp4\"\n"))
+        #expect(set.mpd.components(separatedBy: "<Period ").count == 3)
+    }
+
     @Test func filtered() throws {
         var request = ManifestRequest(renditions: Synthetic.vod(), kind: .vod)
         request.query = try ManifestQuery.parse(["max_height": "720", "min_bitrate": "1000k"])

@@ -31,6 +31,8 @@ import Testing
         "seg-1.mp4", "seg-1.m4a", "seg-.m4s", "seg-1234567890123.m4s", "seg--1.m4s", "seg-+1.m4s", "seg-1 .m4s",
         "seg-\u{0661}.m4s", "INIT.MP4", "init.mp4.bak", "init.m4s", "seg-1.m4s/", "seg-1.m4s.tmp", ".tmp-x-seg-1.m4s",
         "catalog.sqlite", String(repeating: "a", count: 300) + ".m4s",
+        "init-01.mp4", "init-.mp4", "init--1.mp4", "init-1.m4s", "init-1.mp4.tmp", "init-1234567890123.mp4", "init_1.mp4",
+        "init-1.mp4\0", "INIT-1.MP4", "init-x.mp4",
     ])
     func rejectsEverythingButInitAndCanonicalSegments(_ fileName: String) throws {
         #expect(!SegmentFileName.isValid(fileName))
@@ -40,6 +42,14 @@ import Testing
 
     @Test func acceptsCanonicalNames() {
         #expect(SegmentFileName.isValid("init.mp4"))
+        #expect(SegmentFileName.isInitSegment("init.mp4") && SegmentFileName.initNumber("init.mp4") == nil)
+        #expect(SegmentFileName.initNumber("init-7.mp4") == 7 && SegmentFileName.isValid("init-7.mp4"))
+        #expect(SegmentFileName.initNumber(SegmentFileName.initFileName(123_456_789_012)) == 123_456_789_012)
+        #expect(SegmentFileName.initFileName(nil) == "init.mp4" && !SegmentFileName.isInitSegment("seg-7.m4s"))
+        // The index (MediaCore) and the served names (Storage) spell init files the same way.
+        for number in [nil, 1, 42] {
+            #expect(SegmentInfo(number: 1, start: 0, duration: 1, size: 1, initNumber: number).initFileName == SegmentFileName.initFileName(number))
+        }
         #expect(SegmentFileName.segmentNumber("seg-0.m4s") == 0)
         #expect(SegmentFileName.segmentNumber("seg-123456789012.m4s") == 123_456_789_012)
         #expect(SegmentFileName.segmentNumber(SegmentFileName.segment(42)) == 42)

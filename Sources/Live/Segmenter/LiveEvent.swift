@@ -4,7 +4,8 @@ import MediaCore
 public enum LiveEvent: Equatable, Sendable {
     /// A publisher was accepted for `stream`.
     case publishStarted(stream: SafeName)
-    /// `data/live/<stream>/<rendition>/init.mp4` was written (first time, or changed after a reconnect).
+    /// `data/live/<stream>/<rendition>/init-<n>.mp4` was written (first time, or changed after a reconnect:
+    /// each encoder configuration gets its own name, which the segments that use it carry).
     case initSegment(stream: SafeName, rendition: Rendition)
     /// A segment is complete on disk under its final name and in the in-memory index.
     case segment(stream: SafeName, rendition: Rendition, segment: SegmentInfo)

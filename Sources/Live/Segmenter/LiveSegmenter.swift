@@ -9,8 +9,9 @@ import MediaCore
 /// first segment after a reconnect is flagged as a discontinuity.
 public struct LiveSegmenter: Sendable {
     public enum Output: Equatable, Sendable {
-        /// A new or changed init segment for a rendition.
-        case initSegment(Rendition, bytes: [UInt8])
+        /// A new or changed init segment for a rendition, to be stored as `init-<number>.mp4`: `number` is
+        /// the first segment number that may use it, and no other init of the rendition ever gets it.
+        case initSegment(Rendition, number: Int, bytes: [UInt8])
         /// A finished media segment; `rendition` carries bitrates measured so far.
         case segment(Rendition, SegmentInfo, bytes: [UInt8])
     }
@@ -36,11 +37,15 @@ public struct LiveSegmenter: Sendable {
     var audioOnlyBoundaryMs: Int64?
     var sessionStarted = false
     var discontinuityNext = false
+    /// Media seconds where each rendition's segments of an earlier run ended; new tracks continue there.
+    let resumeAtSeconds: [SafeName: Double]
 
-    /// `firstNumber` continues after segments already on disk (a restarted server never reuses a name).
-    public init(targetDuration: Double = 6, firstNumber: Int = 1) {
+    /// `firstNumber` continues after segments already on disk (a restarted server never reuses a name);
+    /// `resumeAtSeconds` says where their media timeline ended, per rendition.
+    public init(targetDuration: Double = 6, firstNumber: Int = 1, resumeAtSeconds: [SafeName: Double] = [:]) {
         targetDurationMs = Int64((targetDuration * 1000).rounded())
         openNumber = firstNumber
+        self.resumeAtSeconds = resumeAtSeconds
     }
 
     /// A publisher connects. Every session after the first (or after segments from a previous run) is a
@@ -100,24 +105,34 @@ public struct LiveSegmenter: Sendable {
     private mutating func installVideo(_ config: AVCConfig) -> [Output] {
         let size = config.pictureSize ?? metadataSize ?? (0, 0)
         let track = CMAFTrack(timescale: UInt32(LiveSegmenter.videoTimescale), media: .video(config, width: size.width, height: size.height))
-        if video == nil {
-            video = TrackFragmenter(track: track, renditionID: LiveSegmenter.videoRendition, defaultSampleDuration: 3600)
-            video?.beginSession(discontinuity: discontinuityNext)
-        } else {
-            video?.track = track
-        }
-        return [.initSegment(video!.rendition(frameRate: frameRate), bytes: CMAFWriter.initSegment(track))]
+        var fragmenter = video ?? TrackFragmenter(track: track, renditionID: LiveSegmenter.videoRendition, defaultSampleDuration: 3600)
+        let isNew = video == nil
+        let out = install(track, on: &fragmenter, isNew: isNew, frameRate: frameRate)
+        video = fragmenter
+        return out
     }
 
     private mutating func installAudio(_ config: AudioSpecificConfig) -> [Output] {
         let track = CMAFTrack(timescale: UInt32(config.sampleRate), media: .audio(config))
-        if audio == nil {
-            audio = TrackFragmenter(track: track, renditionID: LiveSegmenter.audioRendition, defaultSampleDuration: 1024)
-            audio?.beginSession(discontinuity: discontinuityNext)
-        } else {
-            audio?.track = track
+        var fragmenter = audio ?? TrackFragmenter(track: track, renditionID: LiveSegmenter.audioRendition, defaultSampleDuration: 1024)
+        let isNew = audio == nil
+        let out = install(track, on: &fragmenter, isNew: isNew, frameRate: nil)
+        audio = fragmenter
+        return out
+    }
+
+    /// Gives `track` its own init name: `init-<openNumber>.mp4`, the first segment that will use it. If the
+    /// rendition's previous init already holds that number (no segment was cut since), the number is
+    /// skipped so the name never returns with other bytes (DESIGN.md, CDN correctness).
+    private mutating func install(_ track: CMAFTrack, on fragmenter: inout TrackFragmenter, isNew: Bool, frameRate: Rational?) -> [Output] {
+        if fragmenter.initNumber == openNumber { openNumber += 1 }
+        fragmenter.track = track
+        fragmenter.initNumber = openNumber
+        if isNew {
+            if let seconds = resumeAtSeconds[fragmenter.renditionID] { fragmenter.resume(atSeconds: seconds) }
+            fragmenter.beginSession(discontinuity: discontinuityNext)
         }
-        return [.initSegment(audio!.rendition(frameRate: nil), bytes: CMAFWriter.initSegment(track))]
+        return [.initSegment(fragmenter.rendition(frameRate: frameRate), number: openNumber, bytes: CMAFWriter.initSegment(track))]
     }
 
     private mutating func receiveVideo(_ frame: VideoFrame, receivedAt: Double) -> [Output] {

@@ -26,18 +26,36 @@ public final class LiveStreams: Sendable {
 
     /// Claims `stream` for a new publisher; nil when another publisher holds it.
     public func beginPublishing(_ stream: SafeName) -> LivePublication? {
-        var streamConfiguration = configuration
-        if let window = dvrWindowOverride(stream), window > 0 { streamConfiguration.dvr = DVRRing(window: window) }
-        let slot = slots.withLockedValue { slots in
-            if let slot = slots[stream] { return slot }
-            let slot = StreamSlot(files: SegmentFiles(streamDirectory: root.appendingPathComponent(stream.rawValue)),
-                                  configuration: streamConfiguration)
-            slots[stream] = slot
-            return slot
-        }
+        let slot = self.slot(stream).slot
         guard slot.claim() else { return nil }
         onEvent(.publishStarted(stream: stream))
         return LivePublication(stream: stream, slot: slot, onEvent: onEvent)
+    }
+
+    /// The stream's slot, made (and its earlier run's index restored from disk) on first use.
+    private func slot(_ stream: SafeName) -> (slot: StreamSlot, made: Bool) {
+        var streamConfiguration = configuration
+        if let window = dvrWindowOverride(stream), window > 0 { streamConfiguration.dvr = DVRRing(window: window) }
+        return slots.withLockedValue { slots in
+            if let slot = slots[stream] { return (slot, false) }
+            let slot = StreamSlot(files: SegmentFiles(streamDirectory: root.appendingPathComponent(stream.rawValue)),
+                                  configuration: streamConfiguration)
+            slots[stream] = slot
+            return (slot, true)
+        }
+    }
+
+    /// Reloads each stream's index from the journal an earlier run left beside its segments (at start-up,
+    /// so players keep the DVR window across a restart). Returns one warning line per stream whose
+    /// journal or files were partly unusable; the rest of that stream loads regardless.
+    @discardableResult
+    public func restore(_ streams: [SafeName]) -> [SafeName: String] {
+        var warnings: [SafeName: String] = [:]
+        for stream in streams {
+            let (slot, made) = slot(stream)
+            if made, let warning = slot.restoreWarning { warnings[stream] = warning }
+        }
+        return warnings
     }
 
     /// The stream's renditions with the segments inside the DVR window, in order (video first).
@@ -45,10 +63,29 @@ public final class LiveStreams: Sendable {
         slots.withLockedValue { $0[stream] }?.indexes() ?? []
     }
 
+    /// What manifests of `stream` are built from: its renditions aligned to the segment numbers all of
+    /// them still hold, the discontinuities that already left the window, and its own DVR window.
+    public func listing(for stream: SafeName) -> LiveListing? {
+        guard let slot = slots.withLockedValue({ $0[stream] }) else { return nil }
+        let snapshot = slot.snapshot()
+        return LiveListing(renditions: snapshot.indexes, discontinuitiesBefore: snapshot.discontinuitiesBefore,
+                           dvrWindowSeconds: slot.dvr.window)
+    }
+
     /// Streams with a publisher connected now.
     public var publishingStreams: [SafeName] {
         slots.withLockedValue { Array($0) }.filter { $0.value.isPublishing }.map(\.key).sorted()
     }
+}
+
+/// One stream's index as manifests need it (`LiveStreams.listing(for:)`).
+public struct LiveListing: Sendable, Equatable {
+    /// Renditions (video first) with segments; those without any are left out.
+    public var renditions: [RenditionIndex]
+    /// Discontinuity-flagged segments before the first listed one (HLS EXT-X-DISCONTINUITY-SEQUENCE).
+    public var discontinuitiesBefore: Int
+    /// The stream's DVR window in seconds (its own, or the configured default).
+    public var dvrWindowSeconds: Double
 }
 
 /// One publisher's hold on a stream. Feed it media in arrival order from one task; `finish` releases it.

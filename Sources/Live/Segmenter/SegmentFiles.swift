@@ -1,9 +1,9 @@
 import Foundation
 import MediaCore
 
-/// The files of one live stream: `<root>/<stream>/<rendition>/init.mp4` and `seg-<n>.m4s`. Every file is
-/// written under a hidden temporary name and renamed into place, so a reader (or the CDN behind it) never
-/// sees half a segment.
+/// The files of one live stream: `<root>/<stream>/<rendition>/init-<n>.mp4` and `seg-<n>.m4s`, plus the
+/// stream's index journal. Every file is written under a hidden temporary name and renamed into place, so
+/// a reader (or the CDN behind it) never sees half a segment.
 struct SegmentFiles: Sendable {
     let streamDirectory: URL
 
@@ -15,11 +15,18 @@ struct SegmentFiles: Sendable {
         renditionDirectory(rendition).appendingPathComponent("seg-\(number).m4s")
     }
 
-    func initURL(_ rendition: SafeName) -> URL {
-        renditionDirectory(rendition).appendingPathComponent("init.mp4")
+    /// `init-<number>.mp4` (`init.mp4` for nil: what servers before numbered inits wrote).
+    func initURL(_ rendition: SafeName, number: Int?) -> URL {
+        renditionDirectory(rendition).appendingPathComponent(SegmentInfo.initFileName(number))
     }
 
+    var journal: IndexJournal { IndexJournal(url: streamDirectory.appendingPathComponent(".index.jsonl")) }
+
     func write(_ bytes: [UInt8], to url: URL) throws {
+        try Self.writeAtomically(bytes, to: url)
+    }
+
+    static func writeAtomically(_ bytes: [UInt8], to url: URL) throws {
         let directory = url.deletingLastPathComponent()
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp")
         do {
@@ -39,6 +46,10 @@ struct SegmentFiles: Sendable {
         try? FileManager.default.removeItem(at: segmentURL(rendition, number: number))
     }
 
+    func removeInit(_ rendition: SafeName, number: Int?) {
+        try? FileManager.default.removeItem(at: initURL(rendition, number: number))
+    }
+
     /// `<stream>/.last-segment-number`: the highest number ever used, kept when an earlier run's segment
     /// files are removed, so a second restart cannot fall back to numbers a CDN may still cache.
     var lastNumberURL: URL { streamDirectory.appendingPathComponent(".last-segment-number") }
@@ -51,19 +62,42 @@ struct SegmentFiles: Sendable {
         try write(Array("\(number)\n".utf8), to: lastNumberURL)
     }
 
-    /// Segment numbers already on disk from an earlier run (any rendition), so numbering continues.
-    func existingSegmentNumbers() -> [SafeName: [Int]] {
+    /// What one rendition folder holds: segment sizes by number, init files by number (nil: `init.mp4`).
+    struct RenditionFiles {
+        var segmentSizes: [Int: Int] = [:]
+        var inits: Set<Int?> = []
+    }
+
+    /// The stream's segment and init files on disk, by rendition; leftover temporary files (a write cut
+    /// short by a crash) are deleted on the way.
+    func inventory() -> [SafeName: RenditionFiles] {
         let manager = FileManager.default
         guard let renditions = try? manager.contentsOfDirectory(atPath: streamDirectory.path) else { return [:] }
-        var found: [SafeName: [Int]] = [:]
+        var found: [SafeName: RenditionFiles] = [:]
         for name in renditions {
             guard let rendition = SafeName(name),
                   let files = try? manager.contentsOfDirectory(atPath: renditionDirectory(rendition).path) else { continue }
-            found[rendition] = files.compactMap { file in
-                guard file.hasPrefix("seg-"), file.hasSuffix(".m4s") else { return nil }
-                return Int(file.dropFirst(4).dropLast(4))
+            var entry = RenditionFiles()
+            for file in files {
+                let path = renditionDirectory(rendition).appendingPathComponent(file).path
+                if file.hasPrefix("."), file.hasSuffix(".tmp") {
+                    try? manager.removeItem(atPath: path)
+                } else if file == "init.mp4" {
+                    entry.inits.insert(nil)
+                } else if let number = Self.number(file, prefix: "init-", suffix: ".mp4") {
+                    entry.inits.insert(number)
+                } else if let number = Self.number(file, prefix: "seg-", suffix: ".m4s"),
+                          let size = (try? manager.attributesOfItem(atPath: path))?[.size] as? Int {
+                    entry.segmentSizes[number] = size
+                }
             }
+            found[rendition] = entry
         }
         return found
+    }
+
+    private static func number(_ file: String, prefix: String, suffix: String) -> Int? {
+        guard file.hasPrefix(prefix), file.hasSuffix(suffix) else { return nil }
+        return Int(file.dropFirst(prefix.count).dropLast(suffix.count))
     }
 }

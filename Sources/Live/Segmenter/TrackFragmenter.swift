@@ -16,6 +16,8 @@ struct TrackFragmenter: Sendable {
 
     var track: CMAFTrack
     let renditionID: SafeName
+    /// Number in the name of the init segment describing `track` (`init-<n>.mp4`); segments carry it.
+    var initNumber: Int?
     private(set) var pending: [Pending] = []
     /// End (in track ticks) of the last segment handed out; where the next one must start.
     private(set) var lastEnd: Int64?
@@ -31,6 +33,13 @@ struct TrackFragmenter: Sendable {
         self.track = track
         self.renditionID = renditionID
         self.lastSampleDuration = defaultSampleDuration
+    }
+
+    /// A fresh fragmenter for a stream that has segments from an earlier run: its timeline goes on from
+    /// where they ended (`seconds` of media time), as it does after a reconnect within one run.
+    mutating func resume(atSeconds seconds: Double) {
+        guard lastEnd == nil, seconds.isFinite, seconds > 0 else { return }
+        lastEnd = Int64((seconds * Double(track.timescale)).rounded())
     }
 
     var pendingStart: Int64? { pending.first?.dts }
@@ -73,7 +82,7 @@ struct TrackFragmenter: Sendable {
         let bytes = CMAFWriter.mediaSegment(track, sequenceNumber: UInt32(truncatingIfNeeded: number),
                                             baseMediaDecodeTime: UInt64(max(first.dts, 0)), samples: samples)
         let info = SegmentInfo(number: number, start: first.dts, duration: duration, size: bytes.count,
-                               discontinuity: discontinuityNext, programDateTime: first.receivedAt)
+                               discontinuity: discontinuityNext, programDateTime: first.receivedAt, initNumber: initNumber)
         discontinuityNext = false
         lastEnd = first.dts + duration
         pending.removeAll(keepingCapacity: true)

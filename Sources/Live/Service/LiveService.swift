@@ -58,12 +58,17 @@ public final class LiveService: Sendable {
         } }
     }
 
-    /// Starts the RTMP listener; returns its port. Streams the catalog still calls `live` or `idle` lost
-    /// their publisher with the previous process (and this process has no index of their segments), so
-    /// they are `ended` until a publisher comes back.
+    /// Starts the RTMP listener; returns its port. First every stream's segment index is reloaded from
+    /// the journal beside its files (players keep the DVR window, archives still work). Streams the
+    /// catalog still calls `live` or `idle` lost their publisher with the previous process, so they are
+    /// `ended` (ENDLIST, static MPD) until a publisher comes back.
     @discardableResult
     public func start() async throws -> Int {
-        for record in (try? catalog.listLiveStreams()) ?? [] where record.state == .live || record.state == .idle {
+        let records = (try? catalog.listLiveStreams()) ?? []
+        for (stream, warning) in streams.restore(records.map(\.id)) {
+            logger.warning("live stream index partly restored: \(warning)", metadata: ["stream": "\(stream)"])
+        }
+        for record in records where record.state == .live || record.state == .idle {
             setState(record.id, .ended)
         }
         return try await server.start()

@@ -17,6 +17,12 @@ public struct MediaListing: Sendable {
     /// VOD: the catalog's version number of the asset (1 when first published, +1 per replace). Manifests
     /// name it in segment URLs (`v<n>/`), so a replaced asset never reuses a URL a CDN has cached.
     public var assetVersion: Int
+    /// Live only: the stream's own DVR window in seconds (DASH timeShiftBufferDepth, the HLS window for
+    /// `start`); nil uses the renderer's configured default.
+    public var dvrWindowSeconds: Double?
+    /// Live only: discontinuities that already left the index (keeps HLS EXT-X-DISCONTINUITY-SEQUENCE
+    /// from going back as the DVR ring deletes segments).
+    public var discontinuitiesBefore: Int = 0
 
     public init(renditions: [RenditionIndex], targetDurationSeconds: Double? = nil,
                 availabilityStartTime: Double? = nil, ended: Bool = false, event: Bool = false, version: String? = nil,

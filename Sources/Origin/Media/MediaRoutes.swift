@@ -85,7 +85,7 @@ public struct MediaRoutes: Sendable {
               SegmentFileName.isValid(fileName) else {
             throw OriginError.notFound(request.uri.path)
         }
-        let isInit = fileName == SegmentFileName.initSegment
+        let isInit = SegmentFileName.isInitSegment(fileName)
         let missing: OriginError = tree == .live && !isInit
             ? .notYetAvailable("segment \(fileName) of live stream '\(owner)'")
             : .notFound("\(tree.rawValue)/\(owner)/\(rendition)/\(fileName)")

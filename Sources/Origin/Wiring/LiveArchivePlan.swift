@@ -8,12 +8,15 @@ import MediaCore
 /// never cut: no re-encoding). Offsets count from the start of the first segment in the index. Every
 /// rendition shares segment numbers and boundaries, so the same numbers are taken from each. Media
 /// times (`tfdt`) are kept: the VOD manifests start at the first segment's time (DASH through
-/// presentationTimeOffset), and the files stay byte-identical, so they can be hard links.
+/// presentationTimeOffset), and the files stay byte-identical, so they can be hard links. A range whose
+/// segments use two init segments (the encoder changed) is refused: the asset would need two inits.
 struct LiveArchivePlan: Equatable {
     struct Rendition: Equatable {
         var index: RenditionIndex
         /// Original segment number for each new number (`sourceNumbers[0]` becomes `seg-1.m4s`).
         var sourceNumbers: [Int]
+        /// The live init segment every chosen segment decodes with; it becomes the asset's `init.mp4`.
+        var sourceInit: String
     }
 
     var renditions: [Rendition]
@@ -46,14 +49,24 @@ struct LiveArchivePlan: Equatable {
                                     + "the stream holds 0 to \(format(total)) s"))
         }
         let numbers = Set(chosen.map(\.number))
-        let planned = listed.map { index -> Rendition in
+        var planned: [Rendition] = []
+        for index in listed {
             let kept = index.segments.filter { numbers.contains($0.number) }
+            guard let firstKept = kept.first else { continue }
+            // A VOD rendition has one init.mp4: a range across an encoder change would pair segments with
+            // the wrong init, so it is refused with where to split it.
+            if let change = kept.first(where: { $0.initNumber != firstKept.initNumber }) {
+                let at = format(Double(change.start - first.start) / Double(index.rendition.timescale))
+                return .failure(Refusal(reason: "the range spans an encoder change at \(at) s (\(index.rendition.id) segment \(change.number) "
+                                        + "has a new init segment); archive up to \(at) s and from \(at) s as two assets"))
+            }
             let renumbered = kept.enumerated().map { position, segment in
                 SegmentInfo(number: position + 1, start: segment.start, duration: segment.duration, size: segment.size,
                             discontinuity: position > 0 && segment.discontinuity, programDateTime: segment.programDateTime)
             }
-            return Rendition(index: RenditionIndex(rendition: index.rendition, segments: renumbered), sourceNumbers: kept.map(\.number))
-        }.filter { !$0.sourceNumbers.isEmpty }
+            planned.append(Rendition(index: RenditionIndex(rendition: index.rendition, segments: renumbered),
+                                     sourceNumbers: kept.map(\.number), sourceInit: firstKept.initFileName))
+        }
         let duration = Double(chosen.reduce(Int64(0)) { $0 + $1.duration }) / timescale
         return .success(LiveArchivePlan(renditions: planned, durationSeconds: duration))
     }

@@ -56,7 +56,7 @@ struct LiveArchiver {
         let source = data.liveDirectory(stream).appendingPathComponent(id.rawValue, isDirectory: true)
         let target = staging.appendingPathComponent(id.rawValue, isDirectory: true)
         try FileManager.default.createDirectory(at: target, withIntermediateDirectories: false)
-        try link(source.appendingPathComponent("init.mp4"), target.appendingPathComponent("init.mp4"))
+        try link(source.appendingPathComponent(rendition.sourceInit), target.appendingPathComponent(SegmentFileName.initSegment))
         for (position, number) in rendition.sourceNumbers.enumerated() {
             try link(source.appendingPathComponent(SegmentFileName.segment(number)),
                      target.appendingPathComponent(SegmentFileName.segment(position + 1)))

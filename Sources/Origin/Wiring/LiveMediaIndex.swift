@@ -3,7 +3,8 @@ import Live
 import MediaCore
 
 /// Live listings from the live segmenter's in-memory DVR index (`LiveStreams`): the renditions with the
-/// segments still inside the window. The stream's clock origin (DASH availabilityStartTime) is the
+/// segments still inside the window, the stream's own DVR window (the catalog's `dvr_window_seconds`,
+/// or the event window) and the discontinuities already behind it. The stream's clock origin (DASH availabilityStartTime) is the
 /// arrival time of its first listed segment minus that segment's media time.
 ///
 /// A stream counts as ended (HLS ENDLIST, static MPD) only when `isEnded` says so (the catalog's `ended`
@@ -23,12 +24,16 @@ public struct LiveMediaIndex: MediaIndex {
 
     public func listing(tree: MediaTree, owner: SafeName) async throws -> MediaListing? {
         guard tree == .live else { return nil }
-        let renditions = streams.indexes(for: owner).filter { !$0.segments.isEmpty }
+        guard let live = streams.listing(for: owner) else { return nil }
+        let renditions = live.renditions
         guard let reference = renditions.first(where: { $0.rendition.kind == .video }) ?? renditions.first,
               let first = reference.segments.first else { return nil }
         let start = first.programDateTime.map { $0 - Double(first.start) / Double(reference.rendition.timescale) }
-        return MediaListing(renditions: renditions, targetDurationSeconds: streams.configuration.segmentDuration,
-                            availabilityStartTime: start,
-                            ended: !streams.publishingStreams.contains(owner) && isEnded(owner), event: isEvent(owner))
+        var listing = MediaListing(renditions: renditions, targetDurationSeconds: streams.configuration.segmentDuration,
+                                   availabilityStartTime: start,
+                                   ended: !streams.publishingStreams.contains(owner) && isEnded(owner), event: isEvent(owner))
+        listing.dvrWindowSeconds = live.dvrWindowSeconds
+        listing.discontinuitiesBefore = live.discontinuitiesBefore
+        return listing
     }
 }

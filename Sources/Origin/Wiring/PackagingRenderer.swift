@@ -4,7 +4,8 @@ import Packaging
 /// Manifests from Packaging's HLS and DASH builders. The packager's refusals of a request (bad query,
 /// empty window, every rendition filtered out) become 400 with its message.
 public struct PackagingRenderer: ManifestRendering {
-    /// Live: seconds of DVR a manifest describes and segments a sliding HLS media playlist lists.
+    /// Live: seconds of DVR a manifest describes (unless the listing carries the stream's own window) and
+    /// segments a sliding HLS media playlist lists.
     public var dvrWindowSeconds: Double
     public var hlsLiveSegmentCount: Int
 
@@ -18,8 +19,9 @@ public struct PackagingRenderer: ManifestRendering {
         do {
             let request = ManifestRequest(
                 renditions: listing.renditions, kind: Self.kind(tree: tree, listing: listing),
-                query: try ManifestQuery.parse(query), dvrWindow: dvrWindowSeconds,
+                query: try ManifestQuery.parse(query), dvrWindow: listing.dvrWindowSeconds ?? dvrWindowSeconds,
                 hlsLiveSegmentCount: hlsLiveSegmentCount, now: now, availabilityStartTime: listing.availabilityStartTime,
+                discontinuitiesBefore: listing.discontinuitiesBefore,
                 urls: Self.urls(manifest, tree: tree, listing: listing))
             let presentation = try Presentation(request)
             switch manifest {

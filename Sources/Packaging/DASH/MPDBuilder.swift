@@ -172,7 +172,9 @@ extension Presentation {
         if offset != 0 { out.attribute("presentationTimeOffset", offset) }
         out.attribute("startNumber", listed.first?.number ?? range.lowerBound)
         out.attribute("media", prefix + "seg-$Number$.m4s")
-        out.attribute("initialization", prefix + "init.mp4")
+        // Each Period names the init of its own segments (a live encoder that came back with other
+        // parameters has a new one; every such change is a discontinuity, hence a new Period).
+        out.attribute("initialization", prefix + (listed.first?.initFileName ?? "init.mp4"))
         out += ">\n"
         SegmentTimelineText.append(listed, to: &out, indent: "          ")
         out += "        </SegmentTemplate>\n"

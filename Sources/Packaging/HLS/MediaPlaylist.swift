@@ -13,7 +13,7 @@ extension Presentation {
         let listed = segments(of: index, in: hlsNumbers)
         let ts = Int64(index.rendition.timescale)
         let prefix = request.urls.segmentPrefix(for: index.rendition.id)
-        let map = "#EXT-X-MAP:URI=\"" + prefix + "init.mp4\"\n"
+        let map = { (segment: SegmentInfo?) in "#EXT-X-MAP:URI=\"" + prefix + (segment?.initFileName ?? "init.mp4") + "\"\n" }
         let uriStart = prefix + "seg-"
         var out = TextWriter(capacity: 256 + listed.count * (prefix.utf8.count + 80))
         out.append("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:")
@@ -30,11 +30,13 @@ extension Presentation {
         case .liveSlidingWindow, .liveEnded: break
         }
         out.append("#EXT-X-INDEPENDENT-SEGMENTS\n")
-        out.append(map)
+        out.append(map(listed.first))
         for (i, segment) in zip(listed.indices, listed) {
-            if i != listed.startIndex, segment.discontinuity {
-                out.append("#EXT-X-DISCONTINUITY\n")
-                out.append(map)  // a restarted encoder may have new parameters: re-announce the init segment
+            if i != listed.startIndex {
+                if segment.discontinuity { out.append("#EXT-X-DISCONTINUITY\n") }
+                // A restarted encoder may have new parameters: re-announce the init segment after every
+                // discontinuity, and wherever the segment names another init (RFC 8216 §4.3.2.5).
+                if segment.discontinuity || segment.initNumber != listed[i - 1].initNumber { out.append(map(segment)) }
             }
             if let pdt = segment.programDateTime {
                 out.append("#EXT-X-PROGRAM-DATE-TIME:")

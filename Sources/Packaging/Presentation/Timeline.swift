@@ -1,7 +1,7 @@
 import MediaCore
 
 /// One DASH Period / one run of HLS segments between discontinuities: consecutive segment numbers that
-/// share one mapping from media time to presentation time.
+/// share one mapping from media time to presentation time and one init segment.
 struct PeriodPlan: Hashable {
     var id: String
     var firstNumber: Int
@@ -38,6 +38,7 @@ struct Timeline {
         var periodStart = 0.0
         for (i, segment) in segments.enumerated() {
             let newPeriod = i == 0 || segment.discontinuity || segment.number != segments[i - 1].number + 1
+                || segment.initNumber != segments[i - 1].initNumber
             if newPeriod {
                 var plan = PeriodPlan(id: "p\(segment.number)", firstNumber: segment.number, lastNumber: segment.number,
                                       anchorNumber: segment.number, start: 0, zeroOffset: false)

@@ -73,4 +73,18 @@ enum Synthetic {
             return RenditionIndex(rendition: r, segments: first + second)
         }
     }
+
+    /// `restarted()` as the live segmenter writes it: each run's segments name their own init segment
+    /// (`init-1.mp4`, then `init-6.mp4` after the encoder came back with other parameters).
+    static func reinitialised(renditions: [Rendition]? = nil) -> [RenditionIndex] {
+        restarted(renditions: renditions).map { index in
+            var copy = index
+            copy.segments = index.segments.map { segment in
+                var s = segment
+                s.initNumber = segment.number < 6 ? 1 : 6
+                return s
+            }
+            return copy
+        }
+    }
 }
