@@ -183,3 +183,29 @@ extension RTMPServerTests {
         try await server.shutdown()
     }
 }
+
+extension RTMPServerTests {
+    /// Relaying an MPEG-TS with `-c copy` (a common restream set-up): ffmpeg's FLV muxer first sends empty
+    /// AVC and AAC sequence headers (TS has no extradata) and the real ones with the first frames. The
+    /// stream must come out with both tracks instead of being refused at the empty header.
+    @Test func copyRelayOfMPEGTSWithLateSequenceHeadersIsSegmented() async throws {
+        let harness = try await Harness("ts-relay")
+        let source = harness.directory.appendingPathComponent("relay.ts")
+        let made = try await runDetached("ffmpeg", [
+            "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25", "-f", "lavfi", "-i", "sine",
+            "-t", "8", "-c:v", "libx264", "-g", "25", "-c:a", "aac", "-f", "mpegts", source.path,
+        ])
+        #expect(made.status == 0, "ffmpeg: \(made.stderr)")
+        let relay = try await runDetached("ffmpeg", [
+            "-hide_banner", "-loglevel", "error", "-re", "-i", source.path, "-c", "copy", "-bsf:a", "aac_adtstoasc",
+            "-f", "flv", "rtmp://127.0.0.1:\(harness.port)/live/secret-a",
+        ])
+        #expect(relay.status == 0, "ffmpeg: \(relay.stderr)")
+        #expect(await harness.waitForEnd(count: 1))
+        let indexes = harness.streams.indexes(for: SafeName("cam-a")!)
+        #expect(indexes.map(\.rendition.id.rawValue) == ["video", "audio"])
+        #expect(indexes.allSatisfy { $0.segments.count == 2 }, "segments: \(indexes.map { $0.segments.map(\.number) })")
+        try await assertDecodable(indexes, root: harness.directory.appendingPathComponent("live/cam-a"), scratch: harness.directory)
+        try await harness.stop()
+    }
+}

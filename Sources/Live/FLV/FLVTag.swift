@@ -23,6 +23,9 @@ public enum FLVTag {
         switch packetType {
         case 0:
             let record = reader.rest()
+            // ffmpeg's FLV muxer sends an empty sequence header when its input (e.g. MPEG-TS with -c copy)
+            // has no extradata yet, and the real one once the stream supplies it: wait for that one.
+            if record.isEmpty { return nil }
             try validateAVCConfig(record)
             return .videoConfig(avcC: record)
         case 1:
@@ -46,6 +49,9 @@ public enum FLVTag {
         switch packetType {
         case 0:
             let asc = reader.rest()
+            // Empty: the publisher does not know its AudioSpecificConfig yet (ffmpeg -c copy from ADTS with
+            // aac_adtstoasc sends the real one with the first frame); frames before it are dropped.
+            if asc.isEmpty { return nil }
             guard asc.count >= 2, AudioSpecificConfig(asc) != nil else {
                 throw LiveError.malformedMedia("AudioSpecificConfig of \(asc.count) bytes does not parse")
             }
