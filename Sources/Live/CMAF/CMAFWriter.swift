@@ -24,10 +24,12 @@ public enum CMAFWriter {
     }
 
     /// One fragment holding every sample of the segment; `sequenceNumber` is the segment number.
+    /// Built in one allocation: a segment is megabytes, and every intermediate copy is as large.
     public static func mediaSegment(_ track: CMAFTrack, sequenceNumber: UInt32, baseMediaDecodeTime: UInt64,
                                     samples: [CMAFSample]) -> [UInt8] {
-        MovieFragmentBox.encode(sequenceNumber: sequenceNumber, trackID: track.trackID,
-                                baseMediaDecodeTime: baseMediaDecodeTime, samples: samples)
-            + MediaDataBox.encode(samples)
+        var out = MovieFragmentBox.encode(sequenceNumber: sequenceNumber, trackID: track.trackID,
+                                          baseMediaDecodeTime: baseMediaDecodeTime, samples: samples)
+        MediaDataBox.append(samples, to: &out)
+        return out
     }
 }

@@ -120,17 +120,19 @@ public struct LiveSegmenter: Sendable {
         return [.initSegment(audio!.rendition(frameRate: nil), bytes: CMAFWriter.initSegment(track))]
     }
 
+    /// Works on `video` in place: a local copy would share the pending samples' storage, so the next
+    /// append would copy the whole segment collected so far, on every frame.
     private mutating func receiveVideo(_ frame: VideoFrame, receivedAt: Double) -> [Output] {
-        guard var track = video else { return [] }
+        guard video != nil else { return [] }
         // A segment must open with a keyframe: drop pictures until the session's first one.
-        if track.pendingStart == nil, nextBoundaryMs == nil, !frame.isKeyframe { return [] }
-        let dts = track.outputTime(forInput: frame.dts * 90)
+        if video!.pendingStart == nil, nextBoundaryMs == nil, !frame.isKeyframe { return [] }
+        let dts = video!.outputTime(forInput: frame.dts * 90)
         var out: [Output] = []
         if frame.isKeyframe {
             if let boundary = nextBoundaryMs {
-                if frame.dts >= boundary, track.pendingStart != nil {
-                    if let cut = track.cut(number: openNumber, nextDTS: dts) {
-                        out.append(.segment(track.rendition(frameRate: frameRate), cut.info, bytes: cut.bytes))
+                if frame.dts >= boundary, video!.pendingStart != nil {
+                    if let cut = video!.cut(number: openNumber, nextDTS: dts) {
+                        out.append(.segment(video!.rendition(frameRate: frameRate), cut.info, bytes: cut.bytes))
                     }
                     if audio != nil { audioCuts.append((frame.pts, openNumber)) }  // video-only: nothing to align
                     openNumber += 1
@@ -142,9 +144,8 @@ public struct LiveSegmenter: Sendable {
                 nextBoundaryMs = frame.dts + targetDurationMs
             }
         }
-        track.append(dts: dts, compositionOffset: Int32(clamping: (frame.pts - frame.dts) * 90), isSync: frame.isKeyframe,
-                     data: frame.data, receivedAt: receivedAt)
-        video = track
+        video!.append(dts: dts, compositionOffset: Int32(clamping: (frame.pts - frame.dts) * 90), isSync: frame.isKeyframe,
+                      data: frame.data, receivedAt: receivedAt)
         return out
     }
 }
