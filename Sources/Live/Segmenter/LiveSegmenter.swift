@@ -1,3 +1,4 @@
+import Foundation
 import MediaCore
 
 /// Cuts a publisher's H.264 and AAC into CMAF segments without re-encoding (passthrough).
@@ -36,6 +37,9 @@ public struct LiveSegmenter: Sendable {
     var audioOnlyBoundaryMs: Int64?
     var sessionStarted = false
     var discontinuityNext = false
+    /// Where tracks keep the bytes of the segment being collected (`SampleSpool`): the stream's
+    /// directory in a server; nil keeps them in memory.
+    public var spoolDirectory: URL?
 
     /// `firstNumber` continues after segments already on disk (a restarted server never reuses a name).
     public init(targetDuration: Double = 6, firstNumber: Int = 1) {
@@ -65,12 +69,14 @@ public struct LiveSegmenter: Sendable {
             var out = videoConfig == nil ? [] : endSession()
             videoConfig = config
             out += installVideo(config)
+            if let spoolDirectory { video?.useSpool(SampleSpool(directory: spoolDirectory)) }
             return out
         case .audioConfig(let bytes):
             guard let config = AudioSpecificConfig(bytes), config != audioConfig else { return [] }
             var out = audioConfig == nil ? [] : endSession()
             audioConfig = config
             out += installAudio(config)
+            if let spoolDirectory { audio?.useSpool(SampleSpool(directory: spoolDirectory)) }
             return out
         case .video(let frame):
             return receiveVideo(frame, receivedAt: arrived.receivedAt)

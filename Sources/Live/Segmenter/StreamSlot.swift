@@ -32,7 +32,8 @@ final class StreamSlot: Sendable {
                 for number in numbers { files.remove(rendition, number: number) }
             }
         }
-        let segmenter = LiveSegmenter(targetDuration: configuration.segmentDuration, firstNumber: (highest ?? 0) + 1)
+        var segmenter = LiveSegmenter(targetDuration: configuration.segmentDuration, firstNumber: (highest ?? 0) + 1)
+        segmenter.spoolDirectory = files.streamDirectory
         state = NIOLockedValueBox(State(segmenter: segmenter, resumedAfterEarlierRun: highest != nil))
     }
 
