@@ -53,7 +53,9 @@ bench-ingest:
 	$(SWIFT) build -c release --product mediaserve
 	./scripts/bench-ingest.sh
 
-# Live RTMP ingest: CPU and memory per stream with 1/4/8 publishers, against nginx-rtmp (not part of `make test`).
+# Live RTMP ingest: CPU and memory per stream and whether every stream kept up, with 1/10/25/50 publishers
+# at 3 Mb/s, against nginx-rtmp (about 7 minutes; not part of `make test`). Settings: LIVEBENCH_PUBLISHERS=1,10,25,50
+# LIVEBENCH_SECONDS=36 LIVEBENCH_STAGGER=6 LIVEBENCH_SERVERS=mediaserve,nginx.
 bench-live:
 	./scripts/install-deps.sh bench
 	$(SWIFT) build -c release --product LiveBench

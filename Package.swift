@@ -119,7 +119,8 @@ let package = Package(
             ]
         ),
         // `make bench-live`: CPU/memory per RTMP stream against nginx-rtmp (release build; not in `make test`).
-        .executableTarget(name: "LiveBench", dependencies: ["Live", "MediaCore"], path: "Benchmarks/LiveBench"),
+        .executableTarget(name: "LiveBench", dependencies: ["Live", "MediaCore", .product(name: "Logging", package: "swift-log")],
+                          path: "Benchmarks/LiveBench"),
         .testTarget(
             name: "LiveTests",
             dependencies: [

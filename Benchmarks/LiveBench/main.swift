@@ -1,119 +1,89 @@
-// `make bench-live`: CPU and memory per RTMP stream with N publishers, mediaserve's live ingest (RTMP ->
-// CMAF segments on disk) next to nginx-rtmp with HLS on (RTMP -> MPEG-TS segments) as the reference.
-// Publishers send a pre-encoded 720p30 3 Mb/s clip with `-c copy`, so their own CPU stays small.
+// `make bench-live`: CPU and memory per RTMP passthrough stream with N concurrent publishers at 3 Mb/s,
+// mediaserve's live ingest (RTMP -> CMAF segments on disk) next to nginx-rtmp with HLS on (RTMP ->
+// MPEG-TS segments) as the reference, and whether every stream kept up with real time.
+//
+// One 10 s 720p30 3 Mb/s H.264/AAC clip is encoded once; a publisher process replays it to every
+// stream, paced by tag timestamps, so neither server pays for encoding and the publishers' CPU is
+// reported on its own. Each server runs in its own process (CPU from /proc, peak RSS from VmHWM).
+// Settings: LIVEBENCH_PUBLISHERS (1,10,25,50), LIVEBENCH_SECONDS (36), LIVEBENCH_STAGGER (6),
+// LIVEBENCH_SERVERS (mediaserve,nginx).
 import Foundation
-import Live
-import MediaCore
 #if canImport(Glibc)
 import Glibc
 #endif
 
 let arguments = CommandLine.arguments
-func option(_ name: String, _ fallback: String) -> String {
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return fallback }
-    return arguments[index + 1]
-}
-let counts = option("--publishers", "1,4,8").split(separator: ",").compactMap { Int($0) }
-let seconds = Int(option("--seconds", "20")) ?? 20
-let nginxBinary = option("--nginx", "/usr/sbin/nginx")
-let rtmpModule = option("--rtmp-module", "/usr/lib/nginx/modules/ngx_rtmp_module.so")
-
-/// CPU seconds and peak resident megabytes (VmHWM: no sampling thread that would cost CPU itself) of a
-/// process, from /proc.
-func processStats(_ pid: Int32) -> (cpu: Double, rss: Double) {
-    let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-    let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
-    let ticks = fields.count > 12 ? (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0) : 0
-    let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-    let rssKB = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }?
-        .split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0
-    return (ticks / Double(sysconf(Int32(_SC_CLK_TCK))), rssKB / 1024)
-}
-
-func runProcess(_ path: String, _ args: [String]) -> Process {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = args
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try! process.run()
-    return process
-}
-
-/// N ffmpeg publishers for `seconds`, all started together; returns when every one has exited.
-func publishAll(port: Int, count: Int, clip: URL) -> [Int32] {
-    let publishers = (0..<count).map { index in
-        runProcess("/usr/bin/ffmpeg", ["-hide_banner", "-loglevel", "error", "-re", "-stream_loop", "-1", "-i", clip.path,
-                                       "-c", "copy", "-t", "\(seconds)", "-f", "flv", "rtmp://127.0.0.1:\(port)/live/bench-\(index)"])
+do {
+    switch arguments.dropFirst().first {
+    case "publish" where arguments.count == 8:
+        try PublishRole.run(port: Int(arguments[2]) ?? 0, count: Int(arguments[3]) ?? 0, seconds: Double(arguments[4]) ?? 0,
+                            stagger: Double(arguments[5]) ?? 0, clipPath: arguments[6], keyPrefix: arguments[7])
+    case "serve-mediaserve" where arguments.count == 3:
+        try await ServeRole.run(directory: arguments[2])
+    case nil:
+        try runBenchmark(Options())
+    default:
+        FileHandle.standardError.write(Data("usage: LiveBench (settings in LIVEBENCH_* variables)\n".utf8))
+        exit(2)
     }
-    for publisher in publishers { publisher.waitUntilExit() }
-    return publishers.map(\.terminationStatus)
+} catch {
+    FileHandle.standardError.write(Data("LiveBench: \(error)\n".utf8))
+    exit(1)
 }
 
-func report(_ server: String, _ count: Int, cpu: Double, rss: Double, failures: Int) {
-    let percent = 100 * cpu / Double(seconds)
-    print(String(format: "%-11@ publishers=%-2d cpu=%5.1f%% of a core  per stream=%5.2f%%  peak rss %6.1f MB  failed publishers=%d",
-                 server as NSString, count, percent, percent / Double(count), rss, failures))
+func runBenchmark(_ options: Options) throws {
+    let work = FileManager.default.temporaryDirectory.appendingPathComponent("mediaserve-live-bench-\(getpid())")
+    try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: work) }
+    let clip = work.appendingPathComponent("clip.flv")
+    let encode = try Child("/usr/bin/ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=s=1280x720:r=30",
+                                               "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "10",
+                                               "-c:v", "libx264", "-preset", "veryfast", "-b:v", "3M", "-maxrate", "3M", "-bufsize", "3M",
+                                               "-x264-params", "keyint=60:min-keyint=60:scenecut=0",
+                                               "-c:a", "aac", "-b:a", "128k", "-f", "flv", clip.path], keepStdout: false)
+    encode.wait()
+    guard encode.process.terminationStatus == 0 else { throw BenchError("ffmpeg could not encode the clip") }
+    let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+    let bench = Bench(executable: executable, work: work, clip: clip, options: options)
+    print(String(format: "live ingest, %.0f s of a 720p30 3 Mb/s clip per publisher, starts spread over %.0f s", options.seconds, options.stagger))
+    var results: [RunResult] = []
+    for count in options.counts {
+        for server in options.servers {
+            let result = server == "nginx" ? try bench.nginx(count: count) : try bench.mediaserve(count: count)
+            report(result)
+            results.append(result)
+        }
+    }
+    summarize(results)
 }
 
-let work = FileManager.default.temporaryDirectory.appendingPathComponent("mediaserve-live-bench-\(getpid())")
-try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(at: work) }
-let clip = work.appendingPathComponent("clip.flv")
-let encode = runProcess("/usr/bin/ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=s=1280x720:r=30",
-                                            "-f", "lavfi", "-i", "sine", "-c:v", "libx264", "-preset", "veryfast", "-b:v", "3M",
-                                            "-g", "60", "-c:a", "aac", "-t", "10", "-f", "flv", clip.path])
-encode.waitUntilExit()
-
-for count in counts {
-    // mediaserve, in this process.
-    let latencies = LatencyLog()
-    let streams = LiveStreams(root: work.appendingPathComponent("mediaserve-\(count)"), onEvent: { latencies.record($0) })
-    let server = RTMPServer(configuration: RTMPServerConfiguration(host: "127.0.0.1", port: 0), streams: streams,
-                            validateKey: { SafeName($0) })
-    let port = try await server.start()
-    let before = processStats(getpid())
-    let statuses = await Task.detached { publishAll(port: port, count: count, clip: clip) }.value
-    while !streams.publishingStreams.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
-    let after = processStats(getpid())
-    try await server.shutdown()
-    report("mediaserve", count, cpu: after.cpu - before.cpu, rss: after.rss, failures: statuses.filter { $0 != 0 }.count)
-    print(String(format: "            segment availability after its last frame: worst %.3f s", latencies.worst))
-
-    // nginx-rtmp with HLS, single process.
-    let prefix = work.appendingPathComponent("nginx-\(count)")
-    try FileManager.default.createDirectory(at: prefix.appendingPathComponent("hls"), withIntermediateDirectories: true)
-    let nginxPort = 21_935 + count
-    let config = """
-    load_module \(rtmpModule);
-    daemon off; master_process off; worker_processes 1;
-    error_log \(prefix.path)/error.log; pid \(prefix.path)/nginx.pid;
-    events { worker_connections 1024; }
-    rtmp { server { listen 127.0.0.1:\(nginxPort); application live { live on; hls on; hls_path \(prefix.path)/hls;
-           hls_fragment 6s; hls_playlist_length 7200s; hls_nested on; } } }
-    """
-    try config.write(to: prefix.appendingPathComponent("nginx.conf"), atomically: true, encoding: .utf8)
-    let nginx = runProcess(nginxBinary, ["-p", prefix.path, "-c", prefix.appendingPathComponent("nginx.conf").path])
-    try await Task.sleep(for: .milliseconds(500))
-    let nginxBefore = processStats(nginx.processIdentifier)
-    let nginxStatuses = await Task.detached { publishAll(port: nginxPort, count: count, clip: clip) }.value
-    try await Task.sleep(for: .milliseconds(500))
-    let nginxAfter = processStats(nginx.processIdentifier)
-    kill(nginx.processIdentifier, SIGKILL)  // single-process nginx-rtmp ignores SIGTERM
-    nginx.waitUntilExit()
-    report("nginx-rtmp", count, cpu: nginxAfter.cpu - nginxBefore.cpu, rss: nginxAfter.rss,
-           failures: nginxStatuses.filter { $0 != 0 }.count)
+func report(_ result: RunResult) {
+    print(String(format: "%-10@ N=%-3d cpu %5.1f%% of a core, %5.2f%% per stream, rss %6.1f MB peak (%5.2f MB per stream), "
+                 + "kept up %d/%d, publishers %4.1f%% cpu",
+                 result.server as NSString, result.count, result.cpuPercent, result.cpuPerStream, result.peakRSS, result.rssPerStream,
+                 result.keptUp, result.count, result.publisherPercent))
+    for (stream, verdict) in result.verdicts.sorted(by: { $0.key < $1.key }) where !verdict.keptUp {
+        print("           \(stream): \(verdict.problems.joined(separator: "; "))")
+    }
+    fflush(nil)
 }
 
-/// Seconds from a segment's last frame arriving to it being on disk, worst case.
-final class LatencyLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0.0
-    var worst: Double { lock.withLock { value } }
-    func record(_ event: LiveEvent) {
-        guard case .segment(_, let rendition, let info) = event, rendition.kind == .video,
-              let pdt = info.programDateTime else { return }
-        let latency = Date().timeIntervalSince1970 - (pdt + Double(info.duration) / Double(rendition.timescale))
-        lock.withLock { value = max(value, latency) }
+func summarize(_ results: [RunResult]) {
+    print("")
+    print("server       N   cpu%core  cpu%/stream  MB/stream  peak MB  kept up  late segs  worst latency  max pub lag  publisher cpu%")
+    for result in results {
+        let late = result.verdicts.values.reduce(0) { $0 + $1.late }
+        let latency = result.verdicts.values.map(\.worstLatency).max() ?? 0
+        print(String(format: "%-10@ %3d  %8.1f  %11.2f  %9.2f  %7.1f  %3d/%-3d  %9d  %11.2f s  %9.2f s  %14.1f",
+                     result.server as NSString, result.count, result.cpuPercent, result.cpuPerStream, result.rssPerStream,
+                     result.peakRSS, result.keptUp, result.count, late, latency, result.verdicts.values.map(\.maxLag).max() ?? 0,
+                     result.publisherPercent))
+    }
+    print("")
+    for count in Set(results.map(\.count)).sorted() {
+        guard let ours = results.first(where: { $0.count == count && $0.server == "mediaserve" }),
+              let nginx = results.first(where: { $0.count == count && $0.server == "nginx-rtmp" }) else { continue }
+        print(String(format: "N=%-3d mediaserve / nginx-rtmp: cpu per stream x%.2f, memory per stream x%.2f", count,
+                     ours.cpuPerStream / max(nginx.cpuPerStream, 0.0001), ours.rssPerStream / max(nginx.rssPerStream, 0.0001)))
     }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Browser test of the preview page: a real `mediaserve serve`, a source uploaded through the admin API,
-then headless Chromium opens `/` and plays the asset with HLS and with DASH; the test passes when the
-<video> element's currentTime advances in both.
+then headless Chromium opens `/` and plays the asset with HLS and with DASH (the <video> element's
+currentTime must advance in both). Meanwhile ffmpeg publishes a live stream over RTMP; once it has a
+DVR window, ffprobe and the page play it live over HLS and DASH and seek back (live_playback.py).
 
 Run by `make test` after `swift test`:
     /usr/bin/python3 Tests/browser/preview_playback.py --binary .build/debug/mediaserve --player .player
@@ -19,15 +20,19 @@ import threading
 import time
 import urllib.request
 
+import live_playback
+
 API_KEY = "browser-test-key"
 
 
 def start_server(binary, data_dir, player_dir):
+    """Starts `mediaserve serve` on free ports; returns (process, HTTP port, RTMP port) from its banner."""
     args = [binary, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", data_dir,
             "--set", "api.key=" + API_KEY, "--set", "player.local_dir=" + player_dir, "--set", "rtmp.port=0"]
     args += ["--set", "srt.port=0"]  # SRT's default UDP port 9000 may be taken on a shared machine
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines = []
+    http_port = rtmp_port = None
     deadline = time.time() + 60
     while time.time() < deadline:
         line = process.stdout.readline()
@@ -35,12 +40,15 @@ def start_server(binary, data_dir, player_dir):
             break
         lines.append(line)
         match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        if match:
+        http_port = int(match.group(1)) if match else http_port
+        match = re.search(r"rtmp://127\.0\.0\.1:(\d+)/", line)
+        rtmp_port = int(match.group(1)) if match else rtmp_port
+        if http_port and rtmp_port:
             # Keep draining the log so the server never blocks on a full pipe.
             threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
-            return process, int(match.group(1))
+            return process, http_port, rtmp_port
     process.kill()
-    raise SystemExit("server did not print its URL:\n" + "".join(lines))
+    raise SystemExit("server did not print its HTTP and RTMP URLs:\n" + "".join(lines))
 
 
 def api(port, method, path, body=None, query=""):
@@ -108,24 +116,43 @@ def main():
         subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25",
                         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "8",
                         "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", source], check=True)
-    process, port = start_server(os.path.abspath(args.binary), data_dir, os.path.abspath(args.player))
+    process, port, rtmp_port = start_server(os.path.abspath(args.binary), data_dir, os.path.abspath(args.player))
+    base = f"http://127.0.0.1:{port}"
     results = []
+    publisher = None
     try:
+        # The live publisher starts first so that its DVR window fills while the VOD cases run.
+        key = live_playback.create_stream(lambda method, path, body: api(port, method, path, body))
+        publisher = live_playback.start_publisher(f"rtmp://127.0.0.1:{rtmp_port}/live/{key}")
         upload_and_wait(port, source, "browser-clip")
         driver = make_driver()
         try:
             for fmt in ("hls", "dash"):
                 results.append(assert_plays(driver, port, "browser-clip", fmt))
+            try:
+                live_playback.wait_for_segments(base, publisher, live_playback.SEGMENTS_FOR_DVR, timeout=90)
+            except SystemExit as problem:
+                print(f"browser: live: {problem}", file=sys.stderr)
+            else:
+                for fmt in ("hls", "dash"):
+                    try:
+                        results.append(live_playback.assert_plays_live(driver, base, fmt))
+                    except Exception as problem:  # a failed request or a driver error fails this case only
+                        print(f"browser: live {fmt.upper()}: {problem!r}", file=sys.stderr)
+                        results.append(False)
         finally:
             driver.quit()
     finally:
+        if publisher:
+            publisher.kill()
+            publisher.wait()
         process.terminate()
         process.wait(timeout=30)
         shutil.rmtree(data_dir, ignore_errors=True)
     played = sum(results)
-    # The closing line in the plain form CI reads: one test per format.
-    print(f"browser: {played} passed, {len(results) - played} failed")
-    return 0 if played == 2 else 1
+    # The closing line in the plain form CI reads: one test per format, VOD then live.
+    print(f"browser: {played} passed, {4 - played} failed")
+    return 0 if played == 4 else 1
 
 
 if __name__ == "__main__":

@@ -45,3 +45,18 @@ public struct CMAFSample: Equatable, Sendable {
         self.data = data
     }
 }
+
+/// What the `trun` says about a sample (everything but its bytes): the live segmenter keeps only these in
+/// memory while the bytes wait in a spool file.
+struct CMAFSampleEntry: Equatable, Sendable {
+    var duration: UInt32
+    var size: UInt32
+    var compositionOffset: Int32
+    var isSync: Bool
+}
+
+extension CMAFSample {
+    var entry: CMAFSampleEntry {
+        CMAFSampleEntry(duration: duration, size: UInt32(data.count), compositionOffset: compositionOffset, isSync: isSync)
+    }
+}

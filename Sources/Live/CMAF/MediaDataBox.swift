@@ -1,11 +1,8 @@
 /// `mdat`: the samples' bytes back to back, in trun order.
 enum MediaDataBox {
-    static func encode(_ samples: [CMAFSample]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(8 + samples.reduce(0) { $0 + $1.data.count })
-        out.appendBigEndian(UInt32(8 + samples.reduce(0) { $0 + $1.data.count }))
+    /// The box header for `payloadSize` bytes of samples; the caller appends the bytes after it.
+    static func appendHeader(payloadSize: Int, to out: inout [UInt8]) {
+        out.appendBigEndian(UInt32(8 + payloadSize))
         out += Box.fourCC("mdat")
-        for sample in samples { out += sample.data }
-        return out
     }
 }

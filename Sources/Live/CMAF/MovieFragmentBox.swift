@@ -8,14 +8,18 @@ enum MovieFragmentBox {
     static let syncSampleFlags: UInt32 = 0x0200_0000
     static let nonSyncSampleFlags: UInt32 = 0x0101_0000
 
+    /// `reserving` extra capacity lets the caller append the mdat without growing the array again.
     static func encode(sequenceNumber: UInt32, trackID: UInt32, baseMediaDecodeTime: UInt64,
-                       samples: [CMAFSample]) -> [UInt8] {
+                       samples: [CMAFSampleEntry], reserving extra: Int = 0) -> [UInt8] {
         // The trun's data offset points past the moof and the mdat header: size the moof first.
         let size = build(sequenceNumber, trackID, baseMediaDecodeTime, samples, dataOffset: 0).count
-        return build(sequenceNumber, trackID, baseMediaDecodeTime, samples, dataOffset: Int32(size + 8))
+        var out: [UInt8] = []
+        out.reserveCapacity(size + extra)
+        out += build(sequenceNumber, trackID, baseMediaDecodeTime, samples, dataOffset: Int32(size + 8))
+        return out
     }
 
-    private static func build(_ sequence: UInt32, _ trackID: UInt32, _ baseTime: UInt64, _ samples: [CMAFSample],
+    private static func build(_ sequence: UInt32, _ trackID: UInt32, _ baseTime: UInt64, _ samples: [CMAFSampleEntry],
                               dataOffset: Int32) -> [UInt8] {
         var mfhd: [UInt8] = []
         mfhd.appendBigEndian(sequence)
@@ -33,14 +37,14 @@ enum MovieFragmentBox {
         ])
     }
 
-    static func trackRun(_ samples: [CMAFSample], dataOffset: Int32) -> [UInt8] {
+    static func trackRun(_ samples: [CMAFSampleEntry], dataOffset: Int32) -> [UInt8] {
         var body: [UInt8] = []
         body.reserveCapacity(8 + samples.count * 16)
         body.appendBigEndian(UInt32(samples.count))
         body.appendBigEndian(dataOffset)
         for sample in samples {
             body.appendBigEndian(sample.duration)
-            body.appendBigEndian(UInt32(sample.data.count))
+            body.appendBigEndian(sample.size)
             body.appendBigEndian(sample.isSync ? syncSampleFlags : nonSyncSampleFlags)
             body.appendBigEndian(sample.compositionOffset)
         }

@@ -6,25 +6,23 @@ import MediaCore
 extension LiveSegmenter {
     static let aacFrameSamples: Int64 = 1024
 
+    /// Works on `audio` in place, like `receiveVideo`, so appending never copies the pending samples.
     mutating func receiveAudio(_ frame: AudioFrame, receivedAt: Double) -> [Output] {
-        guard var track = audio, let config = audioConfig else { return [] }
+        guard audio != nil, let config = audioConfig else { return [] }
         let rate = Int64(config.sampleRate)
         // Before the first video keyframe nothing is being cut; keep audio only once video runs (or never
         // will: audio-only streams cut on their own below).
         var out: [Output] = []
-        let measured = track.outputTime(forInput: frame.pts * rate / 1000)
+        let measured = audio!.outputTime(forInput: frame.pts * rate / 1000)
         var dts = measured
-        if let last = track.lastPendingDTS ?? track.lastEnd.map({ $0 - LiveSegmenter.aacFrameSamples }) {
+        if let last = audio!.lastPendingDTS ?? audio!.lastEnd.map({ $0 - LiveSegmenter.aacFrameSamples }) {
             let expected = last + LiveSegmenter.aacFrameSamples
             let drift: Int64 = measured > expected ? measured - expected : expected - measured
             if drift <= rate / 10 { dts = expected }
         }
-        audio = track
         out += flushAudioCuts(upTo: (frame.pts, dts))
         if video == nil { out += cutAudioOnly(frame, dts: dts) }
-        track = audio!
-        track.append(dts: dts, compositionOffset: 0, isSync: true, data: frame.data, receivedAt: receivedAt)
-        audio = track
+        audio!.append(dts: dts, compositionOffset: 0, isSync: true, data: frame.data, receivedAt: receivedAt)
         return out
     }
 
@@ -55,9 +53,8 @@ extension LiveSegmenter {
     }
 
     mutating func cutAudio(number: Int, nextDTS: Int64?) -> [Output] {
-        guard var track = audio, let cut = track.cut(number: number, nextDTS: nextDTS) else { return [] }
-        audio = track
-        return [.segment(track.rendition(frameRate: nil), cut.info, bytes: cut.bytes)]
+        guard audio != nil, let cut = audio!.cut(number: number, nextDTS: nextDTS) else { return [] }
+        return [.segment(audio!.rendition(frameRate: nil), cut.info, bytes: cut.bytes)]
     }
 
     /// `onMetaData` gives the picture size when the SPS does not parse, and the frame rate.

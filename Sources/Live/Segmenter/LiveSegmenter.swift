@@ -1,3 +1,4 @@
+import Foundation
 import MediaCore
 
 /// Cuts a publisher's H.264 and AAC into CMAF segments without re-encoding (passthrough).
@@ -39,6 +40,9 @@ public struct LiveSegmenter: Sendable {
     var discontinuityNext = false
     /// Media seconds where each rendition's segments of an earlier run ended; new tracks continue there.
     let resumeAtSeconds: [SafeName: Double]
+    /// Where tracks keep the bytes of the segment being collected (`SampleSpool`): the stream's
+    /// directory in a server; nil keeps them in memory.
+    public var spoolDirectory: URL?
 
     /// `firstNumber` continues after segments already on disk (a restarted server never reuses a name);
     /// `resumeAtSeconds` says where their media timeline ended, per rendition.
@@ -70,12 +74,14 @@ public struct LiveSegmenter: Sendable {
             var out = videoConfig == nil ? [] : endSession()
             videoConfig = config
             out += installVideo(config)
+            if let spoolDirectory { video?.useSpool(SampleSpool(directory: spoolDirectory)) }
             return out
         case .audioConfig(let bytes):
             guard let config = AudioSpecificConfig(bytes), config != audioConfig else { return [] }
             var out = audioConfig == nil ? [] : endSession()
             audioConfig = config
             out += installAudio(config)
+            if let spoolDirectory { audio?.useSpool(SampleSpool(directory: spoolDirectory)) }
             return out
         case .video(let frame):
             return receiveVideo(frame, receivedAt: arrived.receivedAt)
@@ -135,17 +141,19 @@ public struct LiveSegmenter: Sendable {
         return [.initSegment(fragmenter.rendition(frameRate: frameRate), number: openNumber, bytes: CMAFWriter.initSegment(track))]
     }
 
+    /// Works on `video` in place: a local copy would share the pending samples' storage, so the next
+    /// append would copy the whole segment collected so far, on every frame.
     private mutating func receiveVideo(_ frame: VideoFrame, receivedAt: Double) -> [Output] {
-        guard var track = video else { return [] }
+        guard video != nil else { return [] }
         // A segment must open with a keyframe: drop pictures until the session's first one.
-        if track.pendingStart == nil, nextBoundaryMs == nil, !frame.isKeyframe { return [] }
-        let dts = track.outputTime(forInput: frame.dts * 90)
+        if video!.pendingStart == nil, nextBoundaryMs == nil, !frame.isKeyframe { return [] }
+        let dts = video!.outputTime(forInput: frame.dts * 90)
         var out: [Output] = []
         if frame.isKeyframe {
             if let boundary = nextBoundaryMs {
-                if frame.dts >= boundary, track.pendingStart != nil {
-                    if let cut = track.cut(number: openNumber, nextDTS: dts) {
-                        out.append(.segment(track.rendition(frameRate: frameRate), cut.info, bytes: cut.bytes))
+                if frame.dts >= boundary, video!.pendingStart != nil {
+                    if let cut = video!.cut(number: openNumber, nextDTS: dts) {
+                        out.append(.segment(video!.rendition(frameRate: frameRate), cut.info, bytes: cut.bytes))
                     }
                     if audio != nil { audioCuts.append((frame.pts, openNumber)) }  // video-only: nothing to align
                     openNumber += 1
@@ -157,9 +165,8 @@ public struct LiveSegmenter: Sendable {
                 nextBoundaryMs = frame.dts + targetDurationMs
             }
         }
-        track.append(dts: dts, compositionOffset: Int32(clamping: (frame.pts - frame.dts) * 90), isSync: frame.isKeyframe,
-                     data: frame.data, receivedAt: receivedAt)
-        video = track
+        video!.append(dts: dts, compositionOffset: Int32(clamping: (frame.pts - frame.dts) * 90), isSync: frame.isKeyframe,
+                      data: frame.data, receivedAt: receivedAt)
         return out
     }
 }

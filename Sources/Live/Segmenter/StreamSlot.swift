@@ -34,8 +34,9 @@ final class StreamSlot: Sendable {
         self.dvr = configuration.dvr
         let restored = files.restore(dvr: configuration.dvr)
         restoreWarning = restored.warning
-        let segmenter = LiveSegmenter(targetDuration: configuration.segmentDuration, firstNumber: (restored.highestNumber ?? 0) + 1,
+        var segmenter = LiveSegmenter(targetDuration: configuration.segmentDuration, firstNumber: (restored.highestNumber ?? 0) + 1,
                                       resumeAtSeconds: restored.resumeAtSeconds)
+        segmenter.spoolDirectory = files.streamDirectory
         var initial = State(segmenter: segmenter, indexes: restored.indexes, resumedAfterEarlierRun: restored.highestNumber != nil)
         initial.discontinuities = restored.discontinuities
         initial.highestNumber = restored.highestNumber

@@ -10,7 +10,7 @@ struct TrackFragmenter: Sendable {
         var dts: Int64
         var compositionOffset: Int32
         var isSync: Bool
-        var data: [UInt8]
+        var size: Int
         var receivedAt: Double
     }
 
@@ -19,6 +19,8 @@ struct TrackFragmenter: Sendable {
     /// Number in the name of the init segment describing `track` (`init-<n>.mp4`); segments carry it.
     var initNumber: Int?
     private(set) var pending: [Pending] = []
+    /// The pending samples' bytes, in memory or in a spool file (`useSpool`).
+    private var payload = SamplePayload(spool: nil)
     /// End (in track ticks) of the last segment handed out; where the next one must start.
     private(set) var lastEnd: Int64?
     /// Added to the input time (in ticks) of this session's samples; set by the session's first sample.
@@ -42,6 +44,12 @@ struct TrackFragmenter: Sendable {
         lastEnd = Int64((seconds * Double(track.timescale)).rounded())
     }
 
+    /// From now on sample bytes wait in `spool` rather than in memory (between segments only).
+    mutating func useSpool(_ spool: SampleSpool) {
+        guard payload.isEmpty else { return }
+        payload = SamplePayload(spool: spool)
+    }
+
     var pendingStart: Int64? { pending.first?.dts }
     var lastPendingDTS: Int64? { pending.last?.dts }
 
@@ -61,26 +69,34 @@ struct TrackFragmenter: Sendable {
         // Decode times must rise; a publisher that goes backwards gets nudged forward by one tick.
         let floor = (pending.last?.dts ?? lastEnd.map { $0 - 1 } ?? Int64.min) + 1
         pending.append(Pending(dts: max(dts, floor), compositionOffset: compositionOffset, isSync: isSync,
-                               data: data, receivedAt: receivedAt))
+                               size: data.count, receivedAt: receivedAt))
+        payload.append(data)
     }
 
     /// Emits every pending sample as segment `number`. `nextDTS` (the first sample after the cut) gives the
     /// last sample its duration; without it (end of stream) the previous duration is repeated.
     mutating func cut(number: Int, nextDTS: Int64?) -> (info: SegmentInfo, bytes: [UInt8])? {
         guard let first = pending.first else { return nil }
-        var samples: [CMAFSample] = []
+        var samples: [CMAFSampleEntry] = []
         samples.reserveCapacity(pending.count)
         for index in pending.indices {
             let next = index + 1 < pending.count ? pending[index + 1].dts : nextDTS
             var duration = next.map { $0 - pending[index].dts } ?? lastSampleDuration
             if duration <= 0 { duration = lastSampleDuration }
             lastSampleDuration = duration
-            samples.append(CMAFSample(duration: UInt32(clamping: duration), compositionOffset: pending[index].compositionOffset,
-                                      isSync: pending[index].isSync, data: pending[index].data))
+            samples.append(CMAFSampleEntry(duration: UInt32(clamping: duration), size: UInt32(pending[index].size),
+                                           compositionOffset: pending[index].compositionOffset, isSync: pending[index].isSync))
         }
         let duration = samples.reduce(Int64(0)) { $0 + Int64($1.duration) }
-        let bytes = CMAFWriter.mediaSegment(track, sequenceNumber: UInt32(truncatingIfNeeded: number),
-                                            baseMediaDecodeTime: UInt64(max(first.dts, 0)), samples: samples)
+        guard let bytes = CMAFWriter.mediaSegment(track, sequenceNumber: UInt32(truncatingIfNeeded: number),
+                                                  baseMediaDecodeTime: UInt64(max(first.dts, 0)), entries: samples,
+                                                  payload: { payload.drain(into: &$0) }) else {
+            // The spool lost the bytes (the disk failed under it): the segment is gone, the timeline goes on.
+            lastEnd = first.dts + duration
+            discontinuityNext = true
+            pending.removeAll(keepingCapacity: true)
+            return nil
+        }
         let info = SegmentInfo(number: number, start: first.dts, duration: duration, size: bytes.count,
                                discontinuity: discontinuityNext, programDateTime: first.receivedAt, initNumber: initNumber)
         discontinuityNext = false

@@ -1,0 +1,114 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The bytes of the samples collected for the open segment, back to back.
+///
+/// Kept in memory they cost a whole segment per stream (about 2 MB at 3 Mb/s and 6 s), so with a spool
+/// they go to an unnamed file in the stream's directory as they arrive (the kernel's page cache holds
+/// them, as it holds nginx-rtmp's growing .ts files) and come back only when the segment is cut. If the
+/// spool cannot be written, the bytes stay in memory instead.
+struct SamplePayload: Sendable {
+    private let spool: SampleSpool?
+    private var spooled = 0
+    private var memory: [UInt8] = []
+
+    init(spool: SampleSpool?) {
+        self.spool = spool
+    }
+
+    var isEmpty: Bool { spooled == 0 && memory.isEmpty }
+
+    mutating func append(_ bytes: [UInt8]) {
+        if let spool, memory.isEmpty, spool.append(bytes) {
+            spooled += bytes.count
+            return
+        }
+        memory += bytes
+    }
+
+    /// Appends every byte appended since the last drain to `out`, in order, and empties the payload;
+    /// false when the spool cannot be read back (then `out` holds an unknown part of them).
+    mutating func drain(into out: inout [UInt8]) -> Bool {
+        defer {
+            spooled = 0
+            memory.removeAll()
+            spool?.reset()
+        }
+        if spooled > 0 {
+            guard let spool, spool.read(count: spooled, appendingTo: &out) else { return false }
+        }
+        out += memory
+        return true
+    }
+}
+
+/// An unnamed temporary file (created and unlinked at once, so nothing is left behind by a crash) that
+/// one track's payload is appended to and read back from. Owned by one `TrackFragmenter`, which the
+/// stream's lock serialises.
+final class SampleSpool: @unchecked Sendable {
+    private let directory: URL
+    private var descriptor: Int32 = -1
+    private var length = 0
+
+    init(directory: URL) {
+        self.directory = directory
+    }
+
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    /// False when the file cannot be created or written (the caller keeps the bytes itself).
+    func append(_ bytes: [UInt8]) -> Bool {
+        guard open() else { return false }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + offset, bytes.count - offset, off_t(length + offset)) }
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else { return false }
+            offset += written
+        }
+        length += bytes.count
+        return true
+    }
+
+    /// Reads the first `count` bytes of the file onto the end of `out` (no intermediate buffer: a segment
+    /// is megabytes).
+    func read(count: Int, appendingTo out: inout [UInt8]) -> Bool {
+        guard descriptor >= 0, count <= length else { return false }
+        let start = out.count
+        out += repeatElement(0, count: count)
+        var offset = 0
+        while offset < count {
+            let read = out.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + start + offset, count - offset, off_t(offset)) }
+            if read < 0, errno == EINTR { continue }
+            guard read > 0 else { return false }
+            offset += read
+        }
+        return true
+    }
+
+    /// Empties the file for the next segment (its pages are dropped, never written back).
+    func reset() {
+        guard descriptor >= 0, length > 0 else { return }
+        if ftruncate(descriptor, 0) != 0 {
+            close(descriptor)
+            descriptor = -1
+        }
+        length = 0
+    }
+
+    private func open() -> Bool {
+        if descriptor >= 0 { return true }
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var template = Array(directory.appendingPathComponent(".spool-XXXXXX").path.utf8CString)
+        let opened = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard opened >= 0 else { return false }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        descriptor = opened
+        length = 0
+        return true
+    }
+}
