@@ -142,19 +142,14 @@ import TestSupport
     // MARK: Helpers
 
     static func publish(_ rtmpPort: Int, _ key: String, seconds: Int, size: String = "320x180") -> [String] {
-        ["-v", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=\(size):rate=25",
-         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", "\(seconds)",
-         "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "aac", "-f", "flv",
-         "rtmp://127.0.0.1:\(rtmpPort)/live/\(key)"]
+        LiveTestClient.ffmpegArguments(to: "rtmp://127.0.0.1:\(rtmpPort)/live/\(key)", seconds: seconds, size: size)
     }
 
     static func create(_ port: Int, _ body: [String: Any]) async throws -> [String: Any] {
-        let response = try await fetch(port, "/api/v1/live-streams", method: .POST, headers: auth, body: json(body))
-        #expect(response.status == 201, "create: \(response.text)")
-        return try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        try await LiveTestClient.createStream(port, apiKey: key, body)
     }
 
-    static func json(_ object: [String: Any]) -> [UInt8] { LiveStreamAPITests.json(object) }
+    static func json(_ object: [String: Any]) -> [UInt8] { LiveTestClient.json(object) }
 
     /// The segment URIs of `/live/cam/<rendition>.m3u8`.
     static func segmentLines(_ port: Int, _ rendition: String, stream: String = "cam") async throws -> [String] {
@@ -164,11 +159,7 @@ import TestSupport
     }
 
     static func waitUntilNotPublishing(_ port: Int) async throws {
-        for _ in 0..<100 {
-            if !(try await fetch(port, "/api/v1/live-streams", headers: auth)).text.contains("\"publishing\":true") { return }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        Issue.record("still publishing after ffmpeg exited")
+        try await LiveTestClient.waitUntilNotPublishing(port, apiKey: key)
     }
 
     /// ffmpeg reads the whole presentation over HTTP (video and audio) without a single error line.

@@ -135,31 +135,18 @@ import TestSupport
     }
 
     private func create(_ port: Int, _ body: [String: Any]) async throws -> [String: Any] {
-        let response = try await fetch(port, "/api/v1/live-streams", method: .POST, headers: Self.auth, body: Self.json(body))
-        #expect(response.status == 201, "create: \(response.text)")
-        return try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        try await LiveTestClient.createStream(port, apiKey: Self.key, body)
     }
 
-    /// After ffmpeg exits the server writes the last segments and marks the streams not publishing; a
-    /// condition polled a bounded number of times, not a timing assertion.
     private func waitUntilNotPublishing(_ port: Int, _ streams: [String]) async throws {
-        for _ in 0..<100 {
-            let listed = try await fetch(port, "/api/v1/live-streams", headers: Self.auth)
-            if !listed.text.contains("\"publishing\":true") { return }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        Issue.record("streams \(streams) still publishing after ffmpeg exited")
+        try await LiveTestClient.waitUntilNotPublishing(port, apiKey: Self.key)
     }
 
     static func publishArguments(to url: String) -> [String] {
-        ["-v", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
-         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", "13",
-         "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "aac", "-f", "flv", url]
+        LiveTestClient.ffmpegArguments(to: url, seconds: 13)
     }
 
-    static func json(_ object: [String: Any]) -> [UInt8] {
-        Array((try? JSONSerialization.data(withJSONObject: object)) ?? Data())
-    }
+    static func json(_ object: [String: Any]) -> [UInt8] { LiveTestClient.json(object) }
 
     static func validateMPD(_ text: String) async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("archive-\(UUID().uuidString).mpd")

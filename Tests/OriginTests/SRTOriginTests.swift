@@ -98,11 +98,7 @@ import TestSupport
     /// real time (`-re`: in SRT's live mode, what a caller still has in flight when it closes is dropped,
     /// so a faster-than-real-time burst of a few seconds would mostly be lost).
     static func publishArguments(to url: String, seconds: Int) -> [String] {
-        ["-hide_banner", "-loglevel", "error", "-re",
-            "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25", "-f", "lavfi", "-i", "sine=sample_rate=48000",
-            "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "aac", "-t", "\(seconds)",
-            "-f", "mpegts", url,
-        ]
+        LiveTestClient.ffmpegArguments(to: url, seconds: seconds, format: "mpegts", audioRate: 48000)
     }
 
     /// Datagrams that are not SRT, and some that start like SRT control packets (handshake, ACK, shutdown)
@@ -118,10 +114,7 @@ import TestSupport
     }
 
     private func create(_ port: Int, _ id: String) async throws -> [String: Any] {
-        let response = try await fetch(port, "/api/v1/live-streams", method: .POST, headers: Self.auth,
-                                       body: Array("{\"id\":\"\(id)\"}".utf8))
-        #expect(response.status == 201, "create: \(response.text)")
-        return try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        try await LiveTestClient.createStream(port, apiKey: Self.key, ["id": id])
     }
 
     /// The first segment of each stream appears about 6 s after its publisher starts (polled, bounded).
