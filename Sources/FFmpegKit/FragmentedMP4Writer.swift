@@ -49,9 +49,11 @@ final class SegmentFileSink {
 ///
 /// Why this shape: `empty_moov` puts ftyp+moov alone in the init segment; `frag_custom` lets us cut a
 /// fragment exactly where a segment starts (`av_write_frame(ctx, NULL)`); `default_base_moof` gives
-/// CMAF-style relative offsets; `negative_cts_offsets` with timestamp shifting disabled keeps `tfdt` equal
-/// to the presentation time of the segment's first (IDR) frame, so B-frames do not push video later than
-/// audio and every rendition's segment N starts at the same `tfdt`.
+/// CMAF-style relative offsets. Composition offsets stay positive (decode time <= presentation time) and
+/// no edit list is written: every reader then computes the same presentation time, decode time plus
+/// offset. (With `negative_cts_offsets` MSE players present an IDR at its `tfdt` but libavformat adds the
+/// largest negative offset to every pts, so ffmpeg/ffprobe show video two frames later than a browser.)
+/// Timestamp shifting is disabled: Ingest places both tracks on one timeline itself (`PresentationLead`).
 public final class FragmentedMP4Writer {
     var format: UnsafeMutablePointer<AVFormatContext>?
     var io: UnsafeMutablePointer<AVIOContext>?
@@ -111,7 +113,10 @@ public final class FragmentedMP4Writer {
     public func writeInit(to path: String) throws(FFmpegError) {
         try sink.open(path)
         var options: OpaquePointer?
-        av_dict_set(&options, "movflags", "+frag_custom+empty_moov+default_base_moof+negative_cts_offsets+skip_trailer", 0)
+        av_dict_set(&options, "movflags", "+frag_custom+empty_moov+default_base_moof+frag_discont+skip_trailer", 0)
+        // tfdt is the first packet's own decode time (`frag_discont` without edit lists), not zero: the
+        // writer keeps the timeline Ingest gave it, so a track that starts later stays later.
+        av_dict_set(&options, "use_editlist", "0", 0)
         let result = avformat_write_header(format, &options)
         av_dict_free(&options)
         try check(result, "avformat_write_header", subject: path)

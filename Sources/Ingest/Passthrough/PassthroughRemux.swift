@@ -14,11 +14,14 @@ public struct PassthroughRemux {
 
     public func run(source path: String, into directory: URL, cancellation: CancellationFlag = CancellationFlag(),
                     progress: (TranscodeProgress) -> Void = { _ in }) throws -> [RenditionIndex] {
+        let scanned = try InputFile(path: path)
+        let origin = (plan.videoStream ?? plan.audioStream).flatMap { scanned.startTime(ofStream: $0) } ?? 0
+        let scan = try SourceScan.read(scanned, video: plan.videoStream, audio: plan.audioStream, origin: origin)
+        let cuts = CopyPlan.cutTimes(keyframes: scan.keyframes.filter { $0 >= -0.001 }, segmentSeconds: plan.segmentSeconds)
+        // Pass two opens the file again: seeking back to the start skips an MP4's priming packet (it lies
+        // before the edit list's start), and the priming is what keeps the first real sample in place.
         let input = try InputFile(path: path)
-        let origin = (plan.videoStream ?? plan.audioStream).flatMap { input.startTime(ofStream: $0) } ?? 0
-        let cuts = try plan.videoStream.map { try cutTimes(input: input, stream: $0, origin: origin) } ?? []
-        try input.rewind()
-        let tracks = try makeTracks(input: input, directory: directory, cuts: cuts, origin: origin)
+        let tracks = try makeTracks(input: input, directory: directory, cuts: cuts, origin: origin, lead: scan.lead)
         let packet = Packet()
         let started = Date()
         var lastReport = Date.distantPast
@@ -42,19 +45,8 @@ public struct PassthroughRemux {
         return result
     }
 
-    /// Keyframe times of the video stream in seconds from the source start, then the cut choice.
-    private func cutTimes(input: InputFile, stream: Int, origin: Double) throws -> [Double] {
-        let packet = Packet()
-        let timeBase = input.timeBase(ofStream: stream).value
-        var keyframes: [Double] = []
-        while try input.readPacket(into: packet) {
-            guard packet.streamIndex == stream, packet.isKeyframe, let pts = packet.pts else { continue }
-            keyframes.append(Double(pts) * timeBase - origin)
-        }
-        return CopyPlan.cutTimes(keyframes: keyframes.filter { $0 >= -0.001 }, segmentSeconds: plan.segmentSeconds)
-    }
-
-    private func makeTracks(input: InputFile, directory: URL, cuts: [Double], origin: Double) throws -> [CopyTrack] {
+    private func makeTracks(input: InputFile, directory: URL, cuts: [Double], origin: Double,
+                            lead: PresentationLead) throws -> [CopyTrack] {
         var tracks: [CopyTrack] = []
         if let stream = plan.videoStream, let video = plan.video {
             guard let codecs = EncodedCodec.avc1(annexB: input.codecExtradata(ofStream: stream)),
@@ -65,7 +57,7 @@ public struct PassthroughRemux {
                                      timescale: 0, width: video.width, height: video.height,
                                      frameRate: video.frameRate.numerator > 0 ? video.frameRate : nil)
             tracks.append(try CopyTrack(input: input, stream: stream, template: template, directory: directory,
-                                        cuts: cuts, origin: origin, keyframesOnly: true))
+                                        cuts: cuts, origin: origin, lead: lead, keyframesOnly: true))
         }
         if let stream = plan.audioStream, let audio = plan.audio {
             guard let codecs = CodecString.mp4a(audioSpecificConfig: input.codecExtradata(ofStream: stream)) else {
@@ -76,7 +68,7 @@ public struct PassthroughRemux {
             // Audio-only sources have no video cuts: cut on the plain 6 s grid.
             let audioCuts = cuts.isEmpty ? nil : cuts
             tracks.append(try CopyTrack(input: input, stream: stream, template: template, directory: directory,
-                                        cuts: audioCuts ?? [], origin: origin, keyframesOnly: false,
+                                        cuts: audioCuts ?? [], origin: origin, lead: lead, keyframesOnly: false,
                                         gridSeconds: audioCuts == nil ? plan.segmentSeconds : nil))
         }
         return tracks
@@ -90,19 +82,22 @@ final class CopyTrack {
     let writer: RenditionWriter
     private let timeBase: Rational
     private let originTicks: Int64
+    private let leadTicks: Int64
     private let cutTicks: [Int64]
     private let keyframesOnly: Bool
     private let grid: Bool
-    private var nextCut = 0
+    // Segment 1 opens with the first packet written (audio priming may come before the first cut).
+    private var nextCut = 1
     private(set) var writtenSeconds = 0.0
 
     init(input: InputFile, stream: Int, template: Rendition, directory: URL, cuts: [Double], origin: Double,
-         keyframesOnly: Bool, gridSeconds: Int? = nil) throws {
+         lead: PresentationLead, keyframesOnly: Bool, gridSeconds: Int? = nil) throws {
         streamIndex = stream
         self.template = template
         let timeBase = input.timeBase(ofStream: stream)
         self.timeBase = timeBase
         originTicks = Int64((origin / timeBase.value).rounded())
+        leadTicks = Int64((lead.seconds / timeBase.value).rounded())
         cutTicks = cuts.map { Int64(($0 / timeBase.value).rounded()) }
         self.keyframesOnly = keyframesOnly
         grid = gridSeconds != nil
@@ -111,11 +106,16 @@ final class CopyTrack {
                                      segmentSeconds: gridSeconds ?? 6)
     }
 
+    /// Writes one source packet: moved to the output timeline (source start + lead), cut as planned.
     func write(_ packet: Packet) throws {
         packet.shiftTimestamps(by: -originTicks)
-        // Nothing before the source's start, and video only from its first keyframe on.
-        guard let pts = packet.pts, pts >= 0 else { return }
+        // Video from the source's start and its first keyframe on; audio from the lead on (its priming).
+        guard let pts = packet.pts, pts >= (keyframesOnly ? 0 : -leadTicks) else { return }
         if keyframesOnly, writer.segmentCount == 0, !packet.isKeyframe { return }
+        let first = writer.segmentCount == 0
+        packet.shiftTimestamps(by: leadTicks)
+        // A first picture decoded after 0 (its lead is longer than the reorder delay) is decoded at 0.
+        if first, keyframesOnly, let dts = packet.dts, dts > 0 { packet.setDecodeTimestamp(0) }
         if grid {
             try writer.write(packet, cuttable: true)
         } else {
@@ -126,7 +126,7 @@ final class CopyTrack {
                 cut = true
                 nextCut += 1
             }
-            try writer.write(packet, startingSegment: cut && writer.segmentCount > 0)
+            try writer.write(packet, startingSegment: cut && !first)
         }
         writtenSeconds = max(writtenSeconds, Double(pts + packet.duration) * timeBase.value)
     }
