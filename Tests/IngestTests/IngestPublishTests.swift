@@ -48,8 +48,12 @@ struct IngestPublishTests {
         let renditions = try catalog.renditions(of: SafeName("copied")!)
         let video = try #require(renditions.first { $0.rendition.kind == .video })
         let scale = Double(video.rendition.timescale)
-        // Keyframes every 2.5 s (the first frame at or after each multiple): nearest to 6 s is 5 s, to 12 s 12.52 s.
-        #expect(video.segments.map { Double($0.start) / scale } == [0, 5, 12.52])
+        // Keyframes every 2.5 s (the first frame at or after each multiple): nearest to 6 s is 5 s, to 12 s 12.52 s,
+        // presented after the source's AAC priming (1024 samples at 48 kHz), which the copy keeps.
+        let lead = 1024.0 / 48_000
+        let starts = video.segments.map { Double($0.start) / scale }
+        #expect(starts.count == 3 && starts[0] == 0)
+        #expect(zip(starts.dropFirst(), [5 + lead, 12.52 + lead]).allSatisfy { abs($0 - $1) < 0.001 }, "\(starts)")
         #expect(video.rendition.codecs.hasPrefix("avc1."))
         // Not re-encoded: the packets are the source's, byte for byte.
         let dir = data.appendingPathComponent("vod/copied/\(video.rendition.id)")
