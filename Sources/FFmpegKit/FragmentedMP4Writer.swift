@@ -69,13 +69,26 @@ public final class FragmentedMP4Writer {
         }
     }
 
-    /// A writer for packets copied unchanged from a stream of `input` (passthrough remux).
-    public convenience init(copying input: InputFile, streamIndex: Int) throws(FFmpegError) {
+    /// A writer for packets copied from a stream of `input` (passthrough remux). `extradata` replaces the
+    /// stream's codec configuration when the container has none (an AudioSpecificConfig built from an
+    /// MPEG-TS stream's ADTS headers). H.264 configuration in Annex B form (MPEG-TS) is fine as it is: the
+    /// mp4 muxer writes it as an `avcC` and rewrites Annex B packets with length prefixes.
+    public convenience init(copying input: InputFile, streamIndex: Int, extradata: [UInt8]? = nil) throws(FFmpegError) {
         let stream = input.stream(at: streamIndex)
         try self.init(timeBase: Rational(stream.pointee.time_base)) { parameters throws(FFmpegError) in
             try check(avcodec_parameters_copy(parameters, stream.pointee.codecpar), "avcodec_parameters_copy")
             parameters.pointee.codec_tag = 0
+            if let extradata { FragmentedMP4Writer.replaceExtradata(of: parameters, with: extradata) }
         }
+    }
+
+    private static func replaceExtradata(of parameters: UnsafeMutablePointer<AVCodecParameters>, with bytes: [UInt8]) {
+        av_freep(&parameters.pointee.extradata)
+        guard let buffer = av_mallocz(bytes.count + Int(AV_INPUT_BUFFER_PADDING_SIZE)) else { fatalError("av_mallocz: out of memory") }
+        let data = buffer.assumingMemoryBound(to: UInt8.self)
+        data.update(from: bytes, count: bytes.count)
+        parameters.pointee.extradata = data
+        parameters.pointee.extradata_size = Int32(bytes.count)
     }
 
     init(timeBase: Rational, configure: (UnsafeMutablePointer<AVCodecParameters>) throws(FFmpegError) -> Void) throws(FFmpegError) {

@@ -64,4 +64,12 @@ struct AVSyncTests {
         #expect(abs(result.output - result.source) < 0.002, "tone minus flash: \(result.output * 1000) ms")
         #expect(result.starts.first == 0)
     }
+
+    @Test func copyOfTransportStreamKeepsSync() throws {
+        // The same clip rewrapped as MPEG-TS: no edit list, audio simply starts before the video.
+        let mp4 = try SyncMeasurement.source(rate: "60", bFrames: true)
+        let source = try TestSources.make("sync-60-b.ts", ["-i", mp4.path, "-c", "copy", "-f", "mpegts"])
+        let result = try measure(source, copy: true)
+        #expect(abs(result.output - result.source) < 0.002, "tone minus flash: \(result.output * 1000) ms")
+    }
 }

@@ -21,7 +21,7 @@ public struct PassthroughRemux {
         // Pass two opens the file again: seeking back to the start skips an MP4's priming packet (it lies
         // before the edit list's start), and the priming is what keeps the first real sample in place.
         let input = try InputFile(path: path)
-        let tracks = try makeTracks(input: input, directory: directory, cuts: cuts, origin: origin, lead: scan.lead)
+        let tracks = try makeTracks(input: input, directory: directory, cuts: cuts, origin: origin, scan: scan)
         let packet = Packet()
         let started = Date()
         var lastReport = Date.distantPast
@@ -46,88 +46,48 @@ public struct PassthroughRemux {
     }
 
     private func makeTracks(input: InputFile, directory: URL, cuts: [Double], origin: Double,
-                            lead: PresentationLead) throws -> [CopyTrack] {
+                            scan: SourceScan) throws -> [CopyTrack] {
         var tracks: [CopyTrack] = []
         if let stream = plan.videoStream, let video = plan.video {
-            guard let codecs = EncodedCodec.avc1(annexB: input.codecExtradata(ofStream: stream)),
-                  CodecString.avc1(avcC: input.codecExtradata(ofStream: stream)) != nil else {
-                throw IngestError.cannotCopy(path: input.path, reason: "the container does not carry the H.264 configuration (avcC)")
+            // MP4 sources carry an avcC; MPEG-TS ones Annex B parameter sets (libavformat extracts them
+            // while probing), else they are taken from the first keyframe.
+            var config = input.codecExtradata(ofStream: stream)
+            if config.isEmpty { config = AnnexB.parameterSets(in: scan.firstKeyframeBytes) }
+            guard let codecs = EncodedCodec.avc1(annexB: config) else {
+                throw IngestError.cannotCopy(path: input.path, reason: "no H.264 parameter sets (SPS/PPS) found in the stream")
             }
             let template = Rendition(id: video.id, kind: .video, codecs: codecs, peakBitrate: 0, averageBitrate: 0,
                                      timescale: 0, width: video.width, height: video.height,
                                      frameRate: video.frameRate.numerator > 0 ? video.frameRate : nil)
             tracks.append(try CopyTrack(input: input, stream: stream, template: template, directory: directory,
-                                        cuts: cuts, origin: origin, lead: lead, keyframesOnly: true))
+                                        cuts: cuts, origin: origin, lead: scan.lead, keyframesOnly: true,
+                                        codecConfig: config == input.codecExtradata(ofStream: stream) ? nil : config))
         }
         if let stream = plan.audioStream, let audio = plan.audio {
-            guard let codecs = CodecString.mp4a(audioSpecificConfig: input.codecExtradata(ofStream: stream)) else {
-                throw IngestError.cannotCopy(path: input.path, reason: "the container does not carry the AAC configuration")
+            let (config, adts) = try audioConfig(input: input, stream: stream, scan: scan)
+            guard let codecs = CodecString.mp4a(audioSpecificConfig: config) else {
+                throw IngestError.cannotCopy(path: input.path, reason: "no AAC configuration in the container or the stream")
             }
             let template = Rendition(id: audio.id, kind: .audio, codecs: codecs, peakBitrate: 0, averageBitrate: 0,
                                      timescale: 0, sampleRate: audio.settings.sampleRate, channels: audio.settings.channels)
             // Audio-only sources have no video cuts: cut on the plain 6 s grid.
             let audioCuts = cuts.isEmpty ? nil : cuts
             tracks.append(try CopyTrack(input: input, stream: stream, template: template, directory: directory,
-                                        cuts: audioCuts ?? [], origin: origin, lead: lead, keyframesOnly: false,
-                                        gridSeconds: audioCuts == nil ? plan.segmentSeconds : nil))
+                                        cuts: audioCuts ?? [], origin: origin, lead: scan.lead, keyframesOnly: false,
+                                        gridSeconds: audioCuts == nil ? plan.segmentSeconds : nil,
+                                        codecConfig: adts ? config : nil, stripsADTS: adts))
         }
         return tracks
     }
-}
 
-/// One copied stream: shifts timestamps to the common origin and cuts at the planned times.
-final class CopyTrack {
-    let streamIndex: Int
-    let template: Rendition
-    let writer: RenditionWriter
-    private let timeBase: Rational
-    private let originTicks: Int64
-    private let leadTicks: Int64
-    private let cutTicks: [Int64]
-    private let keyframesOnly: Bool
-    private let grid: Bool
-    // Segment 1 opens with the first packet written (audio priming may come before the first cut).
-    private var nextCut = 1
-    private(set) var writtenSeconds = 0.0
-
-    init(input: InputFile, stream: Int, template: Rendition, directory: URL, cuts: [Double], origin: Double,
-         lead: PresentationLead, keyframesOnly: Bool, gridSeconds: Int? = nil) throws {
-        streamIndex = stream
-        self.template = template
-        let timeBase = input.timeBase(ofStream: stream)
-        self.timeBase = timeBase
-        originTicks = Int64((origin / timeBase.value).rounded())
-        leadTicks = Int64((lead.seconds / timeBase.value).rounded())
-        cutTicks = cuts.map { Int64(($0 / timeBase.value).rounded()) }
-        self.keyframesOnly = keyframesOnly
-        grid = gridSeconds != nil
-        writer = try RenditionWriter(id: template.id, directory: directory.appendingPathComponent(template.id.rawValue),
-                                     muxer: FragmentedMP4Writer(copying: input, streamIndex: stream), timeBase: timeBase,
-                                     segmentSeconds: gridSeconds ?? 6)
-    }
-
-    /// Writes one source packet: moved to the output timeline (source start + lead), cut as planned.
-    func write(_ packet: Packet) throws {
-        packet.shiftTimestamps(by: -originTicks)
-        // Video from the source's start and its first keyframe on; audio from the lead on (its priming).
-        guard let pts = packet.pts, pts >= (keyframesOnly ? 0 : -leadTicks) else { return }
-        if keyframesOnly, writer.segmentCount == 0, !packet.isKeyframe { return }
-        let first = writer.segmentCount == 0
-        packet.shiftTimestamps(by: leadTicks)
-        // A first picture decoded after 0 (its lead is longer than the reorder delay) is decoded at 0.
-        if first, keyframesOnly, let dts = packet.dts, dts > 0 { packet.setDecodeTimestamp(0) }
-        if grid {
-            try writer.write(packet, cuttable: true)
-        } else {
-            var cut = false
-            // A video cut falls exactly on a keyframe; audio cuts at its first packet at or after it.
-            while nextCut < cutTicks.count, pts >= cutTicks[nextCut] {
-                if keyframesOnly, !packet.isKeyframe { break }
-                cut = true
-                nextCut += 1
-            }
-            try writer.write(packet, startingSegment: cut && !first)
+    /// The AudioSpecificConfig: the container's, or (MPEG-TS) built from the first ADTS header, in which
+    /// case every packet's ADTS header is stripped on the way.
+    private func audioConfig(input: InputFile, stream: Int, scan: SourceScan) throws -> (config: [UInt8], adts: Bool) {
+        let stored = input.codecExtradata(ofStream: stream)
+        guard stored.isEmpty, let header = ADTSHeader(scan.firstAudioBytes) else { return (stored, false) }
+        guard header.rawFrames == 1 else {
+            throw IngestError.cannotCopy(path: input.path, reason: "its ADTS frames hold \(header.rawFrames) AAC frames each")
         }
-        writtenSeconds = max(writtenSeconds, Double(pts + packet.duration) * timeBase.value)
+        return (header.audioSpecificConfig, true)
     }
 }

@@ -9,6 +9,10 @@ struct SourceScan {
     /// The earliest audio time: minus the AAC priming the container's edit list hides, or audio that
     /// simply starts before the video (MPEG-TS).
     var firstAudio = 0.0
+    /// The first audio packet's leading bytes (an ADTS header, when the container carries no AAC config).
+    var firstAudioBytes: [UInt8] = []
+    /// The first video keyframe (its parameter sets, when the container carries no H.264 config).
+    var firstKeyframeBytes: [UInt8] = []
 
     /// Audio that starts this much before the video at most is kept (priming and small leads); more is
     /// sound with no picture, dropped as before.
@@ -29,7 +33,10 @@ struct SourceScan {
         var readAudio = false
         while try input.readPacket(into: packet) {
             if packet.streamIndex == video {
-                if packet.isKeyframe, let pts = packet.pts { scan.keyframes.append(Double(pts) * videoBase - origin) }
+                if packet.isKeyframe, let pts = packet.pts {
+                    if scan.keyframes.isEmpty { scan.firstKeyframeBytes = packet.bytes }
+                    scan.keyframes.append(Double(pts) * videoBase - origin)
+                }
                 if let dts = packet.dts ?? packet.pts {
                     let t = Double(dts) * videoBase - origin
                     scan.firstVideoDecode = readVideo ? min(scan.firstVideoDecode, t) : t
@@ -38,6 +45,7 @@ struct SourceScan {
             } else if packet.streamIndex == audio, let pts = packet.pts {
                 let t = Double(pts) * audioBase - origin
                 scan.firstAudio = readAudio ? min(scan.firstAudio, t) : t
+                if !readAudio { scan.firstAudioBytes = Array(packet.bytes.prefix(16)) }
                 readAudio = true
             }
         }
