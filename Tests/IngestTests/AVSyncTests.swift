@@ -62,7 +62,8 @@ struct AVSyncTests {
         let source = try SyncMeasurement.source(rate: "60", bFrames: bFrames)
         let result = try measure(source, copy: true)
         #expect(abs(result.output - result.source) < 0.002, "tone minus flash: \(result.output * 1000) ms")
-        #expect(result.starts.first == 0)
+        // With B-frames the video's lead (33 ms) exceeds the priming: silent AAC frames pad the audio to 0.
+        #expect(result.starts == [0, 0])
     }
 
     @Test func copyOfTransportStreamKeepsSync() throws {
@@ -71,5 +72,6 @@ struct AVSyncTests {
         let source = try TestSources.make("sync-60-b.ts", ["-i", mp4.path, "-c", "copy", "-f", "mpegts"])
         let result = try measure(source, copy: true)
         #expect(abs(result.output - result.source) < 0.002, "tone minus flash: \(result.output * 1000) ms")
+        #expect(result.starts == [0, 0])
     }
 }

@@ -101,18 +101,23 @@ struct IngestPublishTests {
         for segment in video.segments {
             #expect(try OutputInspection.firstPictureNALType(videoDir.appendingPathComponent("seg-\(segment.number).m4s")) == 5)
         }
+        // (The lead, rounded up to whole AAC frames of padding, exceeds x264's reorder delay by less than a frame.)
         let starts = video.segments.map { Double($0.start) / Double(video.rendition.timescale) }
-        #expect(abs(starts[1] - starts[0] - 5) < 0.001 && abs(starts[2] - starts[0] - 12.52) < 0.001, "\(starts)")
+        let shift = starts[1] - 5
+        #expect(starts[0] == 0 && shift >= 0 && shift < 1024.0 / 48_000, "\(starts)")
+        #expect(abs(starts[2] - 12.52 - shift) < 0.001, "\(starts)")
         // Not re-encoded: the same number of pictures; each AAC frame is the source's minus its 7-byte header.
         func sizes(_ file: URL, _ stream: String) throws -> [Int] {
             try run("ffprobe", ["-v", "error", "-select_streams", stream, "-show_entries", "packet=size", "-of", "csv=p=0",
                                 file.path]).stdout.split(separator: "\n").compactMap { Int($0.split(separator: ",").first ?? "") }
         }
         #expect(try sizes(videoFile, "v").count == (try sizes(source, "v")).count)
+        // (Silent frames may pad the start, so compare all but the first few.)
         let sourceAudio = try sizes(source, "a").map { $0 - 7 }
         let ourAudio = try sizes(audioFile, "a")
-        #expect(!ourAudio.isEmpty)
-        #expect(Array(sourceAudio.suffix(ourAudio.count)) == ourAudio)
+        let compared = min(ourAudio.count, sourceAudio.count) - 5
+        #expect(compared > 500)
+        #expect(Array(ourAudio.suffix(compared)) == Array(sourceAudio.suffix(compared)))
     }
 
     @Test func copyOfAnotherCodecSuggestsATranscode() throws {

@@ -134,4 +134,23 @@ struct PassthroughUnitTests {
         #expect(intra.silenceSamples(priming: 1024, sampleRate: 48_000) == 0)
         #expect(PresentationLead(audioPriming: 0, videoReorder: 0).ticks(timescale: 12_800) == 0)
     }
+
+    @Test func copiedAudioIsPaddedToTheVideoLead() {
+        // An ffmpeg MP4 at 60 fps with B-frames: video decodes 33.3 ms early, AAC priming is 21.3 ms.
+        var scan = SourceScan()
+        scan.firstVideoDecode = -2.0 / 60
+        scan.firstAudio = -1024.0 / 48_000
+        let frame = 1024.0 / 48_000
+        let padded = scan.lead(audioFrameSeconds: frame)
+        #expect(padded.silentFrames == 1)
+        #expect(abs(padded.lead.seconds - 2 * frame) < 1e-9)
+        // Audio that cannot be padded (HE-AAC) keeps the video's lead and starts after 0.
+        #expect(scan.lead(audioFrameSeconds: nil).silentFrames == 0)
+        #expect(abs(scan.lead(audioFrameSeconds: nil).lead.seconds - 2.0 / 60) < 1e-9)
+        // No B-frames: the priming alone, no padding; audio long before the video is not a lead.
+        scan.firstVideoDecode = 0
+        #expect(scan.lead(audioFrameSeconds: frame).silentFrames == 0)
+        scan.firstAudio = -0.5
+        #expect(scan.lead(audioFrameSeconds: frame).lead.seconds == 0)
+    }
 }

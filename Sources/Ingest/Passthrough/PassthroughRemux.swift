@@ -48,6 +48,7 @@ public struct PassthroughRemux {
     private func makeTracks(input: InputFile, directory: URL, cuts: [Double], origin: Double,
                             scan: SourceScan) throws -> [CopyTrack] {
         var tracks: [CopyTrack] = []
+        let (lead, silentFrameCount) = scan.lead(audioFrameSeconds: try paddableAudio(input: input, scan: scan))
         if let stream = plan.videoStream, let video = plan.video {
             // MP4 sources carry an avcC; MPEG-TS ones Annex B parameter sets (libavformat extracts them
             // while probing), else they are taken from the first keyframe.
@@ -60,7 +61,7 @@ public struct PassthroughRemux {
                                      timescale: 0, width: video.width, height: video.height,
                                      frameRate: video.frameRate.numerator > 0 ? video.frameRate : nil)
             tracks.append(try CopyTrack(input: input, stream: stream, template: template, directory: directory,
-                                        cuts: cuts, origin: origin, lead: scan.lead, keyframesOnly: true,
+                                        cuts: cuts, origin: origin, lead: lead, keyframesOnly: true,
                                         codecConfig: config == input.codecExtradata(ofStream: stream) ? nil : config))
         }
         if let stream = plan.audioStream, let audio = plan.audio {
@@ -68,16 +69,33 @@ public struct PassthroughRemux {
             guard let codecs = CodecString.mp4a(audioSpecificConfig: config) else {
                 throw IngestError.cannotCopy(path: input.path, reason: "no AAC configuration in the container or the stream")
             }
+            let silence = try silentFrames(count: silentFrameCount, config: config, settings: audio.settings)
             let template = Rendition(id: audio.id, kind: .audio, codecs: codecs, peakBitrate: 0, averageBitrate: 0,
                                      timescale: 0, sampleRate: audio.settings.sampleRate, channels: audio.settings.channels)
             // Audio-only sources have no video cuts: cut on the plain 6 s grid.
             let audioCuts = cuts.isEmpty ? nil : cuts
             tracks.append(try CopyTrack(input: input, stream: stream, template: template, directory: directory,
-                                        cuts: audioCuts ?? [], origin: origin, lead: scan.lead, keyframesOnly: false,
+                                        cuts: audioCuts ?? [], origin: origin, lead: lead, keyframesOnly: false,
                                         gridSeconds: audioCuts == nil ? plan.segmentSeconds : nil,
-                                        codecConfig: adts ? config : nil, stripsADTS: adts))
+                                        codecConfig: adts ? config : nil, stripsADTS: adts, silence: silence))
         }
         return tracks
+    }
+
+    /// Seconds per AAC frame when the copied audio can be padded with silent frames of FFmpeg's encoder
+    /// (AAC-LC, mono or stereo); nil otherwise (HE-AAC, other codecs: the audio then starts after 0).
+    private func paddableAudio(input: InputFile, scan: SourceScan) throws -> Double? {
+        guard let stream = plan.audioStream, let settings = plan.audio?.settings, settings.sampleRate > 0,
+              let config = try? audioConfig(input: input, stream: stream, scan: scan).config, config.count >= 2 else { return nil }
+        let objectType = config[0] >> 3
+        let channels = (config[1] >> 3) & 0x0F
+        guard objectType == 2, (1...2).contains(channels), Int(channels) == settings.channels else { return nil }
+        return 1024 / Double(settings.sampleRate)
+    }
+
+    private func silentFrames(count: Int, config: [UInt8], settings: AudioSettings) throws -> [[UInt8]] {
+        guard count > 0 else { return [] }
+        return try Encoder.silentAACFrames(count: count, sampleRate: settings.sampleRate, channels: settings.channels)
     }
 
     /// The AudioSpecificConfig: the container's, or (MPEG-TS) built from the first ADTS header, in which

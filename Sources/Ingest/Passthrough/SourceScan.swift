@@ -18,10 +18,21 @@ struct SourceScan {
     /// sound with no picture, dropped as before.
     static let longestAudioLead = 0.1
 
-    /// The lead both tracks get: the larger of the video's reorder delay and the audio's priming.
-    var lead: PresentationLead {
+    /// The lead both tracks get, and how many silent AAC frames of `audioFrameSeconds` (nil: the audio
+    /// cannot be padded) go before the audio so it starts at 0 like the video.
+    ///
+    /// The lead is at least the audio's priming and the video's reorder delay (`PresentationLead`). When
+    /// the video's is longer (B-frames: 33-80 ms against AAC's 21 ms), the copied audio would start after
+    /// 0; the packager maps each rendition's first segment start to the period start, so it is padded
+    /// with whole silent frames and the lead rounded up to match.
+    func lead(audioFrameSeconds: Double?) -> (lead: PresentationLead, silentFrames: Int) {
         let priming = -firstAudio <= Self.longestAudioLead ? max(-firstAudio, 0) : 0
-        return PresentationLead(audioPriming: priming, videoReorder: max(-firstVideoDecode, 0))
+        let reorder = max(-firstVideoDecode, 0)
+        guard let frame = audioFrameSeconds, frame > 0, reorder > priming else {
+            return (PresentationLead(audioPriming: priming, videoReorder: reorder), 0)
+        }
+        let count = Int(((reorder - priming) / frame - 1e-9).rounded(.up))
+        return (PresentationLead(audioPriming: priming + Double(count) * frame, videoReorder: reorder), count)
     }
 
     static func read(_ input: InputFile, video: Int?, audio: Int?, origin: Double) throws -> SourceScan {
