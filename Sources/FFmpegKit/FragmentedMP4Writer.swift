@@ -53,7 +53,9 @@ final class SegmentFileSink {
 /// no edit list is written: every reader then computes the same presentation time, decode time plus
 /// offset. (With `negative_cts_offsets` MSE players present an IDR at its `tfdt` but libavformat adds the
 /// largest negative offset to every pts, so ffmpeg/ffprobe show video two frames later than a browser.)
-/// Timestamp shifting is disabled: Ingest places both tracks on one timeline itself (`PresentationLead`).
+/// Timestamp shifting is disabled and `tfdt` is the first packet's own decode time (`frag_discont` with
+/// `use_editlist=0`; libavformat would otherwise move every track's first sample to 0): Ingest places the
+/// tracks on one timeline itself (`PresentationLead`).
 public final class FragmentedMP4Writer {
     var format: UnsafeMutablePointer<AVFormatContext>?
     var io: UnsafeMutablePointer<AVIOContext>?
@@ -127,8 +129,7 @@ public final class FragmentedMP4Writer {
         try sink.open(path)
         var options: OpaquePointer?
         av_dict_set(&options, "movflags", "+frag_custom+empty_moov+default_base_moof+frag_discont+skip_trailer", 0)
-        // tfdt is the first packet's own decode time (`frag_discont` without edit lists), not zero: the
-        // writer keeps the timeline Ingest gave it, so a track that starts later stays later.
+        // tfdt is the first packet's own decode time (`frag_discont` without edit lists), not zero.
         av_dict_set(&options, "use_editlist", "0", 0)
         let result = avformat_write_header(format, &options)
         av_dict_free(&options)
