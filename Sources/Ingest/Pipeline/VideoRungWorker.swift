@@ -24,7 +24,7 @@ final class VideoRungWorker: @unchecked Sendable {
     private let stage: FilterStage
     private var nextIDR: Int64 = 0
     private var lastPts: Int64 = .min
-    private var firstPacket = true
+    private var lastDts: Int64?
     private let packet = Packet()
     private let lock = NSLock()
     private var encodedSeconds = 0.0
@@ -100,9 +100,15 @@ final class VideoRungWorker: @unchecked Sendable {
     private func receivePackets() throws {
         while try encoder.receive(into: packet) {
             // The first picture is decoded at 0 even when its presentation lead is longer than x264's
-            // reorder delay (audio priming above it), so every rendition's first tfdt is 0.
-            if firstPacket, let dts = packet.dts, dts > 0 { packet.setDecodeTimestamp(0) }
-            firstPacket = false
+            // reorder delay (audio priming above it), so every rendition's first tfdt is 0. A source whose
+            // first frames are further apart than its nominal rate makes x264's delay longer than the
+            // lead: its first decode times would be negative, so they are raised (still rising, still at
+            // or before each picture's presentation time).
+            if let dts = packet.dts {
+                let fixed = lastDts.map { max(dts, $0 + 1) } ?? 0
+                if fixed != dts { packet.setDecodeTimestamp(fixed) }
+                lastDts = fixed
+            }
             let end = Double((packet.pts ?? 0) + packet.duration) * encoder.timeBase.value
             try writer.write(packet, cuttable: packet.isKeyframe)
             lock.lock()
