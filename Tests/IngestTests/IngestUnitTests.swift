@@ -154,3 +154,13 @@ struct PassthroughUnitTests {
         #expect(scan.lead(audioFrameSeconds: frame).lead.seconds == 0)
     }
 }
+
+/// Encoder threads per rung for the default ladder on two cores.
+struct EncoderThreadTests {
+    @Test func largeRungsGetTwoThreads() {
+        let top = 1920 * 1080
+        let settings = TranscodeSettings()
+        #expect([1920 * 1080, 1280 * 720, 854 * 480, 640 * 360].map { settings.threads(forPixels: $0, topPixels: top) } == [2, 2, 1, 1])
+        #expect(TranscodeSettings(encoderThreads: 4).threads(forPixels: 640 * 360, topPixels: top) == 4)
+    }
+}
