@@ -14,8 +14,9 @@
 /// edit list that fixes one family puts the other out by 21 ms, over a frame at 60 fps. Timestamps that
 /// are already right need no interpretation; libavformat's own fragmented output makes the same choice
 /// (it shifts tracks instead of writing edit lists). The cost is a near-silent 21–80 ms lead-in the
-/// players play before the first picture, and catalog segment starts that are decode times (the first
-/// picture of segment N is presented `seconds - reorder` after its `tfdt`, the same on every rung).
+/// players play before the first picture, and video segment starts (`tfdt`) that are decode times: a
+/// segment's IDR is presented x264's reorder delay after its `tfdt` (segment 1's: `seconds` after 0),
+/// the same on every rung.
 ///
 /// Both tracks start at `tfdt` 0 because the packager maps each rendition's first segment start to the
 /// period start (DASH `presentationTimeOffset`): equal first starts keep that mapping the same for all.
