@@ -142,4 +142,9 @@ extension Encoder {
     /// Samples (audio) the encoder emits before the first real one; AAC's priming frame is 1024.
     /// Ingest shifts packet timestamps by this so the first real sample is presented at zero.
     public var initialPadding: Int { Int(context.pointee.initial_padding) }
+
+    /// Frames a video encoder holds back for B-frame reordering (libx264 reports 2 with b-pyramid, 1 with
+    /// plain B-frames, 0 without): its first packet's decode time is that many frames before its
+    /// presentation time.
+    public var reorderDelayFrames: Int { Int(context.pointee.has_b_frames) }
 }

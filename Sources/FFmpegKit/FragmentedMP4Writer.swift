@@ -49,9 +49,13 @@ final class SegmentFileSink {
 ///
 /// Why this shape: `empty_moov` puts ftyp+moov alone in the init segment; `frag_custom` lets us cut a
 /// fragment exactly where a segment starts (`av_write_frame(ctx, NULL)`); `default_base_moof` gives
-/// CMAF-style relative offsets; `negative_cts_offsets` with timestamp shifting disabled keeps `tfdt` equal
-/// to the presentation time of the segment's first (IDR) frame, so B-frames do not push video later than
-/// audio and every rendition's segment N starts at the same `tfdt`.
+/// CMAF-style relative offsets. Composition offsets stay positive (decode time <= presentation time) and
+/// no edit list is written: every reader then computes the same presentation time, decode time plus
+/// offset. (With `negative_cts_offsets` MSE players present an IDR at its `tfdt` but libavformat adds the
+/// largest negative offset to every pts, so ffmpeg/ffprobe show video two frames later than a browser.)
+/// Timestamp shifting is disabled and `tfdt` is the first packet's own decode time (`frag_discont` with
+/// `use_editlist=0`; libavformat would otherwise move every track's first sample to 0): Ingest places the
+/// tracks on one timeline itself (`PresentationLead`).
 public final class FragmentedMP4Writer {
     var format: UnsafeMutablePointer<AVFormatContext>?
     var io: UnsafeMutablePointer<AVIOContext>?
@@ -67,13 +71,26 @@ public final class FragmentedMP4Writer {
         }
     }
 
-    /// A writer for packets copied unchanged from a stream of `input` (passthrough remux).
-    public convenience init(copying input: InputFile, streamIndex: Int) throws(FFmpegError) {
+    /// A writer for packets copied from a stream of `input` (passthrough remux). `extradata` replaces the
+    /// stream's codec configuration when the container has none (an AudioSpecificConfig built from an
+    /// MPEG-TS stream's ADTS headers). H.264 configuration in Annex B form (MPEG-TS) is fine as it is: the
+    /// mp4 muxer writes it as an `avcC` and rewrites Annex B packets with length prefixes.
+    public convenience init(copying input: InputFile, streamIndex: Int, extradata: [UInt8]? = nil) throws(FFmpegError) {
         let stream = input.stream(at: streamIndex)
         try self.init(timeBase: Rational(stream.pointee.time_base)) { parameters throws(FFmpegError) in
             try check(avcodec_parameters_copy(parameters, stream.pointee.codecpar), "avcodec_parameters_copy")
             parameters.pointee.codec_tag = 0
+            if let extradata { FragmentedMP4Writer.replaceExtradata(of: parameters, with: extradata) }
         }
+    }
+
+    private static func replaceExtradata(of parameters: UnsafeMutablePointer<AVCodecParameters>, with bytes: [UInt8]) {
+        av_freep(&parameters.pointee.extradata)
+        guard let buffer = av_mallocz(bytes.count + Int(AV_INPUT_BUFFER_PADDING_SIZE)) else { fatalError("av_mallocz: out of memory") }
+        let data = buffer.assumingMemoryBound(to: UInt8.self)
+        data.update(from: bytes, count: bytes.count)
+        parameters.pointee.extradata = data
+        parameters.pointee.extradata_size = Int32(bytes.count)
     }
 
     init(timeBase: Rational, configure: (UnsafeMutablePointer<AVCodecParameters>) throws(FFmpegError) -> Void) throws(FFmpegError) {
@@ -111,7 +128,9 @@ public final class FragmentedMP4Writer {
     public func writeInit(to path: String) throws(FFmpegError) {
         try sink.open(path)
         var options: OpaquePointer?
-        av_dict_set(&options, "movflags", "+frag_custom+empty_moov+default_base_moof+negative_cts_offsets+skip_trailer", 0)
+        av_dict_set(&options, "movflags", "+frag_custom+empty_moov+default_base_moof+frag_discont+skip_trailer", 0)
+        // tfdt is the first packet's own decode time (`frag_discont` without edit lists), not zero.
+        av_dict_set(&options, "use_editlist", "0", 0)
         let result = avformat_write_header(format, &options)
         av_dict_free(&options)
         try check(result, "avformat_write_header", subject: path)

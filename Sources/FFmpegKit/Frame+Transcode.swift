@@ -49,4 +49,7 @@ extension Packet {
     }
 
     public func setStreamIndex(_ index: Int) { pointer.pointee.stream_index = Int32(index) }
+
+    /// Sets the decode timestamp alone (moving a track's first decode time to its timeline start).
+    public func setDecodeTimestamp(_ dts: Int64) { pointer.pointee.dts = dts }
 }

@@ -13,16 +13,11 @@ extension InputFile {
 
 extension InputFile {
     /// The codec configuration the container stores for a stream (`avcC` for H.264 in MP4,
-    /// AudioSpecificConfig for AAC); empty when the container carries it in-band (MPEG-TS).
+    /// AudioSpecificConfig for AAC). From MPEG-TS: the Annex B SPS/PPS libavformat found while probing,
+    /// and nothing for AAC (its configuration is in every ADTS header).
     public func codecExtradata(ofStream index: Int) -> [UInt8] {
         let par = stream(at: index).pointee.codecpar.pointee
         guard let data = par.extradata, par.extradata_size > 0 else { return [] }
         return Array(UnsafeBufferPointer(start: data, count: Int(par.extradata_size)))
-    }
-
-    /// Rewinds to the first packet (for a second pass over the file).
-    public func rewind() throws(FFmpegError) {
-        try check(avformat_seek_file(formatContext, -1, Int64.min, Int64.min, Int64.min, Int32(AVSEEK_FLAG_BACKWARD)),
-                  "avformat_seek_file", subject: path)
     }
 }

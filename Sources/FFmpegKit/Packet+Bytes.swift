@@ -7,3 +7,14 @@ extension Packet {
         return Array(UnsafeBufferPointer(start: data, count: Int(pointer.pointee.size)))
     }
 }
+
+extension Packet {
+    /// Drops the first `count` bytes of the payload in place (an ADTS header before raw AAC): the packet
+    /// then points further into the same buffer, nothing is copied.
+    public func dropLeadingBytes(_ count: Int) {
+        let n = Int32(clamping: max(0, min(count, size)))
+        guard n > 0, let data = pointer.pointee.data else { return }
+        pointer.pointee.data = data + Int(n)
+        pointer.pointee.size -= n
+    }
+}

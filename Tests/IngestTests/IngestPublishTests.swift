@@ -48,8 +48,12 @@ struct IngestPublishTests {
         let renditions = try catalog.renditions(of: SafeName("copied")!)
         let video = try #require(renditions.first { $0.rendition.kind == .video })
         let scale = Double(video.rendition.timescale)
-        // Keyframes every 2.5 s (the first frame at or after each multiple): nearest to 6 s is 5 s, to 12 s 12.52 s.
-        #expect(video.segments.map { Double($0.start) / scale } == [0, 5, 12.52])
+        // Keyframes every 2.5 s (the first frame at or after each multiple): nearest to 6 s is 5 s, to 12 s 12.52 s,
+        // presented after the source's AAC priming (1024 samples at 48 kHz), which the copy keeps.
+        let lead = 1024.0 / 48_000
+        let starts = video.segments.map { Double($0.start) / scale }
+        #expect(starts.count == 3 && starts[0] == 0)
+        #expect(zip(starts.dropFirst(), [5 + lead, 12.52 + lead]).allSatisfy { abs($0 - $1) < 0.001 }, "\(starts)")
         #expect(video.rendition.codecs.hasPrefix("avc1."))
         // Not re-encoded: the packets are the source's, byte for byte.
         let dir = data.appendingPathComponent("vod/copied/\(video.rendition.id)")
@@ -62,6 +66,58 @@ struct IngestPublishTests {
         for (a, v) in zip(audio.segments, video.segments) {
             #expect(abs(Double(a.start) / Double(audio.rendition.timescale) - Double(v.start) / scale) <= 1024.0 / 48_000)
         }
+    }
+
+    /// MPEG-TS carries H.264 as Annex B with parameter sets in-band and AAC with ADTS headers: the copy
+    /// writes an avcC and an AudioSpecificConfig, length-prefixed pictures and raw AAC frames.
+    @Test func copyOfMPEGTransportStream() throws {
+        let source = try TestSources.make("keyframes2_5.ts", [
+            "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=13", "-f", "lavfi", "-i", "sine=f=500:r=48000:d=13",
+            "-c:v", "libx264", "-preset", "veryfast", "-force_key_frames", "expr:gte(t,n_forced*2.5)",
+            "-x264-params", "scenecut=0", "-c:a", "aac", "-shortest", "-f", "mpegts"])
+        let data = TestSources.scratch("data")
+        let result = try ingest(source, ["--id", "ts", "--copy"], data: data)
+        #expect(result.status == 0, "\(result.stderr)")
+        let catalog = try Catalog(path: data.appendingPathComponent("catalog.sqlite"), clock: { Date() })
+        let renditions = try catalog.renditions(of: SafeName("ts")!)
+        let video = try #require(renditions.first { $0.rendition.kind == .video })
+        let audio = try #require(renditions.first { $0.rendition.kind == .audio })
+        #expect(video.rendition.codecs == "avc1.64000C")  // High, level 1.2: what x264 chose for 320x180
+        #expect(audio.rendition.codecs == "mp4a.40.2")
+        #expect(video.segments.count == 3)
+
+        let videoDir = data.appendingPathComponent("vod/ts/\(video.rendition.id)")
+        let audioDir = data.appendingPathComponent("vod/ts/audio")
+        let videoFile = try OutputInspection.joined(videoDir, segments: video.segments.count)
+        let audioFile = try OutputInspection.joined(audioDir, segments: audio.segments.count)
+        #expect(try OutputInspection.stream(videoDir, segments: video.segments.count)["profile"] as? String == "High")
+        #expect(try OutputInspection.stream(audioDir, segments: audio.segments.count)["sample_rate"] as? String == "48000")
+        for file in [videoFile, audioFile] {
+            let decoded = try run("ffmpeg", ["-v", "error", "-i", file.path, "-f", "null", "-"])
+            #expect(decoded.status == 0 && decoded.stderr.isEmpty, "\(file.lastPathComponent): \(decoded.stderr)")
+        }
+        // Every segment opens with an IDR, at the source keyframes nearest 6 and 12 s (5 s, 12.52 s), which
+        // all lie the same lead after their decode times.
+        for segment in video.segments {
+            #expect(try OutputInspection.firstPictureNALType(videoDir.appendingPathComponent("seg-\(segment.number).m4s")) == 5)
+        }
+        // (The lead, rounded up to whole AAC frames of padding, exceeds x264's reorder delay by less than a frame.)
+        let starts = video.segments.map { Double($0.start) / Double(video.rendition.timescale) }
+        let shift = starts[1] - 5
+        #expect(starts[0] == 0 && shift >= 0 && shift < 1024.0 / 48_000, "\(starts)")
+        #expect(abs(starts[2] - 12.52 - shift) < 0.001, "\(starts)")
+        // Not re-encoded: the same number of pictures; each AAC frame is the source's minus its 7-byte header.
+        func sizes(_ file: URL, _ stream: String) throws -> [Int] {
+            try run("ffprobe", ["-v", "error", "-select_streams", stream, "-show_entries", "packet=size", "-of", "csv=p=0",
+                                file.path]).stdout.split(separator: "\n").compactMap { Int($0.split(separator: ",").first ?? "") }
+        }
+        #expect(try sizes(videoFile, "v").count == (try sizes(source, "v")).count)
+        // (Silent frames may pad the start, so compare all but the first few.)
+        let sourceAudio = try sizes(source, "a").map { $0 - 7 }
+        let ourAudio = try sizes(audioFile, "a")
+        let compared = min(ourAudio.count, sourceAudio.count) - 5
+        #expect(compared > 500)
+        #expect(Array(ourAudio.suffix(compared)) == Array(sourceAudio.suffix(compared)))
     }
 
     @Test func copyOfAnotherCodecSuggestsATranscode() throws {

@@ -93,3 +93,74 @@ struct IngestUnitTests {
         #expect(queue.push(1) == false)
     }
 }
+
+/// Passthrough's byte-level pieces and the presentation lead.
+struct PassthroughUnitTests {
+    @Test func adtsHeaderGivesTheAudioSpecificConfig() throws {
+        // First header of ffmpeg's AAC-LC in MPEG-TS: 48 kHz mono, no CRC; and 44.1 kHz mono.
+        let ts = try #require(ADTSHeader([0xFF, 0xF1, 0x4C, 0x40, 0x25, 0xBF, 0xFC, 0xDE, 0x02]))
+        #expect([ts.length, ts.objectType, ts.samplingFrequencyIndex, ts.channelConfiguration, ts.rawFrames] == [7, 2, 3, 1, 1] as [Int])
+        #expect(ts.audioSpecificConfig == [0x11, 0x88])
+        #expect(CodecString.mp4a(audioSpecificConfig: ts.audioSpecificConfig) == "mp4a.40.2")
+        let cd = try #require(ADTSHeader([0xFF, 0xF1, 0x50, 0x40, 0x21, 0x3F, 0xFC]))
+        #expect(cd.audioSpecificConfig == [0x12, 0x08])
+        // With a CRC (protection_absent 0) the header is 9 bytes; stereo is channel configuration 2.
+        #expect(ADTSHeader([0xFF, 0xF0, 0x4C, 0x80, 0x25, 0xBF, 0xFC])?.length == 9)
+        #expect(ADTSHeader([0xFF, 0xF0, 0x4C, 0x80, 0x25, 0xBF, 0xFC])?.channelConfiguration == 2)
+        // Raw AAC (what an MP4 holds) is not mistaken for ADTS.
+        #expect(ADTSHeader([0x21, 0x10, 0x04, 0x60, 0x8C, 0x1C, 0x00]) == nil)
+    }
+
+    @Test func parameterSetsComeFromAnAnnexBKeyframe() {
+        let sps: [UInt8] = [0x67, 0x64, 0x00, 0x1F, 0xAC]
+        let pps: [UInt8] = [0x68, 0xEE, 0x3C, 0x80]
+        let aud: [UInt8] = [0x09, 0xF0]
+        let idr: [UInt8] = [0x65, 0x88, 0x84, 0x00]
+        let unit = [0, 0, 0, 1] + aud + [0, 0, 0, 1] + sps + [0, 0, 1] + pps + [0, 0, 0, 1] + idr
+        let config = AnnexB.parameterSets(in: unit)
+        #expect(config == [0, 0, 0, 1] + sps + [0, 0, 0, 1] + pps)
+        #expect(EncodedCodec.avc1(annexB: config) == "avc1.64001F")
+        #expect(AnnexB.parameterSets(in: [0, 0, 1] + idr).isEmpty)
+    }
+
+    @Test func leadCoversPrimingAndReorderDelay() {
+        // x264 veryfast at 60 fps holds two frames (33.3 ms), more than AAC's 1024 samples (21.3 ms).
+        let bFrames = PresentationLead(audioPriming: 1024.0 / 48_000, videoReorder: 2.0 / 60)
+        #expect(bFrames.ticks(timescale: 15_360) == 512)
+        #expect(bFrames.silenceSamples(priming: 1024, sampleRate: 48_000) == 576)
+        // Without B-frames the priming decides, and the audio needs no silence.
+        let intra = PresentationLead(audioPriming: 1024.0 / 48_000, videoReorder: 0)
+        #expect(intra.ticks(timescale: 60_000) == 1280)
+        #expect(intra.silenceSamples(priming: 1024, sampleRate: 48_000) == 0)
+        #expect(PresentationLead(audioPriming: 0, videoReorder: 0).ticks(timescale: 12_800) == 0)
+    }
+
+    @Test func copiedAudioIsPaddedToTheVideoLead() {
+        // An ffmpeg MP4 at 60 fps with B-frames: video decodes 33.3 ms early, AAC priming is 21.3 ms.
+        var scan = SourceScan()
+        scan.firstVideoDecode = -2.0 / 60
+        scan.firstAudio = -1024.0 / 48_000
+        let frame = 1024.0 / 48_000
+        let padded = scan.lead(audioFrameSeconds: frame)
+        #expect(padded.silentFrames == 1)
+        #expect(abs(padded.lead.seconds - 2 * frame) < 1e-9)
+        // Audio that cannot be padded (HE-AAC) keeps the video's lead and starts after 0.
+        #expect(scan.lead(audioFrameSeconds: nil).silentFrames == 0)
+        #expect(abs(scan.lead(audioFrameSeconds: nil).lead.seconds - 2.0 / 60) < 1e-9)
+        // No B-frames: the priming alone, no padding; audio long before the video is not a lead.
+        scan.firstVideoDecode = 0
+        #expect(scan.lead(audioFrameSeconds: frame).silentFrames == 0)
+        scan.firstAudio = -0.5
+        #expect(scan.lead(audioFrameSeconds: frame).lead.seconds == 0)
+    }
+}
+
+/// Encoder threads per rung for the default ladder on two cores.
+struct EncoderThreadTests {
+    @Test func largeRungsGetTwoThreads() {
+        let top = 1920 * 1080
+        let settings = TranscodeSettings()
+        #expect([1920 * 1080, 1280 * 720, 854 * 480, 640 * 360].map { settings.threads(forPixels: $0, topPixels: top) } == [2, 2, 1, 1])
+        #expect(TranscodeSettings(encoderThreads: 4).threads(forPixels: 640 * 360, topPixels: top) == 4)
+    }
+}

@@ -19,8 +19,16 @@ enum OutputInspection {
         return ((json["streams"] as? [[String: Any]]) ?? []).first ?? [:]
     }
 
-    /// Decode times (seconds) of the keyframe packets ffprobe finds. With negative composition offsets an
-    /// IDR's decode time is its presentation time (ffprobe's pts adds the lead of the reordered frames).
+    /// Presentation time (seconds) of the earliest packet ffprobe finds: where a rendition's first picture
+    /// or first (priming) audio frame is shown.
+    static func firstPresentation(_ directory: URL, segments: Int) throws -> Double? {
+        let file = try joined(directory, segments: segments)
+        let result = try run("ffprobe", ["-v", "error", "-show_entries", "packet=pts_time", "-of", "csv=p=0", file.path])
+        return result.stdout.split(separator: "\n").compactMap { Double($0.split(separator: ",").first ?? "") }.min()
+    }
+
+    /// Decode times (seconds) of the keyframe packets ffprobe finds. Ingest gives the source's instant 0 a
+    /// lead equal to x264's reorder delay, so an IDR's decode time is its segment boundary (k × 6 s).
     static func keyframeTimes(_ directory: URL, segments: Int) throws -> [Double] {
         let file = try joined(directory, segments: segments)
         let result = try run("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=dts_time,flags",

@@ -14,11 +14,14 @@ public struct PassthroughRemux {
 
     public func run(source path: String, into directory: URL, cancellation: CancellationFlag = CancellationFlag(),
                     progress: (TranscodeProgress) -> Void = { _ in }) throws -> [RenditionIndex] {
+        let scanned = try InputFile(path: path)
+        let origin = (plan.videoStream ?? plan.audioStream).flatMap { scanned.startTime(ofStream: $0) } ?? 0
+        let scan = try SourceScan.read(scanned, video: plan.videoStream, audio: plan.audioStream, origin: origin)
+        let cuts = CopyPlan.cutTimes(keyframes: scan.keyframes.filter { $0 >= -0.001 }, segmentSeconds: plan.segmentSeconds)
+        // Pass two opens the file again: seeking back to the start skips an MP4's priming packet (it lies
+        // before the edit list's start), and the priming is what keeps the first real sample in place.
         let input = try InputFile(path: path)
-        let origin = (plan.videoStream ?? plan.audioStream).flatMap { input.startTime(ofStream: $0) } ?? 0
-        let cuts = try plan.videoStream.map { try cutTimes(input: input, stream: $0, origin: origin) } ?? []
-        try input.rewind()
-        let tracks = try makeTracks(input: input, directory: directory, cuts: cuts, origin: origin)
+        let tracks = try makeTracks(input: input, directory: directory, cuts: cuts, origin: origin, scan: scan)
         let packet = Packet()
         let started = Date()
         var lastReport = Date.distantPast
@@ -42,92 +45,67 @@ public struct PassthroughRemux {
         return result
     }
 
-    /// Keyframe times of the video stream in seconds from the source start, then the cut choice.
-    private func cutTimes(input: InputFile, stream: Int, origin: Double) throws -> [Double] {
-        let packet = Packet()
-        let timeBase = input.timeBase(ofStream: stream).value
-        var keyframes: [Double] = []
-        while try input.readPacket(into: packet) {
-            guard packet.streamIndex == stream, packet.isKeyframe, let pts = packet.pts else { continue }
-            keyframes.append(Double(pts) * timeBase - origin)
-        }
-        return CopyPlan.cutTimes(keyframes: keyframes.filter { $0 >= -0.001 }, segmentSeconds: plan.segmentSeconds)
-    }
-
-    private func makeTracks(input: InputFile, directory: URL, cuts: [Double], origin: Double) throws -> [CopyTrack] {
+    private func makeTracks(input: InputFile, directory: URL, cuts: [Double], origin: Double,
+                            scan: SourceScan) throws -> [CopyTrack] {
         var tracks: [CopyTrack] = []
+        let (lead, silentFrameCount) = scan.lead(audioFrameSeconds: try paddableAudio(input: input, scan: scan))
         if let stream = plan.videoStream, let video = plan.video {
-            guard let codecs = EncodedCodec.avc1(annexB: input.codecExtradata(ofStream: stream)),
-                  CodecString.avc1(avcC: input.codecExtradata(ofStream: stream)) != nil else {
-                throw IngestError.cannotCopy(path: input.path, reason: "the container does not carry the H.264 configuration (avcC)")
+            // MP4 sources carry an avcC; MPEG-TS ones Annex B parameter sets (libavformat extracts them
+            // while probing), else they are taken from the first keyframe.
+            var config = input.codecExtradata(ofStream: stream)
+            if config.isEmpty { config = AnnexB.parameterSets(in: scan.firstKeyframeBytes) }
+            guard let codecs = EncodedCodec.avc1(annexB: config) else {
+                throw IngestError.cannotCopy(path: input.path, reason: "no H.264 parameter sets (SPS/PPS) found in the stream")
             }
             let template = Rendition(id: video.id, kind: .video, codecs: codecs, peakBitrate: 0, averageBitrate: 0,
                                      timescale: 0, width: video.width, height: video.height,
                                      frameRate: video.frameRate.numerator > 0 ? video.frameRate : nil)
             tracks.append(try CopyTrack(input: input, stream: stream, template: template, directory: directory,
-                                        cuts: cuts, origin: origin, keyframesOnly: true))
+                                        cuts: cuts, origin: origin, lead: lead, keyframesOnly: true,
+                                        codecConfig: config == input.codecExtradata(ofStream: stream) ? nil : config))
         }
         if let stream = plan.audioStream, let audio = plan.audio {
-            guard let codecs = CodecString.mp4a(audioSpecificConfig: input.codecExtradata(ofStream: stream)) else {
-                throw IngestError.cannotCopy(path: input.path, reason: "the container does not carry the AAC configuration")
+            let (config, adts) = try audioConfig(input: input, stream: stream, scan: scan)
+            guard let codecs = CodecString.mp4a(audioSpecificConfig: config) else {
+                throw IngestError.cannotCopy(path: input.path, reason: "no AAC configuration in the container or the stream")
             }
+            let silence = try silentFrames(count: silentFrameCount, config: config, settings: audio.settings)
             let template = Rendition(id: audio.id, kind: .audio, codecs: codecs, peakBitrate: 0, averageBitrate: 0,
                                      timescale: 0, sampleRate: audio.settings.sampleRate, channels: audio.settings.channels)
             // Audio-only sources have no video cuts: cut on the plain 6 s grid.
             let audioCuts = cuts.isEmpty ? nil : cuts
             tracks.append(try CopyTrack(input: input, stream: stream, template: template, directory: directory,
-                                        cuts: audioCuts ?? [], origin: origin, keyframesOnly: false,
-                                        gridSeconds: audioCuts == nil ? plan.segmentSeconds : nil))
+                                        cuts: audioCuts ?? [], origin: origin, lead: lead, keyframesOnly: false,
+                                        gridSeconds: audioCuts == nil ? plan.segmentSeconds : nil,
+                                        codecConfig: adts ? config : nil, stripsADTS: adts, silence: silence))
         }
         return tracks
     }
-}
 
-/// One copied stream: shifts timestamps to the common origin and cuts at the planned times.
-final class CopyTrack {
-    let streamIndex: Int
-    let template: Rendition
-    let writer: RenditionWriter
-    private let timeBase: Rational
-    private let originTicks: Int64
-    private let cutTicks: [Int64]
-    private let keyframesOnly: Bool
-    private let grid: Bool
-    private var nextCut = 0
-    private(set) var writtenSeconds = 0.0
-
-    init(input: InputFile, stream: Int, template: Rendition, directory: URL, cuts: [Double], origin: Double,
-         keyframesOnly: Bool, gridSeconds: Int? = nil) throws {
-        streamIndex = stream
-        self.template = template
-        let timeBase = input.timeBase(ofStream: stream)
-        self.timeBase = timeBase
-        originTicks = Int64((origin / timeBase.value).rounded())
-        cutTicks = cuts.map { Int64(($0 / timeBase.value).rounded()) }
-        self.keyframesOnly = keyframesOnly
-        grid = gridSeconds != nil
-        writer = try RenditionWriter(id: template.id, directory: directory.appendingPathComponent(template.id.rawValue),
-                                     muxer: FragmentedMP4Writer(copying: input, streamIndex: stream), timeBase: timeBase,
-                                     segmentSeconds: gridSeconds ?? 6)
+    /// Seconds per AAC frame when the copied audio can be padded with silent frames of FFmpeg's encoder
+    /// (AAC-LC, mono or stereo); nil otherwise (HE-AAC, other codecs: the audio then starts after 0).
+    private func paddableAudio(input: InputFile, scan: SourceScan) throws -> Double? {
+        guard let stream = plan.audioStream, let settings = plan.audio?.settings, settings.sampleRate > 0,
+              let config = try? audioConfig(input: input, stream: stream, scan: scan).config, config.count >= 2 else { return nil }
+        let objectType = config[0] >> 3
+        let channels = (config[1] >> 3) & 0x0F
+        guard objectType == 2, (1...2).contains(channels), Int(channels) == settings.channels else { return nil }
+        return 1024 / Double(settings.sampleRate)
     }
 
-    func write(_ packet: Packet) throws {
-        packet.shiftTimestamps(by: -originTicks)
-        // Nothing before the source's start, and video only from its first keyframe on.
-        guard let pts = packet.pts, pts >= 0 else { return }
-        if keyframesOnly, writer.segmentCount == 0, !packet.isKeyframe { return }
-        if grid {
-            try writer.write(packet, cuttable: true)
-        } else {
-            var cut = false
-            // A video cut falls exactly on a keyframe; audio cuts at its first packet at or after it.
-            while nextCut < cutTicks.count, pts >= cutTicks[nextCut] {
-                if keyframesOnly, !packet.isKeyframe { break }
-                cut = true
-                nextCut += 1
-            }
-            try writer.write(packet, startingSegment: cut && writer.segmentCount > 0)
+    private func silentFrames(count: Int, config: [UInt8], settings: AudioSettings) throws -> [[UInt8]] {
+        guard count > 0 else { return [] }
+        return try Encoder.silentAACFrames(count: count, sampleRate: settings.sampleRate, channels: settings.channels)
+    }
+
+    /// The AudioSpecificConfig: the container's, or (MPEG-TS) built from the first ADTS header, in which
+    /// case every packet's ADTS header is stripped on the way.
+    private func audioConfig(input: InputFile, stream: Int, scan: SourceScan) throws -> (config: [UInt8], adts: Bool) {
+        let stored = input.codecExtradata(ofStream: stream)
+        guard stored.isEmpty, let header = ADTSHeader(scan.firstAudioBytes) else { return (stored, false) }
+        guard header.rawFrames == 1 else {
+            throw IngestError.cannotCopy(path: input.path, reason: "its ADTS frames hold \(header.rawFrames) AAC frames each")
         }
-        writtenSeconds = max(writtenSeconds, Double(pts + packet.duration) * timeBase.value)
+        return (header.audioSpecificConfig, true)
     }
 }

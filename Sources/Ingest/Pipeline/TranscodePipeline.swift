@@ -17,6 +17,9 @@ public struct TranscodePipeline {
                     progress: (TranscodeProgress) -> Void = { _ in }) throws -> [RenditionIndex] {
         let input = try InputFile(path: path)
         let topPixels = plan.video.map { $0.width * $0.height }.max() ?? 0
+        let audio = try plan.audio.map {
+            try AudioTrack(plan: $0, segmentSeconds: plan.segmentSeconds, directory: directory.appendingPathComponent($0.id.rawValue))
+        }
         let workers = try plan.video.map {
             try VideoRungWorker(plan: $0, preparation: plan.preparation, settings: settings,
                                 keyframeInterval: plan.keyframeInterval, timescale: plan.videoTimescale,
@@ -24,9 +27,10 @@ public struct TranscodePipeline {
                                 segmentSeconds: plan.segmentSeconds,
                                 directory: directory.appendingPathComponent($0.id.rawValue), flag: cancellation)
         }
-        let audio = try plan.audio.map {
-            try AudioTrack(plan: $0, segmentSeconds: plan.segmentSeconds, directory: directory.appendingPathComponent($0.id.rawValue))
-        }
+        let lead = PresentationLead(audioPriming: audio?.primingSeconds ?? 0,
+                                    videoReorder: workers.map(\.reorderSeconds).max() ?? 0)
+        audio?.lead = lead
+        for worker in workers { worker.leadTicks = lead.ticks(timescale: plan.videoTimescale) }
         let group = DispatchGroup()
         for worker in workers {
             group.enter()

@@ -21,15 +21,16 @@ final class VideoRungWorker: @unchecked Sendable {
     private let preparation: VideoPreparation
     private let flag: CancellationFlag
     private let ticksPerSegment: Int64
-    private var graph: FilterGraph?
-    private var graphSource: FilterSource?
+    private let stage: FilterStage
     private var nextIDR: Int64 = 0
     private var lastPts: Int64 = .min
-    private let filtered = Frame()
+    private var lastDts: Int64?
     private let packet = Packet()
     private let lock = NSLock()
     private var encodedSeconds = 0.0
     private var encodedFrames = 0
+    /// Ticks (encoder time base) at which the source's first instant is presented; set before `run()`.
+    var leadTicks: Int64 = 0
 
     init(plan: VideoRenditionPlan, preparation: VideoPreparation, settings: TranscodeSettings, keyframeInterval: Int,
          timescale: Int, encoderThreads: Int, segmentSeconds: Int, directory: URL, flag: CancellationFlag) throws {
@@ -45,6 +46,14 @@ final class VideoRungWorker: @unchecked Sendable {
             timeBase: Rational(1, timescale), extraX264Params: settings.extraX264Params))
         writer = try RenditionWriter(id: plan.id, directory: directory, muxer: FragmentedMP4Writer(encoder: encoder),
                                      timeBase: encoder.timeBase, segmentSeconds: segmentSeconds)
+        let filters = FilterText.video(plan, preparation: preparation)
+        stage = FilterStage { source in try FilterGraph(source: source, filters: filters) }
+    }
+
+    /// How long x264 holds pictures back for B-frames, seconds: the first packet's decode time lies this
+    /// far before its presentation time.
+    var reorderSeconds: Double {
+        plan.frameRate.value > 0 ? Double(encoder.reorderDelayFrames) / plan.frameRate.value : 0
     }
 
     /// Seconds of output encoded so far and frames, for progress.
@@ -57,16 +66,10 @@ final class VideoRungWorker: @unchecked Sendable {
         do {
             while let item = queue.pop() {
                 if flag.isCancelled { break }
-                if graphSource != item.format {
-                    try drainGraph()
-                    graph = try FilterGraph(source: item.format, filters: FilterText.video(plan, preparation: preparation))
-                    graphSource = item.format
-                }
-                try graph?.push(item.frame)
-                try pullFiltered()
+                try stage.push(item.frame, format: item.format, deliver: encodeFiltered)
             }
             guard !flag.isCancelled else { return }
-            try drainGraph()
+            try stage.drain(deliver: encodeFiltered)
             try encode(nil)
             try writer.finish()
         } catch {
@@ -75,24 +78,17 @@ final class VideoRungWorker: @unchecked Sendable {
         }
     }
 
-    private func drainGraph() throws {
-        guard let graph else { return }
-        try graph.push(nil)
-        try pullFiltered()
-        self.graph = nil
-    }
-
-    private func pullFiltered() throws {
-        guard let graph else { return }
-        while try graph.pull(into: filtered) {
-            filtered.rescaleTimestamp(from: graph.outputTimeBase, to: encoder.timeBase)
-            guard let pts = filtered.pts, pts > lastPts else { continue }  // x264 needs rising timestamps
-            lastPts = pts
-            let boundary = pts >= nextIDR
-            if boundary { nextIDR = (pts / ticksPerSegment + 1) * ticksPerSegment }
-            filtered.setForcedKeyframe(boundary)
-            try encode(filtered)
-        }
+    /// Moves a scaled picture onto the output timeline (source time + lead), forces an IDR on each
+    /// segment boundary of the source's time, and encodes it.
+    private func encodeFiltered(_ filtered: Frame, timeBase: Rational) throws {
+        filtered.rescaleTimestamp(from: timeBase, to: encoder.timeBase)
+        guard let sourcePts = filtered.pts, sourcePts + leadTicks > lastPts else { return }  // x264 needs rising timestamps
+        lastPts = sourcePts + leadTicks
+        filtered.pts = lastPts
+        let boundary = sourcePts >= nextIDR
+        if boundary { nextIDR = (sourcePts / ticksPerSegment + 1) * ticksPerSegment }
+        filtered.setForcedKeyframe(boundary)
+        try encode(filtered)
     }
 
     /// Sends a frame (nil: flush), taking packets out whenever the encoder is full, then all that is ready.
@@ -103,6 +99,16 @@ final class VideoRungWorker: @unchecked Sendable {
 
     private func receivePackets() throws {
         while try encoder.receive(into: packet) {
+            // The first picture is decoded at 0 even when its presentation lead is longer than x264's
+            // reorder delay (audio priming above it), so every rendition's first tfdt is 0. A source whose
+            // first frames are further apart than its nominal rate makes x264's delay longer than the
+            // lead: its first decode times would be negative, so they are raised (still rising, still at
+            // or before each picture's presentation time).
+            if let dts = packet.dts {
+                let fixed = lastDts.map { max(dts, $0 + 1) } ?? 0
+                if fixed != dts { packet.setDecodeTimestamp(fixed) }
+                lastDts = fixed
+            }
             let end = Double((packet.pts ?? 0) + packet.duration) * encoder.timeBase.value
             try writer.write(packet, cuttable: packet.isKeyframe)
             lock.lock()
