@@ -75,20 +75,34 @@ final class Child {
     func wait() { process.waitUntilExit() }
 }
 
+/// A blocking TCP socket connected to 127.0.0.1:`port`, or nil with errno set (the socket is closed).
+func connectLoopbackTCP(port: Int) -> Int32? {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return nil }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let result = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard result == 0 else {
+        let saved = errno
+        close(fd)
+        errno = saved
+        return nil
+    }
+    return fd
+}
+
 /// Blocks until something accepts TCP connections on 127.0.0.1:`port` (nginx has no ready signal).
 func waitForListener(port: Int, timeout: Double = 10) throws {
     let deadline = Date().timeIntervalSince1970 + timeout
     while Date().timeIntervalSince1970 < deadline {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        if let fd = connectLoopbackTCP(port: port) {
+            close(fd)
+            return
         }
-        close(fd)
-        if result == 0 { return }
         usleep(50_000)
     }
     throw BenchError("nothing listens on 127.0.0.1:\(port) after \(Int(timeout)) s")
