@@ -32,6 +32,17 @@ enum LiveTestClient {
         Issue.record("streams still publishing after ffmpeg exited", sourceLocation: sourceLocation)
     }
 
+    /// Polls `GET /api/v1/live-streams/<stream>` until a publisher holds the stream (bounded: 30 s).
+    static func waitUntilPublishing(_ port: Int, apiKey: String, stream: String,
+                                    sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        for _ in 0..<150 {
+            let shown = try await fetch(port, "/api/v1/live-streams/\(stream)", headers: auth(apiKey))
+            if shown.text.contains("\"publishing\":true") { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        Issue.record("stream \(stream) has no publisher after 30 s", sourceLocation: sourceLocation)
+    }
+
     /// ffmpeg as a real-time encoder: a test pattern and a tone, x264 with 1 s GOPs, AAC, `seconds` long,
     /// to `url` as FLV (RTMP) or MPEG-TS (SRT).
     static func ffmpegArguments(to url: String, seconds: Int, size: String = "320x180", format: String = "flv",

@@ -33,11 +33,13 @@ import TestSupport
         let accessControl = "#!::r=\(secondKey),m=publish"
         async let firstRun = runAsync("ffmpeg", Self.publishArguments(to: firstURL, seconds: 12))
         async let secondRun = runAsync("ffmpeg", Self.publishArguments(to: "srt://127.0.0.1:\(srtPort)?streamid=\(accessControl)", seconds: 12))
-        try await waitForPlaylists(port, ["sa", "sb"])
-
+        // The busy-key caller goes in as soon as sa has its publisher (not after its first segment: on a
+        // loaded machine that can come late enough for the publisher to be gone already).
+        try await LiveTestClient.waitUntilPublishing(port, apiKey: Self.key, stream: "sa")
         let busy = try await runAsync("ffmpeg", Self.publishArguments(to: firstURL, seconds: 1))
         #expect(busy.status != 0, "a second caller on a busy key must be refused")
         try await offPool { try sendLoopbackDatagrams(port: srtPort, Self.noise()) }
+        try await waitForPlaylists(port, ["sa", "sb"])
 
         // The live manifests decode while both publishers are on the air.
         for url in ["/live/sa/master.m3u8", "/live/sb/manifest.mpd"] {
