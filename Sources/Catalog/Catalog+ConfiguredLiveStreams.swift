@@ -31,7 +31,8 @@ extension Catalog {
                 sync.released = existing.filter { $0.configManaged && !listed.contains($0.id) }.map(\.id)
                 try db.execute(sql: "UPDATE live_streams SET config_managed = 0 WHERE config_managed = 1")
                 // Keys may move between listed streams (a swap): free them all before writing the new ones,
-                // so the UNIQUE index never sees two streams with one key mid-way.
+                // so the UNIQUE index never sees two streams with one key mid-way (a placeholder with a space:
+                // no real key has one, so it cannot collide).
                 for stream in streams where existing.contains(where: { $0.id == stream.id && $0.key != stream.key }) {
                     try db.execute(sql: "UPDATE live_streams SET key = ? WHERE id = ?",
                                    arguments: ["pending sync " + stream.id.rawValue, stream.id.rawValue])

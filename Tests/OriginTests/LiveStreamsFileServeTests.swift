@@ -54,7 +54,6 @@ import TestSupport
         // Restart with a changed key: the old one is refused, the new one publishes; the API stream is kept.
         try Self.writeStreams(file, key: Self.secondKey)
         server = try ServerProcess(dataDirectory: data, apiKey: Self.apiKey, extra: extra)
-        defer { server.terminate() }
         #expect(try await Self.publish(server.rtmpPort, key: Self.firstKey, seconds: 2).status != 0, "the old key must be refused")
         let again = try await Self.publish(server.rtmpPort, key: Self.secondKey, seconds: 3)
         #expect(again.status == 0, "ffmpeg with the new key: \(again.stderr)")
@@ -62,6 +61,12 @@ import TestSupport
         try await Self.expectSegments(server.port)
         #expect(try await fetch(server.port, "/api/v1/live-streams/from-api", headers: Self.auth).status == 200)
         #expect(try await fetch(server.port, "/api/v1/live-streams/from-api", method: .DELETE, headers: Self.auth).status == 204)
+        server.terminate()
+
+        // Started without the file, its streams stay but are the API's again: deletable.
+        server = try ServerProcess(dataDirectory: data, apiKey: Self.apiKey)
+        defer { server.terminate() }
+        #expect(try await fetch(server.port, "/api/v1/live-streams/lobby", method: .DELETE, headers: Self.auth).status == 204)
     }
 
     private static func writeStreams(_ file: URL, key: String) throws {
