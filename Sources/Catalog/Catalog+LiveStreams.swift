@@ -15,10 +15,10 @@ extension Catalog {
                     throw CatalogError.liveStreamKeyInUse
                 }
                 try db.execute(sql: """
-                    INSERT INTO live_streams (id, key, state, dvr_window_seconds, event_mode, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO live_streams (id, key, state, dvr_window_seconds, event_mode, created_at, config_managed)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [stored.id.rawValue, stored.key, stored.state.rawValue, stored.dvrWindowSeconds,
-                                     stored.eventMode, stored.createdAt])
+                                     stored.eventMode, stored.createdAt, stored.configManaged])
             }
         }
         return stored
@@ -74,6 +74,6 @@ extension Catalog {
         }
         return LiveStreamRecord(id: id, key: row["key"], state: LiveStreamState(rawValue: row["state"]),
                                 dvrWindowSeconds: row["dvr_window_seconds"], eventMode: row["event_mode"],
-                                createdAt: row["created_at"])
+                                createdAt: row["created_at"], configManaged: row["config_managed"])
     }
 }

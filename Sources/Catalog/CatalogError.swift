@@ -15,6 +15,8 @@ public enum CatalogError: Error, Equatable, CustomStringConvertible {
     case jobState(id: String, state: JobState, expected: [JobState])
     case liveStreamExists(SafeName)
     case liveStreamKeyInUse
+    /// The streams file gives `configured` a key that `holder` (a stream the file does not list) uses.
+    case liveStreamKeyCollision(configured: SafeName, holder: SafeName)
     /// A stored value this version cannot read (e.g. a state written by a newer version).
     case invalidStoredValue(table: String, column: String, value: String)
     case database(operation: String, reason: String)
@@ -41,6 +43,8 @@ public enum CatalogError: Error, Equatable, CustomStringConvertible {
             return "live stream '\(id)' already exists"
         case .liveStreamKeyInUse:
             return "that stream key is already used by another live stream: choose another key"
+        case .liveStreamKeyCollision(let configured, let holder):
+            return "the streams file gives live stream '\(configured)' the key of live stream '\(holder)': every stream needs its own key (change it in the file, or delete '\(holder)')"
         case .invalidStoredValue(let table, let column, let value):
             return "catalog holds '\(value)' in \(table).\(column), which this version of mediaserve does not know"
         case .database(let operation, let reason):

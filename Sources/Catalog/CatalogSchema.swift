@@ -11,6 +11,7 @@ enum CatalogSchema {
         ("v1-jobs", createJobs),
         ("v1-live-streams", createLiveStreams),
         ("v2-asset-version-tombstones", createAssetTombstones),
+        ("v3-live-stream-config-managed", addLiveStreamConfigManaged),
     ]
 
     static var migrator: DatabaseMigrator {
@@ -94,6 +95,12 @@ enum CatalogSchema {
                 version INTEGER NOT NULL CHECK (version >= 1)
             );
             """)
+    }
+
+    /// Streams listed in the streams file (`live.streams_file`) are marked so the admin API refuses to
+    /// delete them: the next start would create them again.
+    private static func addLiveStreamConfigManaged(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE live_streams ADD COLUMN config_managed BOOLEAN NOT NULL DEFAULT 0")
     }
 
     private static func createLiveStreams(_ db: Database) throws {

@@ -55,6 +55,11 @@ public protocol CatalogStore: Sendable {
     func listLiveStreams() throws -> [LiveStreamRecord]
     func setLiveStreamState(id: SafeName, state: LiveStreamState) throws
     @discardableResult func deleteLiveStream(id: SafeName) throws -> Bool
+    /// Makes the catalog match the streams file, in one transaction: creates the listed streams it lacks,
+    /// updates key, DVR window and mode of those it has, and marks exactly the listed ones config-managed
+    /// (a stream dropped from the file becomes an ordinary API stream; nothing is deleted). A listed key
+    /// that an unlisted stream holds fails with `liveStreamKeyCollision` and changes nothing.
+    @discardableResult func syncConfiguredLiveStreams(_ streams: [LiveStreamRecord]) throws -> LiveStreamSync
 }
 
 extension CatalogStore {

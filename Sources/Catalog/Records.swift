@@ -114,15 +114,19 @@ public struct LiveStreamRecord: Codable, Sendable, Hashable {
     /// Event mode: the playlist keeps every segment from the start (HLS EVENT) instead of sliding.
     public var eventMode: Bool
     public var createdAt: Date
+    /// Listed in the streams file (`live.streams_file`): the file, not the admin API, decides whether it
+    /// exists, so the API refuses to delete it.
+    public var configManaged: Bool
 
     public init(id: SafeName, key: String, state: LiveStreamState = .idle, dvrWindowSeconds: Int,
-                eventMode: Bool = false, createdAt: Date = Date()) {
+                eventMode: Bool = false, createdAt: Date = Date(), configManaged: Bool = false) {
         self.id = id
         self.key = key
         self.state = state
         self.dvrWindowSeconds = dvrWindowSeconds
         self.eventMode = eventMode
         self.createdAt = createdAt
+        self.configManaged = configManaged
     }
 }
 

@@ -90,6 +90,18 @@ public struct ConfigLoader: Sendable {
         return (try LadderConfig.load(contentsOf: url, displayPath: config.ladder), config.ladder)
     }
 
+    /// The live streams listed in the file named by `live.streams_file` (none when it is null), with
+    /// `key_env` read from `environment`. Only `serve` calls this: other commands need no stream keys, and
+    /// a key held in an environment variable is set where the server runs.
+    public func loadLiveStreams(_ config: MediaServeConfig, source: ConfigSource) throws -> [ConfiguredLiveStream] {
+        guard let path = config.live.streamsFile, !path.isEmpty else { return [] }
+        let url = resolve(path)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw ConfigError.fileNotFound(path: path, namedBy: "key 'live.streams_file' (\(source))")
+        }
+        return try LiveStreamsFileReader.load(contentsOf: url, displayPath: path, environment: environment)
+    }
+
     func resolve(_ path: String) -> URL {
         if path.hasPrefix("/") { return URL(fileURLWithPath: path) }
         return currentDirectory.appendingPathComponent(path).standardizedFileURL

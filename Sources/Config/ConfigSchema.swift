@@ -52,6 +52,7 @@ enum ConfigSchema {
         int("live.dvr_window_seconds", \.live.dvrWindowSeconds, 0...(30 * 86_400)),
         int("live.hls_window_segments", \.live.hlsWindowSegments, 3...10_000),
         int("live.disconnect_timeout_seconds", \.live.disconnectTimeoutSeconds, 0...3_600),
+        optionalString("live.streams_file", \.live.streamsFile),
         optionalString("player.script_url", \.player.scriptURL),
         optionalString("player.local_dir", \.player.localDir),
     ]

@@ -143,11 +143,17 @@ public struct MediaServeConfig: Sendable, Hashable {
         /// After the publisher's connection drops, wait this long for it to come back before the stream
         /// is ended (playlists get EXT-X-ENDLIST, DASH becomes static).
         public var disconnectTimeoutSeconds: Int
+        /// A YAML file listing live streams (id, key or key_env, mode, DVR window) that `serve` creates or
+        /// updates in the catalog at start (config/live-streams.example.yaml); nil: streams come from the
+        /// admin API only. Relative to the working directory.
+        public var streamsFile: String?
 
-        public init(dvrWindowSeconds: Int = 7200, hlsWindowSegments: Int = 10, disconnectTimeoutSeconds: Int = 30) {
+        public init(dvrWindowSeconds: Int = 7200, hlsWindowSegments: Int = 10, disconnectTimeoutSeconds: Int = 30,
+                    streamsFile: String? = nil) {
             self.dvrWindowSeconds = dvrWindowSeconds
             self.hlsWindowSegments = hlsWindowSegments
             self.disconnectTimeoutSeconds = disconnectTimeoutSeconds
+            self.streamsFile = streamsFile
         }
     }
 

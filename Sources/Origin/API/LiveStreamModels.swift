@@ -34,8 +34,9 @@ public struct LiveStreamCreation: Sendable, Equatable {
             creation.id = id
         }
         if let raw = object["dvr_window_seconds"] {
-            guard let seconds = raw as? Int, seconds > 0 else {
-                throw OriginError.badRequest("dvr_window_seconds must be a positive whole number of seconds, not '\(raw)'")
+            guard let seconds = raw as? Int, LiveStreamRules.dvrWindowSeconds.contains(seconds) else {
+                let range = LiveStreamRules.dvrWindowSeconds
+                throw OriginError.badRequest("dvr_window_seconds must be a whole number of seconds from \(range.lowerBound) to \(range.upperBound), not '\(raw)'")
             }
             creation.dvrWindowSeconds = seconds
         }

@@ -96,8 +96,12 @@ public struct CatalogAdminBackend: AdminBackend {
 
     /// The key stops working at once (new publishers are refused); a connected publisher keeps going
     /// until it disconnects, and its DVR files stay until the ring trims them.
+    /// A stream listed in the streams file is refused (409): the next start would create it again.
     public func deleteLiveStream(_ id: SafeName) async throws -> Bool {
-        try catalog.deleteLiveStream(id: id)
+        if try catalog.liveStream(id: id)?.configManaged == true {
+            throw OriginError.conflict("live stream '\(id)' is managed by the config file (live.streams_file): remove it from that file and restart mediaserve before deleting it")
+        }
+        return try catalog.deleteLiveStream(id: id)
     }
 
     public func archiveLiveStream(_ id: SafeName, _ request: LiveArchiveRequest) async throws -> AssetSummary {

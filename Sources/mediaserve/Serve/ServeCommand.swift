@@ -47,6 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         let stores = try DataStores.open(config)
         try stores.recoverInterruptedWork(logger: logger)
+        try ConfiguredLiveStreams.sync(loaded, catalog: stores.catalog, logger: logger)
         let metrics = OriginMetrics()
         let pool = IngestWorkerPool(
             jobs: CatalogIngestJobs(catalog: stores.catalog, data: stores.data, ladder: loaded.ladder, preset: loaded.ladder.preset),
@@ -96,7 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     static func printRTMP(host: String, port: Int) {
         let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
-        let text = "  RTMP       rtmp://\(shown):\(port)/live/<stream-key>   (keys: POST /api/v1/live-streams)\n"
+        let text = "  RTMP       rtmp://\(shown):\(port)/live/<stream-key>   (keys: POST /api/v1/live-streams or live.streams_file)\n"
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
