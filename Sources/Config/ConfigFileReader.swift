@@ -8,13 +8,7 @@ struct ConfigFileReader {
     let file: String
 
     func read(contentsOf url: URL) throws -> [String: ConfigValue] {
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw ConfigError.unreadableFile(path: file, reason: (error as NSError).localizedDescription)
-        }
-        return try read(text: text)
+        try read(text: YAMLNodes.readText(url, file: file))
     }
 
     func read(text: String) throws -> [String: ConfigValue] {

@@ -7,12 +7,7 @@ extension LadderConfig {
     /// increasing, odd heights, zero bitrates) are errors naming the file, line and key path.
     public static func load(contentsOf url: URL, displayPath: String? = nil) throws -> LadderConfig {
         let file = displayPath ?? url.path
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw ConfigError.unreadableFile(path: file, reason: (error as NSError).localizedDescription)
-        }
+        let text = try YAMLNodes.readText(url, file: file)
         return try parse(text, file: file)
     }
 

@@ -16,12 +16,7 @@ public enum LiveStreamsFileReader {
     public static func load(contentsOf url: URL, displayPath: String? = nil,
                             environment: [String: String]) throws -> [ConfiguredLiveStream] {
         let file = displayPath ?? url.path
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw ConfigError.unreadableFile(path: file, reason: (error as NSError).localizedDescription)
-        }
+        let text = try YAMLNodes.readText(url, file: file)
         return try parse(text, file: file, environment: environment)
     }
 

@@ -1,8 +1,18 @@
+import Foundation
 import Yams
 
 /// Small helpers over Yams' node tree shared by the config and ladder readers: parsing with a clean
 /// error, locations as `file:line:column`, and short descriptions of what was found.
 enum YAMLNodes {
+    /// A YAML file's text; a missing or unreadable file is `ConfigError.unreadableFile` naming `file`.
+    static func readText(_ url: URL, file: String) throws -> String {
+        do {
+            return try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw ConfigError.unreadableFile(path: file, reason: (error as NSError).localizedDescription)
+        }
+    }
+
     /// The document's root node, or nil for an empty document.
     static func compose(_ text: String, file: String) throws -> Node? {
         do {
