@@ -47,15 +47,23 @@ public final class LiveService: Sendable {
                 return record.eventMode ? LiveService.eventWindowSeconds : Double(record.dvrWindowSeconds)
             },
             onEvent: { event in relay.withLockedValue { $0 }?(event) })
-        server = RTMPServer(configuration: settings.rtmp, streams: streams, validateKey: { key in
-            // The key is a secret: it never appears in a log line, only the stream it maps to.
-            (try? catalog.liveStream(key: key)).flatMap { $0 }?.id
-        }, logger: logger)
+        server = RTMPServer(configuration: settings.rtmp, streams: streams,
+                            validateKey: { LiveService.stream(forKey: $0, catalog: catalog) }, logger: logger)
         let timeout = settings.disconnectTimeout
         relay.withLockedValue { $0 = { [weak self] event in
             self?.track(event, disconnectTimeout: timeout)
             observer(event)
         } }
+    }
+
+    /// The stream a publisher's key opens, nil for an unknown key: what every listener (RTMP, SRT) asks.
+    /// The key is a secret: it never appears in a log line, only the stream it maps to.
+    public func stream(forKey key: String) -> SafeName? {
+        Self.stream(forKey: key, catalog: catalog)
+    }
+
+    private static func stream(forKey key: String, catalog: any CatalogStore) -> SafeName? {
+        (try? catalog.liveStream(key: key)).flatMap { $0 }?.id
     }
 
     /// Starts the RTMP listener; returns its port. First every stream's segment index is reloaded from

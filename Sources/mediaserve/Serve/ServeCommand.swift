@@ -59,13 +59,13 @@ struct ServeCommand: AsyncParsableCommand {
                             disconnectTimeout: Double(config.live.disconnectTimeoutSeconds)),
             data: stores.data, catalog: catalog, logger: Logger(label: "mediaserve.live", level: loaded.loggerLevel))
         let live = liveService.streams
-        let rtmpPort = RTMPPort()
+        let rtmpPort = ListenerPort()
         let rtmp = RTMPService(live: liveService) { port in
             rtmpPort.value.withLock { $0 = port }
             Self.printRTMP(host: config.rtmp.host, port: port)
         }
         let srtPort = ListenerPort()
-        let srt = config.srt.enabled ? SRTService(config: config.srt, streams: live, catalog: catalog,
+        let srt = config.srt.enabled ? SRTService(config: config.srt, live: liveService,
                                                   logger: Logger(label: "mediaserve.live.srt", level: loaded.loggerLevel)) { port in
             srtPort.value.withLock { $0 = port }
             SRTService.printBanner(host: config.srt.host, port: port)
@@ -95,9 +95,13 @@ struct ServeCommand: AsyncParsableCommand {
         try await app.runService()
     }
 
+    /// The address to print for a listener: a wildcard bind is reachable on this machine at 127.0.0.1.
+    static func displayHost(_ host: String) -> String {
+        host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+    }
+
     static func printRTMP(host: String, port: Int) {
-        let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
-        let text = "  RTMP       rtmp://\(shown):\(port)/live/<stream-key>   (keys: POST /api/v1/live-streams or live.streams_file)\n"
+        let text = "  RTMP       rtmp://\(displayHost(host)):\(port)/live/<stream-key>   (keys: POST /api/v1/live-streams or live.streams_file)\n"
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
@@ -119,7 +123,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     static func printBanner(host: String, port: Int, data: String) {
-        let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+        let shown = displayHost(host)
         let base = "http://\(shown.contains(":") ? "[\(shown)]" : shown):\(port)"
         let text = """
             mediaserve: serving \(data) at \(base)/
@@ -152,7 +156,7 @@ extension Logger {
     }
 }
 
-/// The RTMP listener's port once it is bound (the admin API shows it in publishing URLs).
-final class RTMPPort: Sendable {
+/// A listener's port (RTMP, SRT) once it is bound (the admin API shows it in publishing URLs).
+final class ListenerPort: Sendable {
     let value = Mutex<Int?>(nil)
 }
