@@ -132,7 +132,7 @@ import TestSupport
         }
         let wrong = try await publish("wrong-passphrase-here", seconds: 1)
         #expect(wrong.status != 0, "a caller with the wrong passphrase must be refused")
-        #expect(wrong.stderr.contains("rejected"), "libsrt reports the listener's rejection: \(wrong.stderr)")
+        #expect(wrong.stderr.contains("Incorrect passphrase"), "the caller's libsrt reports the listener's rejection: \(wrong.stderr)")
         #expect(log.all.isEmpty, "the refused caller never became a publication")
         let result = try await publish("correct-horse-battery", seconds: 7)
         #expect(result.status == 0, "ffmpeg: \(result.stderr)")
