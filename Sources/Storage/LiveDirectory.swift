@@ -50,8 +50,14 @@ public struct LiveDirectory: LiveMediaStore {
     }
 
     public func append(_ bytes: [UInt8], to file: LiveFile, of stream: SafeName) throws {
-        let path = url(of: file, stream: stream).path
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        let url = url(of: file, stream: stream)
+        let path = url.path
+        var fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        if fd < 0, errno == ENOENT {
+            // The stream's first file: make its folder (later appends find it).
+            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        }
         guard fd >= 0 else { throw StorageError.io(operation: "open for append", path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         #if canImport(Glibc)
