@@ -2,7 +2,7 @@ import Hummingbird
 import MediaCore
 import Storage
 
-/// Versioned VOD URLs (DESIGN.md, "CDN correctness": a replaced asset gets a new version in its URLs).
+/// Versioned VOD URLs (README, "Behind a CDN": a replaced asset gets a new version in its URLs).
 ///
 ///     /vod/<asset>/master.m3u8, manifest.mpd        entry points: the same URL across replaces, short cache
 ///     /vod/<asset>/v<n>/<rendition>.m3u8            media playlist of version n
