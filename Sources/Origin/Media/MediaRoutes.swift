@@ -12,14 +12,18 @@ public struct MediaRoutes: Sendable {
     let index: any MediaIndex
     let renderer: any ManifestRendering
     let files: FileResponder
+    /// The `now` of live manifests (availability start, publish time): injected so tests can fix it.
+    let clock: @Sendable () -> Double
     private let kinds = KindCache()
     private let manifests = ManifestCache()
 
-    public init(dataDirectory: DataDirectory, index: any MediaIndex, renderer: any ManifestRendering, files: FileResponder) {
+    public init(dataDirectory: DataDirectory, index: any MediaIndex, renderer: any ManifestRendering, files: FileResponder,
+                clock: @escaping @Sendable () -> Double = OriginClock.system) {
         self.dataDirectory = dataDirectory
         self.index = index
         self.renderer = renderer
         self.files = files
+        self.clock = clock
     }
 
     func register(on router: Router<OriginRequestContext>) {
@@ -63,7 +67,7 @@ public struct MediaRoutes: Sendable {
         }
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
-        let render = { try renderer.render(name, tree: tree, owner: owner, listing: listing, query: query, now: Date().timeIntervalSince1970) }
+        let render = { try renderer.render(name, tree: tree, owner: owner, listing: listing, query: query, now: clock()) }
         let rendered: RenderedManifest
         if tree == .vod, let version = listing.version {
             // VOD text depends only on the asset version, the manifest and the query.
