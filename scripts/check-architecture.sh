@@ -6,7 +6,8 @@
 #
 # The rules are data: a new target that may call FFmpeg, libsrt, GRDB or Hummingbird is one word in a list below,
 # a new rule is one line in RULES. Every target declared in Package.swift must have its own row in
-# docs/architecture.md (a table row whose first cell is the target name in backquotes).
+# docs/architecture.md (a table row whose first cell is the target name in backquotes), and every module a
+# target imports must be declared for it in Package.swift, with no unused declarations (check-imports.py).
 set -euo pipefail
 
 # Targets allowed to do each thing. A Swift file belongs to the target named by its second path component
@@ -26,7 +27,8 @@ RULES=(
   "import % $HTTP_TARGETS % Hummingbird[A-Za-z0-9_]* % import Hummingbird outside the HTTP targets ($HTTP_TARGETS)"
 )
 
-ROOT=${1:-$(cd "$(dirname "$0")/.." && pwd)}
+SCRIPTS=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "${1:-$SCRIPTS/..}" && pwd)
 cd "$ROOT"
 DOC=docs/architecture.md
 failures=0
@@ -36,7 +38,7 @@ fail() { echo "check-architecture: $*"; failures=$((failures + 1)); }
 # `/* ... */`; a `//` inside a string literal only hides the rest of that line, which C calls never need).
 swift_files=$(find Sources Tests Benchmarks -name '*.swift' -type f 2>/dev/null | LC_ALL=C sort)
 code=$(mktemp)
-trap 'rm -f "$code"' EXIT
+trap 'rm -f "$code" "$code.err"' EXIT
 [ -z "$swift_files" ] || echo "$swift_files" | tr '\n' '\0' | xargs -0 awk '
   { line = $0; gsub(/\/\*.*\*\//, "", line); sub(/\/\/.*$/, "", line); print FILENAME ":" FNR ":" line }' > "$code"
 
@@ -72,6 +74,17 @@ else
   for t in $targets; do
     grep -qE "^\|[[:space:]]*\`$t\`[[:space:]]*\|" "$DOC" || fail "$DOC: target \`$t\` of Package.swift has no row (| \`$t\` | what it holds | what it imports |)"
   done
+fi
+
+# Every import is declared in Package.swift and every declared dependency is imported (SwiftPM resolves an
+# undeclared module only by luck of build order, and an unused one is built and linked for nothing).
+if [ -f Package.swift ]; then
+  if ! dump=$("${SWIFT:-swift}" package dump-package --package-path "$ROOT" 2>"$code.err"); then
+    fail "Package.swift: \`swift package dump-package\` failed: $(tail -1 "$code.err")"
+  elif ! out=$(echo "$dump" | python3 "$SCRIPTS/check-imports.py" "$ROOT"); then
+    echo "$out"
+    failures=$((failures + $(echo "$out" | grep -c .)))
+  fi
 fi
 
 if [ "$failures" -gt 0 ]; then

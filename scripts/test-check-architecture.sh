@@ -8,14 +8,14 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
 
-# A fresh copy of what the check reads: Package.swift, the doc and the Swift sources.
+# What the check reads (Package.swift, the doc, the Swift sources), copied once; each case starts from it.
+mkdir -p "$work/pristine/docs"
+cp "$ROOT/Package.swift" "$work/pristine/"
+cp "$ROOT/docs/architecture.md" "$work/pristine/docs/"
+(cd "$ROOT" && find Sources Tests Benchmarks -name '*.swift' -type f -print0 | xargs -0 cp --parents -t "$work/pristine/")
 fresh_copy() {
-  rm -rf "$work/tree"; mkdir -p "$work/tree/docs"
-  cp "$ROOT/Package.swift" "$work/tree/"
-  cp "$ROOT/docs/architecture.md" "$work/tree/docs/"
-  for dir in Sources Tests Benchmarks; do
-    (cd "$ROOT" && find "$dir" -name '*.swift' -type f -exec cp --parents {} "$work/tree/" \;)
-  done
+  rm -rf "$work/tree"
+  cp -a "$work/pristine" "$work/tree"
 }
 
 # expect_failure NAME EXPECTED-TEXT: the check on the planted copy exits 1 and prints EXPECTED-TEXT.
@@ -68,6 +68,12 @@ expect_failure "import HummingbirdTLS in mediaserve" "Sources/mediaserve/Planted
 
 fresh_copy; sed -i 's/^| `Packaging` |/| Packaging (renamed) |/' "$work/tree/docs/architecture.md"
 expect_failure "target without a row in the doc" 'target `Packaging` of Package.swift has no row'
+
+fresh_copy; plant Sources/Packaging/Planted.swift 'import Yams'
+expect_failure "undeclared import" "Sources/Packaging/Planted.swift:1: target Packaging imports Yams, which Package.swift does not declare"
+
+fresh_copy; sed -i 's/.target(name: "Packaging", dependencies: \["MediaCore"\])/.target(name: "Packaging", dependencies: ["MediaCore", "Storage"])/' "$work/tree/Package.swift"
+expect_failure "declared but unused dependency" "target Packaging declares Storage but none of its sources imports it"
 
 # Comments are not code: a mention of av_free( in a comment, or of Hummingbird in a doc comment, passes.
 fresh_copy; plant Sources/Ingest/Planted.swift '// FFmpeg frees it with av_free(ptr)' '/// import Hummingbird is not allowed here'

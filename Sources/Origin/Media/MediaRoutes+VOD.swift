@@ -61,8 +61,8 @@ extension MediaRoutes {
         }
         guard filesVersion == (version?.number ?? 1),
               let file = folder.openSegment(rendition: rendition, fileName: fileName) else { throw missing }
-        let contentType = await segmentContentType(tree: .vod, owner: owner, rendition: rendition,
-                                                   isInit: fileName == SegmentFileName.initSegment)
+        guard let contentType = try await segmentContentType(tree: .vod, owner: owner, rendition: rendition,
+                                                             isInit: fileName == SegmentFileName.initSegment) else { throw missing }
         return try files.respond(file: file, contentType: contentType, cache: .immutable, request: request)
     }
 
