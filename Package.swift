@@ -61,6 +61,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -79,7 +80,7 @@ let package = Package(
                 "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "Packaging", "Origin", "Live", "LiveSegmenting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Shared by the test targets: fixture paths, running programs (ffprobe, mediaserve).
@@ -99,8 +100,12 @@ let package = Package(
         .testTarget(
             name: "OriginTests",
             dependencies: [
-                "Origin", "MediaCore", "Storage", "Catalog", "TestSupport",
+                "Origin", "MediaCore", "Storage", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -132,7 +137,7 @@ let package = Package(
                           path: "Benchmarks/LiveBench"),
         // Hand-built RTMP client bytes shared by RTMPTests and LiveTests.
         .target(name: "RTMPTestSupport", dependencies: ["RTMP"], path: "Tests/RTMPTestSupport"),
-        .testTarget(name: "RTMPTests", dependencies: ["RTMP", "MediaCore", "TestSupport", "RTMPTestSupport"]),
+        .testTarget(name: "RTMPTests", dependencies: ["RTMP", "TestSupport", "RTMPTestSupport"]),
         .testTarget(
             name: "LiveSegmentingTests",
             dependencies: ["LiveSegmenting", "RTMP", "MediaCore", "Storage", "TestSupport"]

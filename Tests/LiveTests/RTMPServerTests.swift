@@ -183,7 +183,7 @@ extension RTMPServerTests {
             try await channel.writeAndFlush(ByteBuffer(bytes: [3]))  // a handshake that never finishes
             held.append(channel)
         }
-        #expect(await eventually(timeout: 10) { server.openConnections == 2 }, "the two held connections are open")
+        #expect(await eventually(timeout: .seconds(10)) { server.openConnections == 2 }, "the two held connections are open")
         let started = ContinuousClock.now
         #expect(try await connectionIsClosedByServer(port: port, sending: [3]))
         #expect(ContinuousClock.now - started < .seconds(5), "the third connection must not wait for the 60 s timeout")

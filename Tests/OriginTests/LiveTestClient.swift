@@ -24,7 +24,7 @@ enum LiveTestClient {
     /// After ffmpeg exits the server writes the last segments and marks the streams not publishing; a
     /// condition checked until a deadline (20 s), not a timing assertion.
     static func waitUntilNotPublishing(_ port: Int, apiKey: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let released = try await eventually(timeout: 20, every: .milliseconds(200)) {
+        let released = try await eventually(timeout: .seconds(20), poll: .milliseconds(200)) {
             !(try await fetch(port, "/api/v1/live-streams", headers: auth(apiKey))).text.contains("\"publishing\":true")
         }
         if !released { Issue.record("streams still publishing after ffmpeg exited", sourceLocation: sourceLocation) }
@@ -33,7 +33,7 @@ enum LiveTestClient {
     /// Checks `GET /api/v1/live-streams/<stream>` until a publisher holds the stream (deadline: 30 s).
     static func waitUntilPublishing(_ port: Int, apiKey: String, stream: String,
                                     sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let held = try await eventually(timeout: 30, every: .milliseconds(200)) {
+        let held = try await eventually(timeout: .seconds(30), poll: .milliseconds(200)) {
             (try await fetch(port, "/api/v1/live-streams/\(stream)", headers: auth(apiKey))).text.contains("\"publishing\":true")
         }
         if !held { Issue.record("stream \(stream) has no publisher after 30 s", sourceLocation: sourceLocation) }

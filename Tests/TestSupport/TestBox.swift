@@ -33,9 +33,7 @@ public struct TestBox {
     }
 
     public static func be(_ bytes: [UInt8], _ offset: Int, _ count: Int) -> UInt64 {
-        var value: UInt64 = 0
-        for index in offset..<(offset + count) { value = value << 8 | UInt64(bytes[index]) }
-        return value
+        BigEndian.uint(bytes, at: offset, count: count)
     }
 }
 
