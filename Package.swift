@@ -52,11 +52,22 @@ let package = Package(
         .target(name: "Packaging", dependencies: ["MediaCore"]),
         // `make bench-packaging`: times manifest building (release build); not part of `make test`.
         .executableTarget(name: "PackagingBench", dependencies: ["Packaging", "MediaCore"], path: "Benchmarks/PackagingBench"),
+        // The one publishing path (stage -> verify -> version -> publish -> catalog -> roll back) for the CLI,
+        // the job worker, live archive and reindex; asset naming; ingest requests from the ladder config.
+        .target(
+            name: "Publishing",
+            dependencies: [
+                "MediaCore", "Storage", "Catalog", "Config", "Ingest", "Packaging", "Live",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "PublishingTests", dependencies: ["Publishing", "Storage", "Catalog", "MediaCore", "Ingest", "Config", "TestSupport"]),
         // The HTTP origin: manifests, segments, admin API, metrics, preview page (Hummingbird 2).
         .target(
             name: "Origin",
             dependencies: [
-                "MediaCore", "Storage", "Catalog", "Packaging", "Live",
+                "MediaCore", "Storage", "Catalog", "Packaging", "Live", "Publishing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -76,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "mediaserve",
             dependencies: [
-                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "Packaging", "Origin",
+                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "Packaging", "Origin", "Publishing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -99,7 +110,7 @@ let package = Package(
         .testTarget(
             name: "OriginTests",
             dependencies: [
-                "Origin", "MediaCore", "Storage", "Catalog", "TestSupport",
+                "Origin", "Publishing", "MediaCore", "Storage", "Catalog", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
