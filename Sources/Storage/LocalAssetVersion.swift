@@ -4,7 +4,6 @@ import Glibc
 import Darwin
 #endif
 import MediaCore
-import Storage
 
 /// One published asset folder (`vod/<asset>/`), opened once, from which the version stamp and a segment
 /// are both read relative to the same descriptor (openat). A replace renames another folder into place;
@@ -12,29 +11,20 @@ import Storage
 /// and never pairs one version's number with the other version's bytes.
 ///
 /// Every level is opened with O_NOFOLLOW (the folder and the rendition folder also with O_DIRECTORY,
-/// the file checked to be regular): no symbolic link is followed below vod/, as with Storage's lstat
-/// checks for live files.
-final class VODAssetFolder: Sendable {
-    /// What the folder says its version is.
-    enum Stamp: Equatable {
-        case version(Int)
-        /// Published before stamps existed: the catalog's version stands for it.
-        case missing
-        /// A stamp that is not a canonical number: no version is served.
-        case unreadable
-    }
-
+/// the file checked to be regular): no symbolic link is followed below vod/, as with the lstat checks
+/// for live files.
+final class LocalAssetVersion: StoredAssetVersion {
     private let descriptor: CInt
 
     /// Nil when the asset folder does not exist (or is a link or not a folder).
-    init?(vodRoot: String, asset: SafeName) {
+    init?(vodRoot: String, asset: AssetID) {
         descriptor = open(vodRoot + "/" + asset.rawValue, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
     }
 
     deinit { close(descriptor) }
 
-    func stamp() -> Stamp {
+    func stamp() -> VersionStamp {
         let fd = openat(descriptor, DataDirectory.versionFileName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return errno == ENOENT ? .missing : .unreadable }
         defer { close(fd) }
@@ -46,12 +36,11 @@ final class VODAssetFolder: Sendable {
         return .version(version)
     }
 
-    /// `<rendition>/<fileName>` inside this folder; nil when absent or not a regular file. The name must
-    /// already be a valid segment file name (`SegmentFileName.isValid`).
-    func openSegment(rendition: SafeName, fileName: String) -> OpenFile? {
+    func openSegment(rendition: SafeName, fileName: String) -> StoredObject? {
+        guard SegmentFileName.isValid(fileName) else { return nil }
         let folder = openat(descriptor, rendition.rawValue, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard folder >= 0 else { return nil }
         defer { close(folder) }
-        return OpenFile(descriptor: openat(folder, fileName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC))
+        return LocalFile(descriptor: openat(folder, fileName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)).map(StoredObject.localFile)
     }
 }

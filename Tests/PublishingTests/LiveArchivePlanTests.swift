@@ -1,6 +1,6 @@
 import MediaCore
 import Testing
-@testable import Origin
+@testable import Publishing
 
 /// The live-to-VOD selection rule on values: whole segments overlapping the range, same numbers in
 /// every rendition, renumbered from 1, media times kept.

@@ -15,6 +15,12 @@ public struct ClaimedJob: Sendable {
     }
 }
 
+/// Where the worker pool reports progress and queue sizes (the origin's `/metrics`).
+public protocol IngestJobMetrics: Sendable {
+    func recordIngestProgress(worker: Int, percent: Double)
+    func recordJobCounts(_ counts: [String: Int])
+}
+
 /// The job queue and the ingest pipeline behind the worker pool; implemented over Catalog + Ingest.
 public protocol IngestJobs: Sendable {
     /// Takes the oldest queued job and marks it running (nil when the queue is empty).
@@ -34,12 +40,12 @@ public protocol IngestJobs: Sendable {
 public final class IngestWorkerPool: Service, Sendable {
     let jobs: any IngestJobs
     let workers: Int
-    let metrics: OriginMetrics
+    let metrics: any IngestJobMetrics
     let logger: Logger
     let pollInterval: Duration
     private let doorbell = Doorbell()
 
-    public init(jobs: any IngestJobs, workers: Int, metrics: OriginMetrics, logger: Logger, pollInterval: Duration = .seconds(2)) {
+    public init(jobs: any IngestJobs, workers: Int, metrics: any IngestJobMetrics, logger: Logger, pollInterval: Duration = .seconds(2)) {
         self.jobs = jobs
         self.workers = max(1, workers)
         self.metrics = metrics
