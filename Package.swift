@@ -57,12 +57,12 @@ let package = Package(
         .target(
             name: "Publishing",
             dependencies: [
-                "MediaCore", "Storage", "Catalog", "Config", "Ingest", "Packaging", "LiveSegmenting",
+                "MediaCore", "Storage", "Catalog", "Config", "Ingest", "LiveSegmenting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "PublishingTests", dependencies: ["Publishing", "Storage", "Catalog", "MediaCore", "Ingest", "Config", "TestSupport"]),
+        .testTarget(name: "PublishingTests", dependencies: ["Publishing", "Storage", "Catalog", "MediaCore", "Config", "TestSupport"]),
         // The HTTP origin: manifests, segments, admin API, metrics, preview page (Hummingbird 2).
         .target(
             name: "Origin",
@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(
             name: "OriginTests",
             dependencies: [
-                "Origin", "Publishing", "MediaCore", "Storage", "Catalog", "TestSupport",
+                "Origin", "Publishing", "MediaCore", "Storage", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
