@@ -41,14 +41,17 @@ let package = Package(
         // The only Swift code that calls av_*, sws_*, swr_*.
         .target(name: "FFmpegKit", dependencies: ["CFFmpeg", "MediaCore"]),
         // Ladder planning, the transcode pipeline, CMAF segmenting and progress (never imports CFFmpeg).
-        .target(name: "Ingest", dependencies: ["MediaCore", "FFmpegKit"]),
+        .target(name: "Ingest", dependencies: ["MediaCore", "FFmpegKit", "MP4"]),
         // Configuration: config/mediaserve.yaml + MEDIASERVE_* environment + flags, decoded once into a value.
         .target(name: "Config", dependencies: ["MediaCore", .product(name: "Yams", package: "Yams")]),
         // The data directory (vod/, live/, staging/) and atomic publishing, behind a protocol.
         .target(name: "Storage", dependencies: ["MediaCore"]),
         // Assets, renditions, segment index, jobs and live streams in SQLite (GRDB), behind a protocol.
         .target(name: "Catalog", dependencies: ["MediaCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        // Just-in-time HLS/DASH manifests and the fMP4 box reader: pure Swift over MediaCore values.
+        // Every ISO BMFF box the project reads or writes (one value type per box, parse + serialise), the
+        // CMAF init/media segment writer and reader, and the one segment indexer. Pure Swift, bytes only.
+        .target(name: "MP4", dependencies: ["MediaCore"]),
+        // Just-in-time HLS/DASH manifests: pure Swift over MediaCore values.
         .target(name: "Packaging", dependencies: ["MediaCore"]),
         // `make bench-packaging`: times manifest building (release build); not part of `make test`.
         .executableTarget(name: "PackagingBench", dependencies: ["Packaging", "MediaCore"], path: "Benchmarks/PackagingBench"),
@@ -76,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "mediaserve",
             dependencies: [
-                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "Packaging", "Origin",
+                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "MP4", "Packaging", "Origin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -85,6 +88,8 @@ let package = Package(
         // Shared by the test targets: fixture paths, running programs (ffprobe, mediaserve).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"]),
+        // Every box round-trips (write → read → equal, read → write → same bytes); the reader on cut and random bytes.
+        .testTarget(name: "MP4Tests", dependencies: ["MP4", "MediaCore", "TestSupport"]),
         // Probe vs ffprobe on generated media, bad inputs, and the `mediaserve probe` CLI (runs the binary).
         .testTarget(name: "ProbeTests", dependencies: ["FFmpegKit", "MediaCore", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "MediaCore", "TestSupport"]),
@@ -92,7 +97,7 @@ let package = Package(
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MediaCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "PackagingTests",
-            dependencies: ["Packaging", "MediaCore", "TestSupport", "Catalog"],
+            dependencies: ["Packaging", "MP4", "MediaCore", "TestSupport", "Catalog"],
             exclude: ["Golden"]
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "MediaCore", "FFmpegKit", "Catalog", "TestSupport"]),
@@ -107,11 +112,11 @@ let package = Package(
             ]
         ),
         // Live sources: RTMP (pure state machines + a SwiftNIO listener), the passthrough CMAF segmenter
-        // and the DVR ring. Pure Swift: no CFFmpeg.
+        // (boxes from MP4) and the DVR ring. Pure Swift: no CFFmpeg.
         .target(
             name: "Live",
             dependencies: [
-                "MediaCore", "FFmpegKit", "Storage", "Catalog", "SRTKit",
+                "MediaCore", "MP4", "FFmpegKit", "Storage", "Catalog", "SRTKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -124,7 +129,7 @@ let package = Package(
         .testTarget(
             name: "LiveTests",
             dependencies: [
-                "Live", "MediaCore", "TestSupport", "Storage", "Catalog", "SRTKit",
+                "Live", "MP4", "MediaCore", "TestSupport", "Storage", "Catalog", "SRTKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
