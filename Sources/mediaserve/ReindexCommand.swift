@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import Foundation
 import MediaCore
+import MP4
 import Packaging
 import Publishing
 import Storage
@@ -81,7 +82,7 @@ enum RenditionFiles {
                 try builder.add(SegmentIndexer.SegmentBytes(number: number, contentsOf: try read(SegmentFileName.segment(number))))
             }
             return builder.finish()
-        } catch let error as PackagingError {
+        } catch let error as MP4Error {
             throw CommandError("rendition \(id) (vod/\(asset)/\(id)): \(error)")
         }
     }
