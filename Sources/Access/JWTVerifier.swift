@@ -50,5 +50,8 @@ extension JWTVerifier {
 
 public struct JWTVerifierError: Error, Sendable, CustomStringConvertible {
     public let reason: String
+
+    public init(reason: String) { self.reason = reason }
+
     public var description: String { reason }
 }

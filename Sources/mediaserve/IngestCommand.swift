@@ -1,4 +1,6 @@
+import Access
 import ArgumentParser
+import Origin
 import Catalog
 import Config
 import FFmpegKit
@@ -45,12 +47,19 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Show FFmpeg's own log output.")
     var verbose = false
 
+    @Option(help: ArgumentHelp("Who may play the asset: public, signed, jwt or webhook (default: access.default_policy).",
+                               valueName: "policy"))
+    var access: String?
+
     @OptionGroup var configOptions: ConfigOptions
 
     func validate() throws {
         if let id, SafeName(id) == nil { throw ValidationError(MediaCoreError.invalidName(id).description) }
         if let rungs { _ = try Self.heights(rungs) }
         if copy, rungs != nil || ladder != nil { throw ValidationError("--copy keeps the source as it is: drop --rungs/--ladder") }
+        if let access, AccessPolicy(rawValue: access) == nil {
+            throw ValidationError("--access '\(access)': expected one of \(AccessPolicy.names)")
+        }
     }
 
     func run() throws {
@@ -105,6 +114,13 @@ struct IngestCommand: ParsableCommand {
         do {
             let record = AssetRecord(id: asset, title: title, sourceProbe: output.probe)
             let stored = try stores.catalog.publishAsset(record, renditions: output.renditions, replace: replace)
+            if let policy = access.flatMap(AccessPolicy.init(rawValue:)) {
+                let scope = AccessScope(tree: .vod, owner: asset)
+                let rules = CatalogAccessRules(catalog: stores.catalog)
+                var item = try rules.storedRules(scope)
+                item.policy = policy
+                try rules.store(scope, item)
+            }
             // Another replace of the same asset won the race for that number: the files follow the catalog.
             if stored.version != version { try stores.data.restampVersion(stored.version, asset: asset) }
         } catch {
