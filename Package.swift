@@ -66,7 +66,6 @@ let package = Package(
         .testTarget(name: "AccessTests", dependencies: [
             "Access", "MediaCore",
             .product(name: "JWTKit", package: "jwt-kit"),
-            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         // The HTTP origin: manifests, segments, admin API, metrics, preview page (Hummingbird 2).
@@ -75,7 +74,9 @@ let package = Package(
             dependencies: [
                 "MediaCore", "Storage", "Catalog", "Packaging", "Live", "Access",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

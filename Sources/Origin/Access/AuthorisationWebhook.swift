@@ -15,10 +15,10 @@ public final class AuthorisationWebhook: Sendable {
     let logger: Logger
     private let cache = Mutex<[String: (verdict: WebhookVerdict, until: Double)]>([:])
 
-    public init(url: String, cacheSeconds: Double, timeout: TimeAmount = .seconds(2), logger: Logger) {
+    public init(url: String, cacheSeconds: Double, timeoutMilliseconds: Int = 2000, logger: Logger) {
         self.url = url
         self.cacheSeconds = cacheSeconds
-        self.timeout = timeout
+        timeout = .milliseconds(Int64(timeoutMilliseconds))
         self.logger = logger
     }
 

@@ -2,7 +2,6 @@ import Access
 import Config
 import Foundation
 import Logging
-import NIOCore
 import Origin
 
 /// Turns the `access.*`, `http.tls.*` and `api.key` settings into what the origin runs with, refusing
@@ -68,7 +67,7 @@ enum AccessWiring {
         }
         let webhook = access.webhookURL.map {
             AuthorisationWebhook(url: $0, cacheSeconds: Double(access.webhookCacheSeconds),
-                                 timeout: .milliseconds(Int64(access.webhookTimeoutMilliseconds)), logger: logger)
+                                 timeoutMilliseconds: access.webhookTimeoutMilliseconds, logger: logger)
         }
         return AccessGate(settings: try settings(access), rules: rules, index: index, jwks: jwks, webhook: webhook)
     }
