@@ -1,5 +1,4 @@
 import Access
-import Crypto
 import Foundation
 import JWTKit
 import Testing
