@@ -33,6 +33,9 @@ enum ConfigSchema {
         int("http.port", \.http.port, 0...65535),
         string("http.cors_allow_origin", \.http.corsAllowOrigin, allowEmpty: true),
         bytes("http.max_upload_bytes", \.http.maxUploadBytes),
+        optionalString("http.tls.cert_file", \.http.tlsCertFile),
+        optionalString("http.tls.key_file", \.http.tlsKeyFile),
+        int("http.redirect_port", \.http.redirectPort, 0...65535),
         string("rtmp.host", \.rtmp.host),
         int("rtmp.port", \.rtmp.port, 0...65535),
         bool("srt.enabled", \.srt.enabled),
@@ -56,9 +59,6 @@ enum ConfigSchema {
         optionalString("player.script_url", \.player.scriptURL),
         optionalString("player.local_dir", \.player.localDir),
         // Issue 12: HTTPS and access control.
-        optionalString("http.tls.cert_file", \.http.tlsCertFile),
-        optionalString("http.tls.key_file", \.http.tlsKeyFile),
-        int("http.redirect_port", \.http.redirectPort, 0...65535),
         choice("access.default_policy", \.access.defaultPolicy, MediaServeConfig.Access.policies),
         optionalText("access.signing_key", \.access.signingKey, length: 16...4096, secret: true),
         list("access.previous_signing_keys", \.access.previousSigningKeys, secret: true),
@@ -80,7 +80,6 @@ enum ConfigSchema {
         optionalString("access.cdn_secret_header", \.access.cdnSecretHeader),
         optionalText("access.cdn_secret", \.access.cdnSecret, length: 16...4096, secret: true),
         optionalString("access.client_ip_header", \.access.clientIPHeader),
-        optionalString("live.publish_webhook_url", \.live.publishWebhookURL),
     ]
 
     static let byPath: [String: ConfigField] = Dictionary(uniqueKeysWithValues: fields.map { ($0.path, $0) })

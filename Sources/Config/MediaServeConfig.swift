@@ -154,8 +154,6 @@ public struct MediaServeConfig: Sendable, Hashable {
         /// updates in the catalog at start (config/live-streams.example.yaml); nil: streams come from the
         /// admin API only. Relative to the working directory.
         public var streamsFile: String?
-        /// When set, RTMP and SRT publishers are also asked about here (action `publish`), beside the keys.
-        public var publishWebhookURL: String?
 
         public init(dvrWindowSeconds: Int = 7200, hlsWindowSegments: Int = 10, disconnectTimeoutSeconds: Int = 30,
                     streamsFile: String? = nil) {

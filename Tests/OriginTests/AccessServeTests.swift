@@ -1,6 +1,8 @@
 import Access
 import Foundation
+import Hummingbird
 import JWTKit
+import Synchronization
 import Testing
 import TestSupport
 
@@ -258,6 +260,51 @@ import TestSupport
         kill(server.process.processIdentifier, SIGHUP)
         let again = try await runAsync("curl", ["-sk", "--http2", "-o", "/dev/null", "-w", "%{http_version}", "https://127.0.0.1:\(server.port)/healthz"])
         #expect(again.stdout == "2")
+    }
+
+    /// The authorisation service is the external party: a small real HTTP server in the test that allows
+    /// the token `letmein` and refuses everything else.
+    @Test func theWebhookAllowsAndDeniesPlay() async throws {
+        let setup = try await Setup.make()
+        defer { try? FileManager.default.removeItem(at: setup.root) }
+        let asked = Mutex<[[String: String]]>([])
+        let router = Router()
+        router.post("hook") { request, _ -> Response in
+            var request = request
+            let body = try await request.collectBody(upTo: 64 << 10)
+            let object = (try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]) ?? [:]
+            asked.withLock { $0.append(object.compactMapValues { $0 as? String }) }
+            return Response(status: object["token"] as? String == "letmein" ? .noContent : .forbidden)
+        }
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let hook = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                               onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await hook.runService() }
+            defer { group.cancelAll() }
+            var iterator = ports.makeAsyncIterator()
+            let hookPort = try #require(await iterator.next())
+            let server = try setup.serve(extra: ["--set", "access.webhook_url=http://127.0.0.1:\(hookPort)/hook",
+                                                 "--set", "access.webhook_cache_seconds=30"])
+            defer { server.terminate() }
+            let port = server.port
+            let patched = try await fetch(port, "/api/v1/assets/other", method: .PATCH, headers: Self.auth,
+                                          body: Array(#"{"access": "webhook"}"#.utf8))
+            #expect(patched.status == 200, "\(patched.text)")
+            let allowed = try await fetch(port, "/vod/other/master.m3u8?token=letmein")
+            #expect(allowed.status == 200, "\(allowed.text)")
+            #expect(uris(allowed.text).allSatisfy { $0.contains("token=letmein") })
+            let child = resolve(try #require(uris(allowed.text).first), against: "/vod/other/master.m3u8")
+            #expect(try await fetch(port, child).status == 200)
+            let denied = try await fetch(port, "/vod/other/master.m3u8?token=guess")
+            #expect(denied.status == 403)
+            #expect(denied.text.contains("refused this request (HTTP 403)"))
+            #expect(try await fetch(port, "/vod/other/master.m3u8").status == 403)
+            let queries = asked.withLock { $0 }
+            #expect(queries.first?["action"] == "play" && queries.first?["asset"] == "other" && queries.first?["protocol"] == "hls")
+            // The allow decision was cached: the child playlist did not ask again.
+            #expect(queries.filter { $0["token"] == "letmein" }.count == 1)
+        }
     }
 
     @Test func theDevelopmentKeyIsRefusedOffLoopback() async throws {
