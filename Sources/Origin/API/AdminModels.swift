@@ -1,6 +1,7 @@
 import Access
 import Foundation
 import MediaCore
+import Publishing
 
 /// JSON shapes of the admin API (documented in Resources/openapi.yaml; keep both in step).
 public struct RenditionSummary: Codable, Sendable, Equatable {

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import MediaCore
+import Storage
 import Synchronization
 
 /// Where an item's own access rules come from (the catalog); nil answers `ItemAccess.unset`.

@@ -41,7 +41,7 @@ public struct OriginServer: Sendable {
         let handoff = configuration.useSendfile && configuration.tls == nil ? FileRegionHandoff() : nil
         self.handoff = handoff
         let files = FileResponder(handoff: handoff, chunkLength: configuration.segmentChunkBytes)
-        let media = MediaRoutes(dataDirectory: dataDirectory, index: index, renderer: renderer, files: files, clock: clock)
+        let media = MediaRoutes(store: dataDirectory, index: index, renderer: renderer, files: files, clock: clock)
         self.media = media
         let root = dataDirectory.root
         ops = OpsRoutes(metrics: metrics, clock: clock) {

@@ -3,9 +3,11 @@ import Catalog
 import Config
 import Foundation
 import Live
+import LiveSegmenting
 import Logging
 import MediaCore
 import Origin
+import Publishing
 import Storage
 import Synchronization
 
@@ -52,26 +54,29 @@ struct ServeCommand: AsyncParsableCommand {
         try ConfiguredLiveStreams.sync(loaded, catalog: stores.catalog, logger: logger)
         let metrics = OriginMetrics()
         let pool = IngestWorkerPool(
-            jobs: CatalogIngestJobs(catalog: stores.catalog, data: stores.data, ladder: loaded.ladder, preset: loaded.ladder.preset),
+            jobs: CatalogIngestJobs(catalog: stores.catalog, store: stores.data, ladder: loaded.ladder, preset: loaded.ladder.preset),
             workers: config.ingest.workers, metrics: metrics, logger: Logger(label: "mediaserve.jobs", level: loaded.loggerLevel))
         let catalog = stores.catalog
+        let srtSettings = config.srt.enabled
+            ? SRTServerConfiguration(host: config.srt.host, port: config.srt.port, latencyMilliseconds: config.srt.latencyMilliseconds,
+                                     passphrase: config.srt.passphrase)
+            : nil
         let liveService = LiveService(
-            settings: .init(rtmp: RTMPServerConfiguration(host: config.rtmp.host, port: config.rtmp.port),
+            settings: .init(rtmp: RTMPServerConfiguration(host: config.rtmp.host, port: config.rtmp.port), srt: srtSettings,
                             live: LiveConfiguration(dvrWindow: Double(config.live.dvrWindowSeconds)),
                             disconnectTimeout: Double(config.live.disconnectTimeoutSeconds)),
             data: stores.data, catalog: catalog, logger: Logger(label: "mediaserve.live", level: loaded.loggerLevel))
         let live = liveService.streams
         let rtmpPort = ListenerPort()
-        let rtmp = RTMPService(live: liveService) { port in
-            rtmpPort.value.withLock { $0 = port }
-            Self.printRTMP(host: config.rtmp.host, port: port)
-        }
         let srtPort = ListenerPort()
-        let srt = config.srt.enabled ? SRTService(config: config.srt, live: liveService,
-                                                  logger: Logger(label: "mediaserve.live.srt", level: loaded.loggerLevel)) { port in
-            srtPort.value.withLock { $0 = port }
-            SRTService.printBanner(host: config.srt.host, port: port)
-        } : nil
+        let listeners = LiveListenersService(live: liveService) { ports in
+            rtmpPort.value.withLock { $0 = ports.rtmp }
+            Self.printRTMP(host: config.rtmp.host, port: ports.rtmp)
+            if let port = ports.srt {
+                srtPort.value.withLock { $0 = port }
+                Self.printSRT(host: config.srt.host, port: port)
+            }
+        }
         let vodIndex = CatalogMediaIndex(catalog: catalog)
         let index = CombinedMediaIndex(vod: vodIndex, live: LiveMediaIndex(streams: live, isEvent: { stream in
             (try? catalog.liveStream(id: stream))??.eventMode == true
@@ -95,7 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
             renderer: PackagingRenderer(dvrWindowSeconds: Double(config.live.dvrWindowSeconds), hlsLiveSegmentCount: config.live.hlsWindowSegments),
             readiness: { Self.catalogProblem(catalog) }, admin: admin,
             liveStreams: { live.publishingStreams.map { AssetSummary(liveStream: $0, renditions: live.indexes(for: $0)) } },
-            services: [pool, rtmp] + (srt.map { [$0] } ?? []), metrics: metrics, access: access, logger: logger)
+            services: [pool, listeners], metrics: metrics, access: access, logger: logger)
         let scheme = certificates == nil ? "http" : "https"
         let app = try server.makeApplication { port in
             Self.printBanner(host: config.http.host, port: port, data: stores.data.root.path, scheme: scheme)
@@ -110,6 +115,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     static func printRTMP(host: String, port: Int) {
         let text = "  RTMP       rtmp://\(displayHost(host)):\(port)/live/<stream-key>   (keys: POST /api/v1/live-streams or live.streams_file)\n"
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func printSRT(host: String, port: Int) {
+        let text = "  SRT        srt://\(displayHost(host)):\(port)?streamid=<stream-key>   (MPEG-TS; same keys as RTMP)\n"
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
@@ -143,17 +153,6 @@ struct ServeCommand: AsyncParsableCommand {
 
             """
         FileHandle.standardOutput.write(Data(text.utf8))
-    }
-}
-
-/// Errors of the serve command itself.
-enum ServeError: Error, CustomStringConvertible {
-    case badJob(id: String, reason: String)
-
-    var description: String {
-        switch self {
-        case .badJob(let id, let reason): return "ingest job \(id) cannot run: \(reason)"
-        }
     }
 }
 
