@@ -25,7 +25,7 @@ import Storage
         let server = OriginServer(configuration: OriginConfiguration(port: 0), dataDirectory: try DataDirectory(root: data.url),
                                   index: index, renderer: ListingText(), readiness: { nil }, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = server.makeApplication { continuation.yield($0) }
+        let app = try server.makeApplication { continuation.yield($0) }
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

@@ -8,8 +8,9 @@ struct AdminAPIRoutes: Sendable {
     let backend: any AdminBackend
     let configuration: OriginConfiguration
     let media: MediaRoutes
+    let access: AccessGate?
 
-    func register(on router: Router<OriginRequestContext>) {
+    func register(on router: Router<OriginRequestContext>, limiter: FailedAuthLimiter, metrics: OriginMetrics) {
         router.get("api/v1/openapi.yaml") { _, _ in
             guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml", subdirectory: "Resources"),
                   let text = try? String(contentsOf: url, encoding: .utf8) else {
@@ -18,7 +19,8 @@ struct AdminAPIRoutes: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/yaml", .cacheControl: CachePolicy.noStore.headerValue],
                             body: .init(byteBuffer: ByteBuffer(string: text)))
         }
-        let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(apiKey: configuration.apiKey))
+        let api = router.group("api/v1")
+            .add(middleware: BearerAuthMiddleware(apiKey: configuration.apiKey, limiter: limiter, metrics: metrics))
         api.get("assets") { _, _ in try Self.json(["assets": try await backend.listAssets()]) }
         api.post("assets") { request, context in try await upload(request: request, context: context) }
         api.get("assets/:id") { _, context in
@@ -32,7 +34,8 @@ struct AdminAPIRoutes: Sendable {
             media.forget(tree: .vod, owner: id)
             return Response(status: .noContent, headers: [.cacheControl: CachePolicy.noStore.headerValue])
         }
-        LiveStreamRoutes(backend: backend, media: media).register(on: api)
+        LiveStreamRoutes(backend: backend, media: media, access: access).register(on: api)
+        AccessAdminRoutes(backend: backend, access: access).register(on: api)
         api.get("jobs/:id") { _, context in
             let id = context.parameters.get("id") ?? ""
             guard SafeName.isValid(id), let job = try await backend.job(id) else { throw OriginError.notFound("job '\(id)'") }

@@ -20,6 +20,10 @@ public struct OriginConfiguration: Sendable {
     public var segmentChunkBytes: Int
     /// Send segment bodies with sendfile(2) (plain HTTP/1); false streams them in `segmentChunkBytes` reads.
     public var useSendfile: Bool
+    /// HTTPS with HTTP/2 (issue 12): nil serves plain HTTP/1.1.
+    public var tls: CertificateStore?
+    /// With `tls`: a plain-HTTP port answering 301 to HTTPS (nil: none).
+    public var redirectPort: Int?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, corsAllowOrigin: String = "*",

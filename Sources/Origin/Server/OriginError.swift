@@ -9,6 +9,10 @@ public enum OriginError: Error, CustomStringConvertible, Sendable {
     /// A live segment or manifest that may exist in a moment: 404 that a CDN may cache for one second.
     case notYetAvailable(String)
     case unauthorized
+    /// Access control refused the request (issue 12): the one line says why (expired, region, ...).
+    case forbidden(String)
+    /// Too many failed admin authentications from one address.
+    case tooManyRequests(retryAfter: Int)
     case payloadTooLarge(limit: Int)
     case rangeNotSatisfiable(size: Int)
     case conflict(String)
@@ -23,6 +27,8 @@ public enum OriginError: Error, CustomStringConvertible, Sendable {
         case .notFound(let what): return "not found: \(what)"
         case .notYetAvailable(let what): return "not available yet: \(what)"
         case .unauthorized: return "missing or wrong API key: send 'Authorization: Bearer <key>'"
+        case .forbidden(let reason): return "forbidden: \(reason)"
+        case .tooManyRequests(let seconds): return "too many failed authentications from your address: retry in \(seconds) s"
         case .payloadTooLarge(let limit): return "request body is larger than the limit of \(limit) bytes"
         case .rangeNotSatisfiable(let size): return "requested range is outside the \(size)-byte file"
         case .conflict(let reason): return "conflict: \(reason)"
@@ -37,6 +43,8 @@ public enum OriginError: Error, CustomStringConvertible, Sendable {
         case .badRequest: return .badRequest
         case .notFound, .notYetAvailable: return .notFound
         case .unauthorized: return .unauthorized
+        case .forbidden: return .forbidden
+        case .tooManyRequests: return .tooManyRequests
         case .payloadTooLarge: return .contentTooLarge
         case .rangeNotSatisfiable: return .rangeNotSatisfiable
         case .conflict: return .conflict
@@ -58,6 +66,7 @@ extension OriginError: HTTPResponseError {
         switch self {
         case .unauthorized: headers[.wwwAuthenticate] = "Bearer realm=\"mediaserve\""
         case .rangeNotSatisfiable(let size): headers[.contentRange] = "bytes */\(size)"
+        case .tooManyRequests(let seconds): headers[.retryAfter] = String(seconds)
         default: break
         }
         let body: ByteBuffer

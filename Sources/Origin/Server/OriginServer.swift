@@ -1,5 +1,8 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdHTTP2
+import HummingbirdTLS
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -18,19 +21,24 @@ public struct OriginServer: Sendable {
     let handoff: FileRegionHandoff?
     /// Extra services run beside the HTTP server and shut down with it (the ingest worker pool).
     let services: [any Service]
+    /// Access control on `/vod/` and `/live/` (issue 12); nil serves every item publicly.
+    let access: AccessGate?
+    let adminLimiter = FailedAuthLimiter()
 
     public init(
         configuration: OriginConfiguration, dataDirectory: DataDirectory, index: any MediaIndex, renderer: any ManifestRendering,
         readiness: @escaping @Sendable () async -> String?, admin: (any AdminBackend)? = nil,
         liveStreams: @escaping @Sendable () async throws -> [AssetSummary] = { [] },
-        services: [any Service] = [], metrics: OriginMetrics = OriginMetrics(),
+        services: [any Service] = [], metrics: OriginMetrics = OriginMetrics(), access: AccessGate? = nil,
         clock: @escaping @Sendable () -> Double = OriginClock.system, logger: Logger
     ) {
+        self.access = access
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
         self.services = services
-        let handoff = configuration.useSendfile ? FileRegionHandoff() : nil
+        // sendfile(2) writes plain bytes: never under TLS.
+        let handoff = configuration.useSendfile && configuration.tls == nil ? FileRegionHandoff() : nil
         self.handoff = handoff
         let files = FileResponder(handoff: handoff, chunkLength: configuration.segmentChunkBytes)
         let media = MediaRoutes(store: dataDirectory, index: index, renderer: renderer, files: files, clock: clock)
@@ -40,7 +48,7 @@ public struct OriginServer: Sendable {
             if let problem = await readiness() { return problem }
             return OpsRoutes.dataDirectoryWritable(root)
         }
-        api = admin.map { AdminAPIRoutes(backend: $0, configuration: configuration, media: media) }
+        api = admin.map { AdminAPIRoutes(backend: $0, configuration: configuration, media: media, access: access) }
         preview = PreviewRoutes(configuration: configuration, files: files) {
             PreviewCatalog(assets: try await admin?.listAssets() ?? [], live: try await liveStreams())
         }
@@ -50,27 +58,48 @@ public struct OriginServer: Sendable {
         let router = Router(context: OriginRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: AccessLogMiddleware(logger: logger, metrics: metrics))
         router.add(middleware: PathGuardMiddleware())
+        if configuration.tls != nil { router.add(middleware: HSTSMiddleware()) }
+        if let access { router.add(middleware: AccessMiddleware(gate: access, metrics: metrics)) }
         router.add(middleware: CORSHeadersMiddleware(allowOrigin: configuration.corsAllowOrigin))
         media.register(on: router)
         ops.register(on: router)
-        api?.register(on: router)
+        api?.register(on: router, limiter: adminLimiter, metrics: metrics)
         preview.register(on: router)
         return router
     }
 
     /// The Hummingbird application; `onListening` gets the bound port (useful with port 0).
-    public func makeApplication(onListening: @escaping @Sendable (Int) async -> Void = { _ in })
-        -> some ApplicationProtocol {
+    /// With `configuration.tls`: HTTPS with HTTP/2 and HTTP/1.1 by ALPN, certificate reload on SIGHUP,
+    /// and the optional redirect port.
+    public func makeApplication(onListening: @escaping @Sendable (Int) async -> Void = { _ in },
+                                onRedirectListening: @escaping @Sendable (Int) async -> Void = { _ in })
+        throws -> some ApplicationProtocol {
         let handoff = self.handoff
+        let server: HTTPServerBuilder
+        var extra = services
+        if let tls = configuration.tls {
+            server = try .http2Upgrade(tlsConfiguration: tls.serverConfiguration(),
+                                       configuration: .init(idleTimeout: .seconds(75)))
+            extra.append(CertificateReloadService(store: tls, logger: logger))
+            if let redirectPort = configuration.redirectPort {
+                extra.append(Application(
+                    router: HTTPSRedirect.router(httpsPort: configuration.port),
+                    configuration: .init(address: .hostname(configuration.host, port: redirectPort), serverName: "mediaserve"),
+                    onServerRunning: { channel in await onRedirectListening(channel.localAddress?.port ?? 0) },
+                    logger: logger))
+            }
+        } else {
+            server = .http1(configuration: .init(
+                additionalChannelHandlers: handoff.map { [$0.installer()] } ?? [],
+                idleTimeout: .seconds(75)))
+        }
         var app = Application(
             router: makeRouter(),
-            server: .http1(configuration: .init(
-                additionalChannelHandlers: handoff.map { [$0.installer()] } ?? [],
-                idleTimeout: .seconds(75))),
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mediaserve"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
-        app.addServices(contentsOf: services)
+        app.addServices(contentsOf: extra)
         return app
     }
 }

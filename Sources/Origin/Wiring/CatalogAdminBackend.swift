@@ -1,3 +1,4 @@
+import Access
 import Catalog
 import Foundation
 import LiveSegmenting
@@ -47,6 +48,7 @@ public struct CatalogAdminBackend: AdminBackend {
     /// The catalog entry goes first (manifests stop at once), then the files.
     public func deleteAsset(_ id: AssetID) async throws -> Bool {
         let inCatalog = try catalog.deleteAsset(id)
+        try catalog.setAccessRules(tree: "vod", owner: id, nil)
         index?.forget(id)
         let onDisk = try data.removeAsset(id)
         return inCatalog || onDisk
@@ -118,6 +120,14 @@ public struct CatalogAdminBackend: AdminBackend {
             let text = String(UInt8.random(in: 0...255), radix: 16)
             return text.count == 1 ? "0" + text : text
         }.joined()
+    }
+
+    public func accessRules(_ scope: AccessScope) async throws -> ItemAccess {
+        try await CatalogAccessRules(catalog: catalog).rules(for: scope)
+    }
+
+    public func setAccessRules(_ scope: AccessScope, _ rules: ItemAccess) async throws {
+        try CatalogAccessRules(catalog: catalog).store(scope, rules)
     }
 
     public func discardUpload(_ file: URL) async {
