@@ -16,6 +16,8 @@ public struct OriginServer: Sendable {
     let preview: PreviewRoutes
     let logger: Logger
     let handoff: FileRegionHandoff?
+    /// Open connections, in all and per address, shared by every connection of this server.
+    public let admission: ConnectionAdmission
     /// Extra services run beside the HTTP server and shut down with it (the ingest worker pool).
     let services: [any Service]
 
@@ -31,6 +33,7 @@ public struct OriginServer: Sendable {
         self.services = services
         let handoff = configuration.useSendfile ? FileRegionHandoff() : nil
         self.handoff = handoff
+        admission = ConnectionAdmission(limits: configuration.connections.fitted(toDescriptorLimit: Self.descriptorLimit()))
         let files = FileResponder(handoff: handoff, chunkLength: configuration.segmentChunkBytes)
         let media = MediaRoutes(dataDirectory: dataDirectory, index: index, renderer: renderer, files: files)
         self.media = media
@@ -50,6 +53,7 @@ public struct OriginServer: Sendable {
         router.add(middleware: AccessLogMiddleware(logger: logger, metrics: metrics))
         router.add(middleware: PathGuardMiddleware())
         router.add(middleware: CORSHeadersMiddleware(allowOrigin: configuration.corsAllowOrigin))
+        router.add(middleware: MediaMethodsMiddleware())
         media.register(on: router)
         ops.register(on: router)
         api?.register(on: router)
@@ -63,14 +67,27 @@ public struct OriginServer: Sendable {
         let handoff = self.handoff
         var app = Application(
             router: makeRouter(),
-            server: .http1(configuration: .init(
-                additionalChannelHandlers: handoff.map { [$0.installer()] } ?? [],
-                idleTimeout: .seconds(75))),
+            server: .origin(limits: admission.limits, admission: admission, logger: logger,
+                            additionalChannelHandlers: { handoff.map { [$0.installer()] } ?? [] }),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mediaserve"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
         app.addServices(contentsOf: services)
         return app
+    }
+}
+
+extension OriginServer {
+    /// The process's soft open-file limit (RLIMIT_NOFILE); the connection total is kept below it.
+    static func descriptorLimit() -> Int {
+        var limit = rlimit()
+        #if canImport(Glibc)
+        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        #else
+        let resource = RLIMIT_NOFILE
+        #endif
+        guard getrlimit(resource, &limit) == 0, limit.rlim_cur < rlim_t(Int32.max) else { return Int(Int32.max) }
+        return Int(limit.rlim_cur)
     }
 }
 

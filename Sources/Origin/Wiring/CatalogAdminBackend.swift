@@ -134,7 +134,8 @@ public struct CatalogAdminBackend: AdminBackend {
     }
 
     static func summary(_ job: JobRecord) -> JobSummary {
-        JobSummary(id: job.id, assetId: job.assetID.rawValue, state: job.state.rawValue, percent: job.percent, error: job.error)
+        JobSummary(id: job.id, assetId: job.assetID.rawValue, state: job.state.rawValue, percent: job.percent,
+                   error: job.error.map(PathRedaction.redact))
     }
 
     /// `upload-<8 hex>`, or the original file's stem made safe when one was given.
