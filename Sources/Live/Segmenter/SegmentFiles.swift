@@ -36,10 +36,22 @@ struct SegmentFiles: Sendable {
                 throw LiveError.storage(path: url.path, reason: String(cString: strerror(errno)))
             }
         } catch let error as LiveError {
+            try? FileManager.default.removeItem(at: temporary)
             throw error
         } catch {
-            throw LiveError.storage(path: url.path, reason: "\(error)")
+            // A full disk leaves a partial temporary file: it must not stay behind, taking space.
+            try? FileManager.default.removeItem(at: temporary)
+            throw LiveError.storage(path: url.path, reason: Self.reason(error))
         }
+    }
+
+    /// strerror text of the POSIX error under a Foundation error ("No space left on device").
+    static func reason(_ error: any Error) -> String {
+        let error = error as NSError
+        if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return error.localizedDescription
     }
 
     func remove(_ rendition: SafeName, number: Int) {

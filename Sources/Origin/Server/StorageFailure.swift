@@ -1,5 +1,7 @@
+import Catalog
 import Foundation
 import NIOCore
+import Storage
 import _NIOFileSystem
 #if canImport(Glibc)
 import Glibc
@@ -11,6 +13,8 @@ import Glibc
 enum StorageFailure {
     static func isDiskFull(_ error: any Error) -> Bool {
         switch error {
+        case CatalogError.diskFull, StorageError.diskFull:
+            return true
         case let error as FileSystemError:
             if let cause = error.cause { return isDiskFull(cause) }
             return false

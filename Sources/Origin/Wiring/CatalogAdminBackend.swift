@@ -45,9 +45,18 @@ public struct CatalogAdminBackend: AdminBackend {
         try catalog.asset(id).map { try summary($0) }
     }
 
-    /// The catalog entry goes first (manifests stop at once), then the files.
+    /// The catalog entry goes first (manifests stop at once), then the files. On a full disk SQLite may not
+    /// even be able to delete (its journal needs a page): the files go first then, freeing the space the
+    /// catalog needs, so an admin can always make room through the API.
     public func deleteAsset(_ id: AssetID) async throws -> Bool {
-        let inCatalog = try catalog.deleteAsset(id)
+        let inCatalog: Bool
+        do {
+            inCatalog = try catalog.deleteAsset(id)
+        } catch CatalogError.diskFull {
+            index?.forget(id)
+            let onDisk = try data.removeAsset(id)
+            return try catalog.deleteAsset(id) || onDisk
+        }
         index?.forget(id)
         let onDisk = try data.removeAsset(id)
         return inCatalog || onDisk
@@ -111,7 +120,9 @@ public struct CatalogAdminBackend: AdminBackend {
     }
 
     static func summary(_ record: LiveStreamRecord, publishing: Bool, key: String? = nil) -> LiveStreamSummary {
-        LiveStreamSummary(id: record.id, state: record.state.rawValue, publishing: publishing,
+        // The catalog's state may lag (its write failed on a full disk): "live" needs a publisher now.
+        let state = record.state == .live && !publishing ? LiveStreamState.idle : record.state
+        return LiveStreamSummary(id: record.id, state: state.rawValue, publishing: publishing,
                           mode: record.eventMode ? .event : .sliding, dvrWindowSeconds: record.dvrWindowSeconds, key: key)
     }
 
