@@ -113,7 +113,7 @@ public final class LoopbackSocket: @unchecked Sendable {
 
 public struct LoopbackSocketError: Error, CustomStringConvertible {
     public let description: String
-    init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = description }
 }
 
 /// A simple HTTP/1.1 exchange on a fresh connection from `source`: the raw response text and whether the
