@@ -25,7 +25,8 @@ public struct OriginServer: Sendable {
         configuration: OriginConfiguration, dataDirectory: DataDirectory, index: any MediaIndex, renderer: any ManifestRendering,
         readiness: @escaping @Sendable () async -> String?, admin: (any AdminBackend)? = nil,
         liveStreams: @escaping @Sendable () async throws -> [AssetSummary] = { [] },
-        services: [any Service] = [], metrics: OriginMetrics = OriginMetrics(), logger: Logger
+        services: [any Service] = [], metrics: OriginMetrics = OriginMetrics(),
+        clock: @escaping @Sendable () -> Double = OriginClock.system, logger: Logger
     ) {
         self.configuration = configuration
         self.metrics = metrics
@@ -35,10 +36,10 @@ public struct OriginServer: Sendable {
         self.handoff = handoff
         admission = ConnectionAdmission(limits: configuration.connections.fitted(toDescriptorLimit: Self.descriptorLimit()))
         let files = FileResponder(handoff: handoff, chunkLength: configuration.segmentChunkBytes)
-        let media = MediaRoutes(dataDirectory: dataDirectory, index: index, renderer: renderer, files: files)
+        let media = MediaRoutes(dataDirectory: dataDirectory, index: index, renderer: renderer, files: files, clock: clock)
         self.media = media
         let root = dataDirectory.root
-        ops = OpsRoutes(metrics: metrics) {
+        ops = OpsRoutes(metrics: metrics, clock: clock) {
             if let problem = await readiness() { return problem }
             return OpsRoutes.dataDirectoryWritable(root)
         }
