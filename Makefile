@@ -66,3 +66,9 @@ bench-live:
 	./scripts/install-deps.sh bench
 	$(SWIFT) build -c release --product LiveBench
 	$$($(SWIFT) build -c release --show-bin-path)/LiveBench
+
+# libFuzzer (swiftc -sanitize=fuzzer,address) over the RTMP/AMF0/FLV, fMP4, SRT (Annex B, ADTS, stream id) and
+# HTTP target/query parsers, FUZZ_SECONDS each (default 60) from Fuzz/corpus/; prints executions and crashes per
+# target (not part of `make test`). FUZZ_TARGETS="rtmp fmp4 srt http" chooses.
+fuzz:
+	./scripts/fuzz.sh

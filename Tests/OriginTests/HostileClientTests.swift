@@ -45,16 +45,6 @@ import Storage
         return (result.status, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 
-    /// Waits until `condition` holds, for at most `seconds`; returns whether it did.
-    func eventually(_ seconds: Double, _ condition: () -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while ContinuousClock.now < deadline {
-            if condition() { return true }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return condition()
-    }
-
     @Test func slowHeadersAreCutAtTheHeaderTimeout() async throws {
         let limits = HTTPConnectionLimits(maxConnectionsPerAddress: 100, headerTimeout: .seconds(1), idleTimeout: .seconds(30))
         try await withFixture(limits) { fixture in
@@ -80,7 +70,7 @@ import Storage
             #expect(closed.allSatisfy { $0 }, "every half-sent request is closed by the server")
             #expect(elapsed < .seconds(6), "closed after the 1 s header timeout, not the old 75 s")
             print("slowloris: 41 slow connections closed after \(elapsed); /healthz from 127.0.0.2 answered \(health.status) in \(String(format: "%.3f", health.seconds)) s")
-            #expect(try await eventually(5) { fixture.server.admission.openConnections == 0 })
+            #expect(await eventually(timeout: .seconds(5)) { fixture.server.admission.openConnections == 0 })
         }
     }
 
@@ -104,11 +94,11 @@ import Storage
         try await withFixture(limits) { fixture in
             let port = fixture.port, admission = fixture.server.admission
             var held = try (0..<10).map { _ in try LoopbackSocket(port: port, source: "127.0.0.1") }
-            #expect(try await eventually(5) { admission.openConnections == 10 })
+            #expect(await eventually(timeout: .seconds(5)) { admission.openConnections == 10 })
             let eleventh = try await offPool { try httpExchange(port: port, source: "127.0.0.1", "GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n") }
             #expect(eleventh.status == 503 && eleventh.closed && eleventh.text.contains("from this address"))
             held += try (0..<5).map { _ in try LoopbackSocket(port: port, source: "127.0.0.2") }
-            #expect(try await eventually(5) { admission.openConnections == 15 })
+            #expect(await eventually(timeout: .seconds(5)) { admission.openConnections == 15 })
             // At the total: the reserve answers health checks only.
             #expect(try await healthCheck(port, from: "127.0.0.3").status == 200)
             let segment = try await offPool {
@@ -116,11 +106,11 @@ import Storage
             }
             #expect(segment.status == 503 && segment.closed)
             held += try (0..<2).map { _ in try LoopbackSocket(port: port, source: "127.0.0.3") }
-            #expect(try await eventually(5) { admission.openConnections == 17 })
+            #expect(await eventually(timeout: .seconds(5)) { admission.openConnections == 17 })
             let beyond = try await healthCheck(port, from: "127.0.0.4")
             #expect(beyond.status == 503, "past the reserve every new connection is refused at once")
             for socket in held { socket.close() }
-            #expect(try await eventually(5) { admission.openConnections == 0 })
+            #expect(await eventually(timeout: .seconds(5)) { admission.openConnections == 0 })
             let after = try await offPool {
                 try httpExchange(port: port, "GET /vod/clip1/video-360p/seg-1.m4s HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
             }
@@ -149,8 +139,8 @@ import Storage
             #expect(peak <= connections * 4, "at most a few segment files per connection, not one per queued request")
             print("pipelining flood: \(connections) connections sent \(sent.reduce(0, +) / request.count) requests unread; peak open segment descriptors \(peak); /healthz from 127.0.0.2 \(health.status) in \(String(format: "%.3f", health.seconds)) s")
             // Nobody reads: the write timeout drops them, and every descriptor is given back.
-            #expect(try await eventually(10) { fixture.server.admission.openConnections == 0 })
-            #expect(try await eventually(5) { openDescriptors(on: path) == 0 })
+            #expect(await eventually(timeout: .seconds(10)) { fixture.server.admission.openConnections == 0 })
+            #expect(await eventually(timeout: .seconds(5)) { openDescriptors(on: path) == 0 })
             for socket in sockets { socket.close() }
         }
     }
@@ -164,11 +154,11 @@ import Storage
             let socket = try LoopbackSocket(port: fixture.port, receiveBuffer: 4096)
             socket.send("GET /vod/clip1/video-360p/seg-3.m4s HTTP/1.1\r\nHost: a\r\n\r\n")
             let started = ContinuousClock.now
-            #expect(try await eventually(1) { fixture.server.admission.openConnections == 1 })
-            #expect(try await eventually(8) { fixture.server.admission.openConnections == 0 }, "a reader that stalls is dropped")
+            #expect(await eventually(timeout: .seconds(1)) { fixture.server.admission.openConnections == 1 })
+            #expect(await eventually(timeout: .seconds(8)) { fixture.server.admission.openConnections == 0 }, "a reader that stalls is dropped")
             let elapsed = started.duration(to: .now)
             let large = fixture.data.url.appendingPathComponent("vod/clip1/video-360p/seg-3.m4s").resolvingSymlinksInPath().path
-            #expect(try await eventually(5) { openDescriptors(on: large) == 0 })
+            #expect(await eventually(timeout: .seconds(5)) { openDescriptors(on: large) == 0 })
             print("stalled reader of a 12 MB segment dropped after \(elapsed) (write timeout 1 s)")
             #expect(try await healthCheck(fixture.port).status == 200)
             socket.close()
@@ -249,7 +239,7 @@ import Storage
                 try httpExchange(port: port, "POST /api/v1/assets HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer k\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n0123456789abcdef\r\nqq\r\n", receiveTimeout: 3)
             }
             #expect(malformed.status == 400)
-            #expect(try await eventually(5) { uploadFolders(uploads).isEmpty })
+            #expect(await eventually(timeout: .seconds(5)) { uploadFolders(uploads).isEmpty })
 
             // A client that goes away halfway: no file left, and the log and metrics say 499, not 500.
             try await offPool {
@@ -257,7 +247,7 @@ import Storage
                 socket.send("POST /api/v1/assets HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer k\r\nContent-Length: 1000000\r\n\r\n" + body)
                 socket.close()
             }
-            #expect(try await eventually(5) { uploadFolders(uploads).isEmpty })
+            #expect(await eventually(timeout: .seconds(5)) { uploadFolders(uploads).isEmpty })
             var metrics = try await fetch(port, "/metrics").text
             let deadline = ContinuousClock.now + .seconds(5)
             while !metrics.contains("status=\"499\""), ContinuousClock.now < deadline {
