@@ -5,13 +5,13 @@
 # (.build/fuzz/corpus/<target>/). Prints executions and crashes per target; a crash input is kept in
 # .build/fuzz/crashes/<target>/ and the script exits 1. Not part of `make test`.
 #
-#   FUZZ_SECONDS=60 FUZZ_TARGETS="rtmp fmp4 srt http" scripts/fuzz.sh
+#   FUZZ_SECONDS=60 FUZZ_TARGETS="rtmp fmp4 srt http config" scripts/fuzz.sh
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 OUT=${FUZZ_BUILD:-$ROOT/.build/fuzz}
 SECONDS_EACH=${FUZZ_SECONDS:-60}
-TARGETS=${FUZZ_TARGETS:-rtmp fmp4 srt http}
+TARGETS=${FUZZ_TARGETS:-rtmp fmp4 srt http config}
 FLAGS=(-sanitize=fuzzer,address -parse-as-library -enable-testing -Onone -gline-tables-only)
 mkdir -p "$OUT"
 
@@ -27,6 +27,20 @@ module MediaCore Sources/MediaCore/*.swift
 # The pure parts of Live: RTMP (chunks, AMF0, session), FLV, the SRT stream id; no NIO, no FFmpeg.
 module Live Sources/Live/RTMP/*.swift Sources/Live/FLV/*.swift Sources/Live/LiveError.swift Sources/Live/SRT/SRTStreamID.swift
 module Packaging $(find Sources/Packaging -name '*.swift' | sort)
+# Yams (with its C parser, instrumented too) and Config, for the YAML readers.
+YAMS=${YAMS_DIR:-$ROOT/.build/checkouts/Yams}
+if [[ " $TARGETS " == *" config "* ]]; then
+    if [ ! -f "$OUT/CYaml.o" ] || [ "$YAMS/Package.swift" -nt "$OUT/CYaml.o" ]; then
+        mkdir -p "$OUT/cyaml"
+        for c in "$YAMS"/Sources/CYaml/src/*.c; do
+            clang -c -O1 -fsanitize=fuzzer-no-link,address -DYAML_DECLARE_STATIC -I "$YAMS/Sources/CYaml/include" \
+                "$c" -o "$OUT/cyaml/$(basename "$c" .c).o"
+        done
+        ld -r -o "$OUT/CYaml.o" "$OUT"/cyaml/*.o
+    fi
+    module Yams -D SWIFT_PACKAGE -Xcc -DYAML_DECLARE_STATIC -I "$YAMS/Sources/CYaml/include" "$YAMS"/Sources/Yams/*.swift
+    module Config -I "$YAMS/Sources/CYaml/include" Sources/Config/*.swift
+fi
 
 status=0
 summary=()
@@ -36,7 +50,8 @@ for target in $TARGETS; do
         srt)  objects=("$OUT/MediaCore.o" "$OUT/Live.o"); extra=() ;;
         fmp4) objects=("$OUT/MediaCore.o" "$OUT/Packaging.o"); extra=() ;;
         http) objects=("$OUT/MediaCore.o" "$OUT/Packaging.o"); extra=(Sources/Origin/HTTP/RequestTargetGuard.swift) ;;
-        *) echo "fuzz: unknown target '$target' (known: rtmp fmp4 srt http)" >&2; exit 2 ;;
+        config) objects=("$OUT/MediaCore.o" "$OUT/CYaml.o" "$OUT/Yams.o" "$OUT/Config.o"); extra=(-I "$YAMS/Sources/CYaml/include") ;;
+        *) echo "fuzz: unknown target '$target' (known: rtmp fmp4 srt http config)" >&2; exit 2 ;;
     esac
     binary="$OUT/fuzz-$target"
     swiftc "${FLAGS[@]}" -module-name "Fuzz_$target" -I "$OUT" "Fuzz/$target/main.swift" "${extra[@]}" "${objects[@]}" \
