@@ -22,14 +22,8 @@ import TestSupport
         var clock = 1_700_000_000.0
         func feed(from start: Int, to end: Int) throws {
             for tag in tags where Int(tag.timestamp) >= start * 1000 && Int(tag.timestamp) < end * 1000 {
-                let event: LiveMediaEvent?
-                switch tag.type {
-                case 9: event = try FLVTag.parseVideo(tag.body, timestamp: Int64(tag.timestamp))
-                case 8: event = try FLVTag.parseAudio(tag.body, timestamp: Int64(tag.timestamp))
-                default: event = nil
-                }
                 clock += 0.01
-                if let event { try publication.receive(ArrivedMediaEvent(event, receivedAt: clock)) }
+                if let event = try LiveSegmenterTests.mediaEvent(tag) { try publication.receive(ArrivedMediaEvent(event, receivedAt: clock)) }
             }
         }
         try feed(from: 0, to: 13)   // segments 1 and 2 written
