@@ -3,7 +3,7 @@ SWIFT ?= swift
 MEDIA_DIR ?= .media
 export MEDIASERVE_MEDIA_DIR := $(abspath $(MEDIA_DIR))
 
-.PHONY: demo test check-architecture deps build release fixtures clean test-browser bench-packaging bench-origin bench-ingest bench-live
+.PHONY: demo test check-architecture deps build release fixtures clean test-browser bench-packaging bench-origin bench-ingest bench-live fuzz soak
 
 deps:
 	./scripts/install-deps.sh
@@ -72,3 +72,9 @@ bench-live:
 # target (not part of `make test`). FUZZ_TARGETS="rtmp fmp4 srt http" chooses.
 fuzz:
 	./scripts/fuzz.sh
+
+# About 1,000 simulated players against 10 live streams and 3 VOD assets for 10 minutes: errors, p99 per object
+# kind, server RSS and descriptors at start/middle/end (not part of `make test`). SOAK_SECONDS, SOAK_PLAYERS.
+soak:
+	./scripts/install-deps.sh bench
+	./scripts/soak.sh
