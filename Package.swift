@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "Origin",
             dependencies: [
-                "MediaCore", "Storage", "Catalog", "Packaging", "Live",
+                "MediaCore", "Storage", "Catalog", "Packaging", "LiveSegmenting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -79,14 +79,14 @@ let package = Package(
         .executableTarget(
             name: "mediaserve",
             dependencies: [
-                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "Packaging", "Origin", "Live",
+                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "Packaging", "Origin", "Live", "LiveSegmenting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Shared by the test targets: fixture paths, running programs (ffprobe, mediaserve).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["MediaCore"], path: "Tests/TestSupport"),
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"]),
         // Probe vs ffprobe on generated media, bad inputs, and the `mediaserve probe` CLI (runs the binary).
         .testTarget(name: "ProbeTests", dependencies: ["FFmpegKit", "MediaCore", "TestSupport"]),
@@ -113,12 +113,21 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]
         ),
-        // Live sources: RTMP (pure state machines + a SwiftNIO listener), the passthrough CMAF segmenter
-        // and the DVR ring. Pure Swift: no CFFmpeg.
+        // Live in three parts (docs/architecture.md, "Live"). RTMP: the publisher's protocol as values fed bytes:
+        // handshake, chunk stream, AMF0, FLV tags, AVC/AAC configurations. No NIO, no I/O, no clock.
+        .target(name: "RTMP", dependencies: ["MediaCore"]),
+        // The live segmenter: samples in, CMAF init/media segments, DVR ring, journal and restore, the stream
+        // registry the origin reads. Files go through Storage's LiveMediaStore; no sockets.
+        .target(
+            name: "LiveSegmenting",
+            dependencies: ["MediaCore", "RTMP", "Storage", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+        ),
+        // The listeners: the SwiftNIO RTMP server, the SRT server (libsrt via SRTKit, MPEG-TS via FFmpegKit)
+        // and LiveService, which owns both with the stream keys and states from the catalog.
         .target(
             name: "Live",
             dependencies: [
-                "MediaCore", "FFmpegKit", "Storage", "Catalog", "SRTKit",
+                "MediaCore", "RTMP", "LiveSegmenting", "FFmpegKit", "Storage", "Catalog", "SRTKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -126,15 +135,21 @@ let package = Package(
             ]
         ),
         // `make bench-live`: CPU/memory per RTMP stream against nginx-rtmp (release build; not in `make test`).
-        .executableTarget(name: "LiveBench", dependencies: ["Live", "MediaCore", .product(name: "Logging", package: "swift-log")],
+        .executableTarget(name: "LiveBench", dependencies: ["Live", "LiveSegmenting", "MediaCore", .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/LiveBench"),
+        // Hand-built RTMP client bytes shared by RTMPTests and LiveTests.
+        .target(name: "RTMPTestSupport", dependencies: ["RTMP"], path: "Tests/RTMPTestSupport"),
+        .testTarget(name: "RTMPTests", dependencies: ["RTMP", "TestSupport", "RTMPTestSupport"]),
+        .testTarget(
+            name: "LiveSegmentingTests",
+            dependencies: ["LiveSegmenting", "RTMP", "MediaCore", "Storage", "TestSupport"]
+        ),
         .testTarget(
             name: "LiveTests",
             dependencies: [
-                "Live", "MediaCore", "TestSupport", "Storage", "Catalog", "SRTKit",
+                "Live", "LiveSegmenting", "RTMP", "MediaCore", "TestSupport", "RTMPTestSupport", "Storage", "Catalog", "SRTKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
     ]

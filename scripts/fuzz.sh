@@ -24,8 +24,8 @@ module() {
 }
 touch "$OUT/.stamp"
 module MediaCore Sources/MediaCore/*.swift
-# The pure parts of Live: RTMP (chunks, AMF0, session), FLV, the SRT stream id; no NIO, no FFmpeg.
-module Live Sources/Live/RTMP/*.swift Sources/Live/FLV/*.swift Sources/Live/LiveError.swift Sources/Live/SRT/SRTStreamID.swift
+# The RTMP protocol target (chunks, AMF0, the publish session, FLV): pure, no NIO.
+module RTMP $(find Sources/RTMP -name '*.swift' | sort)
 module Packaging $(find Sources/Packaging -name '*.swift' | sort)
 # Yams (with its C parser, instrumented too) and Config, for the YAML readers.
 YAMS=${YAMS_DIR:-$ROOT/.build/checkouts/Yams}
@@ -46,8 +46,8 @@ status=0
 summary=()
 for target in $TARGETS; do
     case $target in
-        rtmp) objects=("$OUT/MediaCore.o" "$OUT/Live.o"); extra=() ;;
-        srt)  objects=("$OUT/MediaCore.o" "$OUT/Live.o"); extra=() ;;
+        rtmp) objects=("$OUT/MediaCore.o" "$OUT/RTMP.o"); extra=() ;;
+        srt)  objects=("$OUT/MediaCore.o"); extra=(Sources/Live/SRT/SRTStreamID.swift) ;;
         fmp4) objects=("$OUT/MediaCore.o" "$OUT/Packaging.o"); extra=() ;;
         http) objects=("$OUT/MediaCore.o" "$OUT/Packaging.o"); extra=(Sources/Origin/HTTP/RequestTargetGuard.swift) ;;
         config) objects=("$OUT/MediaCore.o" "$OUT/CYaml.o" "$OUT/Yams.o" "$OUT/Config.o"); extra=(-I "$YAMS/Sources/CYaml/include") ;;

@@ -1,6 +1,6 @@
 // libFuzzer entry (make fuzz): the RTMP chunk parser, AMF0 and FLV tag parsing, alone and as a whole
 // publisher session after a valid handshake (commands, publish accepted, media).
-@testable import Live
+@testable import RTMP
 import MediaCore
 
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,6 +1,5 @@
 // libFuzzer entry (make fuzz): what the SRT path reads itself (MPEG-TS demuxing is libavformat's): the
 // Annex B NAL splitter, ADTS headers and the caller's stream id.
-@testable import Live
 import MediaCore
 
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,8 +1,10 @@
 import Foundation
 import MediaCore
+import RTMPTestSupport
 import Testing
 import TestSupport
 @testable import Live
+@testable import LiveSegmenting
 
 /// RTMP connections that never authenticate (issue 17): what one may buffer, what all together may, and
 /// how many one address may open. The server must close the offenders at once and keep answering others.
