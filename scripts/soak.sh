@@ -87,9 +87,11 @@ echo "soak: $PLAYERS players for $SECONDS_TOTAL s (warm-up $WARMUP s)"
 python3 scripts/soak_players.py --port "$PORT" --players "$PLAYERS" --seconds "$SECONDS_TOTAL" --live "${live[@]}" --vod "${vod[@]}" \
   > "$work/players.json" &
 players_pid=$!
+# Samples while every player is still connected: after warm-up, halfway, and 5 s before the end.
 sleep "$WARMUP"; start=$(sample)
-sleep $(( (SECONDS_TOTAL - WARMUP) / 2 )); middle=$(sample)
-wait "$players_pid"; end=$(sample)
+sleep $(( (SECONDS_TOTAL - WARMUP - 5) / 2 )); middle=$(sample)
+sleep $(( (SECONDS_TOTAL - WARMUP - 5) / 2 )); end=$(sample)
+wait "$players_pid"
 kill -0 "$ms_pid" 2>/dev/null || { echo "soak: mediaserve died" >&2; tail -20 "$work/mediaserve.log" >&2; exit 1; }
 
 python3 - "$work/players.json" "$start" "$middle" "$end" <<'PY'
