@@ -1,6 +1,7 @@
 import Foundation
 import MediaCore
 import NIOConcurrencyHelpers
+import RTMP
 import Storage
 
 /// The state of one stream behind a lock: its segmenter (which outlives publishers so numbering and
