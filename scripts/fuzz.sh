@@ -27,6 +27,7 @@ module MediaCore Sources/MediaCore/*.swift
 # The RTMP protocol target (chunks, AMF0, the publish session, FLV): pure, no NIO.
 module RTMP $(find Sources/RTMP -name '*.swift' | sort)
 module Packaging $(find Sources/Packaging -name '*.swift' | sort)
+module MP4 $(find Sources/MP4 -name '*.swift' | sort)
 # Yams (with its C parser, instrumented too) and Config, for the YAML readers.
 YAMS=${YAMS_DIR:-$ROOT/.build/checkouts/Yams}
 if [[ " $TARGETS " == *" config "* ]]; then
@@ -48,7 +49,7 @@ for target in $TARGETS; do
     case $target in
         rtmp) objects=("$OUT/MediaCore.o" "$OUT/RTMP.o"); extra=() ;;
         srt)  objects=("$OUT/MediaCore.o"); extra=(Sources/Live/SRT/SRTStreamID.swift) ;;
-        fmp4) objects=("$OUT/MediaCore.o" "$OUT/Packaging.o"); extra=() ;;
+        fmp4) objects=("$OUT/MediaCore.o" "$OUT/MP4.o"); extra=() ;;
         http) objects=("$OUT/MediaCore.o" "$OUT/Packaging.o"); extra=(Sources/Origin/HTTP/RequestTargetGuard.swift) ;;
         config) objects=("$OUT/MediaCore.o" "$OUT/CYaml.o" "$OUT/Yams.o" "$OUT/Config.o"); extra=(-I "$YAMS/Sources/CYaml/include") ;;
         *) echo "fuzz: unknown target '$target' (known: rtmp fmp4 srt http config)" >&2; exit 2 ;;

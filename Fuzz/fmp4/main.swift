@@ -1,6 +1,6 @@
-// libFuzzer entry (make fuzz): the fMP4 box reader. The first two bytes say where the init segment ends
+// libFuzzer entry (make fuzz): the fMP4 box reader and the segment indexer `reindex` runs on files on disk. The first two bytes say where the init segment ends
 // and the media segment begins; each track the init describes is used to read the media segment.
-@testable import Packaging
+@testable import MP4
 import MediaCore
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -13,5 +13,7 @@ public func fuzzFMP4(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = try? MediaSegment.summary(mediaBytes, track: track)
     }
     _ = try? InitSegment.tracks(bytes)
+    _ = try? SegmentIndexer.index(id: SafeName("fuzz")!, initSegment: initBytes,
+                                  segments: [SegmentIndexer.SegmentBytes(number: 1, bytes: mediaBytes)])
     return 0
 }

@@ -85,6 +85,11 @@ public struct DataDirectory: MediaStore, Hashable {
         return url
     }
 
+    public func discardStaging(_ folder: URL) {
+        guard let folder = try? checkedStagingFolder(folder) else { return }
+        try? FileManager.default.removeItem(at: folder)
+    }
+
     /// Removes everything in staging/: interrupted jobs' partial output and folders set aside by an
     /// interrupted replace or delete. Called once at start-up, before any job runs.
     public func cleanStaging() throws -> Int {
@@ -131,6 +136,14 @@ public struct DataDirectory: MediaStore, Hashable {
             }
         }
         return true
+    }
+
+    /// ENOSPC or EDQUOT under a Foundation error: the disk is full, not a permission problem.
+    static func isDiskFull(_ error: Error) -> Bool {
+        let nsError = error as NSError
+        let posix = (nsError.userInfo[NSUnderlyingErrorKey] as? NSError) ?? nsError
+        if posix.domain == NSPOSIXErrorDomain { return posix.code == Int(ENOSPC) || posix.code == Int(EDQUOT) }
+        return nsError.domain == NSCocoaErrorDomain && nsError.code == NSFileWriteOutOfSpaceError
     }
 
     static func reason(_ error: Error) -> String {

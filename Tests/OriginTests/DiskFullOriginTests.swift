@@ -21,7 +21,7 @@ import Storage
         try FileManager.default.createDirectory(at: assetFolder, withIntermediateDirectories: true)
         try Data(repeating: 1, count: 2 << 20).write(to: assetFolder.appendingPathComponent("seg-1.m4s"))
         let admin = CatalogAdminBackend(catalog: catalog, data: directory, index: nil, jobQueued: {})
-        let uploads = CatalogAdminBackend.uploadsRoot(directory)
+        let uploads = directory.uploadsRoot
         let configuration = OriginConfiguration(port: 0, apiKey: "k")
         try await withOrigin(configuration: configuration, dataDirectory: disk.url, index: StaticIndex(), renderer: ListingText(),
                              admin: admin) { port, _ in

@@ -214,7 +214,7 @@ import Storage
         _ = try catalog.publishAsset(AssetRecord(id: AssetID("taken")!), renditions: [sampleRendition("video-360p", kind: .video)],
                                      replace: false)
         let admin = CatalogAdminBackend(catalog: catalog, data: directory, index: nil, jobQueued: {})
-        let uploads = CatalogAdminBackend.uploadsRoot(directory)
+        let uploads = directory.uploadsRoot
         let configuration = OriginConfiguration(port: 0, apiKey: "k")
         try await withOrigin(configuration: configuration, dataDirectory: data.url, index: StaticIndex(), renderer: ListingText(),
                              admin: admin) { port, _ in

@@ -1,4 +1,5 @@
 import MediaCore
+import Storage
 
 /// The published renditions of one VOD asset or live stream, as the origin needs them to build manifests
 /// and pick content types.

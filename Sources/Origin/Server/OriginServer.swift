@@ -36,7 +36,7 @@ public struct OriginServer: Sendable {
         self.handoff = handoff
         admission = ConnectionAdmission(limits: configuration.connections.fitted(toDescriptorLimit: Self.descriptorLimit()))
         let files = FileResponder(handoff: handoff, chunkLength: configuration.segmentChunkBytes)
-        let media = MediaRoutes(dataDirectory: dataDirectory, index: index, renderer: renderer, files: files, clock: clock)
+        let media = MediaRoutes(store: dataDirectory, index: index, renderer: renderer, files: files, clock: clock)
         self.media = media
         let root = dataDirectory.root
         ops = OpsRoutes(metrics: metrics, clock: clock) {

@@ -1,7 +1,6 @@
 import Catalog
 import Foundation
 import Logging
-import Origin
 
 extension DataStores {
     /// Removes upload folders (`data/uploads/<id>/`) that no job names as its source: bodies of uploads
@@ -9,7 +8,7 @@ extension DataStores {
     /// Sources of queued, running and failed jobs stay (a failed job may be requeued). Start-up only: a
     /// running server has uploads in flight that have no job yet.
     func removeOrphanUploads(logger: Logger) throws {
-        let root = CatalogAdminBackend.uploadsRoot(data)
+        let root = data.uploadsRoot
         guard let folders = try? FileManager.default.contentsOfDirectory(at: root, includingPropertiesForKeys: nil) else { return }
         let referenced = Set(try catalog.listJobs(state: nil, limit: Int(Int32.max)).map {
             URL(fileURLWithPath: $0.sourcePath).deletingLastPathComponent().standardizedFileURL.path
