@@ -64,9 +64,25 @@ public struct MediaServeConfig: Sendable, Hashable {
         public var tlsKeyFile: String?
         /// With TLS: a plain-HTTP port answering 301 to HTTPS; 0 is none.
         public var redirectPort: Int = 0
+        /// Connections open at once (0: only the descriptor limit); past it, health checks only, then 503.
+        public var maxConnections: Int
+        /// Connections open at once from one client address (0: no per-address limit).
+        public var maxConnectionsPerAddress: Int
+        /// Seconds a request's head may take to arrive once it has begun (slow-header clients).
+        public var headerTimeoutSeconds: Int
+        /// Seconds a keep-alive connection may sit idle between requests.
+        public var idleTimeoutSeconds: Int
+        /// Seconds a client may go without reading anything of a response before it is dropped.
+        public var writeTimeoutSeconds: Int
 
         public init(host: String = "127.0.0.1", port: Int = 8080, corsAllowOrigin: String = "*",
-                    maxUploadBytes: Int = 10 << 30) {
+                    maxUploadBytes: Int = 10 << 30, maxConnections: Int = 10_000, maxConnectionsPerAddress: Int = 512,
+                    headerTimeoutSeconds: Int = 10, idleTimeoutSeconds: Int = 20, writeTimeoutSeconds: Int = 30) {
+            self.maxConnections = maxConnections
+            self.maxConnectionsPerAddress = maxConnectionsPerAddress
+            self.headerTimeoutSeconds = headerTimeoutSeconds
+            self.idleTimeoutSeconds = idleTimeoutSeconds
+            self.writeTimeoutSeconds = writeTimeoutSeconds
             self.host = host
             self.port = port
             self.corsAllowOrigin = corsAllowOrigin
@@ -78,8 +94,11 @@ public struct MediaServeConfig: Sendable, Hashable {
     public struct RTMP: Sendable, Hashable {
         public var host: String
         public var port: Int
+        /// Publisher connections open at once from one client address (0: no per-address limit).
+        public var maxConnectionsPerAddress: Int
 
-        public init(host: String = "127.0.0.1", port: Int = 1935) {
+        public init(host: String = "127.0.0.1", port: Int = 1935, maxConnectionsPerAddress: Int = 100) {
+            self.maxConnectionsPerAddress = maxConnectionsPerAddress
             self.host = host
             self.port = port
         }

@@ -64,25 +64,36 @@ struct AdminAPIRoutes: Sendable {
             }
             asset = id
         }
+        if let asset, try await backend.asset(asset) != nil {
+            // Refused before a byte of the body is stored.
+            throw OriginError.conflict("asset '\(asset)' already exists: delete it first or upload with another ?id=")
+        }
         let file = try await backend.newUploadFile()
         var received = 0
+        let job: JobSummary
         do {
-            try await FileSystem.shared.withFileHandle(forWritingAt: FilePath(file.path), options: .newFile(replaceExisting: true)) { handle in
-                try await handle.withBufferedWriter { writer in
-                    for try await chunk in request.body {
-                        received += chunk.readableBytes
-                        if received > limit { throw OriginError.payloadTooLarge(limit: limit) }
-                        try await writer.write(contentsOf: chunk)
+            do {
+                try await FileSystem.shared.withFileHandle(forWritingAt: FilePath(file.path), options: .newFile(replaceExisting: true)) { handle in
+                    try await handle.withBufferedWriter { writer in
+                        for try await chunk in request.body {
+                            received += chunk.readableBytes
+                            if received > limit { throw OriginError.payloadTooLarge(limit: limit) }
+                            try await writer.write(contentsOf: chunk)
+                        }
                     }
                 }
+            } catch {
+                if StorageFailure.isDiskFull(error) { throw OriginError.insufficientStorage("the disk is full: the upload was not stored") }
+                throw RequestBodyFailure.originError(error, limit: limit)
             }
             guard received > 0 else { throw OriginError.badRequest("the request body is empty: send the source file as the body") }
+            let name = request.uri.queryParameters["name"].map(String.init)
+            // Every refusal from here on (409 for an id taken meanwhile, a full catalog) removes the body too.
+            job = try await backend.enqueueIngest(source: file, asset: asset, originalName: name)
         } catch {
             await backend.discardUpload(file)
             throw error
         }
-        let name = request.uri.queryParameters["name"].map(String.init)
-        let job = try await backend.enqueueIngest(source: file, asset: asset, originalName: name)
         context.logger.info("upload of \(received) bytes queued as job \(job.id)")
         var response = try Self.json(job)
         response.status = .accepted

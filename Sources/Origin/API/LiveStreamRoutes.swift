@@ -70,7 +70,7 @@ struct LiveStreamRoutes: Sendable {
             var buffer = try await request.body.collect(upTo: maxBodyBytes)
             return Data(buffer.readBytes(length: buffer.readableBytes) ?? [])
         } catch {
-            throw OriginError.payloadTooLarge(limit: maxBodyBytes)
+            throw RequestBodyFailure.originError(error, limit: maxBodyBytes)
         }
     }
 

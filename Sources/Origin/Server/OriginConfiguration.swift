@@ -24,13 +24,16 @@ public struct OriginConfiguration: Sendable {
     public var tls: CertificateStore?
     /// With `tls`: a plain-HTTP port answering 301 to HTTPS (nil: none).
     public var redirectPort: Int?
+    /// Connection limits and the header, idle and write timeouts (hostile clients, issue 17).
+    public var connections: HTTPConnectionLimits
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, corsAllowOrigin: String = "*",
         maxUploadBytes: Int = 4 << 30, apiKey: String? = nil, playerBaseURL: String = "/player/",
         playerDirectory: URL? = nil, segmentChunkBytes: Int = 256 * 1024,
-        useSendfile: Bool = true
+        useSendfile: Bool = true, connections: HTTPConnectionLimits = HTTPConnectionLimits()
     ) {
+        self.connections = connections
         self.useSendfile = useSendfile
         self.host = host
         self.port = port

@@ -17,6 +17,12 @@ public enum OriginError: Error, CustomStringConvertible, Sendable {
     case rangeNotSatisfiable(size: Int)
     case conflict(String)
     case unavailable(String)
+    /// The method is not one the resource answers (405); `allow` lists those it does.
+    case methodNotAllowed(allow: String)
+    /// The client closed the connection before its request body was whole (logged as nginx's 499).
+    case clientClosedRequest(String)
+    /// The data directory's disk is full (507): the request did not change anything.
+    case insufficientStorage(String)
     case internalError(String)
     /// Any other status (Hummingbird's own refusals), described by its reason phrase.
     case status(HTTPResponse.Status, String)
@@ -33,6 +39,9 @@ public enum OriginError: Error, CustomStringConvertible, Sendable {
         case .rangeNotSatisfiable(let size): return "requested range is outside the \(size)-byte file"
         case .conflict(let reason): return "conflict: \(reason)"
         case .unavailable(let reason): return "service unavailable: \(reason)"
+        case .methodNotAllowed(let allow): return "method not allowed here: use \(allow)"
+        case .clientClosedRequest(let reason): return "client closed the request: \(reason)"
+        case .insufficientStorage(let reason): return "insufficient storage: \(reason)"
         case .internalError(let reason): return "internal error: \(reason)"
         case .status(let status, let path): return "\(status.reasonPhrase.lowercased()): \(path)"
         }
@@ -49,6 +58,9 @@ public enum OriginError: Error, CustomStringConvertible, Sendable {
         case .rangeNotSatisfiable: return .rangeNotSatisfiable
         case .conflict: return .conflict
         case .unavailable: return .serviceUnavailable
+        case .methodNotAllowed: return .methodNotAllowed
+        case .clientClosedRequest: return HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request")
+        case .insufficientStorage: return HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
         case .internalError: return .internalServerError
         case .status(let status, _): return status
         }
@@ -67,6 +79,7 @@ extension OriginError: HTTPResponseError {
         case .unauthorized: headers[.wwwAuthenticate] = "Bearer realm=\"mediaserve\""
         case .rangeNotSatisfiable(let size): headers[.contentRange] = "bytes */\(size)"
         case .tooManyRequests(let seconds): headers[.retryAfter] = String(seconds)
+        case .methodNotAllowed(let allow): headers[.allow] = allow
         default: break
         }
         let body: ByteBuffer

@@ -19,6 +19,8 @@ public struct OriginServer: Sendable {
     let preview: PreviewRoutes
     let logger: Logger
     let handoff: FileRegionHandoff?
+    /// Open connections, in all and per address, shared by every connection of this server.
+    public let admission: ConnectionAdmission
     /// Extra services run beside the HTTP server and shut down with it (the ingest worker pool).
     let services: [any Service]
     /// Access control on `/vod/` and `/live/` (issue 12); nil serves every item publicly.
@@ -40,6 +42,7 @@ public struct OriginServer: Sendable {
         // sendfile(2) writes plain bytes: never under TLS.
         let handoff = configuration.useSendfile && configuration.tls == nil ? FileRegionHandoff() : nil
         self.handoff = handoff
+        admission = ConnectionAdmission(limits: configuration.connections.fitted(toDescriptorLimit: Self.descriptorLimit()))
         let files = FileResponder(handoff: handoff, chunkLength: configuration.segmentChunkBytes)
         let media = MediaRoutes(store: dataDirectory, index: index, renderer: renderer, files: files, clock: clock)
         self.media = media
@@ -61,6 +64,7 @@ public struct OriginServer: Sendable {
         if configuration.tls != nil { router.add(middleware: HSTSMiddleware()) }
         if let access { router.add(middleware: AccessMiddleware(gate: access, metrics: metrics)) }
         router.add(middleware: CORSHeadersMiddleware(allowOrigin: configuration.corsAllowOrigin))
+        router.add(middleware: MediaMethodsMiddleware())
         media.register(on: router)
         ops.register(on: router)
         api?.register(on: router, limiter: adminLimiter, metrics: metrics)
@@ -89,9 +93,11 @@ public struct OriginServer: Sendable {
                     logger: logger))
             }
         } else {
-            server = .http1(configuration: .init(
-                additionalChannelHandlers: handoff.map { [$0.installer()] } ?? [],
-                idleTimeout: .seconds(75)))
+            // Plain HTTP/1.1 through our own connection setup: connection limits, header/idle/write
+            // timeouts and pipelining back-pressure (issue 17).
+            let admission = self.admission
+            server = .origin(limits: admission.limits, admission: admission, logger: logger,
+                             additionalChannelHandlers: { handoff.map { [$0.installer()] } ?? [] })
         }
         var app = Application(
             router: makeRouter(),
@@ -101,6 +107,20 @@ public struct OriginServer: Sendable {
             logger: logger)
         app.addServices(contentsOf: extra)
         return app
+    }
+}
+
+extension OriginServer {
+    /// The process's soft open-file limit (RLIMIT_NOFILE); the connection total is kept below it.
+    static func descriptorLimit() -> Int {
+        var limit = rlimit()
+        #if canImport(Glibc)
+        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        #else
+        let resource = RLIMIT_NOFILE
+        #endif
+        guard getrlimit(resource, &limit) == 0, limit.rlim_cur < rlim_t(Int32.max) else { return Int(Int32.max) }
+        return Int(limit.rlim_cur)
     }
 }
 

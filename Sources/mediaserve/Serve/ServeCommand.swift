@@ -62,7 +62,9 @@ struct ServeCommand: AsyncParsableCommand {
                                      passphrase: config.srt.passphrase)
             : nil
         let liveService = LiveService(
-            settings: .init(rtmp: RTMPServerConfiguration(host: config.rtmp.host, port: config.rtmp.port), srt: srtSettings,
+            settings: .init(rtmp: RTMPServerConfiguration(host: config.rtmp.host, port: config.rtmp.port,
+                                                         maxConnectionsPerAddress: config.rtmp.maxConnectionsPerAddress),
+                            srt: srtSettings,
                             live: LiveConfiguration(dvrWindow: Double(config.live.dvrWindowSeconds)),
                             disconnectTimeout: Double(config.live.disconnectTimeoutSeconds)),
             data: stores.data, catalog: catalog, logger: Logger(label: "mediaserve.live", level: loaded.loggerLevel))
@@ -91,7 +93,11 @@ struct ServeCommand: AsyncParsableCommand {
         var origin = OriginConfiguration(
             host: config.http.host, port: config.http.port, corsAllowOrigin: config.http.corsAllowOrigin,
             maxUploadBytes: config.http.maxUploadBytes, apiKey: config.api.key,
-            playerBaseURL: Self.playerBaseURL(config.player), playerDirectory: config.player.localDir.map { URL(fileURLWithPath: $0) })
+            playerBaseURL: Self.playerBaseURL(config.player), playerDirectory: config.player.localDir.map { URL(fileURLWithPath: $0) },
+            connections: HTTPConnectionLimits(
+                maxConnections: config.http.maxConnections, maxConnectionsPerAddress: config.http.maxConnectionsPerAddress,
+                headerTimeout: .seconds(config.http.headerTimeoutSeconds), idleTimeout: .seconds(config.http.idleTimeoutSeconds),
+                writeTimeout: .seconds(config.http.writeTimeoutSeconds)))
         origin.tls = certificates
         origin.redirectPort = config.http.redirectPort > 0 ? config.http.redirectPort : nil
         let access = try await AccessWiring.gate(config, rules: CatalogAccessRules(catalog: catalog), index: index, logger: logger)
