@@ -1,7 +1,7 @@
 import Foundation
 import MediaCore
 
-/// The local data directory of DESIGN.md:
+/// The local data directory:
 ///
 ///     <root>/catalog.sqlite
 ///     <root>/vod/<asset>/<rendition>/init.mp4, seg-<n>.m4s    published assets only

@@ -70,7 +70,7 @@ struct IngestCommand: ParsableCommand {
         let started = Date()
         let loaded = try configOptions.load()
         let stores = try DataStores.open(loaded.config)
-        let asset = id.flatMap(SafeName.init) ?? AssetNaming.defaultID(forFile: file)
+        let asset = id.flatMap(AssetID.init) ?? AssetNaming.defaultID(forFile: file)
         let publisher = AssetPublisher(store: stores.data, catalog: stores.catalog)
         if !replace, try publisher.isTaken(asset) {
             throw CommandError("asset '\(asset)' already exists: pass --replace to overwrite it or --id to choose another id")
