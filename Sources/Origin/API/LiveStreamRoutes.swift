@@ -1,3 +1,4 @@
+import Access
 import Foundation
 import Hummingbird
 import MediaCore
@@ -8,6 +9,7 @@ import Publishing
 struct LiveStreamRoutes: Sendable {
     let backend: any AdminBackend
     let media: MediaRoutes
+    let access: AccessGate?
     /// JSON bodies of these routes are small; anything larger is refused.
     static let maxBodyBytes = 64 << 10
 
@@ -16,6 +18,12 @@ struct LiveStreamRoutes: Sendable {
         api.post("live-streams") { request, _ in
             let creation = try LiveStreamCreation.parse(try await Self.body(request))
             var summary = try await backend.createLiveStream(creation)
+            if let policy = creation.access, let id = SafeName(summary.id) {
+                let scope = AccessScope(tree: .live, owner: id)
+                try await backend.setAccessRules(scope, ItemAccess(policy: policy))
+                access?.forget(scope)
+                summary.access = policy.rawValue
+            }
             if let key = summary.key, let port = backend.rtmpPort {
                 summary.rtmpUrl = "rtmp://\(Self.host(of: request)):\(port)/live/\(key)"
             }
@@ -62,7 +70,7 @@ struct LiveStreamRoutes: Sendable {
             var buffer = try await request.body.collect(upTo: maxBodyBytes)
             return Data(buffer.readBytes(length: buffer.readableBytes) ?? [])
         } catch {
-            throw OriginError.payloadTooLarge(limit: maxBodyBytes)
+            throw RequestBodyFailure.originError(error, limit: maxBodyBytes)
         }
     }
 
