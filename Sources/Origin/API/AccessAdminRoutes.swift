@@ -18,7 +18,7 @@ struct AccessAdminRoutes: Sendable {
                 throw OriginError.notFound("asset ids use a-z, 0-9, '-' and '_' (at most 64)")
             }
             guard try await backend.asset(id) != nil else { throw OriginError.notFound("asset '\(id)'") }
-            let scope = AccessScope(tree: .vod, owner: id)
+            let scope = AccessScope(tree: .vod, owner: id.name)
             let current = try await backend.accessRules(scope)
             let updated = try AccessPatch.parse(try await LiveStreamRoutes.body(request)).applied(to: current)
             try await backend.setAccessRules(scope, updated)
@@ -44,7 +44,7 @@ struct AccessAdminRoutes: Sendable {
         if let raw = object["asset"] {
             guard let text = raw as? String, let id = AssetID(text) else { throw OriginError.badRequest("asset '\(raw)' is not an asset id") }
             guard try await backend.asset(id) != nil else { throw OriginError.notFound("asset '\(id)'") }
-            scope = AccessScope(tree: .vod, owner: id)
+            scope = AccessScope(tree: .vod, owner: id.name)
         } else if let raw = object["stream"] {
             guard let text = raw as? String, let id = SafeName(text) else { throw OriginError.badRequest("stream '\(raw)' is not a stream id") }
             guard try await backend.liveStream(id) != nil else { throw OriginError.notFound("live stream '\(id)'") }

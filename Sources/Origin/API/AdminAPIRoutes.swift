@@ -31,7 +31,7 @@ struct AdminAPIRoutes: Sendable {
         api.delete("assets/:id") { _, context in
             let id = try assetID(context)
             guard try await backend.deleteAsset(id) else { throw OriginError.notFound("asset '\(id)'") }
-            media.forget(tree: .vod, owner: id)
+            media.forget(tree: .vod, owner: id.name)
             return Response(status: .noContent, headers: [.cacheControl: CachePolicy.noStore.headerValue])
         }
         LiveStreamRoutes(backend: backend, media: media, access: access).register(on: api)
