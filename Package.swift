@@ -46,8 +46,11 @@ let package = Package(
         .target(name: "Config", dependencies: ["MediaCore", .product(name: "Yams", package: "Yams")]),
         // The data directory (vod/, live/, staging/) and atomic publishing, behind a protocol.
         .target(name: "Storage", dependencies: ["MediaCore"]),
+        // Viewer analytics (issue 16): player events, CMCD, sessions, QoE definitions, rollups, purge. Pure
+        // Swift, no I/O of its own: it writes through `AnalyticsStore`, which the catalog implements.
+        .target(name: "Analytics"),
         // Assets, renditions, segment index, jobs and live streams in SQLite (GRDB), behind a protocol.
-        .target(name: "Catalog", dependencies: ["MediaCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Catalog", dependencies: ["MediaCore", "Analytics", .product(name: "GRDB", package: "GRDB.swift")]),
         // Just-in-time HLS/DASH manifests and the fMP4 box reader: pure Swift over MediaCore values.
         .target(name: "Packaging", dependencies: ["MediaCore"]),
         // `make bench-packaging`: times manifest building (release build); not part of `make test`.
@@ -56,7 +59,7 @@ let package = Package(
         .target(
             name: "Origin",
             dependencies: [
-                "MediaCore", "Storage", "Catalog", "Packaging", "Live",
+                "MediaCore", "Storage", "Catalog", "Packaging", "Live", "Analytics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -76,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "mediaserve",
             dependencies: [
-                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "Packaging", "Origin",
+                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "Packaging", "Origin", "Analytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -85,6 +88,7 @@ let package = Package(
         // Shared by the test targets: fixture paths, running programs (ffprobe, mediaserve).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Catalog"]),
         // Probe vs ffprobe on generated media, bad inputs, and the `mediaserve probe` CLI (runs the binary).
         .testTarget(name: "ProbeTests", dependencies: ["FFmpegKit", "MediaCore", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "MediaCore", "TestSupport"]),
@@ -99,7 +103,7 @@ let package = Package(
         .testTarget(
             name: "OriginTests",
             dependencies: [
-                "Origin", "MediaCore", "Storage", "Catalog", "TestSupport",
+                "Origin", "MediaCore", "Storage", "Catalog", "TestSupport", "Analytics",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -12,6 +12,8 @@ enum CatalogSchema {
         ("v1-live-streams", createLiveStreams),
         ("v2-asset-version-tombstones", createAssetTombstones),
         ("v3-live-stream-config-managed", addLiveStreamConfigManaged),
+        ("v4-analytics-sessions-events-rollups", AnalyticsSchema.create),
+        ("v4-content-metadata-search", ContentSchema.create),
     ]
 
     static var migrator: DatabaseMigrator {
