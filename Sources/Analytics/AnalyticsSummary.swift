@@ -26,6 +26,13 @@ public struct AnalyticsSummary: Sendable, Hashable, Codable {
         public var mean: Double
         public var p50: Int64
         public var p95: Int64
+
+        public init(count: Int, mean: Double, p50: Int64, p95: Int64) {
+            self.count = count
+            self.mean = mean
+            self.p50 = p50
+            self.p95 = p95
+        }
     }
 
     public struct RatioDistribution: Sendable, Hashable, Codable {

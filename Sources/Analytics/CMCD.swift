@@ -54,7 +54,8 @@ public struct CMCD: Sendable, Hashable {
                         if list[index] == UInt8(ascii: "\\") { index = list.index(after: index); if index == list.endIndex { break } }
                         index = list.index(after: index)
                     }
-                    value = list[valueStart..<index]
+                    // An unterminated string is dropped whole.
+                    value = index < list.endIndex ? list[valueStart..<index] : nil
                     if index < list.endIndex { index = list.index(after: index) }
                     while index < list.endIndex, list[index] != UInt8(ascii: ",") { index = list.index(after: index) }
                 } else {
