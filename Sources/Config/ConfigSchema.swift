@@ -55,6 +55,14 @@ enum ConfigSchema {
         optionalString("live.streams_file", \.live.streamsFile),
         optionalString("player.script_url", \.player.scriptURL),
         optionalString("player.local_dir", \.player.localDir),
+        bool("analytics.enabled", \.analytics.enabled),
+        int("analytics.session_ttl_days", \.analytics.sessionTTLDays, 1...3_650),
+        int("analytics.event_ttl_days", \.analytics.eventTTLDays, 1...3_650),
+        int("analytics.batches_per_minute_per_address", \.analytics.batchesPerMinutePerAddress, 1...1_000_000),
+        int("analytics.batches_per_minute_per_session", \.analytics.batchesPerMinutePerSession, 1...1_000_000),
+        string("analytics.country_header", \.analytics.countryHeader, allowEmpty: true),
+        int("analytics.metrics_top_assets", \.analytics.metricsTopAssets, 0...1_000),
+        bool("content_api.public", \.contentAPI.isPublic),
     ]
 
     static let byPath: [String: ConfigField] = Dictionary(uniqueKeysWithValues: fields.map { ($0.path, $0) })

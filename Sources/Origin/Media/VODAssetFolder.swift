@@ -24,7 +24,7 @@ final class VODAssetFolder: Sendable {
         case unreadable
     }
 
-    private let descriptor: CInt
+    let descriptor: CInt
 
     /// Nil when the asset folder does not exist (or is a link or not a folder).
     init?(vodRoot: String, asset: SafeName) {

@@ -10,6 +10,8 @@ public enum OriginError: Error, CustomStringConvertible, Sendable {
     case notYetAvailable(String)
     case unauthorized
     case payloadTooLarge(limit: Int)
+    /// A sender over its rate (playback events): 429.
+    case tooManyRequests(String)
     case rangeNotSatisfiable(size: Int)
     case conflict(String)
     case unavailable(String)
@@ -24,6 +26,7 @@ public enum OriginError: Error, CustomStringConvertible, Sendable {
         case .notYetAvailable(let what): return "not available yet: \(what)"
         case .unauthorized: return "missing or wrong API key: send 'Authorization: Bearer <key>'"
         case .payloadTooLarge(let limit): return "request body is larger than the limit of \(limit) bytes"
+        case .tooManyRequests(let reason): return "too many requests: \(reason)"
         case .rangeNotSatisfiable(let size): return "requested range is outside the \(size)-byte file"
         case .conflict(let reason): return "conflict: \(reason)"
         case .unavailable(let reason): return "service unavailable: \(reason)"
@@ -38,6 +41,7 @@ public enum OriginError: Error, CustomStringConvertible, Sendable {
         case .notFound, .notYetAvailable: return .notFound
         case .unauthorized: return .unauthorized
         case .payloadTooLarge: return .contentTooLarge
+        case .tooManyRequests: return .tooManyRequests
         case .rangeNotSatisfiable: return .rangeNotSatisfiable
         case .conflict: return .conflict
         case .unavailable: return .serviceUnavailable
@@ -58,6 +62,7 @@ extension OriginError: HTTPResponseError {
         switch self {
         case .unauthorized: headers[.wwwAuthenticate] = "Bearer realm=\"mediaserve\""
         case .rangeNotSatisfiable(let size): headers[.contentRange] = "bytes */\(size)"
+        case .tooManyRequests: headers[.retryAfter] = "10"
         default: break
         }
         let body: ByteBuffer

@@ -18,13 +18,20 @@ public struct OriginServer: Sendable {
     let handoff: FileRegionHandoff?
     /// Extra services run beside the HTTP server and shut down with it (the ingest worker pool).
     let services: [any Service]
+    /// Viewer analytics and the content API (issue 16); nil leaves them out.
+    let analytics: AnalyticsFeatures?
+    let dataDirectory: DataDirectory
+    let files: FileResponder
 
     public init(
         configuration: OriginConfiguration, dataDirectory: DataDirectory, index: any MediaIndex, renderer: any ManifestRendering,
         readiness: @escaping @Sendable () async -> String?, admin: (any AdminBackend)? = nil,
         liveStreams: @escaping @Sendable () async throws -> [AssetSummary] = { [] },
-        services: [any Service] = [], metrics: OriginMetrics = OriginMetrics(), logger: Logger
+        services: [any Service] = [], metrics: OriginMetrics = OriginMetrics(), analytics: AnalyticsFeatures? = nil,
+        logger: Logger
     ) {
+        self.analytics = analytics
+        self.dataDirectory = dataDirectory
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
@@ -32,6 +39,7 @@ public struct OriginServer: Sendable {
         let handoff = configuration.useSendfile ? FileRegionHandoff() : nil
         self.handoff = handoff
         let files = FileResponder(handoff: handoff, chunkLength: configuration.segmentChunkBytes)
+        self.files = files
         let media = MediaRoutes(dataDirectory: dataDirectory, index: index, renderer: renderer, files: files)
         self.media = media
         let root = dataDirectory.root
@@ -50,6 +58,7 @@ public struct OriginServer: Sendable {
         router.add(middleware: AccessLogMiddleware(logger: logger, metrics: metrics))
         router.add(middleware: PathGuardMiddleware())
         router.add(middleware: CORSHeadersMiddleware(allowOrigin: configuration.corsAllowOrigin))
+        if let analytics { registerAnalytics(analytics, on: router) }
         media.register(on: router)
         ops.register(on: router)
         api?.register(on: router)

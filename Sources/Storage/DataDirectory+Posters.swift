@@ -1,0 +1,8 @@
+import Foundation
+
+/// Poster images (issue 16): ingest writes them into the asset folder before publishing, so they appear
+/// with the asset in its one rename and carry its version stamp.
+extension DataDirectory {
+    public static let posterFileName = "poster.jpg"
+    public static let thumbnailFileName = "thumbnail.jpg"
+}
