@@ -51,12 +51,13 @@ func patternBytes(count: Int, seed: UInt64 = 0x9E3779B97F4A7C15) -> [UInt8] {
 func withOrigin<T: Sendable>(
     configuration: OriginConfiguration, dataDirectory: URL, index: any MediaIndex, renderer: any ManifestRendering,
     admin: (any AdminBackend)? = nil, readiness: @escaping @Sendable () async -> String? = { nil },
+    analytics: AnalyticsFeatures? = nil,
     _ body: @Sendable (Int, OriginServer) async throws -> T
 ) async throws -> T {
     var logger = Logger(label: "origin-test")
     logger.logLevel = .warning
     let server = OriginServer(configuration: configuration, dataDirectory: try DataDirectory(root: dataDirectory), index: index, renderer: renderer, readiness: readiness,
-                              admin: admin, logger: logger)
+                              admin: admin, analytics: analytics, logger: logger)
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     let app = server.makeApplication { port in continuation.yield(port) }
     return try await withThrowingTaskGroup(of: Void.self) { group in

@@ -33,7 +33,8 @@ struct ContentRoutes: Sendable {
         admin.patch("assets/:id") { request, context in try await patch(.asset, request: request, context: context) }
         admin.patch("live-streams/:id") { request, context in try await patch(.stream, request: request, context: context) }
         for image in PosterImage.allCases {
-            router.get("vod/:owner/:version/\(image.fileName)") { request, context in
+            // Hummingbird wants one parameter name per level: `name` holds `v<n>` as in the media routes.
+            router.get("vod/:owner/:name/\(image.fileName)") { request, context in
                 try poster(image, request: request, context: context)
             }
         }
@@ -90,7 +91,7 @@ struct ContentRoutes: Sendable {
     func poster(_ image: PosterImage, request: Request, context: OriginRequestContext) throws -> Response {
         let missing = OriginError.notFound(request.uri.path)
         guard let owner = SafeName(context.parameters.get("owner") ?? ""),
-              let version = context.parameters.get("version").flatMap({ AssetVersion($0[...]) }),
+              let version = context.parameters.get("name").flatMap({ AssetVersion($0[...]) }),
               let folder = VODAssetFolder(vodRoot: dataDirectory.vodRoot.path, asset: owner),
               case .version(let stamped) = folder.stamp(), stamped == version.number,
               let file = folder.openImage(image) else { throw missing }
