@@ -64,6 +64,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -79,16 +80,16 @@ let package = Package(
         .executableTarget(
             name: "mediaserve",
             dependencies: [
-                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "Packaging", "Origin", "Analytics",
+                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "Packaging", "Origin", "Live", "Analytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Shared by the test targets: fixture paths, running programs (ffprobe, mediaserve).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"]),
-        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Catalog"]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Catalog", "MediaCore"]),
         // Probe vs ffprobe on generated media, bad inputs, and the `mediaserve probe` CLI (runs the binary).
         .testTarget(name: "ProbeTests", dependencies: ["FFmpegKit", "MediaCore", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "MediaCore", "TestSupport"]),
@@ -103,8 +104,12 @@ let package = Package(
         .testTarget(
             name: "OriginTests",
             dependencies: [
-                "Origin", "MediaCore", "Storage", "Catalog", "TestSupport", "Analytics",
+                "Origin", "MediaCore", "Storage", "TestSupport", "Catalog", "Analytics",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CompressNIO", package: "compress-nio"),

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Live
 
 @Suite struct AMF0Tests {
@@ -49,24 +50,11 @@ import Testing
     }
 
     @Test func randomBytesNeverCrash() {
-        var generator = SeededGenerator(seed: 7)
+        var generator = SplitMix64(seed: 7)
         for _ in 0..<2000 {
             let count = Int.random(in: 0..<64, using: &generator)
             let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
             _ = try? AMF0.decodeAll(bytes)
         }
-    }
-}
-
-/// A deterministic generator so a failing fuzz case can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Live
 
 /// Hand-built chunk byte sequences, as RTMP 1.0 section 5.3 lays them out.
@@ -172,7 +173,7 @@ enum Chunk {
     }
 
     @Test func randomBytesEndInATypedErrorOrWaiting() {
-        var generator = SeededGenerator(seed: 42)
+        var generator = SplitMix64(seed: 42)
         for _ in 0..<500 {
             var parser = RTMPChunkParser()
             let count = Int.random(in: 1..<4096, using: &generator)

@@ -127,7 +127,7 @@ extension RTMPServerTests {
 /// Opens connections that misbehave in different ways; returns whether the server closed each one
 /// (within its 4 s publish timeout plus slack) instead of hanging or crashing.
 func hostileClients(port: Int) async throws -> [(String, Bool)] {
-    var generator = SeededGenerator(seed: 99)
+    var generator = SplitMix64(seed: 99)
     let handshake: [UInt8] = [3] + [UInt8](repeating: 0, count: 3072)
     let random = (0..<5000).map { _ in UInt8.random(in: 0...255, using: &generator) }
     let cases: [(String, [UInt8])] = [

@@ -27,8 +27,8 @@ public struct OriginServer: Sendable {
         configuration: OriginConfiguration, dataDirectory: DataDirectory, index: any MediaIndex, renderer: any ManifestRendering,
         readiness: @escaping @Sendable () async -> String?, admin: (any AdminBackend)? = nil,
         liveStreams: @escaping @Sendable () async throws -> [AssetSummary] = { [] },
-        services: [any Service] = [], metrics: OriginMetrics = OriginMetrics(), analytics: AnalyticsFeatures? = nil,
-        logger: Logger
+        services: [any Service] = [], metrics: OriginMetrics = OriginMetrics(),
+        clock: @escaping @Sendable () -> Double = OriginClock.system, analytics: AnalyticsFeatures? = nil, logger: Logger
     ) {
         self.analytics = analytics
         self.dataDirectory = dataDirectory
@@ -40,10 +40,10 @@ public struct OriginServer: Sendable {
         self.handoff = handoff
         let files = FileResponder(handoff: handoff, chunkLength: configuration.segmentChunkBytes)
         self.files = files
-        let media = MediaRoutes(dataDirectory: dataDirectory, index: index, renderer: renderer, files: files)
+        let media = MediaRoutes(dataDirectory: dataDirectory, index: index, renderer: renderer, files: files, clock: clock)
         self.media = media
         let root = dataDirectory.root
-        ops = OpsRoutes(metrics: metrics) {
+        ops = OpsRoutes(metrics: metrics, clock: clock) {
             if let problem = await readiness() { return problem }
             return OpsRoutes.dataDirectoryWritable(root)
         }
