@@ -41,7 +41,7 @@ let package = Package(
         // The only Swift code that calls av_*, sws_*, swr_*.
         .target(name: "FFmpegKit", dependencies: ["CFFmpeg", "MediaCore"]),
         // Ladder planning, the transcode pipeline, CMAF segmenting and progress (never imports CFFmpeg).
-        .target(name: "Ingest", dependencies: ["MediaCore", "FFmpegKit"]),
+        .target(name: "Ingest", dependencies: ["MediaCore", "FFmpegKit", "Storage"]),
         // Configuration: config/mediaserve.yaml + MEDIASERVE_* environment + flags, decoded once into a value.
         .target(name: "Config", dependencies: ["MediaCore", .product(name: "Yams", package: "Yams")]),
         // The data directory (vod/, live/, staging/) and atomic publishing, behind a protocol.
