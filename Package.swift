@@ -18,12 +18,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // 4.x for jwt-kit 5.8 (issue 12); 3.12.3 still satisfies everything else.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // Access (issue 12): JWT verification against a JWKS; TLS for HTTPS on the origin.
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // FFmpeg's C libraries, found through pkg-config (Debian: libav*-dev).
@@ -41,7 +45,7 @@ let package = Package(
         // The only Swift code that calls av_*, sws_*, swr_*.
         .target(name: "FFmpegKit", dependencies: ["CFFmpeg", "MediaCore"]),
         // Ladder planning, the transcode pipeline, CMAF segmenting and progress (never imports CFFmpeg).
-        .target(name: "Ingest", dependencies: ["MediaCore", "FFmpegKit", "Storage"]),
+        .target(name: "Ingest", dependencies: ["MediaCore", "FFmpegKit", "MP4", "Storage"]),
         // Configuration: config/mediaserve.yaml + MEDIASERVE_* environment + flags, decoded once into a value.
         .target(name: "Config", dependencies: ["MediaCore", .product(name: "Yams", package: "Yams")]),
         // The data directory (vod/, live/, staging/) and atomic publishing, behind a protocol.
@@ -51,16 +55,48 @@ let package = Package(
         .target(name: "Analytics"),
         // Assets, renditions, segment index, jobs and live streams in SQLite (GRDB), behind a protocol.
         .target(name: "Catalog", dependencies: ["MediaCore", "Analytics", .product(name: "GRDB", package: "GRDB.swift")]),
-        // Just-in-time HLS/DASH manifests and the fMP4 box reader: pure Swift over MediaCore values.
+        // Every ISO BMFF box the project reads or writes (one value type per box, parse + serialise), the
+        // CMAF init/media segment writer and reader, and the one segment indexer. Pure Swift, bytes only.
+        .target(name: "MP4", dependencies: ["MediaCore"]),
+        // Just-in-time HLS/DASH manifests: pure Swift over MediaCore values.
         .target(name: "Packaging", dependencies: ["MediaCore"]),
         // `make bench-packaging`: times manifest building (release build); not part of `make test`.
         .executableTarget(name: "PackagingBench", dependencies: ["Packaging", "MediaCore"], path: "Benchmarks/PackagingBench"),
+        // Access decisions (issue 12): signed URLs, JWT tiers, geo and device rules, token propagation into
+        // manifest URIs. Pure functions of values: no I/O (the JWKS fetch and the webhook live in Origin).
+        .target(name: "Access", dependencies: [
+            "MediaCore",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+        ]),
+        .testTarget(name: "AccessTests", dependencies: [
+            "Access", "MediaCore",
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
+        // The one publishing path (stage -> verify -> version -> publish -> catalog -> roll back) for the CLI,
+        // the job worker, live archive and reindex; asset naming; ingest requests from the ladder config.
+        .target(
+            name: "Publishing",
+            dependencies: [
+                "MediaCore", "Storage", "Catalog", "Config", "Ingest", "LiveSegmenting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "PublishingTests", dependencies: ["Publishing", "Storage", "Catalog", "MediaCore", "Config", "TestSupport"]),
         // The HTTP origin: manifests, segments, admin API, metrics, preview page (Hummingbird 2).
         .target(
             name: "Origin",
             dependencies: [
-                "MediaCore", "Storage", "Catalog", "Packaging", "Live", "Analytics",
+                "MediaCore", "Storage", "Catalog", "Packaging", "LiveSegmenting", "Publishing", "Access", "Analytics",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -73,6 +109,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             resources: [.copy("Resources")]
@@ -80,16 +117,18 @@ let package = Package(
         .executableTarget(
             name: "mediaserve",
             dependencies: [
-                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "Packaging", "Origin", "Live", "Analytics",
+                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "MP4", "Packaging", "Origin", "Live", "LiveSegmenting", "Publishing", "Access", "Analytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Shared by the test targets: fixture paths, running programs (ffprobe, mediaserve).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["MediaCore"], path: "Tests/TestSupport"),
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Catalog", "MediaCore"]),
+        // Every box round-trips (write → read → equal, read → write → same bytes); the reader on cut and random bytes.
+        .testTarget(name: "MP4Tests", dependencies: ["MP4", "TestSupport"]),
         // Probe vs ffprobe on generated media, bad inputs, and the `mediaserve probe` CLI (runs the binary).
         .testTarget(name: "ProbeTests", dependencies: ["FFmpegKit", "MediaCore", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "MediaCore", "TestSupport"]),
@@ -97,14 +136,15 @@ let package = Package(
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MediaCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "PackagingTests",
-            dependencies: ["Packaging", "MediaCore", "TestSupport", "Catalog"],
+            dependencies: ["Packaging", "MP4", "MediaCore", "TestSupport", "Catalog"],
             exclude: ["Golden"]
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "MediaCore", "FFmpegKit", "Catalog", "TestSupport"]),
         .testTarget(
             name: "OriginTests",
             dependencies: [
-                "Origin", "MediaCore", "Storage", "TestSupport", "Catalog", "Analytics",
+                "Origin", "Publishing", "MediaCore", "Storage", "TestSupport", "Access", "Catalog", "Analytics",
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -115,12 +155,21 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]
         ),
-        // Live sources: RTMP (pure state machines + a SwiftNIO listener), the passthrough CMAF segmenter
-        // and the DVR ring. Pure Swift: no CFFmpeg.
+        // Live in three parts (docs/architecture.md, "Live"). RTMP: the publisher's protocol as values fed bytes:
+        // handshake, chunk stream, AMF0, FLV tags, AVC/AAC configurations. No NIO, no I/O, no clock.
+        .target(name: "RTMP", dependencies: ["MediaCore"]),
+        // The live segmenter: samples in, CMAF init/media segments, DVR ring, journal and restore, the stream
+        // registry the origin reads. Files go through Storage's LiveMediaStore; no sockets.
+        .target(
+            name: "LiveSegmenting",
+            dependencies: ["MediaCore", "MP4", "RTMP", "Storage", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+        ),
+        // The listeners: the SwiftNIO RTMP server, the SRT server (libsrt via SRTKit, MPEG-TS via FFmpegKit)
+        // and LiveService, which owns both with the stream keys and states from the catalog.
         .target(
             name: "Live",
             dependencies: [
-                "MediaCore", "FFmpegKit", "Storage", "Catalog", "SRTKit",
+                "MediaCore", "RTMP", "LiveSegmenting", "FFmpegKit", "Storage", "Catalog", "SRTKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -128,15 +177,21 @@ let package = Package(
             ]
         ),
         // `make bench-live`: CPU/memory per RTMP stream against nginx-rtmp (release build; not in `make test`).
-        .executableTarget(name: "LiveBench", dependencies: ["Live", "MediaCore", .product(name: "Logging", package: "swift-log")],
+        .executableTarget(name: "LiveBench", dependencies: ["Live", "LiveSegmenting", "MediaCore", .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/LiveBench"),
+        // Hand-built RTMP client bytes shared by RTMPTests and LiveTests.
+        .target(name: "RTMPTestSupport", dependencies: ["RTMP", "TestSupport"], path: "Tests/RTMPTestSupport"),
+        .testTarget(name: "RTMPTests", dependencies: ["RTMP", "TestSupport", "RTMPTestSupport"]),
+        .testTarget(
+            name: "LiveSegmentingTests",
+            dependencies: ["LiveSegmenting", "MP4", "RTMP", "MediaCore", "Storage", "TestSupport"]
+        ),
         .testTarget(
             name: "LiveTests",
             dependencies: [
-                "Live", "MediaCore", "TestSupport", "Storage", "Catalog", "SRTKit",
+                "Live", "LiveSegmenting", "RTMP", "MediaCore", "TestSupport", "RTMPTestSupport", "Storage", "Catalog", "SRTKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
     ]

@@ -30,7 +30,7 @@ import Testing
     @Test func contentSearchFindsAnAssetByADescriptionWord() throws {
         let catalog = try Catalog.inMemory()
         for id in ["alpha", "beta", "gamma"] {
-            try catalog.publishAsset(AssetRecord(id: SafeName(id)!, title: "Title \(id)"), renditions: [oneSegmentRendition()], replace: false)
+            try catalog.publishAsset(AssetRecord(id: AssetID(id)!, title: "Title \(id)"), renditions: [oneSegmentRendition()], replace: false)
         }
         _ = try catalog.createLiveStream(LiveStreamRecord(id: SafeName("news")!, key: "k", dvrWindowSeconds: 60))
         #expect(try catalog.updateContentMetadata(kind: .asset, id: SafeName("beta")!,
@@ -53,7 +53,7 @@ import Testing
         #expect(try catalog.listContent(search: nil, after: cursor, limit: 5).map(\.id.rawValue) == ["gamma", "news"])
 
         // Deleting the asset removes it from search.
-        try catalog.deleteAsset(SafeName("beta")!)
+        try catalog.deleteAsset(AssetID("beta")!)
         #expect(try catalog.listContent(search: "antarctic", after: nil, limit: 10).isEmpty)
     }
 }

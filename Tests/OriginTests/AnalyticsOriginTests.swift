@@ -24,7 +24,7 @@ import Testing
         try Data([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]).write(to: data.url.appendingPathComponent("vod/clip1/poster.jpg"))
         try Data([0xFF, 0xD8, 0xFF, 0xE0, 4]).write(to: data.url.appendingPathComponent("vod/clip1/thumbnail.jpg"))
         let catalog = try Catalog.inMemory()
-        try catalog.publishAsset(AssetRecord(id: SafeName("clip1")!, title: "Clip one"),
+        try catalog.publishAsset(AssetRecord(id: AssetID("clip1")!, title: "Clip one"),
                                  renditions: [sampleRendition("video-360p", kind: .video)], replace: false)
         let listing = MediaListing(renditions: [sampleRendition("video-360p", kind: .video)], version: "1", assetVersion: 1)
         let recorder = AnalyticsRecorder(store: catalog, settings: settings) { AnalyticsFeatures.nowMilliseconds() }

@@ -1,14 +1,16 @@
 import Foundation
 import MediaCore
 import Testing
+import TestSupport
+@testable import MP4
 @testable import Packaging
 
 /// Box forms ffmpeg does not write but other packagers do: 64-bit versions, tfhd defaults, first-sample
 /// flags, esds optional fields, avc3. Built byte by byte from the ISO/IEC 14496-12 layouts.
 @Suite struct BoxUnitTests {
     typealias B = BoxReaderTests
-    static func be16(_ v: UInt16) -> [UInt8] { [UInt8(v >> 8), UInt8(v & 0xFF)] }
-    static func be64(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(v >> (56 - 8 * $0) & 0xFF) } }
+    static func be16(_ v: UInt16) -> [UInt8] { BigEndian.bytes(UInt64(v), count: 2) }
+    static func be64(_ v: UInt64) -> [UInt8] { BigEndian.bytes(v, count: 8) }
     static func full(_ type: String, version: UInt8, flags: UInt32 = 0, _ payload: [UInt8]) -> [UInt8] {
         B.box(type, [version, UInt8(flags >> 16 & 0xFF), UInt8(flags >> 8 & 0xFF), UInt8(flags & 0xFF)] + payload)
     }
@@ -67,16 +69,16 @@ import Testing
 
     @Test func rejectsWhatItCannotDescribe() throws {
         let hevc = B.box("hvc1", [UInt8](repeating: 0, count: 78))
-        #expect(throws: PackagingError.unsupportedSampleEntry(fourCC: "hvc1")) {
+        #expect(throws: MP4Error.unsupportedSampleEntry(fourCC: "hvc1")) {
             try InitSegment.tracks(Self.initSegment(handler: "vide", entry: hevc))
         }
-        #expect(throws: PackagingError.malformed(box: "hdlr", reason: "sound handler with a video sample entry")) {
+        #expect(throws: MP4Error.malformed(box: "hdlr", reason: "sound handler with a video sample entry")) {
             try InitSegment.tracks(Self.initSegment(handler: "soun", entry: Self.avcEntry("avc1")))
         }
-        #expect(throws: PackagingError.malformed(box: "mdhd", reason: "timescale is 0")) {
+        #expect(throws: MP4Error.malformed(box: "mdhd", reason: "timescale is 0")) {
             try InitSegment.tracks(Self.initSegment(handler: "vide", entry: Self.avcEntry("avc1"), timescale: 0))
         }
-        #expect(throws: PackagingError.missingBox(path: "/moov")) { try InitSegment.tracks(B.box("ftyp", Array("iso6".utf8) + B.be32(0))) }
+        #expect(throws: MP4Error.missingBox(path: "/moov")) { try InitSegment.tracks(B.box("ftyp", Array("iso6".utf8) + B.be32(0))) }
     }
 
     static func fragment(tfhdFlags: UInt32, tfhdFields: [UInt8], trunFlags: UInt32, trunFields: [UInt8], count: UInt32,

@@ -26,7 +26,7 @@ import TestSupport
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("reindexed demo:\n  video-180p  video  avc1.64000D  320x180  4 segments  7.000 s"), "\(result.stdout)")
         let catalog = try Catalog(path: root.appendingPathComponent("catalog.sqlite"), clock: { Date() })
-        let stored = try catalog.renditions(of: SafeName("demo")!)
+        let stored = try catalog.renditions(of: AssetID("demo")!)
         let asset = try FFmpegAsset.shared.get()
         let expected = try FFmpegAsset.specs.map { try RealFMP4Tests.index(asset, $0.id) }
         #expect(stored.map(\.rendition.id.rawValue) == ["video-180p", "video-90p", "audio-aac"], "highest video first, then audio")
@@ -40,11 +40,11 @@ import TestSupport
         // Each reindex is a new catalog version, and the files' stamp follows it (the origin serves
         // `/vod/<asset>/v<n>/` only from files stamped n).
         let stamp = root.appendingPathComponent("vod/demo/version")
-        #expect(try catalog.asset(SafeName("demo")!)?.version == 1)
+        #expect(try catalog.asset(AssetID("demo")!)?.version == 1)
         #expect((try? String(contentsOf: stamp, encoding: .utf8)) == "1\n")
         let again = try run(TestMedia.mediaserveBinary.path, ["reindex", "demo", "--data-dir", root.path])
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(try catalog.asset(SafeName("demo")!)?.version == 2)
+        #expect(try catalog.asset(AssetID("demo")!)?.version == 2)
         #expect((try? String(contentsOf: stamp, encoding: .utf8)) == "2\n")
 
         // The catalog lost: the files keep the version they are stamped with (not 1 again).
@@ -54,8 +54,28 @@ import TestSupport
         let rebuilt = try run(TestMedia.mediaserveBinary.path, ["reindex", "demo", "--data-dir", root.path])
         #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
         let fresh = try Catalog(path: root.appendingPathComponent("catalog.sqlite"), clock: { Date() })
-        #expect(try fresh.asset(SafeName("demo")!)?.version == 2)
+        #expect(try fresh.asset(AssetID("demo")!)?.version == 2)
         #expect((try? String(contentsOf: stamp, encoding: .utf8)) == "2\n")
+    }
+
+    /// Ingest and reindex index with the one `SegmentIndexer`: reindexing what ingest just published
+    /// changes nothing (before issue 11 the peak bitrate was rounded two ways, so BANDWIDTH and the
+    /// manifest ETag moved; with the old code these two sources differed by 1 b/s: the transcode's audio
+    /// and the copy's video). A transcode (ladder rung) and a copy (the source's own cuts).
+    @Test(arguments: [("720p5994.mp4", ["--rungs", "180", "--preset", "ultrafast"]), ("audio44k.mp4", ["--copy"])])
+    func ingestAndReindexGiveTheIdenticalIndex(_ source: String, _ mode: [String]) throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("reindex-same-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let ingest = try run(TestMedia.mediaserveBinary.path,
+                             ["ingest", TestMedia.file(source).path, "--id", "same", "--data-dir", root.path] + mode)
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let catalog = try Catalog(path: root.appendingPathComponent("catalog.sqlite"), clock: { Date() })
+        let ingested = try catalog.renditions(of: AssetID("same")!)
+        #expect(ingested.count == 2 && ingested.allSatisfy { !$0.segments.isEmpty }, "\(ingested.map(\.rendition.id))")
+        let reindex = try run(TestMedia.mediaserveBinary.path, ["reindex", "same", "--data-dir", root.path])
+        #expect(reindex.status == 0, "\(reindex.stderr)")
+        #expect(try catalog.asset(AssetID("same")!)?.version == 2, "reindex really wrote the catalog")
+        #expect(try catalog.renditions(of: AssetID("same")!) == ingested)
     }
 
     @Test func dryRunLeavesTheCatalogAlone() throws {
@@ -64,7 +84,7 @@ import TestSupport
         let result = try run(TestMedia.mediaserveBinary.path, ["reindex", "look", "--data-dir", root.path, "--dry-run"])
         #expect(result.status == 0 && result.stdout.hasPrefix("look (dry run, catalog unchanged):"), "\(result.stdout)\(result.stderr)")
         let catalog = try Catalog(path: root.appendingPathComponent("catalog.sqlite"), clock: { Date() })
-        #expect(try catalog.asset(SafeName("look")!) == nil)
+        #expect(try catalog.asset(AssetID("look")!) == nil)
     }
 
     @Test func damagedFilesAndUnknownAssetsFailWithOneLine() throws {
@@ -77,7 +97,7 @@ import TestSupport
         #expect(damaged.stderr.hasPrefix("mediaserve: rendition video-90p (") && damaged.stderr.contains("MP4 box 'moof' at byte")
                 && damaged.stderr.split(separator: "\n").count == 1, "\(damaged.stderr)")
         let catalog = try Catalog(path: root.appendingPathComponent("catalog.sqlite"), clock: { Date() })
-        #expect(try catalog.asset(SafeName("cut")!) == nil, "nothing written when a file is bad")
+        #expect(try catalog.asset(AssetID("cut")!) == nil, "nothing written when a file is bad")
         let missing = try run(TestMedia.mediaserveBinary.path, ["reindex", "nothere", "--data-dir", root.path])
         #expect(missing.status == 1 && missing.stderr.hasPrefix("mediaserve: asset 'nothere' has no files at"), "\(missing.stderr)")
         let badName = try run(TestMedia.mediaserveBinary.path, ["reindex", "../etc", "--data-dir", root.path])

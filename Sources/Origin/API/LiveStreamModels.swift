@@ -1,5 +1,7 @@
+import Access
 import Foundation
 import MediaCore
+import Publishing
 
 /// How a live stream's manifests behave: `sliding` keeps a DVR window, `event` only grows (HLS
 /// `PLAYLIST-TYPE:EVENT`) and keeps every segment of the stream.
@@ -13,6 +15,8 @@ public struct LiveStreamCreation: Sendable, Equatable {
     public var id: SafeName?
     public var dvrWindowSeconds: Int?
     public var mode: LiveStreamMode
+    /// Who may play the stream (issue 12); nil follows `access.default_policy`.
+    public var access: AccessPolicy?
 
     public init(id: SafeName? = nil, dvrWindowSeconds: Int? = nil, mode: LiveStreamMode = .sliding) {
         self.id = id
@@ -46,6 +50,12 @@ public struct LiveStreamCreation: Sendable, Equatable {
             }
             creation.mode = mode
         }
+        if let raw = object["access"] {
+            guard let text = raw as? String, let policy = AccessPolicy(rawValue: text) else {
+                throw OriginError.badRequest("access must be one of \(AccessPolicy.names), not '\(raw)'")
+            }
+            creation.access = policy
+        }
         return creation
     }
 }
@@ -63,6 +73,8 @@ public struct LiveStreamSummary: Codable, Sendable, Equatable {
     /// `srt://<host>:<port>?streamid=<key>`, when the SRT listener runs.
     public var srtUrl: String?
     public var playback: PlaybackURLs
+    /// The stream's access policy when it has its own (issue 12).
+    public var access: String?
 
     public init(id: SafeName, state: String, publishing: Bool, mode: LiveStreamMode, dvrWindowSeconds: Int,
                 key: String? = nil, rtmpUrl: String? = nil, srtUrl: String? = nil) {
@@ -78,28 +90,10 @@ public struct LiveStreamSummary: Codable, Sendable, Equatable {
     }
 }
 
-/// Body of `POST /api/v1/live-streams/{id}/archive`: a time range (seconds since the stream's first
-/// segment, or ISO 8601 wall-clock times) and the new asset's id and title, all optional.
-public struct LiveArchiveRequest: Sendable, Equatable {
-    public enum Bound: Sendable, Equatable {
-        /// Seconds since the start of the stream's first listed segment.
-        case offset(Double)
-        /// Wall-clock seconds since 1970.
-        case wallClock(Double)
-    }
-
-    public var start: Bound?
-    public var end: Bound?
-    public var assetID: AssetID?
-    public var title: String?
-
-    public init(start: Bound? = nil, end: Bound? = nil, assetID: AssetID? = nil, title: String? = nil) {
-        self.start = start
-        self.end = end
-        self.assetID = assetID
-        self.title = title
-    }
-
+/// Parsing the body of `POST /api/v1/live-streams/{id}/archive`: a time range (seconds since the stream's
+/// first segment, or ISO 8601 wall-clock times) and the new asset's id and title, all optional. The
+/// request itself is Publishing's.
+extension LiveArchiveRequest {
     public static func parse(_ body: Data) throws -> LiveArchiveRequest {
         guard !body.isEmpty else { return LiveArchiveRequest() }
         guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {

@@ -1,12 +1,15 @@
+import Access
 import Foundation
 import Hummingbird
 import MediaCore
+import Publishing
 
 /// `/api/v1/live-streams`: configure live streams (id, publishing key, RTMP and SRT URLs, playback URLs), list,
 /// read and delete them, and archive a stream's segments as a VOD asset.
 struct LiveStreamRoutes: Sendable {
     let backend: any AdminBackend
     let media: MediaRoutes
+    let access: AccessGate?
     /// JSON bodies of these routes are small; anything larger is refused.
     static let maxBodyBytes = 64 << 10
 
@@ -15,6 +18,12 @@ struct LiveStreamRoutes: Sendable {
         api.post("live-streams") { request, _ in
             let creation = try LiveStreamCreation.parse(try await Self.body(request))
             var summary = try await backend.createLiveStream(creation)
+            if let policy = creation.access, let id = SafeName(summary.id) {
+                let scope = AccessScope(tree: .live, owner: id)
+                try await backend.setAccessRules(scope, ItemAccess(policy: policy))
+                access?.forget(scope)
+                summary.access = policy.rawValue
+            }
             if let key = summary.key, let port = backend.rtmpPort {
                 summary.rtmpUrl = "rtmp://\(Self.host(of: request)):\(port)/live/\(key)"
             }
@@ -61,7 +70,7 @@ struct LiveStreamRoutes: Sendable {
             var buffer = try await request.body.collect(upTo: maxBodyBytes)
             return Data(buffer.readBytes(length: buffer.readableBytes) ?? [])
         } catch {
-            throw OriginError.payloadTooLarge(limit: maxBodyBytes)
+            throw RequestBodyFailure.originError(error, limit: maxBodyBytes)
         }
     }
 

@@ -34,11 +34,11 @@ struct PlaybackEventRoutes: Sendable {
             throw OriginError.badRequest(error.description)
         }
         do {
-            try recorder.record(batch, address: context.remoteAddress ?? "unknown",
+            try recorder.record(batch, address: context.remoteIP ?? "unknown",
                                          userAgent: request.headers[.userAgent], country: country(request))
         } catch {
             switch error {
-            case .rateLimited: throw OriginError.tooManyRequests(error.description)
+            case .rateLimited: throw OriginError.tooManyRequests(error.description, retryAfter: 10)
             case .invalid(let reason): throw OriginError.badRequest(reason.description)
             case .full: throw OriginError.unavailable(error.description)
             }

@@ -11,8 +11,9 @@ import Storage
 struct ContentRoutes: Sendable {
     let catalog: any ContentCatalog
     let isPublic: Bool
-    let apiKey: String?
-    let dataDirectory: DataDirectory
+    /// The admin key check, sharing the admin API's failed-authentication limiter.
+    let auth: BearerAuthMiddleware
+    let store: any MediaStore
     let files: FileResponder
 
     static let defaultPageSize = 20
@@ -20,7 +21,7 @@ struct ContentRoutes: Sendable {
 
     func register(on router: Router<OriginRequestContext>) {
         let reads = isPublic ? router.group("api/v1/content")
-            : router.group("api/v1/content").add(middleware: BearerAuthMiddleware(apiKey: apiKey))
+            : router.group("api/v1/content").add(middleware: auth)
         reads.get { request, _ in try list(request) }
         reads.get(":id") { request, context in
             let raw = context.parameters.get("id") ?? ""
@@ -29,7 +30,7 @@ struct ContentRoutes: Sendable {
             guard let entry else { throw OriginError.notFound("content '\(id)'") }
             return try AdminAPIRoutes.json(ContentItem(entry, hasPoster: hasPoster(entry)))
         }
-        let admin = router.group("api/v1").add(middleware: BearerAuthMiddleware(apiKey: apiKey))
+        let admin = router.group("api/v1").add(middleware: auth)
         admin.patch("assets/:id") { request, context in try await patch(.asset, request: request, context: context) }
         admin.patch("live-streams/:id") { request, context in try await patch(.stream, request: request, context: context) }
         for image in PosterImage.allCases {
@@ -65,8 +66,7 @@ struct ContentRoutes: Sendable {
     }
 
     func hasPoster(_ entry: ContentEntry) -> Bool {
-        entry.kind == .asset && FileManager.default.fileExists(
-            atPath: dataDirectory.vodRoot.appendingPathComponent(entry.id.rawValue).appendingPathComponent(DataDirectory.posterFileName).path)
+        entry.kind == .asset && store.openVersion(of: AssetID(entry.id))?.openImage(.poster) != nil
     }
 
     func patch(_ kind: ContentEntry.Kind, request: Request, context: OriginRequestContext) async throws -> Response {
@@ -92,9 +92,9 @@ struct ContentRoutes: Sendable {
         let missing = OriginError.notFound(request.uri.path)
         guard let owner = SafeName(context.parameters.get("owner") ?? ""),
               let version = context.parameters.get("name").flatMap({ AssetVersion($0[...]) }),
-              let folder = VODAssetFolder(vodRoot: dataDirectory.vodRoot.path, asset: owner),
+              let folder = store.openVersion(of: AssetID(owner)),
               case .version(let stamped) = folder.stamp(), stamped == version.number,
-              let file = folder.openImage(image) else { throw missing }
-        return try files.respond(file: file, contentType: "image/jpeg", cache: .immutable, request: request)
+              let object = folder.openImage(image) else { throw missing }
+        return try files.respond(object: object, contentType: "image/jpeg", cache: .immutable, request: request)
     }
 }

@@ -15,7 +15,7 @@ struct DashboardAuthMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if let expected, let given = Self.presentedKey(request.headers[.authorization]),
-           BearerAuthMiddleware<Context>.constantTimeEqual(Array(SHA256.hash(data: Array(given.utf8))), expected) {
+           BearerAuthMiddleware.constantTimeEqual(Array(SHA256.hash(data: Array(given.utf8))), expected) {
             return try await next(request, context)
         }
         return Response(status: .unauthorized,

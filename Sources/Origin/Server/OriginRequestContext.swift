@@ -6,12 +6,13 @@ public struct OriginRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `AccessLogMiddleware` before any route runs; returned as `X-Request-Id`.
     public var requestID: String = ""
-    /// The peer's IP address (the CDN's, behind one): playback events are rate-limited by it.
-    public var remoteAddress: String?
+    /// The peer's IP address (the CDN's, behind one): signed URLs bound to a network, admin and playback-event
+    /// rate limiting.
+    public var remoteIP: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        remoteAddress = source.channel.remoteAddress?.ipAddress
+        remoteIP = source.channel.remoteAddress?.ipAddress
     }
 
     /// JSON bodies of the admin API are a few hundred bytes; anything bigger is refused with 413.

@@ -1,14 +1,16 @@
+import Access
 import Catalog
 import Foundation
-import Live
+import LiveSegmenting
 import MediaCore
+import Publishing
 import Storage
 
-/// The admin API over the catalog and the data directory. Uploads are kept in `data/uploads/<id>/`
-/// (not staging/, which start-up empties) so a queued job still finds its source after a restart.
+/// The admin API over the catalog and the media store. Uploads are kept by the store (`data/uploads/<id>/`,
+/// not staging/, which start-up empties) so a queued job still finds its source after a restart.
 public struct CatalogAdminBackend: AdminBackend {
     let catalog: any CatalogStore
-    let data: DataDirectory
+    let data: any MediaStore
     let index: CatalogMediaIndex?
     /// Called after a job is queued (wakes the worker pool).
     let jobQueued: @Sendable () -> Void
@@ -20,7 +22,7 @@ public struct CatalogAdminBackend: AdminBackend {
     let rtmpPortNow: @Sendable () -> Int?
     let srtPortNow: @Sendable () -> Int?
 
-    public init(catalog: any CatalogStore, data: DataDirectory, index: CatalogMediaIndex?, liveDVRWindowSeconds: Int = 7200,
+    public init(catalog: any CatalogStore, data: any MediaStore, index: CatalogMediaIndex?, liveDVRWindowSeconds: Int = 7200,
                 live: LiveStreams? = nil, rtmpPort: @escaping @Sendable () -> Int? = { nil },
                 srtPort: @escaping @Sendable () -> Int? = { nil },
                 publishingStreams: @escaping @Sendable () -> [SafeName] = { [] }, jobQueued: @escaping @Sendable () -> Void) {
@@ -35,8 +37,6 @@ public struct CatalogAdminBackend: AdminBackend {
         self.jobQueued = jobQueued
     }
 
-    public static func uploadsRoot(_ data: DataDirectory) -> URL { data.root.appendingPathComponent("uploads", isDirectory: true) }
-
     public func listAssets() async throws -> [AssetSummary] {
         try catalog.listAssets().map { try summary($0) }
     }
@@ -45,9 +45,21 @@ public struct CatalogAdminBackend: AdminBackend {
         try catalog.asset(id).map { try summary($0) }
     }
 
-    /// The catalog entry goes first (manifests stop at once), then the files.
+    /// The catalog entry goes first (manifests stop at once), then the files. On a full disk SQLite may not
+    /// even be able to delete (its journal needs a page): the files go first then, freeing the space the
+    /// catalog needs, so an admin can always make room through the API.
     public func deleteAsset(_ id: AssetID) async throws -> Bool {
-        let inCatalog = try catalog.deleteAsset(id)
+        let inCatalog: Bool
+        do {
+            inCatalog = try catalog.deleteAsset(id)
+        } catch CatalogError.diskFull {
+            index?.forget(id)
+            let onDisk = try data.removeAsset(id)
+            let deleted = try catalog.deleteAsset(id)
+            try? catalog.setAccessRules(tree: "vod", owner: id.name, nil)
+            return deleted || onDisk
+        }
+        try catalog.setAccessRules(tree: "vod", owner: id.name, nil)
         index?.forget(id)
         let onDisk = try data.removeAsset(id)
         return inCatalog || onDisk
@@ -58,13 +70,11 @@ public struct CatalogAdminBackend: AdminBackend {
     }
 
     public func newUploadFile() async throws -> URL {
-        let folder = Self.uploadsRoot(data).appendingPathComponent(UUID().uuidString.lowercased(), isDirectory: true)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder.appendingPathComponent("source")
+        try data.newUpload()
     }
 
     public func enqueueIngest(source: URL, asset: AssetID?, originalName: String?) async throws -> JobSummary {
-        let id = asset ?? Self.generatedID(from: originalName)
+        let id = asset ?? AssetNaming.uploadID(forFile: originalName)
         if try catalog.asset(id) != nil {
             throw OriginError.conflict("asset '\(id)' already exists: delete it first or upload with another ?id=")
         }
@@ -106,12 +116,14 @@ public struct CatalogAdminBackend: AdminBackend {
 
     public func archiveLiveStream(_ id: SafeName, _ request: LiveArchiveRequest) async throws -> AssetSummary {
         guard let live else { throw OriginError.unavailable("live ingest is not running in this process") }
-        let record = try LiveArchiver(catalog: catalog, data: data, streams: live).archive(id, request)
+        let record = try LiveArchiver(catalog: catalog, store: data, streams: live).archive(id, request)
         return try summary(record)
     }
 
     static func summary(_ record: LiveStreamRecord, publishing: Bool, key: String? = nil) -> LiveStreamSummary {
-        LiveStreamSummary(id: record.id, state: record.state.rawValue, publishing: publishing,
+        // The catalog's state may lag (its write failed on a full disk): "live" needs a publisher now.
+        let state = record.state == .live && !publishing ? LiveStreamState.idle : record.state
+        return LiveStreamSummary(id: record.id, state: state.rawValue, publishing: publishing,
                           mode: record.eventMode ? .event : .sliding, dvrWindowSeconds: record.dvrWindowSeconds, key: key)
     }
 
@@ -123,8 +135,16 @@ public struct CatalogAdminBackend: AdminBackend {
         }.joined()
     }
 
+    public func accessRules(_ scope: AccessScope) async throws -> ItemAccess {
+        try await CatalogAccessRules(catalog: catalog).rules(for: scope)
+    }
+
+    public func setAccessRules(_ scope: AccessScope, _ rules: ItemAccess) async throws {
+        try CatalogAccessRules(catalog: catalog).store(scope, rules)
+    }
+
     public func discardUpload(_ file: URL) async {
-        try? FileManager.default.removeItem(at: file.deletingLastPathComponent())
+        data.discardUpload(file)
     }
 
     func summary(_ record: AssetRecord) throws -> AssetSummary {
@@ -134,23 +154,7 @@ public struct CatalogAdminBackend: AdminBackend {
     }
 
     static func summary(_ job: JobRecord) -> JobSummary {
-        JobSummary(id: job.id, assetId: job.assetID.rawValue, state: job.state.rawValue, percent: job.percent, error: job.error)
+        JobSummary(id: job.id, assetId: job.assetID.rawValue, state: job.state.rawValue, percent: job.percent,
+                   error: job.error.map(PathRedaction.redact))
     }
-
-    /// `upload-<8 hex>`, or the original file's stem made safe when one was given.
-    static func generatedID(from name: String?) -> AssetID {
-        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
-        if let name {
-            let stem = URL(fileURLWithPath: name).deletingPathExtension().lastPathComponent.lowercased()
-            let cleaned = String(stem.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" }.prefix(40))
-                .trimmingCharacters(in: CharacterSet(charactersIn: "-_"))
-            if let id = AssetID("\(cleaned)-\(suffix)") { return id }
-        }
-        return AssetID("upload-\(suffix)")!
-    }
-}
-
-/// Options stored with an ingest job (JSON in the catalog).
-public struct IngestJobOptions: Codable, Sendable {
-    public var originalName: String?
 }

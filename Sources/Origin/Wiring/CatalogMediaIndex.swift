@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import MediaCore
+import Storage
 import Synchronization
 
 /// VOD listings from the catalog. The segment index of a published asset only changes when the asset is
@@ -29,6 +30,7 @@ public final class CatalogMediaIndex: MediaIndex, Sendable {
 
     public func listing(tree: MediaTree, owner: SafeName) async throws -> MediaListing? {
         guard tree == .vod else { return nil }
+        let owner = AssetID(owner)
         let now = ContinuousClock.now
         if let entry = cache.withLock({ $0[owner] }), now - entry.checked < revalidateAfter {
             return entry.listing

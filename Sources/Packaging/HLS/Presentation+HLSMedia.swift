@@ -43,6 +43,7 @@ extension Presentation {
                 out.appendISO8601(pdt)
                 out.append(byte: 10)
             }
+            if segment.gap { out.append("#EXT-X-GAP\n") }
             out.append("#EXTINF:")
             out.appendMillis(Decimal3.millis(segment.duration, timescale: ts))
             out.append(",\n")

@@ -4,9 +4,11 @@ import Catalog
 import Config
 import Foundation
 import Live
+import LiveSegmenting
 import Logging
 import MediaCore
 import Origin
+import Publishing
 import Storage
 import Synchronization
 
@@ -42,6 +44,8 @@ struct ServeCommand: AsyncParsableCommand {
         let config = loaded.config
         var logger = Logger(label: "mediaserve.origin")
         logger.logLevel = loaded.loggerLevel
+        try AccessWiring.checkAdminKey(config)
+        let certificates = try AccessWiring.certificates(config)
         if config.usesDevelopmentAPIKey {
             logger.warning("the admin API uses the development key from the defaults: set api.key (MEDIASERVE_API_KEY) before exposing this server")
         }
@@ -51,26 +55,31 @@ struct ServeCommand: AsyncParsableCommand {
         try ConfiguredLiveStreams.sync(loaded, catalog: stores.catalog, logger: logger)
         let metrics = OriginMetrics()
         let pool = IngestWorkerPool(
-            jobs: CatalogIngestJobs(catalog: stores.catalog, data: stores.data, ladder: loaded.ladder, preset: loaded.ladder.preset),
+            jobs: CatalogIngestJobs(catalog: stores.catalog, store: stores.data, ladder: loaded.ladder, preset: loaded.ladder.preset),
             workers: config.ingest.workers, metrics: metrics, logger: Logger(label: "mediaserve.jobs", level: loaded.loggerLevel))
         let catalog = stores.catalog
+        let srtSettings = config.srt.enabled
+            ? SRTServerConfiguration(host: config.srt.host, port: config.srt.port, latencyMilliseconds: config.srt.latencyMilliseconds,
+                                     passphrase: config.srt.passphrase)
+            : nil
         let liveService = LiveService(
-            settings: .init(rtmp: RTMPServerConfiguration(host: config.rtmp.host, port: config.rtmp.port),
+            settings: .init(rtmp: RTMPServerConfiguration(host: config.rtmp.host, port: config.rtmp.port,
+                                                         maxConnectionsPerAddress: config.rtmp.maxConnectionsPerAddress),
+                            srt: srtSettings,
                             live: LiveConfiguration(dvrWindow: Double(config.live.dvrWindowSeconds)),
                             disconnectTimeout: Double(config.live.disconnectTimeoutSeconds)),
             data: stores.data, catalog: catalog, logger: Logger(label: "mediaserve.live", level: loaded.loggerLevel))
         let live = liveService.streams
         let rtmpPort = ListenerPort()
-        let rtmp = RTMPService(live: liveService) { port in
-            rtmpPort.value.withLock { $0 = port }
-            Self.printRTMP(host: config.rtmp.host, port: port)
-        }
         let srtPort = ListenerPort()
-        let srt = config.srt.enabled ? SRTService(config: config.srt, live: liveService,
-                                                  logger: Logger(label: "mediaserve.live.srt", level: loaded.loggerLevel)) { port in
-            srtPort.value.withLock { $0 = port }
-            SRTService.printBanner(host: config.srt.host, port: port)
-        } : nil
+        let listeners = LiveListenersService(live: liveService) { ports in
+            rtmpPort.value.withLock { $0 = ports.rtmp }
+            Self.printRTMP(host: config.rtmp.host, port: ports.rtmp)
+            if let port = ports.srt {
+                srtPort.value.withLock { $0 = port }
+                Self.printSRT(host: config.srt.host, port: port)
+            }
+        }
         let vodIndex = CatalogMediaIndex(catalog: catalog)
         let index = CombinedMediaIndex(vod: vodIndex, live: LiveMediaIndex(streams: live, isEvent: { stream in
             (try? catalog.liveStream(id: stream))??.eventMode == true
@@ -82,19 +91,29 @@ struct ServeCommand: AsyncParsableCommand {
                                         live: live, rtmpPort: { rtmpPort.value.withLock { $0 } },
                                         srtPort: { srtPort.value.withLock { $0 } },
                                         publishingStreams: { live.publishingStreams }) { pool.wake() }
-        let origin = OriginConfiguration(
+        var origin = OriginConfiguration(
             host: config.http.host, port: config.http.port, corsAllowOrigin: config.http.corsAllowOrigin,
             maxUploadBytes: config.http.maxUploadBytes, apiKey: config.api.key,
-            playerBaseURL: Self.playerBaseURL(config.player), playerDirectory: config.player.localDir.map { URL(fileURLWithPath: $0) })
+            playerBaseURL: Self.playerBaseURL(config.player), playerDirectory: config.player.localDir.map { URL(fileURLWithPath: $0) },
+            connections: HTTPConnectionLimits(
+                maxConnections: config.http.maxConnections, maxConnectionsPerAddress: config.http.maxConnectionsPerAddress,
+                headerTimeout: .seconds(config.http.headerTimeoutSeconds), idleTimeout: .seconds(config.http.idleTimeoutSeconds),
+                writeTimeout: .seconds(config.http.writeTimeoutSeconds)))
+        origin.tls = certificates
+        origin.redirectPort = config.http.redirectPort > 0 ? config.http.redirectPort : nil
+        let access = try await AccessWiring.gate(config, rules: CatalogAccessRules(catalog: catalog), index: index, logger: logger)
         let analytics = Self.analytics(config, catalog: catalog, level: loaded.loggerLevel)
         let server = OriginServer(
             configuration: origin, dataDirectory: stores.data, index: index,
             renderer: PackagingRenderer(dvrWindowSeconds: Double(config.live.dvrWindowSeconds), hlsLiveSegmentCount: config.live.hlsWindowSegments),
             readiness: { Self.catalogProblem(catalog) }, admin: admin,
             liveStreams: { live.publishingStreams.map { AssetSummary(liveStream: $0, renditions: live.indexes(for: $0)) } },
-            services: [pool, rtmp] + (srt.map { [$0] } ?? []) + (analytics.service.map { [$0] } ?? []), metrics: metrics,
+            services: [pool, listeners] + (analytics.service.map { [$0] } ?? []), metrics: metrics, access: access,
             analytics: analytics.features, logger: logger)
-        let app = server.makeApplication { port in Self.printBanner(host: config.http.host, port: port, data: stores.data.root.path) }
+        let scheme = certificates == nil ? "http" : "https"
+        let app = try server.makeApplication { port in
+            Self.printBanner(host: config.http.host, port: port, data: stores.data.root.path, scheme: scheme)
+        }
         try await app.runService()
     }
 
@@ -127,6 +146,11 @@ struct ServeCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
+    static func printSRT(host: String, port: Int) {
+        let text = "  SRT        srt://\(displayHost(host)):\(port)?streamid=<stream-key>   (MPEG-TS; same keys as RTMP)\n"
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
     /// Where the preview page loads Video.js from: the configured URL, else /player/ when a local folder is
     /// served, else the same path (the page then says the player is missing).
     static func playerBaseURL(_ player: MediaServeConfig.Player) -> String {
@@ -144,9 +168,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    static func printBanner(host: String, port: Int, data: String) {
+    static func printBanner(host: String, port: Int, data: String, scheme: String = "http") {
         let shown = displayHost(host)
-        let base = "http://\(shown.contains(":") ? "[\(shown)]" : shown):\(port)"
+        let base = "\(scheme)://\(shown.contains(":") ? "[\(shown)]" : shown):\(port)"
         let text = """
             mediaserve: serving \(data) at \(base)/
               preview    \(base)/
@@ -157,17 +181,6 @@ struct ServeCommand: AsyncParsableCommand {
 
             """
         FileHandle.standardOutput.write(Data(text.utf8))
-    }
-}
-
-/// Errors of the serve command itself.
-enum ServeError: Error, CustomStringConvertible {
-    case badJob(id: String, reason: String)
-
-    var description: String {
-        switch self {
-        case .badJob(let id, let reason): return "ingest job \(id) cannot run: \(reason)"
-        }
     }
 }
 

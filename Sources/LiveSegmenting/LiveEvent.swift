@@ -1,0 +1,33 @@
+import MediaCore
+
+/// What a live stream reports as it grows, so the catalog and the packager can follow without polling.
+public enum LiveEvent: Equatable, Sendable {
+    /// A publisher was accepted for `stream`.
+    case publishStarted(stream: SafeName)
+    /// `data/live/<stream>/<rendition>/init-<n>.mp4` was written (first time, or changed after a reconnect:
+    /// each encoder configuration gets its own name, which the segments that use it carry).
+    case initSegment(stream: SafeName, rendition: Rendition)
+    /// A segment is complete on disk under its final name and in the in-memory index.
+    case segment(stream: SafeName, rendition: Rendition, segment: SegmentInfo)
+    /// Segments that left the DVR window, already deleted from disk and from the index.
+    case segmentsExpired(stream: SafeName, rendition: SafeName, numbers: [Int])
+    /// Writing the stream's files failed (a full disk): segments are listed as gaps until writes work
+    /// again. Reported once per failure, not per segment.
+    case storageFailed(stream: SafeName, reason: String)
+    /// Writes work again after `storageFailed`.
+    case storageRecovered(stream: SafeName)
+    /// The publisher went away; the last (short) segments were already reported.
+    case publishEnded(stream: SafeName)
+}
+
+/// Settings of live ingest, decoded once with the rest of the configuration and passed down.
+public struct LiveConfiguration: Sendable, Equatable {
+    /// Target segment duration in seconds: cuts land on the first keyframe at or after each multiple.
+    public var segmentDuration: Double
+    public var dvr: DVRRing
+
+    public init(segmentDuration: Double = 6, dvrWindow: Double = 7200) {
+        self.segmentDuration = segmentDuration
+        self.dvr = DVRRing(window: dvrWindow)
+    }
+}

@@ -1,0 +1,135 @@
+import MediaCore
+import MP4
+
+/// Collects one track's samples between cuts and turns them into a CMAF media segment.
+///
+/// Output decode times are the publisher's times mapped so that each session continues exactly where
+/// the previous one ended: `tfdt` of segment N+1 always equals `tfdt` + duration of segment N, also
+/// across a reconnect (which is flagged as a discontinuity instead).
+struct TrackFragmenter: Sendable {
+    struct Pending: Sendable {
+        var dts: Int64
+        var compositionOffset: Int32
+        var isSync: Bool
+        var size: Int
+        var receivedAt: Double
+    }
+
+    var track: CMAFTrack
+    let renditionID: SafeName
+    /// Number in the name of the init segment describing `track` (`init-<n>.mp4`); segments carry it.
+    var initNumber: Int?
+    private(set) var pending: [Pending] = []
+    /// The pending samples' bytes, in memory or in a spool file (`useSpool`).
+    private var payload = SamplePayload(spool: nil)
+    /// End (in track ticks) of the last segment handed out; where the next one must start.
+    private(set) var lastEnd: Int64?
+    /// Added to the input time (in ticks) of this session's samples; set by the session's first sample.
+    private var adjust: Int64?
+    private var lastSampleDuration: Int64
+    private var discontinuityNext = false
+    private var totalBytes = 0
+    private var totalTicks: Int64 = 0
+    private var peakBitrate = 0
+
+    init(track: CMAFTrack, renditionID: SafeName, defaultSampleDuration: Int64) {
+        self.track = track
+        self.renditionID = renditionID
+        self.lastSampleDuration = defaultSampleDuration
+    }
+
+    /// A fresh fragmenter for a stream that has segments from an earlier run: its timeline goes on from
+    /// where they ended (`seconds` of media time), as it does after a reconnect within one run.
+    mutating func resume(atSeconds seconds: Double) {
+        guard lastEnd == nil, seconds.isFinite, seconds > 0 else { return }
+        lastEnd = Int64((seconds * Double(track.timescale)).rounded())
+    }
+
+    /// From now on sample bytes wait in `spool` rather than in memory (between segments only).
+    mutating func useSpool(_ spool: SampleSpool) {
+        guard payload.isEmpty else { return }
+        payload = SamplePayload(spool: spool)
+    }
+
+    var pendingStart: Int64? { pending.first?.dts }
+    var lastPendingDTS: Int64? { pending.last?.dts }
+
+    /// A new publisher session (or a new decoder configuration) starts: remap its clock, flag the cut.
+    mutating func beginSession(discontinuity: Bool) {
+        adjust = nil
+        if discontinuity { discontinuityNext = true }
+    }
+
+    /// Maps an input time (ticks on the publisher's clock) to the output timeline.
+    mutating func outputTime(forInput input: Int64) -> Int64 {
+        if adjust == nil { adjust = (lastEnd ?? max(input, 0)) - input }
+        return input + adjust!
+    }
+
+    mutating func append(dts: Int64, compositionOffset: Int32, isSync: Bool, data: [UInt8], receivedAt: Double) {
+        // Decode times must rise; a publisher that goes backwards gets nudged forward by one tick.
+        let floor = (pending.last?.dts ?? lastEnd.map { $0 - 1 } ?? Int64.min) + 1
+        pending.append(Pending(dts: max(dts, floor), compositionOffset: compositionOffset, isSync: isSync,
+                               size: data.count, receivedAt: receivedAt))
+        payload.append(data)
+    }
+
+    /// Emits every pending sample as segment `number`. `nextDTS` (the first sample after the cut) gives the
+    /// last sample its duration; without it (end of stream) the previous duration is repeated.
+    mutating func cut(number: Int, nextDTS: Int64?) -> (info: SegmentInfo, bytes: [UInt8])? {
+        guard let first = pending.first else { return nil }
+        var samples: [CMAFSampleEntry] = []
+        samples.reserveCapacity(pending.count)
+        for index in pending.indices {
+            let next = index + 1 < pending.count ? pending[index + 1].dts : nextDTS
+            var duration = next.map { $0 - pending[index].dts } ?? lastSampleDuration
+            if duration <= 0 { duration = lastSampleDuration }
+            lastSampleDuration = duration
+            samples.append(CMAFSampleEntry(duration: UInt32(clamping: duration), size: UInt32(pending[index].size),
+                                           compositionOffset: pending[index].compositionOffset, isSync: pending[index].isSync))
+        }
+        let duration = samples.reduce(Int64(0)) { $0 + Int64($1.duration) }
+        guard let bytes = CMAFWriter.mediaSegment(track, sequenceNumber: UInt32(truncatingIfNeeded: number),
+                                                  baseMediaDecodeTime: UInt64(max(first.dts, 0)), entries: samples,
+                                                  payload: { payload.drain(into: &$0) }) else {
+            // The spool lost the bytes (the disk failed under it): the segment keeps its number and time as
+            // a gap (HLS EXT-X-GAP), so the timeline and the numbering go on without a silent hole.
+            let gap = SegmentInfo(number: number, start: first.dts, duration: duration, size: 0, discontinuity: discontinuityNext,
+                                  programDateTime: first.receivedAt, initNumber: initNumber, gap: true)
+            discontinuityNext = false
+            lastEnd = first.dts + duration
+            pending.removeAll(keepingCapacity: true)
+            return (gap, [])
+        }
+        let info = SegmentInfo(number: number, start: first.dts, duration: duration, size: bytes.count,
+                               discontinuity: discontinuityNext, programDateTime: first.receivedAt, initNumber: initNumber)
+        discontinuityNext = false
+        lastEnd = first.dts + duration
+        pending.removeAll(keepingCapacity: true)
+        record(bytes: bytes.count, ticks: duration)
+        return (info, bytes)
+    }
+
+    private mutating func record(bytes: Int, ticks: Int64) {
+        totalBytes += bytes
+        totalTicks += ticks
+        if ticks > 0 {
+            peakBitrate = max(peakBitrate, Int(Double(bytes * 8) * Double(track.timescale) / Double(ticks)))
+        }
+    }
+
+    /// The rendition as the packager describes it, with bitrates measured on the segments so far.
+    func rendition(frameRate: Rational?) -> Rendition {
+        let average = totalTicks > 0 ? Int(Double(totalBytes * 8) * Double(track.timescale) / Double(totalTicks)) : 0
+        switch track.media {
+        case .video(_, let width, let height):
+            return Rendition(id: renditionID, kind: .video, codecs: track.codecString, peakBitrate: peakBitrate,
+                             averageBitrate: average, timescale: Int32(track.timescale), width: width, height: height,
+                             frameRate: frameRate)
+        case .audio(let asc):
+            return Rendition(id: renditionID, kind: .audio, codecs: track.codecString, peakBitrate: peakBitrate,
+                             averageBitrate: average, timescale: Int32(track.timescale),
+                             sampleRate: asc.sampleRate, channels: asc.channels)
+        }
+    }
+}
