@@ -27,6 +27,34 @@ import Testing
         #expect(try recorder.purge() == PurgeCount(sessions: 0, events: 1))
     }
 
+    /// The server's loop (`serve` runs it) flushes and purges on its first pass. Its first version kept
+    /// "never ran" as Int64.min and trapped on `now - last` the moment `serve` started.
+    @Test func theServerLoopFlushesAndPurgesFromItsFirstPass() async throws {
+        let day: Int64 = 86_400_000
+        let clock = ManualClock(t0)
+        let catalog = try Catalog.inMemory()
+        let recorder = AnalyticsRecorder(store: catalog, settings: .init(sessionTTLDays: 90, eventTTLDays: 7), clock: clock.read)
+        func send(_ session: String) throws {
+            let body = batchJSON([["sessionId": session, "type": "start", "time": clock.now, "asset": "movie"]])
+            try recorder.record(try EventBatch(json: body, now: clock.now), address: session, userAgent: nil, country: nil)
+        }
+        try send("old")
+        try recorder.flush()
+        clock.set(t0 + 91 * day)
+        try send("fresh")  // recorded, not yet flushed: the loop writes it
+        let loop = Task { await recorder.run(flushInterval: .milliseconds(20)) { _ in } }
+        let deadline = Date().addingTimeInterval(30)
+        var stored: [String] = []
+        while Date() < deadline {
+            stored = try catalog.playbackSessions(ids: ["old", "fresh"]).map(\.id)
+            if stored == ["fresh"] { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        loop.cancel()
+        await loop.value
+        #expect(stored == ["fresh"])
+    }
+
     @Test func contentSearchFindsAnAssetByADescriptionWord() throws {
         let catalog = try Catalog.inMemory()
         for id in ["alpha", "beta", "gamma"] {
