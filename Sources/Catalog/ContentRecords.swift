@@ -45,6 +45,25 @@ public struct ContentMetadataChange: Sendable, Hashable, Codable {
     }
 
     public var isEmpty: Bool { title == nil && description == nil && tags == nil }
+
+    /// Limits that keep one item from swamping the search index and app screens.
+    public static let maxTitle = 200
+    public static let maxDescription = 5_000
+    public static let maxTags = 32
+    public static let maxTag = 64
+
+    /// What is wrong with the change, in words for whoever sent it (API client or `ingest` flags); nil when
+    /// it may be stored.
+    public var problem: String? {
+        if let title, title.isEmpty || title.count > Self.maxTitle { return "title must be 1 to \(Self.maxTitle) characters" }
+        if let description, description.count > Self.maxDescription {
+            return "description must be at most \(Self.maxDescription) characters"
+        }
+        if let tags, tags.count > Self.maxTags || tags.contains(where: { $0.isEmpty || $0.count > Self.maxTag }) {
+            return "tags: at most \(Self.maxTags), each 1 to \(Self.maxTag) characters"
+        }
+        return nil
+    }
 }
 
 /// Where a page of the content list continues: after this (kind, id).

@@ -29,9 +29,11 @@ import Testing
         let listing = MediaListing(renditions: [sampleRendition("video-360p", kind: .video)], version: "1", assetVersion: 1)
         let recorder = AnalyticsRecorder(store: catalog, settings: settings) { AnalyticsFeatures.nowMilliseconds() }
         let features = AnalyticsFeatures(recorder: recorder, content: catalog, contentPublic: contentPublic)
+        // The real admin backend over the same catalog: `PATCH /api/v1/assets/{id}` is the admin API's.
+        let admin = CatalogAdminBackend(catalog: catalog, data: try DataDirectory(root: data.url), index: nil, jobQueued: {})
         try await withOrigin(configuration: OriginConfiguration(port: 0, apiKey: Self.key), dataDirectory: data.url,
                              index: StaticIndex(vod: [SafeName("clip1")!: listing]), renderer: PackagingRenderer(),
-                             analytics: features) { port, _ in
+                             admin: admin, analytics: features) { port, _ in
             try await body(port, catalog)
         }
     }
@@ -138,8 +140,22 @@ import Testing
             let patch = try await fetch(port, "/api/v1/assets/clip1", method: .PATCH, headers: Self.auth + [("Content-Type", "application/json")],
                                         body: Array(#"{"description": "Sunrise over the harbour", "tags": ["travel"]}"#.utf8))
             #expect(patch.status == 200)
+            #expect(try Self.json(patch)["tags"] as? [String] == ["travel"])
             #expect(try await fetch(port, "/api/v1/assets/clip1", method: .PATCH, body: Array("{}".utf8)).status == 401)
             #expect(try await fetch(port, "/api/v1/assets/clip1", method: .PATCH, headers: Self.auth, body: Array("{}".utf8)).status == 400)
+            // A bad field anywhere in the body changes nothing, whichever part it belongs to.
+            let mixedBad = try await fetch(port, "/api/v1/assets/clip1", method: .PATCH, headers: Self.auth,
+                                           body: Array(#"{"title": "Renamed", "access": "sometimes"}"#.utf8))
+            #expect(mixedBad.status == 400)
+            #expect((try Self.json(mixedBad)["error"] as? String)?.contains("access must be one of") == true)
+            let unknown = try await fetch(port, "/api/v1/assets/clip1", method: .PATCH, headers: Self.auth,
+                                          body: Array(#"{"title": "Renamed", "colour": "red"}"#.utf8))
+            #expect((try Self.json(unknown)["error"] as? String)?.contains("unknown field 'colour'") == true)
+            #expect(try await fetch(port, "/api/v1/assets/clip1", method: .PATCH, headers: Self.auth,
+                                    body: Array(#"{"tags": "travel"}"#.utf8)).status == 400)
+            #expect(try await fetch(port, "/api/v1/assets/clip1", method: .PATCH, headers: Self.auth,
+                                    body: Array(#"{"title": ""}"#.utf8)).status == 400)
+            #expect(try catalog.contentEntry(kind: .asset, id: SafeName("clip1")!)?.title == "Clip one")
             #expect(try await fetch(port, "/api/v1/assets/nope", method: .PATCH, headers: Self.auth,
                                     body: Array(#"{"title": "x"}"#.utf8)).status == 404)
 
@@ -161,7 +177,6 @@ import Testing
             #expect(poster.header("Cache-Control") == "public, max-age=31536000, immutable")
             #expect(try await fetch(port, "/vod/clip1/v1/thumbnail.jpg").body == [0xFF, 0xD8, 0xFF, 0xE0, 4])
             #expect(try await fetch(port, "/vod/clip1/v2/poster.jpg").status == 404)
-            _ = catalog
         }
         try await withAnalyticsOrigin(contentPublic: false) { (port: Int, _: Catalog) async throws in
             #expect(try await fetch(port, "/api/v1/content").status == 401)

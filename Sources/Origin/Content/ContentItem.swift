@@ -41,22 +41,3 @@ struct ContentItem: Encodable {
         }
     }
 }
-
-/// `PATCH /api/v1/assets/{id}` (and live streams): any of title, description, tags.
-struct ContentMetadataBody: Decodable {
-    var title: String?
-    var description: String?
-    var tags: [String]?
-
-    /// The change, or what is wrong with it.
-    func change() throws -> ContentMetadataChange {
-        if let title, title.isEmpty || title.count > 200 { throw OriginError.badRequest("title must be 1 to 200 characters") }
-        if let description, description.count > 5_000 { throw OriginError.badRequest("description must be at most 5000 characters") }
-        if let tags, tags.count > 32 || tags.contains(where: { $0.isEmpty || $0.count > 64 }) {
-            throw OriginError.badRequest("tags: at most 32, each 1 to 64 characters")
-        }
-        let change = ContentMetadataChange(title: title, description: description, tags: tags)
-        guard !change.isEmpty else { throw OriginError.badRequest("give at least one of title, description, tags") }
-        return change
-    }
-}

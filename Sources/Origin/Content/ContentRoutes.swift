@@ -5,9 +5,10 @@ import MediaCore
 import Storage
 
 /// The content API for apps: `GET /api/v1/content` (cursor paging, `?q=` search) and
-/// `GET /api/v1/content/{id}`, public unless `content_api.public` is false; metadata changes by
-/// `PATCH /api/v1/assets/{id}` and `PATCH /api/v1/live-streams/{id}` (admin key); posters under the
-/// asset's version, `/vod/{id}/v{n}/poster.jpg` and `thumbnail.jpg`, cached as immutable.
+/// `GET /api/v1/content/{id}`, public unless `content_api.public` is false; a live stream's metadata by
+/// `PATCH /api/v1/live-streams/{id}` (admin key; an asset's is one part of `PATCH /api/v1/assets/{id}`,
+/// `AssetPatchRoutes`); posters under the asset's version, `/vod/{id}/v{n}/poster.jpg` and
+/// `thumbnail.jpg`, cached as immutable.
 struct ContentRoutes: Sendable {
     let catalog: any ContentCatalog
     let isPublic: Bool
@@ -31,8 +32,7 @@ struct ContentRoutes: Sendable {
             return try AdminAPIRoutes.json(ContentItem(entry, hasPoster: hasPoster(entry)))
         }
         let admin = router.group("api/v1").add(middleware: auth)
-        admin.patch("assets/:id") { request, context in try await patch(.asset, request: request, context: context) }
-        admin.patch("live-streams/:id") { request, context in try await patch(.stream, request: request, context: context) }
+        admin.patch("live-streams/:id") { request, context in try await patchStream(request, context: context) }
         for image in PosterImage.allCases {
             // Hummingbird wants one parameter name per level: `name` holds `v<n>` as in the media routes.
             router.get("vod/:owner/:name/\(image.fileName)") { request, context in
@@ -69,22 +69,18 @@ struct ContentRoutes: Sendable {
         entry.kind == .asset && store.openVersion(of: AssetID(entry.id))?.openImage(.poster) != nil
     }
 
-    func patch(_ kind: ContentEntry.Kind, request: Request, context: OriginRequestContext) async throws -> Response {
+    func patchStream(_ request: Request, context: OriginRequestContext) async throws -> Response {
         let raw = context.parameters.get("id") ?? ""
-        guard let id = SafeName(raw) else { throw OriginError.notFound("\(kind.rawValue) '\(raw)'") }
-        let body: ContentMetadataBody
-        do {
-            body = try await request.decode(as: ContentMetadataBody.self, context: context)
-        } catch let error as OriginError {
-            throw error
-        } catch {
-            throw OriginError.badRequest("the body must be JSON {\"title\", \"description\", \"tags\": [...]}")
+        guard let id = SafeName(raw) else { throw OriginError.notFound("live stream '\(raw)'") }
+        let object = try JSONBody.object(try await LiveStreamRoutes.body(request), example: #"{"title": "Match day", "tags": ["sport"]}"#)
+        try JSONBody.refuseUnknown(object, allowed: ContentMetadataChange.fields)
+        let change = try ContentMetadataChange(object)
+        guard !change.isEmpty else { throw OriginError.badRequest("give at least one of \(ContentMetadataChange.fields.joined(separator: ", "))") }
+        guard try catalog.updateContentMetadata(kind: .stream, id: id, change: change),
+              let entry = try catalog.contentEntry(kind: .stream, id: id) else {
+            throw OriginError.notFound("live stream '\(id)'")
         }
-        guard try catalog.updateContentMetadata(kind: kind, id: id, change: try body.change()),
-              let entry = try catalog.contentEntry(kind: kind, id: id) else {
-            throw OriginError.notFound("\(kind == .asset ? "asset" : "live stream") '\(id)'")
-        }
-        return try AdminAPIRoutes.json(ContentItem(entry, hasPoster: hasPoster(entry)))
+        return try AdminAPIRoutes.json(ContentItem(entry, hasPoster: false))
     }
 
     /// A poster or thumbnail, only under the asset's current version (like its segments).

@@ -58,7 +58,9 @@ public struct OriginServer: Sendable {
             if let problem = await readiness() { return problem }
             return OpsRoutes.dataDirectoryWritable(root)
         }
-        api = admin.map { AdminAPIRoutes(backend: $0, configuration: configuration, media: media, access: access) }
+        api = admin.map {
+            AdminAPIRoutes(backend: $0, configuration: configuration, media: media, access: access, content: analytics?.content)
+        }
         preview = PreviewRoutes(configuration: configuration, files: files) {
             PreviewCatalog(assets: try await admin?.listAssets() ?? [], live: try await liveStreams())
         }
