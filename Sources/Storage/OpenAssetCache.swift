@@ -156,4 +156,9 @@ struct CachedAssetVersion: StoredAssetVersion {
         guard case .localFile(let file)? = entry.folder.openSegment(rendition: rendition, fileName: fileName) else { return nil }
         return .localFile(cache.keep(file, key: key, in: entry))
     }
+
+    /// Pictures are fetched rarely: opened from the cached folder each time, not kept.
+    func openImage(_ image: PosterImage) -> StoredObject? {
+        entry.folder.openImage(image)
+    }
 }
