@@ -14,8 +14,10 @@ cd "$(dirname "$0")/../.."
 DURATION="${BENCH_DURATION:-10s}"
 CONNECTION_LEVELS="${BENCH_CONNECTION_LEVELS:-50 500}"
 THREADS="${BENCH_THREADS:-2}"
-MS_PORT="${BENCH_MEDIASERVE_PORT:-18090}"
-NGINX_PORT="${BENCH_NGINX_PORT:-18091}"
+# Free ports unless given: other benchmarks and test servers may run on this machine at the same time.
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+MS_PORT="${BENCH_MEDIASERVE_PORT:-$(free_port)}"
+NGINX_PORT="${BENCH_NGINX_PORT:-$(free_port)}"
 CORES="$(nproc)"
 
 for tool in wrk nginx ffmpeg curl python3; do
