@@ -56,7 +56,15 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        // The storage seam on an S3 bucket: publish by pointer, a bounded LRU cache of objects, live streams.
+        .target(name: "S3Storage", dependencies: [
+            "MediaCore", "Storage", "S3",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
+        .testTarget(name: "S3StorageTests", dependencies: ["S3Storage", "S3", "Storage", "MediaCore", "TestSupport"]),
         // SigV4 against AWS's published vectors; the client against real rclone and moto servers.
         .testTarget(name: "S3Tests", dependencies: ["S3", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]),
         // Assets, renditions, segment index, jobs and live streams in SQLite (GRDB), behind a protocol.

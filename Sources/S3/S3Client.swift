@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -305,7 +306,9 @@ public final class S3Client: Sendable {
 private let sharedS3HTTPClient: HTTPClient = {
     var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(2)))
     configuration.connectionPool = .init(idleTimeout: .seconds(30))
-    return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    // Its own event loops: the storage protocol waits on S3 synchronously, possibly from another event
+    // loop (the live server's), which must never be the one this request runs on.
+    return HTTPClient(eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup(numberOfThreads: 2)), configuration: configuration)
 }()
 
 /// HTTP dates (`Wed, 21 Oct 2015 07:28:00 GMT`) to seconds since 1970.
