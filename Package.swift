@@ -134,7 +134,7 @@ let package = Package(
         .executableTarget(
             name: "mediaserve",
             dependencies: [
-                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "MP4", "Packaging", "Origin", "Live", "LiveSegmenting", "Publishing", "Access", "Analytics",
+                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "MP4", "Packaging", "Origin", "Live", "LiveSegmenting", "Publishing", "Access", "S3Storage", "Analytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

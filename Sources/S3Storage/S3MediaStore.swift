@@ -104,14 +104,19 @@ public final class S3MediaStore: MediaStore {
         if let old { try? deleteFolder(asset: asset, folder: old.folder) }
     }
 
-    /// `<rendition>/<file>` of every staged media file (the version stamp is the pointer's business).
+    /// `<rendition>/<file>` of every staged media file and the posters (the version stamp is the pointer's business).
     private func stagedFiles(_ folder: URL) throws -> [String] {
         let manager = FileManager.default
         var files: [String] = []
         for rendition in (try? manager.contentsOfDirectory(atPath: folder.path).sorted()) ?? [] {
             let directory = folder.appendingPathComponent(rendition)
             var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            guard manager.fileExists(atPath: directory.path, isDirectory: &isDirectory) else { continue }
+            guard isDirectory.boolValue else {
+                // Pictures beside the renditions (poster.jpg, thumbnail.jpg); the stamp is the pointer's.
+                if PosterImage.allCases.contains(where: { $0.fileName == rendition }) { files.append(rendition) }
+                continue
+            }
             for file in try manager.contentsOfDirectory(atPath: directory.path).sorted() {
                 files.append("\(rendition)/\(file)")
             }
@@ -260,6 +265,11 @@ struct S3AssetVersion: StoredAssetVersion {
     func openSegment(rendition: SafeName, fileName: String) -> StoredObject? {
         guard SegmentFileName.isValid(fileName) else { return nil }
         let key = store.assetKey(asset, "\(pointer.folder)/\(rendition.rawValue)/\(fileName)")
+        return (try? store.cachedFile(key)).flatMap { $0 }.map(StoredObject.localFile)
+    }
+
+    func openImage(_ image: PosterImage) -> StoredObject? {
+        let key = store.assetKey(asset, "\(pointer.folder)/\(image.fileName)")
         return (try? store.cachedFile(key)).flatMap { $0 }.map(StoredObject.localFile)
     }
 }
