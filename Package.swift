@@ -50,6 +50,23 @@ let package = Package(
         .target(name: "Config", dependencies: ["MediaCore", .product(name: "Yams", package: "Yams")]),
         // The data directory (vod/, live/, staging/) and atomic publishing, behind a protocol.
         .target(name: "Storage", dependencies: ["MediaCore"]),
+        // Our own S3 client (issue 14): Signature V4, objects, multipart, ranges, batch delete, listing, retries.
+        .target(name: "S3", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        // The storage seam on an S3 bucket: publish by pointer, a bounded LRU cache of objects, live streams.
+        .target(name: "S3Storage", dependencies: [
+            "MediaCore", "Storage", "S3",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
+        .testTarget(name: "S3StorageTests", dependencies: ["S3Storage", "S3", "Storage", "MediaCore", "TestSupport"]),
+        // SigV4 against AWS's published vectors; the client against real rclone and moto servers.
+        .testTarget(name: "S3Tests", dependencies: ["S3", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]),
         // Viewer analytics (issue 16): player events, CMCD, sessions, QoE definitions, rollups, purge. Pure
         // Swift, no I/O of its own: it writes through `AnalyticsStore`, which the catalog implements.
         .target(name: "Analytics"),
@@ -117,7 +134,7 @@ let package = Package(
         .executableTarget(
             name: "mediaserve",
             dependencies: [
-                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "MP4", "Packaging", "Origin", "Live", "LiveSegmenting", "Publishing", "Access", "Analytics",
+                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "MP4", "Packaging", "Origin", "Live", "LiveSegmenting", "Publishing", "Access", "S3Storage", "Analytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

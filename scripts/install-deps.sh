@@ -7,7 +7,7 @@ packages=(
   ffmpeg pkg-config
   libavformat-dev libavcodec-dev libavfilter-dev libswscale-dev libswresample-dev libavutil-dev
   libsqlite3-dev libxml2-utils zlib1g-dev
-  python3 curl
+  python3 python3-venv curl
   libsrt-gnutls-dev
 )
 # Extra groups: `install-deps.sh browser` for the preview-page test, `bench` for the benchmarks.

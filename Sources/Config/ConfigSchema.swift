@@ -29,6 +29,12 @@ struct ConfigField: Sendable {
 enum ConfigSchema {
     static let fields: [ConfigField] = [
         string("data_dir", \.dataDir),
+        optionalString("storage.url", \.storage.url),
+        optionalString("storage.s3.endpoint", \.storage.s3Endpoint),
+        string("storage.s3.region", \.storage.s3Region),
+        bool("storage.s3.path_style", \.storage.s3PathStyle),
+        optionalString("storage.cache_dir", \.storage.cacheDir),
+        bytes("storage.cache_max_bytes", \.storage.cacheMaxBytes),
         string("http.host", \.http.host),
         int("http.port", \.http.port, 0...65535),
         string("http.cors_allow_origin", \.http.corsAllowOrigin, allowEmpty: true),

@@ -24,6 +24,24 @@ public struct MediaServeConfig: Sendable, Hashable {
     public var contentAPI: ContentAPI
     /// Issue 12: who may play what (signed URLs, JWT tiers, webhook, geo and device rules).
     public var access: Access = Access()
+    /// Issue 14: where published media live (the data directory, or an S3-compatible bucket).
+    public var storage: Storage = Storage()
+
+    /// `storage.*`: nil `url` keeps media in the data directory; `s3://BUCKET/PREFIX` puts them in a bucket
+    /// (credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`).
+    public struct Storage: Sendable, Hashable {
+        public var url: String?
+        /// `http(s)://host[:port]` of a self-hosted store; nil for AWS's regional endpoint.
+        public var s3Endpoint: String?
+        public var s3Region: String = "us-east-1"
+        /// Bucket in the path (`host/bucket/key`, most self-hosted stores) instead of the host name.
+        public var s3PathStyle: Bool = false
+        /// The local cache of hot objects and the local staging/uploads; nil: `<data_dir>/cache`.
+        public var cacheDir: String?
+        public var cacheMaxBytes: Int = 10 << 30
+
+        public init() {}
+    }
 
     public init(dataDir: String = "./data", http: HTTP = HTTP(), rtmp: RTMP = RTMP(), srt: SRT = SRT(), api: API = API(),
                 log: Log = Log(), ladder: String = "config/ladder.yaml", ingest: Ingest = Ingest(),

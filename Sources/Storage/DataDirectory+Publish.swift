@@ -73,7 +73,7 @@ extension DataDirectory {
     }
 
     /// The staged folder as a path directly inside staging/, or `notInStaging`.
-    func checkedStagingFolder(_ url: URL) throws -> URL {
+    public func checkedStagingFolder(_ url: URL) throws -> URL {
         let folder = url.standardizedFileURL
         guard folder.deletingLastPathComponent().path == stagingRoot.path,
               FileSystem.kind(folder.path) == .directory else {
@@ -84,7 +84,7 @@ extension DataDirectory {
 
     /// One or more rendition folders named like rendition ids, each holding a regular `init.mp4`; no
     /// symbolic links or special files anywhere (a link could point outside the data directory).
-    func validateStagedAsset(_ folder: URL) throws {
+    public func validateStagedAsset(_ folder: URL) throws {
         let entries = try contents(of: folder)
         var renditions = 0
         for entry in entries {

@@ -2,6 +2,7 @@ import Catalog
 import Config
 import Foundation
 import Logging
+import S3Storage
 import Storage
 
 /// The data directory and the catalog in it, opened from the configuration: what `serve`, `ingest` and
@@ -9,11 +10,26 @@ import Storage
 struct DataStores: Sendable {
     let data: DataDirectory
     let catalog: Catalog
+    /// Where published media live: `data` itself, or an S3 bucket (`storage.url`, issue 14).
+    let media: any MediaStore
+    let objectStore: S3MediaStore?
 
-    /// Opens (creating if needed) `data_dir` and `data_dir/catalog.sqlite`. Safe for any command.
-    static func open(_ config: MediaServeConfig) throws -> DataStores {
+    /// Opens (creating if needed) `data_dir` and `data_dir/catalog.sqlite`, and the bucket when
+    /// `storage.url` names one. Safe for any command.
+    static func open(_ config: MediaServeConfig, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DataStores {
         let data = try DataDirectory(root: config.dataDirectoryURL)
-        return DataStores(data: data, catalog: try Catalog(path: data.catalogFile))
+        let catalog = try Catalog(path: data.catalogFile)
+        guard let url = config.storage.url else {
+            return DataStores(data: data, catalog: catalog, media: data, objectStore: nil)
+        }
+        guard let location = try S3StorageLocation(url) else {
+            throw StorageError.notWritable(path: url, reason: "storage.url must be s3://BUCKET/PREFIX (or null for data_dir)")
+        }
+        let cache = config.storage.cacheDir.map { URL(fileURLWithPath: $0) } ?? data.root.appendingPathComponent("cache")
+        let store = try S3MediaStore.open(location: location, endpoint: config.storage.s3Endpoint, region: config.storage.s3Region,
+                                          pathStyle: config.storage.s3PathStyle, cacheDirectory: cache,
+                                          cacheMaxBytes: config.storage.cacheMaxBytes, work: data, environment: environment)
+        return DataStores(data: data, catalog: catalog, media: store, objectStore: store)
     }
 
     /// Start-up recovery of the long-running server, after a crash or kill: deletes staging/ (partial

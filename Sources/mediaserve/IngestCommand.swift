@@ -80,7 +80,7 @@ struct IngestCommand: ParsableCommand {
         let loaded = try configOptions.load()
         let stores = try DataStores.open(loaded.config)
         let asset = id.flatMap(AssetID.init) ?? AssetNaming.defaultID(forFile: file)
-        let publisher = AssetPublisher(store: stores.data, catalog: stores.catalog)
+        let publisher = AssetPublisher(store: stores.media, catalog: stores.catalog)
         if !replace, try publisher.isTaken(asset) {
             throw CommandError("asset '\(asset)' already exists: pass --replace to overwrite it or --id to choose another id")
         }

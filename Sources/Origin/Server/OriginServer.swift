@@ -34,7 +34,8 @@ public struct OriginServer: Sendable {
     let files: FileResponder
 
     public init(
-        configuration: OriginConfiguration, dataDirectory: DataDirectory, index: any MediaIndex, renderer: any ManifestRendering,
+        configuration: OriginConfiguration, dataDirectory: DataDirectory, store: (any MediaStore)? = nil,
+        index: any MediaIndex, renderer: any ManifestRendering,
         readiness: @escaping @Sendable () async -> String?, admin: (any AdminBackend)? = nil,
         liveStreams: @escaping @Sendable () async throws -> [AssetSummary] = { [] },
         services: [any Service] = [], metrics: OriginMetrics = OriginMetrics(), access: AccessGate? = nil,
@@ -42,7 +43,9 @@ public struct OriginServer: Sendable {
     ) {
         self.access = access
         self.analytics = analytics
-        self.store = dataDirectory
+        // Published media: the data directory unless another store (an S3 bucket, issue 14) is given.
+        let store = store ?? dataDirectory
+        self.store = store
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
@@ -55,7 +58,7 @@ public struct OriginServer: Sendable {
         admission = ConnectionAdmission(limits: configuration.connections.fitted(toDescriptorLimit: Self.descriptorLimit()))
         let files = FileResponder(handoff: handoff, chunkLength: configuration.segmentChunkBytes)
         self.files = files
-        let media = MediaRoutes(store: dataDirectory, index: index, renderer: renderer, files: files, clock: clock)
+        let media = MediaRoutes(store: store, index: index, renderer: renderer, files: files, clock: clock)
         self.media = media
         let root = dataDirectory.root
         ops = OpsRoutes(metrics: metrics, recorder: recorder, clock: clock) {

@@ -55,7 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
         try ConfiguredLiveStreams.sync(loaded, catalog: stores.catalog, logger: logger)
         let metrics = OriginMetrics()
         let pool = IngestWorkerPool(
-            jobs: CatalogIngestJobs(catalog: stores.catalog, store: stores.data, ladder: loaded.ladder, preset: loaded.ladder.preset),
+            jobs: CatalogIngestJobs(catalog: stores.catalog, store: stores.media, ladder: loaded.ladder, preset: loaded.ladder.preset),
             workers: config.ingest.workers, metrics: metrics, logger: Logger(label: "mediaserve.jobs", level: loaded.loggerLevel))
         let catalog = stores.catalog
         let srtSettings = config.srt.enabled
@@ -86,7 +86,7 @@ struct ServeCommand: AsyncParsableCommand {
         }) { stream in
             (try? catalog.liveStream(id: stream))??.state == .ended
         })
-        let admin = CatalogAdminBackend(catalog: catalog, data: stores.data, index: vodIndex,
+        let admin = CatalogAdminBackend(catalog: catalog, data: stores.media, index: vodIndex,
                                         liveDVRWindowSeconds: config.live.dvrWindowSeconds,
                                         live: live, rtmpPort: { rtmpPort.value.withLock { $0 } },
                                         srtPort: { srtPort.value.withLock { $0 } },
@@ -104,9 +104,12 @@ struct ServeCommand: AsyncParsableCommand {
         let access = try await AccessWiring.gate(config, rules: CatalogAccessRules(catalog: catalog), index: index, logger: logger)
         let analytics = Self.analytics(config, catalog: catalog, level: loaded.loggerLevel)
         let server = OriginServer(
-            configuration: origin, dataDirectory: stores.data, index: index,
+            configuration: origin, dataDirectory: stores.data, store: stores.media, index: index,
             renderer: PackagingRenderer(dvrWindowSeconds: Double(config.live.dvrWindowSeconds), hlsLiveSegmentCount: config.live.hlsWindowSegments),
-            readiness: { Self.catalogProblem(catalog) }, admin: admin,
+            readiness: { [objectStore = stores.objectStore] in
+                if let problem = Self.catalogProblem(catalog) { return problem }
+                return await objectStore?.problem()
+            }, admin: admin,
             liveStreams: { live.publishingStreams.map { AssetSummary(liveStream: $0, renditions: live.indexes(for: $0)) } },
             services: [pool, listeners] + (analytics.service.map { [$0] } ?? []), metrics: metrics, access: access,
             analytics: analytics.features, logger: logger)

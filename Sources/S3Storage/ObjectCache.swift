@@ -1,0 +1,109 @@
+import Foundation
+import NIOConcurrencyHelpers
+import S3
+import Storage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A bounded local cache of immutable objects (published versions' files, live segments, whose names are
+/// never reused), so a CDN's misses do not all reach the object store. Least recently used files go first
+/// once `maxBytes` is passed; a file handed out stays readable after eviction (its descriptor is open).
+/// The origin sends cached files with sendfile(2), so no object is ever held whole in memory, and byte
+/// ranges are cut from the local file. The cache starts empty (files left by an earlier run are removed).
+public final class ObjectCache: Sendable {
+    public let directory: URL
+    public let maxBytes: Int
+    private let state = NIOLockedValueBox(State())
+
+    struct State {
+        var entries: [String: Entry] = [:]
+        var totalBytes = 0
+        var clock = 0
+        var hits = 0
+        var misses = 0
+    }
+
+    struct Entry {
+        var size: Int
+        var lastUse: Int
+    }
+
+    public init(directory: URL, maxBytes: Int) throws {
+        self.directory = directory
+        self.maxBytes = max(0, maxBytes)
+        try? FileManager.default.removeItem(at: directory)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StorageError.notWritable(path: directory.path, reason: "\(error)")
+        }
+    }
+
+    /// Hits and misses so far (for /metrics and the benchmark).
+    public var counts: (hits: Int, misses: Int, bytes: Int) {
+        state.withLockedValue { ($0.hits, $0.misses, $0.totalBytes) }
+    }
+
+    func path(for key: String) -> String {
+        directory.appendingPathComponent(SigV4Signer.hexSHA256(Data(key.utf8))).path
+    }
+
+    /// The cached file for `key`, or nil on a miss.
+    func open(_ key: String) -> LocalFile? {
+        let path = path(for: key)
+        let known = state.withLockedValue { state -> Bool in
+            guard state.entries[key] != nil else { state.misses += 1; return false }
+            state.clock += 1
+            state.entries[key]?.lastUse = state.clock
+            state.hits += 1
+            return true
+        }
+        guard known else { return nil }
+        return LocalFile(path: path)
+    }
+
+    /// Fills the cache from `fetch` (which writes the object to the temporary path it is given and says
+    /// whether it existed) and opens the result; nil when the object does not exist.
+    func fill(_ key: String, fetch: (String) throws -> Bool) throws -> LocalFile? {
+        let final = path(for: key)
+        let temporary = final + ".part-\(UUID().uuidString)"
+        defer { unlink(temporary) }
+        guard try fetch(temporary) else { return nil }
+        var info = stat()
+        guard stat(temporary, &info) == 0 else { return nil }
+        guard rename(temporary, final) == 0 else {
+            throw StorageError.io(operation: "rename into cache", path: final, reason: String(cString: strerror(errno)))
+        }
+        // Opened before any eviction can unlink it.
+        let file = LocalFile(path: final)
+        let evicted = state.withLockedValue { state -> [String] in
+            state.clock += 1
+            if let old = state.entries[key] { state.totalBytes -= old.size }
+            state.entries[key] = Entry(size: Int(info.st_size), lastUse: state.clock)
+            state.totalBytes += Int(info.st_size)
+            var evicted: [String] = []
+            if state.totalBytes > maxBytes {
+                for (name, entry) in state.entries.sorted(by: { $0.value.lastUse < $1.value.lastUse }) {
+                    guard state.totalBytes > maxBytes, name != key else { continue }
+                    state.entries[name] = nil
+                    state.totalBytes -= entry.size
+                    evicted.append(name)
+                }
+            }
+            return evicted
+        }
+        for name in evicted { unlink(path(for: name)) }
+        return file
+    }
+
+    /// Forgets a key (its object was deleted in the store).
+    func remove(_ key: String) {
+        let known = state.withLockedValue { state -> Bool in
+            guard let entry = state.entries.removeValue(forKey: key) else { return false }
+            state.totalBytes -= entry.size
+            return true
+        }
+        if known { unlink(path(for: key)) }
+    }
+}
