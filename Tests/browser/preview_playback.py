@@ -89,20 +89,9 @@ def make_driver():
 
 def assert_plays(driver, port, asset, fmt):
     driver.get(f"http://127.0.0.1:{port}/?asset={asset}&format={fmt}")
-    script = "var v = document.querySelector('video'); return v ? [v.currentTime, v.readyState, " \
-             "document.getElementById('status').textContent, (v.error && v.error.message) || ''] : null;"
-    deadline = time.time() + 45
-    seen = None
-    while time.time() < deadline:
-        seen = driver.execute_script(script)
-        if seen and seen[0] > 1.5:
-            print(f"browser: {fmt.upper()} playing, currentTime={seen[0]:.2f}s ({seen[2]})")
-            return True
-        time.sleep(0.5)
-    print(f"browser: {fmt.upper()} did not advance: {seen}", file=sys.stderr)
-    for entry in driver.get_log("browser")[-20:]:
-        print("  console:", entry.get("message"), file=sys.stderr)
-    return False
+    script = "var v = document.querySelector('video'); return v ? [v.currentTime, (v.error && v.error.message) || '', " \
+             "document.getElementById('status').textContent] : null;"
+    return signed_playback.wait_playing(driver, script, fmt.upper())
 
 
 def main():

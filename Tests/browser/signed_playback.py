@@ -37,7 +37,9 @@ def protect_and_mint(api, asset):
 
 
 def wait_playing(driver, script, label, seconds=45):
-    """Polls `script` (returning [currentTime, error text]) until playback passed 1.5 s or an error."""
+    """Polls `script` (returning [currentTime, error text, note]) until playback passed 1.5 s or the
+    element reports an error; prints the outcome (and the console on failure). Shared with the preview
+    page's cases in preview_playback.py."""
     deadline = time.time() + seconds
     seen = None
     while time.time() < deadline:
@@ -45,10 +47,11 @@ def wait_playing(driver, script, label, seconds=45):
         if seen and seen[1]:
             break
         if seen and seen[0] > 1.5:
-            print(f"browser: signed {label} playing, currentTime={seen[0]:.2f}s")
+            note = f" ({seen[2]})" if len(seen) > 2 and seen[2] else ""
+            print(f"browser: {label} playing, currentTime={seen[0]:.2f}s{note}")
             return True
         time.sleep(0.5)
-    print(f"browser: signed {label} did not play: {seen}", file=sys.stderr)
+    print(f"browser: {label} did not play: {seen}", file=sys.stderr)
     for entry in driver.get_log("browser")[-20:]:
         print("  console:", entry.get("message"), file=sys.stderr)
     return False
@@ -96,7 +99,7 @@ def hlsjs(driver, base, url, label):
     print(f"browser: signed {label}: {started}")
     if not started.startswith("started"):
         return None
-    return wait_playing(driver, HLSJS_POLL, label)
+    return wait_playing(driver, HLSJS_POLL, "signed " + label)
 
 
 def hlsjs_refused(driver, base, url):
@@ -119,7 +122,7 @@ def hlsjs_refused(driver, base, url):
 def videojs(driver, base, url, label, mime):
     driver.get(base + "/")
     driver.execute_script(VIDEOJS_START, base + url, mime)
-    return wait_playing(driver, VIDEOJS_POLL, label)
+    return wait_playing(driver, VIDEOJS_POLL, "signed " + label)
 
 
 def ffmpeg(base, url):
