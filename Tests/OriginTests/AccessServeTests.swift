@@ -313,7 +313,8 @@ import TestSupport
         let setup = try await Setup.make()
         defer { try? FileManager.default.removeItem(at: setup.root) }
         try await HookServer.with(answer: { $0["token"] == "letmein" ? .noContent : .forbidden }) { hookURL, log in
-            let server = try setup.serve(extra: ["--set", "access.webhook_url=\(hookURL)", "--set", "access.webhook_cache_seconds=30"])
+            let server = try setup.serve(extra: ["--set", "access.webhook_url=\(hookURL)", "--set", "access.webhook_cache_seconds=30",
+                                                 "--set", "access.webhook_timeout_ms=15000"])
             defer { server.terminate() }
             let port = server.port
             let patched = try await fetch(port, "/api/v1/assets/other", method: .PATCH, headers: Self.auth,

@@ -44,8 +44,12 @@ import TestSupport
         try await HookServer.with(answer: { query in
             query["token"] == "letmein" || query["token"] == allowedKey.withLock({ $0 }) ? .noContent : .forbidden
         }) { hookURL, log in
+            // A generous timeout: this test is about the hook's answers, and on a loaded machine the
+            // hook (in this process) may take longer than the 2 s default to answer; the timeout has its
+            // own test below.
             let server = try ServerProcess(dataDirectory: data, apiKey: Self.apiKey, extra: [
-                "--set", "live.publish_webhook_url=\(hookURL)", "--set", "access.webhook_url=\(hookURL)"])
+                "--set", "live.publish_webhook_url=\(hookURL)", "--set", "access.webhook_url=\(hookURL)",
+                "--set", "access.webhook_timeout_ms=15000"])
             defer { server.terminate() }
             let port = server.port
             let allowed = try await LiveTestClient.createStream(port, apiKey: Self.apiKey, ["id": "pa", "access": "webhook"])
