@@ -135,3 +135,4 @@ PY
 
 # Issue 17 hot path: every media object at 50 and 500 connections, ratios against nginx.
 ./scripts/bench/origin-hotpath.sh
+./scripts/bench/origin-access.sh

@@ -68,6 +68,7 @@ enum ConfigSchema {
         int("live.hls_window_segments", \.live.hlsWindowSegments, 3...10_000),
         int("live.disconnect_timeout_seconds", \.live.disconnectTimeoutSeconds, 0...3_600),
         optionalString("live.streams_file", \.live.streamsFile),
+        optionalString("live.publish_webhook_url", \.live.publishWebhookURL),
         optionalString("player.script_url", \.player.scriptURL),
         optionalString("player.local_dir", \.player.localDir),
         bool("analytics.enabled", \.analytics.enabled),

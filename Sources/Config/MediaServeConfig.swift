@@ -196,13 +196,18 @@ public struct MediaServeConfig: Sendable, Hashable {
         /// updates in the catalog at start (config/live-streams.example.yaml); nil: streams come from the
         /// admin API only. Relative to the working directory.
         public var streamsFile: String?
+        /// An external authorisation service asked about every RTMP and SRT publisher whose stream key
+        /// matched (`{"action": "publish", ...}`, 2xx allows; down or slower than
+        /// `access.webhook_timeout_ms` refuses). nil: the stream key alone decides.
+        public var publishWebhookURL: String?
 
         public init(dvrWindowSeconds: Int = 7200, hlsWindowSegments: Int = 10, disconnectTimeoutSeconds: Int = 30,
-                    streamsFile: String? = nil) {
+                    streamsFile: String? = nil, publishWebhookURL: String? = nil) {
             self.dvrWindowSeconds = dvrWindowSeconds
             self.hlsWindowSegments = hlsWindowSegments
             self.disconnectTimeoutSeconds = disconnectTimeoutSeconds
             self.streamsFile = streamsFile
+            self.publishWebhookURL = publishWebhookURL
         }
     }
 

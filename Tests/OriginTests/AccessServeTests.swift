@@ -2,7 +2,6 @@ import Access
 import Foundation
 import Hummingbird
 import JWTKit
-import Synchronization
 import Testing
 import TestSupport
 
@@ -313,25 +312,9 @@ import TestSupport
     @Test func theWebhookAllowsAndDeniesPlay() async throws {
         let setup = try await Setup.make()
         defer { try? FileManager.default.removeItem(at: setup.root) }
-        let asked = Mutex<[[String: String]]>([])
-        let router = Router()
-        router.post("hook") { request, _ -> Response in
-            var request = request
-            let body = try await request.collectBody(upTo: 64 << 10)
-            let object = (try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]) ?? [:]
-            asked.withLock { $0.append(object.compactMapValues { $0 as? String }) }
-            return Response(status: object["token"] as? String == "letmein" ? .noContent : .forbidden)
-        }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let hook = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                               onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await hook.runService() }
-            defer { group.cancelAll() }
-            var iterator = ports.makeAsyncIterator()
-            let hookPort = try #require(await iterator.next())
-            let server = try setup.serve(extra: ["--set", "access.webhook_url=http://127.0.0.1:\(hookPort)/hook",
-                                                 "--set", "access.webhook_cache_seconds=30"])
+        try await HookServer.with(answer: { $0["token"] == "letmein" ? .noContent : .forbidden }) { hookURL, log in
+            let server = try setup.serve(extra: ["--set", "access.webhook_url=\(hookURL)", "--set", "access.webhook_cache_seconds=30",
+                                                 "--set", "access.webhook_timeout_ms=15000"])
             defer { server.terminate() }
             let port = server.port
             let patched = try await fetch(port, "/api/v1/assets/other", method: .PATCH, headers: Self.auth,
@@ -346,8 +329,9 @@ import TestSupport
             #expect(denied.status == 403)
             #expect(denied.text.contains("refused this request (HTTP 403)"))
             #expect(try await fetch(port, "/vod/other/master.m3u8").status == 403)
-            let queries = asked.withLock { $0 }
+            let queries = log.queries
             #expect(queries.first?["action"] == "play" && queries.first?["asset"] == "other" && queries.first?["protocol"] == "hls")
+            #expect(queries.first?["ip"] == "127.0.0.1" && queries.first?["path"] == "/vod/other/master.m3u8")
             // The allow decision was cached: the child playlist did not ask again.
             #expect(queries.filter { $0["token"] == "letmein" }.count == 1)
         }

@@ -152,13 +152,14 @@ import Yams
             #expect((document["openapi"] as? String)?.hasPrefix("3.") == true)
             let paths = try #require(document["paths"] as? [String: Any])
             #expect(Set(paths.keys) == ["/assets", "/assets/{id}", "/jobs/{id}", "/live-streams", "/live-streams/{id}",
-                                        "/live-streams/{id}/archive", "/openapi.yaml"])
+                                        "/live-streams/{id}/archive", "/openapi.yaml", "/playback-urls"])
             let stream = try #require(paths["/live-streams/{id}"] as? [String: Any])
             #expect(stream["get"] != nil && stream["delete"] != nil)
             let assets = try #require(paths["/assets"] as? [String: Any])
             #expect(Set(assets.keys) == ["get", "post"])
             let one = try #require(paths["/assets/{id}"] as? [String: Any])
             #expect(Set(one.keys) == ["parameters", "get", "patch", "delete"])
+            #expect((paths["/playback-urls"] as? [String: Any])?["post"] != nil)
             let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
             // The Job schema's states are the catalog's.
             let job = try #require(schemas["Job"] as? [String: Any])

@@ -3,6 +3,7 @@
 then headless Chromium opens `/` and plays the asset with HLS and with DASH (the <video> element's
 currentTime must advance in both). Meanwhile ffmpeg publishes a live stream over RTMP; once it has a
 DVR window, ffprobe and the page play it live over HLS and DASH and seek back (live_playback.py).
+Last, the asset is made signed-only and hls.js, Video.js and ffmpeg play a signed URL (signed_playback.py).
 
 Run by `make test` after `swift test`:
     /usr/bin/python3 Tests/browser/preview_playback.py --binary .build/debug/mediaserve --player .player
@@ -21,6 +22,7 @@ import time
 import urllib.request
 
 import live_playback
+import signed_playback
 
 API_KEY = "browser-test-key"
 
@@ -28,7 +30,8 @@ API_KEY = "browser-test-key"
 def start_server(binary, data_dir, player_dir):
     """Starts `mediaserve serve` on free ports; returns (process, HTTP port, RTMP port) from its banner."""
     args = [binary, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", data_dir,
-            "--set", "api.key=" + API_KEY, "--set", "player.local_dir=" + player_dir, "--set", "rtmp.port=0"]
+            "--set", "api.key=" + API_KEY, "--set", "player.local_dir=" + player_dir, "--set", "rtmp.port=0",
+            "--set", "access.signing_key=" + signed_playback.SIGNING_KEY]
     args += ["--set", "srt.port=0"]  # SRT's default UDP port 9000 may be taken on a shared machine
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines = []
@@ -86,20 +89,9 @@ def make_driver():
 
 def assert_plays(driver, port, asset, fmt):
     driver.get(f"http://127.0.0.1:{port}/?asset={asset}&format={fmt}")
-    script = "var v = document.querySelector('video'); return v ? [v.currentTime, v.readyState, " \
-             "document.getElementById('status').textContent, (v.error && v.error.message) || ''] : null;"
-    deadline = time.time() + 45
-    seen = None
-    while time.time() < deadline:
-        seen = driver.execute_script(script)
-        if seen and seen[0] > 1.5:
-            print(f"browser: {fmt.upper()} playing, currentTime={seen[0]:.2f}s ({seen[2]})")
-            return True
-        time.sleep(0.5)
-    print(f"browser: {fmt.upper()} did not advance: {seen}", file=sys.stderr)
-    for entry in driver.get_log("browser")[-20:]:
-        print("  console:", entry.get("message"), file=sys.stderr)
-    return False
+    script = "var v = document.querySelector('video'); return v ? [v.currentTime, (v.error && v.error.message) || '', " \
+             "document.getElementById('status').textContent] : null;"
+    return signed_playback.wait_playing(driver, script, fmt.upper())
 
 
 def main():
@@ -140,6 +132,11 @@ def main():
                     except Exception as problem:  # a failed request or a driver error fails this case only
                         print(f"browser: live {fmt.upper()}: {problem!r}", file=sys.stderr)
                         results.append(False)
+            try:
+                results += signed_playback.run(driver, base, lambda method, path, body: api(port, method, path, body),
+                                               "browser-clip")
+            except Exception as problem:  # a failed request or a driver error fails these cases, not the run
+                print(f"browser: signed: {problem!r}", file=sys.stderr)
         finally:
             driver.quit()
     finally:
@@ -150,9 +147,10 @@ def main():
         process.wait(timeout=30)
         shutil.rmtree(data_dir, ignore_errors=True)
     played = sum(results)
-    # The closing line in the plain form CI reads: one test per format, VOD then live.
-    print(f"browser: {played} passed, {4 - played} failed")
-    return 0 if played == 4 else 1
+    expected = 4 + len(signed_playback.CASES)
+    # The closing line in the plain form CI reads: one test per format, VOD then live, then the signed cases.
+    print(f"browser: {played} passed, {expected - played} failed")
+    return 0 if played == expected else 1
 
 
 if __name__ == "__main__":

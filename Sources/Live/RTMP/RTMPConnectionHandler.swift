@@ -19,6 +19,7 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
     private var session: RTMPServerSession
     private let streams: LiveStreams
     private let validateKey: StreamKeyValidator
+    private let authorise: PublishAuthoriser?
     private var logger: Logger
     private var feed: AsyncStream<ArrivedMediaEvent>.Continuation?
     private var isActive = true
@@ -33,7 +34,8 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
     private var budgetShare = 0
 
     init(settings: RTMPServerSession.Settings, streams: LiveStreams, validateKey: @escaping StreamKeyValidator,
-         publishTimeout: TimeAmount, budget: RTMPMemoryBudget, logger: Logger) {
+         authorise: PublishAuthoriser? = nil, publishTimeout: TimeAmount, budget: RTMPMemoryBudget, logger: Logger) {
+        self.authorise = authorise
         self.publishTimeout = publishTimeout
         self.budget = budget
         self.session = RTMPServerSession(settings: settings,
@@ -124,12 +126,17 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
         context.flush()
     }
 
-    /// Asks the validator (which may be slow: a database) off the event loop, then claims the stream.
+    /// Asks the validator (which may be slow: a database) and then the publish authoriser (an HTTP
+    /// round trip) off the event loop, then claims the stream.
     private func authorize(key: String, context: ChannelHandlerContext) {
-        let validate = validateKey
+        let validate = validateKey, authorise = authorise
         let streams = streams
+        let address = context.channel.remoteAddress?.ipAddress
         context.eventLoop.makeFutureWithTask { () -> Decision in
             guard let stream = await validate(key) else { return .refused("unknown stream key") }
+            if let authorise, let reason = await authorise(PublishAttempt(stream: stream, key: key, address: address, transport: .rtmp)) {
+                return .refused(reason)
+            }
             guard let publication = streams.beginPublishing(stream) else {
                 return .refused("stream '\(stream)' already has a publisher")
             }

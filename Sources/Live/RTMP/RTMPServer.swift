@@ -11,6 +11,7 @@ public final class RTMPServer: Sendable {
     public let configuration: RTMPServerConfiguration
     private let streams: LiveStreams
     private let validateKey: StreamKeyValidator
+    private let authorise: PublishAuthoriser?
     private let group: any EventLoopGroup
     private let logger: Logger
     private let channel = NIOLockedValueBox<Channel?>(nil)
@@ -20,12 +21,14 @@ public final class RTMPServer: Sendable {
     private let perAddress = NIOLockedValueBox<[String: Int]>([:])
     let budget: RTMPMemoryBudget
 
+    /// `authorise`, when given, is asked after a key matched (`live.publish_webhook_url`).
     public init(configuration: RTMPServerConfiguration, streams: LiveStreams, validateKey: @escaping StreamKeyValidator,
-                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                authorise: PublishAuthoriser? = nil, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                 logger: Logger = Logger(label: "mediaserve.live.rtmp")) {
         self.configuration = configuration
         self.streams = streams
         self.validateKey = validateKey
+        self.authorise = authorise
         self.group = group
         self.logger = logger
         budget = RTMPMemoryBudget(limit: configuration.maxBufferedBytesTotal)
@@ -35,7 +38,7 @@ public final class RTMPServer: Sendable {
     @discardableResult
     public func start() async throws -> Int {
         let settings = RTMPServerSession.Settings(application: configuration.application, limits: configuration.limits)
-        let streams = streams, validateKey = validateKey, logger = logger, timeout = configuration.readTimeout
+        let streams = streams, validateKey = validateKey, authorise = authorise, logger = logger, timeout = configuration.readTimeout
         let connections = connections, publishTimeout = configuration.publishTimeout
         let maxConnections = configuration.maxConnections, maxPerAddress = configuration.maxConnectionsPerAddress
         let perAddress = perAddress, budget = budget
@@ -73,7 +76,7 @@ public final class RTMPServer: Sendable {
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
                         IdleStateHandler(readTimeout: timeout),
-                        RTMPConnectionHandler(settings: settings, streams: streams, validateKey: validateKey,
+                        RTMPConnectionHandler(settings: settings, streams: streams, validateKey: validateKey, authorise: authorise,
                                               publishTimeout: publishTimeout, budget: budget, logger: logger),
                     ])
                 }

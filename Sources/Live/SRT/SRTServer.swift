@@ -28,14 +28,19 @@ public final class SRTServer: Sendable {
     public let configuration: SRTServerConfiguration
     private let streams: LiveStreams
     private let validateKey: SRTStreamKeyValidator
+    private let authorise: PublishAuthoriser?
     private let logger: Logger
     private let state = NIOLockedValueBox(State())
 
+    /// `authorise`, when given, is asked after a key matched (`live.publish_webhook_url`). It may wait,
+    /// so it is asked on the caller's own thread once libsrt accepted it, not during the handshake: a
+    /// refused caller is disconnected before any of its media is taken.
     public init(configuration: SRTServerConfiguration, streams: LiveStreams, validateKey: @escaping SRTStreamKeyValidator,
-                logger: Logger = Logger(label: "mediaserve.live.srt")) {
+                authorise: PublishAuthoriser? = nil, logger: Logger = Logger(label: "mediaserve.live.srt")) {
         self.configuration = configuration
         self.streams = streams
         self.validateKey = validateKey
+        self.authorise = authorise
         self.logger = logger
     }
 
@@ -126,8 +131,9 @@ public final class SRTServer: Sendable {
         }
     }
 
-    /// Claims the caller's stream (it was checked during the handshake, but another publisher may have
-    /// claimed it since) and runs the caller on a thread of its own.
+    /// Runs the caller on a thread of its own, which asks the publish authoriser (when there is one)
+    /// and claims the caller's stream (the key was checked during the handshake, but another publisher
+    /// may have claimed the stream since).
     private func admit(_ caller: SRTSocket) {
         guard case .publish(let key) = SRTStreamID(caller.streamID), let stream = validateKey(key) else {
             logger.notice("SRT caller \(caller.peer) dropped: its stream key is no longer valid")
@@ -142,24 +148,35 @@ public final class SRTServer: Sendable {
             return state.nextSession
         }
         guard let session else { return caller.close() }
-        guard let publication = streams.beginPublishing(stream) else {
-            logger.notice("SRT caller \(caller.peer) dropped: stream '\(stream)' already has a publisher")
-            state.withLockedValue {
-                $0.callers.removeValue(forKey: session)
-                $0.threads -= 1
-            }
-            return caller.close()
-        }
         let thread = Thread { [self] in
+            defer {
+                caller.close()
+                state.withLockedValue {
+                    $0.callers.removeValue(forKey: session)
+                    $0.threads -= 1
+                }
+            }
+            if let authorise {
+                let attempt = PublishAttempt(stream: stream, key: key, address: Self.host(ofPeer: caller.peer), transport: .srt)
+                if let reason = PublishAuthorisation.waitBlocking(authorise, attempt) {
+                    return logger.notice("SRT caller \(caller.peer) refused: \(reason)")
+                }
+            }
+            guard !isStopping else { return }
+            guard let publication = streams.beginPublishing(stream) else {
+                return logger.notice("SRT caller \(caller.peer) dropped: stream '\(stream)' already has a publisher")
+            }
             SRTCallerSession(caller: caller, publication: publication, readTimeoutSeconds: configuration.readTimeoutSeconds,
                              isStopping: { [self] in isStopping }, logger: logger).run()
-            caller.close()
-            state.withLockedValue {
-                $0.callers.removeValue(forKey: session)
-                $0.threads -= 1
-            }
         }
         thread.name = "srt-\(stream)"
         thread.start()
+    }
+
+    /// `127.0.0.1:52000` -> `127.0.0.1`, `[::1]:52000` -> `::1`; nil when libsrt gave no address.
+    static func host(ofPeer peer: String) -> String? {
+        if peer.hasPrefix("["), let end = peer.firstIndex(of: "]") { return String(peer[peer.index(after: peer.startIndex)..<end]) }
+        guard let colon = peer.lastIndex(of: ":") else { return nil }
+        return String(peer[..<colon])
     }
 }

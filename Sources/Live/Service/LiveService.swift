@@ -54,8 +54,10 @@ public final class LiveService: Sendable {
     private let endings = NIOLockedValueBox<[SafeName: Task<Void, Never>]>([:])
 
     /// `observer` hears every live event after the catalog was updated (e.g. to purge cached manifests).
-    /// The SRT listener logs as `mediaserve.live.srt` at `logger`'s level.
+    /// The SRT listener logs as `mediaserve.live.srt` at `logger`'s level. `authorisePublish` is asked
+    /// by both listeners after a stream key matched (`live.publish_webhook_url`).
     public init(settings: Settings, data: DataDirectory, catalog: any CatalogStore,
+                authorisePublish: PublishAuthoriser? = nil,
                 logger: Logger = Logger(label: "mediaserve.live"),
                 sleep: @escaping Sleep = { try await Task.sleep(for: $0) },
                 observer: @escaping @Sendable (LiveEvent) -> Void = { _ in }) {
@@ -72,13 +74,15 @@ public final class LiveService: Sendable {
             },
             onEvent: { event in relay.withLockedValue { $0 }?(event) })
         rtmp = RTMPServer(configuration: settings.rtmp, streams: streams,
-                          validateKey: { LiveService.stream(forKey: $0, catalog: catalog) }, logger: logger)
+                          validateKey: { LiveService.stream(forKey: $0, catalog: catalog) }, authorise: authorisePublish,
+                          logger: logger)
         var srtLogger = Logger(label: "mediaserve.live.srt")
         srtLogger.logLevel = logger.logLevel
         let streams = streams
         srt = settings.srt.map { configuration in
             SRTServer(configuration: configuration, streams: streams,
-                      validateKey: { LiveService.stream(forKey: $0, catalog: catalog) }, logger: srtLogger)
+                      validateKey: { LiveService.stream(forKey: $0, catalog: catalog) }, authorise: authorisePublish,
+                      logger: srtLogger)
         }
         let timeout = settings.disconnectTimeout
         relay.withLockedValue { $0 = { [weak self] event in

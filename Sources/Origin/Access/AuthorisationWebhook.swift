@@ -6,8 +6,9 @@ import NIOCore
 import Synchronization
 
 /// The external authorisation hook: POSTs a `WebhookQuery` as JSON and allows on 2xx. Decisions are
-/// remembered for `cacheSeconds` per (action, item, token, address); a hook that is down or slower
-/// than `timeout` fails closed (the request is refused, and that is not cached).
+/// remembered for `cacheSeconds` per (action, item, token, address) (0: never, as for publishers); a
+/// hook that is down or slower than `timeout` fails closed (the request is refused, and that is not
+/// cached).
 public final class AuthorisationWebhook: Sendable {
     let url: String
     let cacheSeconds: Double
@@ -27,6 +28,7 @@ public final class AuthorisationWebhook: Sendable {
         if let hit = cache.withLock({ $0[query.cacheKey] }), hit.until > now { return hit.verdict }
         let verdict = await ask(query)
         if case .unavailable = verdict { return verdict }
+        guard cacheSeconds > 0 else { return verdict }
         cache.withLock { entries in
             if entries.count > 100_000 { entries.removeAll(keepingCapacity: true) }
             entries[query.cacheKey] = (verdict, now + cacheSeconds)

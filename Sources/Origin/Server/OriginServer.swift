@@ -99,8 +99,8 @@ public struct OriginServer: Sendable {
         let server: HTTPServerBuilder
         var extra = services
         if let tls = configuration.tls {
-            server = try .http2Upgrade(tlsConfiguration: tls.serverConfiguration(),
-                                       configuration: .init(idleTimeout: .seconds(75)))
+            // HTTPS keeps the connection limits and a handshake/first-request deadline (OriginTLSChannel).
+            server = try .originTLS(tls.serverConfiguration(), limits: admission.limits, admission: admission, logger: logger)
             extra.append(CertificateReloadService(store: tls, logger: logger))
             if let redirectPort = configuration.redirectPort {
                 extra.append(Application(

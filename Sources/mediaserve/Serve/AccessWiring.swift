@@ -1,6 +1,7 @@
 import Access
 import Config
 import Foundation
+import Live
 import Logging
 import Origin
 
@@ -70,6 +71,24 @@ enum AccessWiring {
                                  timeoutMilliseconds: access.webhookTimeoutMilliseconds, logger: logger)
         }
         return AccessGate(settings: try settings(access), rules: rules, index: index, jwks: jwks, webhook: webhook)
+    }
+
+    /// `live.publish_webhook_url` as the listeners' publish check, asked beside the stream key (never
+    /// cached: a publisher's right is asked again at every connection). The hook learns the stream key
+    /// as the token, so a play token, which is no stream key, never publishes.
+    static func publishAuthoriser(_ config: MediaServeConfig, logger: Logger) -> PublishAuthoriser? {
+        guard let url = config.live.publishWebhookURL, !url.isEmpty else { return nil }
+        let hook = AuthorisationWebhook(url: url, cacheSeconds: 0, timeoutMilliseconds: config.access.webhookTimeoutMilliseconds,
+                                        logger: logger)
+        return { attempt in
+            let query = WebhookQuery(action: .publish, path: "/live/\(attempt.stream)", stream: attempt.stream.rawValue,
+                                     token: attempt.key, ip: attempt.address, protocol: attempt.transport.rawValue)
+            switch await hook.verdict(for: query) {
+            case .allowed: return nil
+            case .denied(let status): return "the publish authorisation service refused this publisher (HTTP \(status))"
+            case .unavailable: return "the publish authorisation service could not be asked (refusing)"
+            }
+        }
     }
 
     static func certificates(_ config: MediaServeConfig) throws -> CertificateStore? {

@@ -68,7 +68,8 @@ struct ServeCommand: AsyncParsableCommand {
                             srt: srtSettings,
                             live: LiveConfiguration(dvrWindow: Double(config.live.dvrWindowSeconds)),
                             disconnectTimeout: Double(config.live.disconnectTimeoutSeconds)),
-            data: stores.data, catalog: catalog, logger: Logger(label: "mediaserve.live", level: loaded.loggerLevel))
+            data: stores.data, catalog: catalog, authorisePublish: AccessWiring.publishAuthoriser(config, logger: logger),
+            logger: Logger(label: "mediaserve.live", level: loaded.loggerLevel))
         let live = liveService.streams
         let rtmpPort = ListenerPort()
         let srtPort = ListenerPort()
