@@ -12,13 +12,15 @@
 #
 # The machine may be shared: the ratios compare runs made seconds apart under the same load.
 #   BENCH_BINARY=path/to/mediaserve   use that binary instead of building the release one
-#   BENCH_DURATION (10s), BENCH_CONNECTIONS (50), BENCH_THREADS (2), BENCH_ANALYTICS_PORT (18090, +1 for nginx)
+#   BENCH_DURATION (10s per wrk run), BENCH_ROUNDS (3 interleaved rounds of the segment variants),
+#   BENCH_CONNECTIONS (50), BENCH_THREADS (2), BENCH_ANALYTICS_PORT (18090, +1 for nginx)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 DURATION="${BENCH_DURATION:-10s}"
 CONNECTIONS="${BENCH_CONNECTIONS:-50}"
 THREADS="${BENCH_THREADS:-2}"
+ROUNDS="${BENCH_ROUNDS:-3}"
 MS_PORT="${BENCH_ANALYTICS_PORT:-18090}"
 NGINX_PORT=$((MS_PORT + 1))
 KEY="bench-analytics-key"
@@ -114,18 +116,22 @@ run() {  # name, then wrk arguments
 }
 run events-mediaserve -s "$work/events.lua" "http://127.0.0.1:$MS_PORT/api/v1/playback-events"
 run events-nginx -s "$work/events.lua" "http://127.0.0.1:$NGINX_PORT/api/v1/playback-events"
-run segment-plain "http://127.0.0.1:$MS_PORT$segment_path"
-run segment-cmcd-query "http://127.0.0.1:$MS_PORT$segment_path?$cmcd_query"
-run segment-cmcd-headers -H 'CMCD-Object: br=3200,d=6000,ot=v,tb=6000' -H 'CMCD-Request: bl=21300,mtp=25400,su' \
-  -H 'CMCD-Session: sid="6e2fb550-c457-11e9-bb97-0800200c9a66"' -H 'CMCD-Status: bs' "http://127.0.0.1:$MS_PORT$segment_path"
+# Interleaved rounds, so load from elsewhere on the machine falls on all three variants alike; the ratio is
+# the median of the rounds' ratios.
+for round in $(seq 1 "$ROUNDS"); do
+  run "segment-plain-$round" "http://127.0.0.1:$MS_PORT$segment_path"
+  run "segment-cmcd-query-$round" "http://127.0.0.1:$MS_PORT$segment_path?$cmcd_query"
+  run "segment-cmcd-headers-$round" -H 'CMCD-Object: br=3200,d=6000,ot=v,tb=6000' -H 'CMCD-Request: bl=21300,mtp=25400,su' \
+    -H 'CMCD-Session: sid="6e2fb550-c457-11e9-bb97-0800200c9a66"' -H 'CMCD-Status: bs' "http://127.0.0.1:$MS_PORT$segment_path"
+done
 
 # Let the recorder's once-a-second flush write the last sessions, then count what the catalog holds.
 sleep 3
 summary="$(curl -fsS -H "Authorization: Bearer $KEY" "http://127.0.0.1:$MS_PORT/api/v1/analytics/summary?asset=bench")"
 
-python3 - "$work" "$summary" <<'PY'
-import json, re, sys
-work, summary = sys.argv[1], json.loads(sys.argv[2])["summary"]
+python3 - "$work" "$summary" "$ROUNDS" <<'PY'
+import json, re, statistics, sys
+work, summary, rounds = sys.argv[1], json.loads(sys.argv[2])["summary"], int(sys.argv[3])
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 SIZES = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
 def parse(name):
@@ -147,12 +153,14 @@ stored = summary.get("sessions", 0)
 accepted = ms["total"] - ms["errors"]
 print(f"sessions in the catalog afterwards: {stored} of {accepted} batches accepted"
       + ("" if stored >= accepted * 0.99 else "  (MISSING SESSIONS)"))
-plain = parse("segment-plain")
-for name in ("segment-plain", "segment-cmcd-query", "segment-cmcd-headers"):
-    row = parse(name)
-    print(f"{name:22} {row['rps']:10.0f} {row['mib']:9.1f} {row['p99']:8.2f} {row['errors']:8d}")
+for round in range(1, rounds + 1):
+    for name in ("segment-plain", "segment-cmcd-query", "segment-cmcd-headers"):
+        row = parse(f"{name}-{round}")
+        print(f"{name + ' #' + str(round):22} {row['rps']:10.0f} {row['mib']:9.1f} {row['p99']:8.2f} {row['errors']:8d}")
 for name in ("segment-cmcd-query", "segment-cmcd-headers"):
-    ratio = parse(name)["rps"] / plain["rps"]
+    ratios = [parse(f"{name}-{r}")["rps"] / parse(f"segment-plain-{r}")["rps"] for r in range(1, rounds + 1)]
+    ratio = statistics.median(ratios)
     verdict = "meets" if ratio >= 0.95 else "misses"
-    print(f"{name}: ratio CMCD/plain = {ratio:.3f}x, cost {100 * (1 - ratio):+.1f} % (target under 5 %): {verdict}")
+    print(f"{name}: ratio CMCD/plain = {ratio:.3f}x (median of {', '.join(f'{r:.3f}' for r in ratios)}), "
+          f"cost {100 * (1 - ratio):+.1f} % (target under 5 %): {verdict}")
 PY
