@@ -136,3 +136,4 @@ PY
 # Issue 17 hot path: every media object at 50 and 500 connections, ratios against nginx.
 ./scripts/bench/origin-hotpath.sh
 ./scripts/bench/origin-access.sh
+BENCH_BINARY="$binary" ./scripts/bench/origin-analytics.sh

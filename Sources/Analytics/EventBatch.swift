@@ -78,10 +78,10 @@ public struct EventBatch: Sendable {
 
     static func number(_ fields: [String: Any], _ key: String, _ range: ClosedRange<Double>) throws(Reason) -> Double? {
         guard let raw = fields[key], !(raw is NSNull) else { return nil }
-        guard let number = raw as? NSNumber, !(raw is Bool), range.contains(number.doubleValue) else {
+        guard let number = JSONNumber.value(raw), range.contains(number) else {
             throw Reason(text: "\"\(key)\" must be a number in \(Int(range.lowerBound))...\(Int(range.upperBound))")
         }
-        return number.doubleValue
+        return number
     }
 
     public static func isSessionID(_ text: String) -> Bool {
@@ -103,8 +103,7 @@ public struct EventBatch: Sendable {
 /// Event times: epoch milliseconds (a JSON number) or an ISO 8601 date-time string.
 enum EventTime {
     static func milliseconds(_ value: Any) -> Int64? {
-        if let number = value as? NSNumber, !(value is Bool) {
-            let double = number.doubleValue
+        if let double = JSONNumber.value(value) {
             guard double.isFinite, double >= 0, double < 1e14 else { return nil }
             return Int64(double)
         }
@@ -120,5 +119,15 @@ enum EventTime {
         plain.formatOptions = [.withInternetDateTime]
         if let date = plain.date(from: text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
         return nil
+    }
+}
+
+/// A JSON number from `JSONSerialization`, told apart from `true`/`false`. Both arrive as `NSNumber`, and
+/// `value is Bool` also holds for the numbers 0 and 1 (Foundation bridges them), which refused every event
+/// at position 0 or 1; a boolean's `objCType` is `c` (char), a JSON number's never is.
+enum JSONNumber {
+    static func value(_ raw: Any) -> Double? {
+        guard let number = raw as? NSNumber, number.objCType.pointee != CChar(UInt8(ascii: "c")) else { return nil }
+        return number.doubleValue
     }
 }

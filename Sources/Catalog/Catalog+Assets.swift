@@ -4,8 +4,13 @@ import MediaCore
 
 extension Catalog {
     @discardableResult
-    public func publishAsset(_ asset: AssetRecord, renditions: [RenditionIndex], replace: Bool) throws -> AssetRecord {
+    public func publishAsset(_ asset: AssetRecord, renditions: [RenditionIndex], replace: Bool,
+                             metadata: ContentMetadataChange) throws -> AssetRecord {
         try Self.validate(renditions, asset: asset.id)
+        var asset = asset
+        if let title = metadata.title { asset.title = title }
+        let content = ContentMetadataChange(title: asset.title, description: metadata.description, tags: metadata.tags)
+        let tagsJSON = try Self.tagsJSON(content)
         let probeJSON = try asset.sourceProbe.map { probe -> String in
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -39,6 +44,9 @@ extension Catalog {
                                          stored.version, probeJSON, now, now])
                 }
                 try Self.insert(renditions, asset: asset.id, db: db)
+                if !content.isEmpty {
+                    try Self.upsertContentMetadata(kind: .asset, id: asset.id.rawValue, change: content, tagsJSON: tagsJSON, db: db)
+                }
                 return stored
             }
         }

@@ -9,7 +9,7 @@ extension Catalog {
     /// stream exists. An asset's title is also its `assets.title`, so the admin API shows the same one.
     @discardableResult
     public func updateContentMetadata(kind: ContentEntry.Kind, id: SafeName, change: ContentMetadataChange) throws -> Bool {
-        let tagsJSON = try change.tags.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        let tagsJSON = try Self.tagsJSON(change)
         return try perform("update metadata of \(kind.rawValue) \(id)") {
             try writer.write { db in
                 let table = kind == .asset ? "assets" : "live_streams"
@@ -18,18 +18,31 @@ extension Catalog {
                 }
                 let assetTitle = kind == .asset
                     ? try String.fetchOne(db, sql: "SELECT title FROM assets WHERE id = ?", arguments: [id.rawValue]) : nil
-                try db.execute(sql: """
-                    INSERT INTO content_metadata (kind, id, title, description, tags) VALUES (?, ?, ?, ?, COALESCE(?, '[]'))
-                    ON CONFLICT(kind, id) DO UPDATE SET
-                        title = COALESCE(?, title), description = COALESCE(?, description), tags = COALESCE(?, tags)
-                    """, arguments: [kind.rawValue, id.rawValue, change.title ?? assetTitle, change.description, tagsJSON,
-                                     change.title, change.description, tagsJSON])
+                try Self.upsertContentMetadata(kind: kind, id: id.rawValue, change: change, tagsJSON: tagsJSON,
+                                               newRowTitle: change.title ?? assetTitle, db: db)
                 if kind == .asset, let title = change.title {
                     try db.execute(sql: "UPDATE assets SET title = ? WHERE id = ?", arguments: [title, id.rawValue])
                 }
                 return true
             }
         }
+    }
+
+    /// Sets the fields `change` holds, keeping the others; a new row takes `newRowTitle` (an asset's own
+    /// title when the change names none). Inside the caller's transaction.
+    static func upsertContentMetadata(kind: ContentEntry.Kind, id: String, change: ContentMetadataChange, tagsJSON: String?,
+                                      newRowTitle: String? = nil, db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO content_metadata (kind, id, title, description, tags) VALUES (?, ?, ?, ?, COALESCE(?, '[]'))
+            ON CONFLICT(kind, id) DO UPDATE SET
+                title = COALESCE(?, title), description = COALESCE(?, description), tags = COALESCE(?, tags)
+            """, arguments: [kind.rawValue, id, newRowTitle ?? change.title, change.description, tagsJSON,
+                             change.title, change.description, tagsJSON])
+    }
+
+    /// The tags as the JSON array text the table keeps; nil when the change leaves them.
+    static func tagsJSON(_ change: ContentMetadataChange) throws -> String? {
+        try change.tags.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
     }
 
     /// One item, or nil.

@@ -10,9 +10,11 @@ public protocol CatalogStore: Sendable {
     /// Stores an asset and its segment index in one transaction. Fails with `assetExists` when the id is
     /// taken unless `replace`; a replace keeps `createdAt` and bumps `version`. The stored version is the
     /// id's next (`nextVersion(of:)`), or `asset.version` when that is higher (reindex after a lost catalog
-    /// keeps the number the files were published as). Returns the stored record.
+    /// keeps the number the files were published as). `metadata` (title, description, tags for the
+    /// content API; its title, else the record's, is also the asset's title) is stored in the same
+    /// transaction, so the asset appears searchable at once. Returns the stored record.
     @discardableResult
-    func publishAsset(_ asset: AssetRecord, renditions: [RenditionIndex], replace: Bool) throws -> AssetRecord
+    func publishAsset(_ asset: AssetRecord, renditions: [RenditionIndex], replace: Bool, metadata: ContentMetadataChange) throws -> AssetRecord
     func asset(_ id: AssetID) throws -> AssetRecord?
     /// Renditions in publish order, each with its segments ordered by number; empty for an unknown asset.
     func renditions(of asset: AssetID) throws -> [RenditionIndex]
@@ -70,6 +72,12 @@ public protocol CatalogStore: Sendable {
 }
 
 extension CatalogStore {
+    /// Publishes with no metadata beyond the record's title.
+    @discardableResult
+    public func publishAsset(_ asset: AssetRecord, renditions: [RenditionIndex], replace: Bool) throws -> AssetRecord {
+        try publishAsset(asset, renditions: renditions, replace: replace, metadata: ContentMetadataChange())
+    }
+
     /// Queues a job whose options are any Encodable value (stored as a JSON object with sorted keys).
     public func enqueueJob<Options: Encodable>(id: String? = nil, kind: JobKind = .ingest, assetID: AssetID,
                                                sourcePath: String, options: Options) throws -> JobRecord {

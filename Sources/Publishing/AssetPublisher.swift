@@ -23,14 +23,17 @@ public struct AssetPublisher: Sendable {
         self.catalog = catalog
     }
 
-    /// What a stage step produced: the catalog entry and the verified index of every staged rendition.
+    /// What a stage step produced: the catalog entry and the verified index of every staged rendition,
+    /// with the description and tags the content API lists (stored in the catalog's publish transaction).
     public struct Staged: Sendable {
         public var record: AssetRecord
         public var renditions: [RenditionIndex]
+        public var metadata: ContentMetadataChange
 
-        public init(record: AssetRecord, renditions: [RenditionIndex]) {
+        public init(record: AssetRecord, renditions: [RenditionIndex], metadata: ContentMetadataChange = ContentMetadataChange()) {
             self.record = record
             self.renditions = renditions
+            self.metadata = metadata
         }
     }
 
@@ -66,7 +69,7 @@ public struct AssetPublisher: Sendable {
         // Verifies the staged tree (renditions with init.mp4, no links), fsyncs it, renames it into place.
         try store.publish(staging: staging, asset: asset, replace: replace)
         do {
-            let stored = try catalog.publishAsset(staged.record, renditions: staged.renditions, replace: replace)
+            let stored = try catalog.publishAsset(staged.record, renditions: staged.renditions, replace: replace, metadata: staged.metadata)
             if stored.version != version { try store.restampVersion(stored.version, asset: asset) }
             return stored
         } catch {

@@ -24,8 +24,15 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "Asset id (a-z, 0-9, '-', '_'); default: derived from the file name.")
     var id: String?
 
-    @Option(help: "Title stored in the catalog.")
+    @Option(help: "Title stored in the catalog (the content API lists and searches it).")
     var title: String?
+
+    @Option(help: "Description for the content API (searchable).")
+    var description: String?
+
+    @Option(name: .customLong("tag"), help: ArgumentHelp("A tag for the content API (repeat for several: --tag sea --tag travel).",
+                                                      valueName: "tag"))
+    var tags: [String] = []
 
     @Flag(help: "Replace an existing asset with the same id.")
     var replace = false
@@ -58,6 +65,7 @@ struct IngestCommand: ParsableCommand {
         if let id, SafeName(id) == nil { throw ValidationError(MediaCoreError.invalidName(id).description) }
         if let rungs { _ = try Self.heights(rungs) }
         if copy, rungs != nil || ladder != nil { throw ValidationError("--copy keeps the source as it is: drop --rungs/--ladder") }
+        if let problem = metadata.problem { throw ValidationError(problem) }
         if let access, AccessPolicy(rawValue: access) == nil {
             throw ValidationError("--access '\(access)': expected one of \(AccessPolicy.names)")
         }
@@ -105,9 +113,15 @@ struct IngestCommand: ParsableCommand {
         try publisher.publish(asset: asset, job: StagingJanitor.jobName(asset: asset), replace: replace) { staging in
             let output = try IngestRunner.run(request, into: staging, cancellation: cancellation, progress: reporter.report)
             renditions = output.renditions
-            return .init(record: AssetRecord(id: asset, title: title, sourceProbe: output.probe), renditions: output.renditions)
+            return .init(record: AssetRecord(id: asset, title: title, sourceProbe: output.probe), renditions: output.renditions,
+                         metadata: metadata)
         }
         return IngestSummary(asset: asset, renditions: renditions, wallSeconds: Date().timeIntervalSince(started))
+    }
+
+    /// `--title`, `--description` and `--tag`, stored with the asset in the catalog's publish transaction.
+    var metadata: ContentMetadataChange {
+        ContentMetadataChange(title: title, description: description, tags: tags.isEmpty ? nil : tags)
     }
 
     /// The ladder file (or `--ladder`), narrowed by `--rungs`; the preset from the flag, else a preset in

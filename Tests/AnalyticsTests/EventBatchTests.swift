@@ -17,6 +17,23 @@ import Testing
         #expect(batch.events.map(\.time) == [t0, t0 + 250])
     }
 
+    /// 0 and 1 are numbers, not booleans: a player's first event is usually at position 0 (Foundation
+    /// bridges JSON 0 and 1 to Bool, which once refused such a batch). `true` is still not a number.
+    @Test func zeroAndOneAreNumbersAndBooleansAreNot() throws {
+        var first = fields()
+        first["position"] = 0
+        first["bitrate"] = 1
+        first["height"] = 0
+        var second = fields("playing")
+        second["position"] = 1.5
+        let batch = try EventBatch(json: batchJSON([first, second]), now: now)
+        #expect(batch.events.map(\.position) == [0, 1.5])
+        #expect(batch.events.first?.bitrate == 1 && batch.events.first?.height == 0)
+        var flag = fields()
+        flag["position"] = true
+        #expect(throws: AnalyticsError.self) { try EventBatch(json: batchJSON([flag]), now: now) }
+    }
+
     @Test func refusalsNameTheFirstBadEvent() {
         func refusal(_ body: [UInt8]) -> AnalyticsError? {
             do { _ = try EventBatch(json: body, now: now); return nil } catch { return error }

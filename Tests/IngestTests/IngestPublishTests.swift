@@ -16,11 +16,22 @@ struct IngestPublishTests {
     @Test func catalogMatchesTheFiles() throws {
         let data = TestSources.scratch("data")
         let result = try ingest(try TestSources.small13s(), ["--id", "small", "--title", "Small clip", "--preset", "ultrafast",
-                                                            "--rungs", "270,180"], data: data)
+                                                            "--description", "Boats leave the quay at dawn",
+                                                            "--tag", "sea", "--tag", "travel", "--rungs", "270,180"], data: data)
         #expect(result.status == 0, "\(result.stderr)")
         let catalog = try Catalog(path: data.appendingPathComponent("catalog.sqlite"), clock: { Date() })
         let asset = try #require(try catalog.asset(AssetID("small")!))
         #expect(asset.title == "Small clip")
+        // The content API's metadata came with the publish: searchable by a word of the title or description.
+        let entry = try #require(try catalog.contentEntry(kind: .asset, id: SafeName("small")!))
+        #expect(entry.title == "Small clip" && entry.description == "Boats leave the quay at dawn" && entry.tags == ["sea", "travel"])
+        #expect(try catalog.listContent(search: "quay", after: nil, limit: 5).map(\.id.rawValue) == ["small"])
+        #expect(try catalog.listContent(search: "small", after: nil, limit: 5).map(\.id.rawValue) == ["small"])
+        // A tag the content API would refuse is refused before any work, with one line.
+        let refused = try ingest(try TestSources.small13s(), ["--id", "other", "--tag", String(repeating: "x", count: 65)], data: data)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("tags: at most 32, each 1 to 64 characters"), "\(refused.stderr)")
+        #expect(try catalog.asset(AssetID("other")!) == nil)
         #expect(asset.sourceProbe?.primaryVideo?.width == 480)
         let renditions = try catalog.renditions(of: AssetID("small")!)
         #expect(Set(renditions.map(\.rendition.id.rawValue)) == ["video-180p", "video-270p", "audio"])

@@ -38,8 +38,8 @@ import Yams
         return job
     }
 
-    func upload(_ port: Int, id: String, bytes: [UInt8] = OriginEndToEndTests.sample) async throws -> String {
-        let response = try await fetch(port, "/api/v1/assets?id=\(id)", method: .POST, headers: Self.auth, body: bytes)
+    func upload(_ port: Int, id: String, query: String = "", bytes: [UInt8] = OriginEndToEndTests.sample) async throws -> String {
+        let response = try await fetch(port, "/api/v1/assets?id=\(id)\(query)", method: .POST, headers: Self.auth, body: bytes)
         #expect(response.status == 202, "\(response.text)")
         #expect(response.header("Location")?.hasPrefix("/api/v1/jobs/") == true)
         return try #require(try json(response)["id"] as? String)
@@ -91,11 +91,21 @@ import Yams
             #expect(try await fetch(port, "/vod/clip-one/master.m3u8").status == 404)
             #expect(!FileManager.default.fileExists(atPath: server.dataDirectory.appendingPathComponent("vod/clip-one").path))
 
-            // The preview page lists what is published.
-            _ = try await waitForJob(port, try await upload(port, id: "clip-two"))
+            // The preview page lists what is published; the upload's query set its catalogue metadata.
+            let metadata = "&title=Harbour%20at%20dawn&description=Boats%20leave%20the%20quay&tag=sea&tag=travel"
+            _ = try await waitForJob(port, try await upload(port, id: "clip-two", query: metadata))
             let page = try await fetch(port, "/")
             #expect(page.header("Content-Type") == "text/html; charset=utf-8")
             #expect(page.text.contains("\"id\":\"clip-two\"") && !page.text.contains("clip-one"))
+            let found = try json(try await fetch(port, "/api/v1/content?q=quay"))
+            let items = try #require(found["items"] as? [[String: Any]])
+            #expect(items.map { $0["id"] as? String } == ["clip-two"])
+            #expect(items.first?["title"] as? String == "Harbour at dawn")
+            #expect(items.first?["tags"] as? [String] == ["sea", "travel"])
+            // Bad metadata is refused before a byte of the body is kept.
+            let refused = try await fetch(port, "/api/v1/assets?id=clip-three&title=", method: .POST, headers: Self.auth, body: Self.sample)
+            #expect(refused.status == 400, "\(refused.text)")
+            #expect(refused.text.contains("title must be 1 to 200 characters"))
         }
     }
 

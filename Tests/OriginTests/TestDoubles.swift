@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import Storage
 import Testing
@@ -45,7 +46,7 @@ struct UnusedAdmin: AdminBackend {
     func deleteAsset(_ id: AssetID) async throws -> Bool { Issue.record("backend reached"); return false }
     func job(_ id: String) async throws -> JobSummary? { Issue.record("backend reached"); return nil }
     func newUploadFile() async throws -> URL { Issue.record("backend reached"); throw OriginError.internalError("unused") }
-    func enqueueIngest(source: URL, asset: AssetID?, originalName: String?) async throws -> JobSummary {
+    func enqueueIngest(source: URL, asset: AssetID?, originalName: String?, metadata: ContentMetadataChange) async throws -> JobSummary {
         Issue.record("backend reached"); throw OriginError.internalError("unused")
     }
     func discardUpload(_ file: URL) async {}

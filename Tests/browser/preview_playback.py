@@ -2,7 +2,9 @@
 """Browser test of the preview page: a real `mediaserve serve`, a source uploaded through the admin API,
 then headless Chromium opens `/` and plays the asset with HLS and with DASH (the <video> element's
 currentTime must advance in both). Meanwhile ffmpeg publishes a live stream over RTMP; once it has a
-DVR window, ffprobe and the page play it live over HLS and DASH and seek back (live_playback.py).
+DVR window, ffprobe and the page play it live over HLS and DASH and seek back (live_playback.py). While
+the asset plays over HLS, its player's events make it one concurrent session with a startup time, and the
+dashboard renders its charts without a script error (analytics_playback.py).
 Last, the asset is made signed-only and hls.js, Video.js and ffmpeg play a signed URL (signed_playback.py).
 
 Run by `make test` after `swift test`:
@@ -21,6 +23,7 @@ import threading
 import time
 import urllib.request
 
+import analytics_playback
 import live_playback
 import signed_playback
 
@@ -83,6 +86,8 @@ def make_driver():
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--autoplay-policy=no-user-gesture-required", "--mute-audio"):
         options.add_argument(flag)
+    # Console messages of every level, so the dashboard case can tell a script error.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
     return webdriver.Chrome(service=service, options=options)
 
@@ -119,8 +124,12 @@ def main():
         upload_and_wait(port, source, "browser-clip")
         driver = make_driver()
         try:
-            for fmt in ("hls", "dash"):
-                results.append(assert_plays(driver, port, "browser-clip", fmt))
+            results.append(assert_plays(driver, port, "browser-clip", "hls"))
+            # The HLS page is still open and playing: its events must make it one concurrent session.
+            results.append(analytics_playback.assert_session_counted(lambda path: api(port, "GET", path), "browser-clip"))
+            results.append(assert_plays(driver, port, "browser-clip", "dash"))
+            results.append(analytics_playback.refused_without_key(base)
+                           and analytics_playback.assert_dashboard_renders(driver, base, API_KEY, "browser-clip"))
             try:
                 live_playback.wait_for_segments(base, publisher, live_playback.SEGMENTS_FOR_DVR, timeout=90)
             except SystemExit as problem:
@@ -147,8 +156,9 @@ def main():
         process.wait(timeout=30)
         shutil.rmtree(data_dir, ignore_errors=True)
     played = sum(results)
-    expected = 4 + len(signed_playback.CASES)
-    # The closing line in the plain form CI reads: one test per format, VOD then live, then the signed cases.
+    # The closing line in the plain form CI reads: VOD HLS, analytics, VOD DASH, dashboard, live HLS and DASH,
+    # then the signed cases.
+    expected = 6 + len(signed_playback.CASES)
     print(f"browser: {played} passed, {expected - played} failed")
     return 0 if played == expected else 1
 

@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import Hummingbird
 import MediaCore
@@ -67,6 +68,7 @@ struct AdminAPIRoutes: Sendable {
             }
             asset = id
         }
+        let metadata = try Self.uploadMetadata(request)
         if let asset, try await backend.asset(asset) != nil {
             // Refused before a byte of the body is stored.
             throw OriginError.conflict("asset '\(asset)' already exists: delete it first or upload with another ?id=")
@@ -92,7 +94,7 @@ struct AdminAPIRoutes: Sendable {
             guard received > 0 else { throw OriginError.badRequest("the request body is empty: send the source file as the body") }
             let name = request.uri.queryParameters["name"].map(String.init)
             // Every refusal from here on (409 for an id taken meanwhile, a full catalog) removes the body too.
-            job = try await backend.enqueueIngest(source: file, asset: asset, originalName: name)
+            job = try await backend.enqueueIngest(source: file, asset: asset, originalName: name, metadata: metadata)
         } catch {
             await backend.discardUpload(file)
             throw error
@@ -102,6 +104,16 @@ struct AdminAPIRoutes: Sendable {
         response.status = .accepted
         response.headers[.location] = "/api/v1/jobs/\(job.id)"
         return response
+    }
+
+    /// `?title=&description=&tag=&tag=` of an upload (percent-encoded), checked before a byte is stored.
+    static func uploadMetadata(_ request: Request) throws -> ContentMetadataChange {
+        let query = request.uri.queryParameters
+        let tags = query[values: "tag"].map(String.init)
+        let metadata = ContentMetadataChange(title: query["title"].map(String.init), description: query["description"].map(String.init),
+                                             tags: tags.isEmpty ? nil : tags)
+        if let problem = metadata.problem { throw OriginError.badRequest(problem) }
+        return metadata
     }
 
     static func json(_ value: some Encodable) throws -> Response {

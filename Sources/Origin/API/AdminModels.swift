@@ -1,4 +1,5 @@
 import Access
+import Catalog
 import Foundation
 import MediaCore
 import Publishing
@@ -101,7 +102,7 @@ public protocol AdminBackend: Sendable {
     /// A fresh staging file for an upload's bytes (inside data/staging, never served).
     func newUploadFile() async throws -> URL
     /// Queues an ingest of an uploaded file; the worker pool picks it up.
-    func enqueueIngest(source: URL, asset: AssetID?, originalName: String?) async throws -> JobSummary
+    func enqueueIngest(source: URL, asset: AssetID?, originalName: String?, metadata: ContentMetadataChange) async throws -> JobSummary
     /// Removes an upload that was refused (too large, client gone).
     func discardUpload(_ file: URL) async
     /// An asset's or stream's own access rules (issue 12); `.unset` when it has none.

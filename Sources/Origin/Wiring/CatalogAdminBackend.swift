@@ -73,12 +73,12 @@ public struct CatalogAdminBackend: AdminBackend {
         try data.newUpload()
     }
 
-    public func enqueueIngest(source: URL, asset: AssetID?, originalName: String?) async throws -> JobSummary {
+    public func enqueueIngest(source: URL, asset: AssetID?, originalName: String?, metadata: ContentMetadataChange) async throws -> JobSummary {
         let id = asset ?? AssetNaming.uploadID(forFile: originalName)
         if try catalog.asset(id) != nil {
             throw OriginError.conflict("asset '\(id)' already exists: delete it first or upload with another ?id=")
         }
-        let job = try catalog.enqueueJob(assetID: id, sourcePath: source.path, options: IngestJobOptions(originalName: originalName))
+        let job = try catalog.enqueueJob(assetID: id, sourcePath: source.path, options: IngestJobOptions(originalName: originalName, metadata: metadata))
         jobQueued()
         return Self.summary(job)
     }

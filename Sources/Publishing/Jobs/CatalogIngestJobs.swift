@@ -43,12 +43,14 @@ public struct CatalogIngestJobs: IngestJobs {
     private func transcodeAndPublish(_ job: ClaimedJob, flag: CancellationFlag, progress: @escaping @Sendable (Double) -> Void) throws {
         guard let asset = job.asset.flatMap(AssetID.init) else { throw PublishingError.badJob(id: job.id, reason: "it names no valid asset id") }
         let throttle = ProgressThrottle(catalog: catalog, job: job.id, report: progress)
-        let title = try catalog.job(id: job.id).flatMap { try? $0.decodeOptions(as: IngestJobOptions.self) }?.originalName
+        let metadata = try catalog.job(id: job.id).flatMap { try? $0.decodeOptions(as: IngestJobOptions.self) }?.metadata
+            ?? ContentMetadataChange()
         do {
             try AssetPublisher(store: store, catalog: catalog).publish(asset: asset, job: "job-\(job.id)", replace: false) { staging in
                 let output = try IngestRunner.run(IngestRequest(source: job.source, ladder: ladder, preset: preset), into: staging,
                                                   cancellation: flag, progress: throttle.update)
-                return .init(record: AssetRecord(id: asset, title: title, sourceProbe: output.probe), renditions: output.renditions)
+                return .init(record: AssetRecord(id: asset, title: metadata.title, sourceProbe: output.probe), renditions: output.renditions,
+                             metadata: metadata)
             }
         } catch IngestError.cancelled {
             throw CancellationError()
