@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "Origin",
             dependencies: [
-                "MediaCore", "Storage", "Catalog", "Packaging", "Live",
+                "MediaCore", "Storage", "Catalog", "Packaging", "Live", "Protection",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -85,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "mediaserve",
             dependencies: [
-                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "Packaging", "Origin",
+                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "Packaging", "Origin", "Protection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -115,7 +115,7 @@ let package = Package(
         .testTarget(
             name: "OriginTests",
             dependencies: [
-                "Origin", "MediaCore", "Storage", "Catalog", "TestSupport",
+                "Origin", "MediaCore", "Storage", "Catalog", "TestSupport", "Protection",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -32,7 +32,7 @@ struct ConfigFileReader {
             let path = prefix.map { "\($0).\(key)" } ?? key
             if let field = ConfigSchema.byPath[path] {
                 values[path] = try value(of: valueNode, for: field)
-            } else if prefix == nil, ConfigSchema.sections.contains(path) {
+            } else if ConfigSchema.sections.contains(path) {
                 try collectSection(valueNode, path: path, into: &values)
             } else {
                 throw ConfigError.unknownKey(origin: origin, key: path,

@@ -55,14 +55,27 @@ enum ConfigSchema {
         optionalString("live.streams_file", \.live.streamsFile),
         optionalString("player.script_url", \.player.scriptURL),
         optionalString("player.local_dir", \.player.localDir),
+        optionalText("drm.master_key", \.drm.masterKey, length: 1...200, secret: true),
+        choice("drm.hls_method", \.drm.hlsMethod, ["aes-128", "sample-aes"]),
+        choice("drm.dash_scheme", \.drm.dashScheme, ["cenc", "cbcs"]),
+        int("drm.key_rotation_seconds", \.drm.keyRotationSeconds, 0...86_400),
+        optionalString("drm.speke.url", \.drm.spekeURL),
+        optionalText("drm.speke.auth_header", \.drm.spekeAuthHeader, length: 3...8192, secret: true),
+        string("drm.speke.systems", \.drm.spekeSystems),
     ]
 
     static let byPath: [String: ConfigField] = Dictionary(uniqueKeysWithValues: fields.map { ($0.path, $0) })
 
-    /// Section names in first-use order (`http`, `rtmp`, ...).
+    /// Section names in first-use order (`http`, `rtmp`, ...), nested ones too (`drm.speke`).
     static let sections: [String] = {
         var seen: [String] = []
-        for field in fields { if let section = field.section, !seen.contains(section) { seen.append(section) } }
+        for field in fields {
+            let parts = field.path.split(separator: ".")
+            for depth in stride(from: 1, to: parts.count, by: 1) {
+                let section = parts[..<depth].joined(separator: ".")
+                if !seen.contains(section) { seen.append(section) }
+            }
+        }
         return seen
     }()
 

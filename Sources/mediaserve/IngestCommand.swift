@@ -39,6 +39,9 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "x264 preset (default: ingest.preset from the configuration).")
     var preset: String?
 
+    @Flag(help: "Deliver the asset encrypted (schemes from drm.hls_method / drm.dash_scheme; keys need drm.master_key).")
+    var encrypt = false
+
     @Flag(help: "Print JSON lines (progress events and the final result) instead of a progress bar.")
     var json = false
 
@@ -102,6 +105,9 @@ struct IngestCommand: ParsableCommand {
         let version = try stores.catalog.nextVersion(of: asset)
         try stores.data.stampVersion(version, staging: staging)
         try stores.data.publish(staging: staging, asset: asset, replace: replace)
+        // The flag goes in before the asset is visible, so it is never served clear by mistake.
+        let wasEncrypted = try stores.catalog.isEncrypted(ownerKind: "vod", ownerID: asset.rawValue)
+        if encrypt { try stores.catalog.setEncrypted(ownerKind: "vod", ownerID: asset.rawValue, true) }
         do {
             let record = AssetRecord(id: asset, title: title, sourceProbe: output.probe)
             let stored = try stores.catalog.publishAsset(record, renditions: output.renditions, replace: replace)
@@ -109,6 +115,7 @@ struct IngestCommand: ParsableCommand {
             if stored.version != version { try stores.data.restampVersion(stored.version, asset: asset) }
         } catch {
             if !existed { _ = try? stores.data.removeAsset(asset) }
+            if encrypt, !wasEncrypted { try? stores.catalog.setEncrypted(ownerKind: "vod", ownerID: asset.rawValue, false) }
             throw error
         }
     }

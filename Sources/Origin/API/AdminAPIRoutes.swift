@@ -30,9 +30,11 @@ struct AdminAPIRoutes: Sendable {
             let id = try assetID(context)
             guard try await backend.deleteAsset(id) else { throw OriginError.notFound("asset '\(id)'") }
             media.forget(tree: .vod, owner: id)
+            try media.protection?.deleted(tree: .vod, owner: id)
             return Response(status: .noContent, headers: [.cacheControl: CachePolicy.noStore.headerValue])
         }
         LiveStreamRoutes(backend: backend, media: media).register(on: api)
+        if let protection = media.protection { EncryptionAdminRoutes(protection: protection, index: media.index).register(on: api) }
         api.get("jobs/:id") { _, context in
             let id = context.parameters.get("id") ?? ""
             guard SafeName.isValid(id), let job = try await backend.job(id) else { throw OriginError.notFound("job '\(id)'") }

@@ -13,6 +13,8 @@ public struct LiveStreamCreation: Sendable, Equatable {
     public var id: SafeName?
     public var dvrWindowSeconds: Int?
     public var mode: LiveStreamMode
+    /// Deliver the stream encrypted (issue 13).
+    public var encrypted = false
 
     public init(id: SafeName? = nil, dvrWindowSeconds: Int? = nil, mode: LiveStreamMode = .sliding) {
         self.id = id
@@ -45,6 +47,10 @@ public struct LiveStreamCreation: Sendable, Equatable {
                 throw OriginError.badRequest("mode must be 'sliding' or 'event', not '\(raw)'")
             }
             creation.mode = mode
+        }
+        if let raw = object["encrypted"] {
+            guard let flag = raw as? Bool else { throw OriginError.badRequest("encrypted must be true or false, not '\(raw)'") }
+            creation.encrypted = flag
         }
         return creation
     }

@@ -14,7 +14,11 @@ struct LiveStreamRoutes: Sendable {
         api.get("live-streams") { _, _ in try AdminAPIRoutes.json(["streams": try await backend.listLiveStreams()]) }
         api.post("live-streams") { request, _ in
             let creation = try LiveStreamCreation.parse(try await Self.body(request))
+            if creation.encrypted, media.protection == nil {
+                throw OriginError.badRequest("encrypted live streams need the drm settings (drm.master_key)")
+            }
             var summary = try await backend.createLiveStream(creation)
+            if creation.encrypted, let id = SafeName(summary.id) { try media.protection?.setEncrypted(tree: .live, owner: id, true) }
             if let key = summary.key, let port = backend.rtmpPort {
                 summary.rtmpUrl = "rtmp://\(Self.host(of: request)):\(port)/live/\(key)"
             }
@@ -35,6 +39,7 @@ struct LiveStreamRoutes: Sendable {
             let id = try Self.streamID(context)
             guard try await backend.deleteLiveStream(id) else { throw OriginError.notFound("live stream '\(id)'") }
             media.forget(tree: .live, owner: id)
+            try media.protection?.deleted(tree: .live, owner: id)
             return Response(status: .noContent, headers: [.cacheControl: CachePolicy.noStore.headerValue])
         }
         api.post("live-streams/:id/archive") { request, context in

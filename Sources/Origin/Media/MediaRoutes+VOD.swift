@@ -63,6 +63,10 @@ extension MediaRoutes {
               let file = folder.openSegment(rendition: rendition, fileName: fileName) else { throw missing }
         let contentType = await segmentContentType(tree: .vod, owner: owner, rendition: rendition,
                                                    isInit: fileName == SegmentFileName.initSegment)
+        if let protection, try protection.isEncrypted(tree: .vod, owner: owner) {
+            return try await encryptedSegment(file, protection: protection, tree: .vod, owner: owner, rendition: rendition,
+                                              fileName: fileName, contentType: contentType, request: request)
+        }
         return try files.respond(file: file, contentType: contentType, cache: .immutable, request: request)
     }
 

@@ -12,10 +12,14 @@ public struct MediaRoutes: Sendable {
     let index: any MediaIndex
     let renderer: any ManifestRendering
     let files: FileResponder
+    /// Encrypted delivery (issue 13); nil when the server has no `drm` set-up at all.
+    let protection: ProtectionService?
     private let kinds = KindCache()
     private let manifests = ManifestCache()
 
-    public init(dataDirectory: DataDirectory, index: any MediaIndex, renderer: any ManifestRendering, files: FileResponder) {
+    public init(dataDirectory: DataDirectory, index: any MediaIndex, renderer: any ManifestRendering, files: FileResponder,
+                protection: ProtectionService? = nil) {
+        self.protection = protection
         self.dataDirectory = dataDirectory
         self.index = index
         self.renderer = renderer
@@ -38,6 +42,7 @@ public struct MediaRoutes: Sendable {
         router.group(RouterPath(MediaTree.vod.rawValue)).get(":owner/:name/:file/:leaf") { request, context in
             try await vodVersionedSegment(request: request, context: context)
         }
+        if let protection { KeyRoutes(protection: protection).register(on: router) }
     }
 
     func manifest(tree: MediaTree, request: Request, context: OriginRequestContext) async throws -> Response {
@@ -51,7 +56,7 @@ public struct MediaRoutes: Sendable {
     /// A manifest; `version` is the `v<n>` of a versioned VOD media playlist's path (nil elsewhere).
     func manifest(tree: MediaTree, owner: SafeName, name: ManifestName, version: AssetVersion?,
                   request: Request) async throws -> Response {
-        guard let listing = try await index.listing(tree: tree, owner: owner) else {
+        guard var listing = try await index.listing(tree: tree, owner: owner) else {
             throw tree == .live ? OriginError.notYetAvailable("live stream '\(owner)'") : OriginError.notFound("asset '\(owner)'")
         }
         if case .hlsMedia(let rendition) = name, !listing.renditions.contains(where: { $0.rendition.id == rendition }) {
@@ -63,12 +68,20 @@ public struct MediaRoutes: Sendable {
         }
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
-        let render = { try renderer.render(name, tree: tree, owner: owner, listing: listing, query: query, now: Date().timeIntervalSince1970) }
+        var schemeTag = "clear"
+        if let protection, try protection.isEncrypted(tree: tree, owner: owner) {
+            let scheme = try protection.scheme(for: name, query: query)
+            listing.protection = try await protection.manifestProtection(scheme: scheme, tree: tree, owner: owner, listing: listing,
+                                                                         licenceURL: "/clearkey/license")
+            schemeTag = scheme.rawValue
+        }
+        let finalListing = listing
+        let render = { try renderer.render(name, tree: tree, owner: owner, listing: finalListing, query: query, now: Date().timeIntervalSince1970) }
         let rendered: RenderedManifest
         if tree == .vod, let version = listing.version {
             // VOD text depends only on the asset version, the manifest and the query.
             let canonicalQuery = query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
-            rendered = try manifests.rendered(key: "\(owner)|\(version)|\(request.uri.path)|\(canonicalQuery)", render: render)
+            rendered = try manifests.rendered(key: "\(owner)|\(version)|\(schemeTag)|\(request.uri.path)|\(canonicalQuery)", render: render)
         } else {
             rendered = RenderedManifest(text: try render())
         }
@@ -94,6 +107,11 @@ public struct MediaRoutes: Sendable {
             throw missing
         }
         let contentType = await segmentContentType(tree: tree, owner: owner, rendition: rendition, isInit: isInit)
+        if let protection, try protection.isEncrypted(tree: tree, owner: owner) {
+            guard let open = OpenFile(path: file.path) else { throw missing }
+            return try await encryptedSegment(open, protection: protection, tree: tree, owner: owner, rendition: rendition,
+                                              fileName: fileName, contentType: contentType, request: request)
+        }
         return try files.respond(path: file.path, contentType: contentType, cache: .immutable, request: request, missing: missing)
     }
 

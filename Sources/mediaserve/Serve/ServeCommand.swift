@@ -48,6 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
         let stores = try DataStores.open(config)
         try stores.recoverInterruptedWork(logger: logger)
         try ConfiguredLiveStreams.sync(loaded, catalog: stores.catalog, logger: logger)
+        let protection = try ServeProtection.make(config.drm, catalog: stores.catalog, logger: logger)
         let metrics = OriginMetrics()
         let pool = IngestWorkerPool(
             jobs: CatalogIngestJobs(catalog: stores.catalog, data: stores.data, ladder: loaded.ladder, preset: loaded.ladder.preset),
@@ -90,7 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
             renderer: PackagingRenderer(dvrWindowSeconds: Double(config.live.dvrWindowSeconds), hlsLiveSegmentCount: config.live.hlsWindowSegments),
             readiness: { Self.catalogProblem(catalog) }, admin: admin,
             liveStreams: { live.publishingStreams.map { AssetSummary(liveStream: $0, renditions: live.indexes(for: $0)) } },
-            services: [pool, rtmp] + (srt.map { [$0] } ?? []), metrics: metrics, logger: logger)
+            services: [pool, rtmp] + (srt.map { [$0] } ?? []), metrics: metrics, protection: protection, logger: logger)
         let app = server.makeApplication { port in Self.printBanner(host: config.http.host, port: port, data: stores.data.root.path) }
         try await app.runService()
     }
