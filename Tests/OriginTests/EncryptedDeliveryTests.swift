@@ -1,0 +1,179 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Encrypted delivery through the real binary (issue 13): an asset ingested with `--encrypt` plays over
+/// HTTP in ffmpeg with the same frames as its clear form, its segments decrypt with the key the key
+/// route serves, and the master key is checked at start-up.
+@Suite(.serialized) struct EncryptedDeliveryTests {
+    static let apiKey = "enc-key-0123456789"
+    static let master = String(repeating: "3c", count: 32)
+    static var auth: [(String, String)] { [("Authorization", "Bearer \(apiKey)")] }
+
+    /// A data directory with `sample.mp4` ingested as `enc` with `--encrypt`.
+    func withEncryptedAsset(_ body: (URL) async throws -> Void) async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("origin-enc-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let ingest = try run(TestMedia.mediaserveBinary.path, [
+            "ingest", TestMedia.committed.appendingPathComponent("sample.mp4").path, "--id", "enc", "--encrypt",
+            "--rungs", "360", "--data-dir", data.path, "--set", "log.level=warning"])
+        try #require(ingest.status == 0, "\(ingest.stderr)")
+        try await body(data)
+    }
+
+    func framemd5(_ url: String) throws -> [String] {
+        let result = try run("ffmpeg", ["-v", "error", "-i", url, "-map", "0:v:0", "-f", "framemd5", "-"])
+        #expect(result.status == 0, "\(url): \(result.stderr)")
+        return result.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
+    }
+
+    @Test func hlsAES128PlaysAndDecryptsWithTheServedKey() async throws {
+        try await withEncryptedAsset { data in
+            let server = try ServerProcess(dataDirectory: data, apiKey: Self.apiKey, extra: ["--set", "drm.master_key=\(Self.master)"])
+            defer { server.terminate() }
+            let port = server.port
+            let master = try await fetch(port, "/vod/enc/master.m3u8")
+            #expect(master.status == 200)
+            #expect(master.text.contains(".m3u8?scheme=aes-128"), "\(master.text)")
+            let variant = try #require(master.text.split(separator: "\n").first { $0.hasPrefix("v1/video") }.map(String.init))
+            let playlist = try await fetch(port, "/vod/enc/\(variant)")
+            let keyLines = playlist.text.split(separator: "\n").filter { $0.hasPrefix("#EXT-X-KEY:METHOD=AES-128") }
+            #expect(!keyLines.isEmpty, "\(playlist.text)")
+            let keyLine = String(try #require(keyLines.first))
+            let kid = try #require(keyLine.firstMatch(of: /URI="\/keys\/([0-9a-f]{32})"/)?.1).description
+            let iv = try #require(keyLine.firstMatch(of: /IV=0x([0-9a-f]{32})/)?.1).description
+            // The map comes before the first key: the init stays clear.
+            let mapIndex = try #require(playlist.text.range(of: "#EXT-X-MAP"))
+            #expect(mapIndex.lowerBound < playlist.text.range(of: "#EXT-X-KEY")!.lowerBound)
+
+            let key = try await fetch(port, "/keys/\(kid)")
+            #expect(key.status == 200)
+            #expect(key.body.count == 16)
+            #expect(key.header("Cache-Control") == "private, no-store")
+            #expect(try await fetch(port, "/keys/\(String(repeating: "0", count: 32))").status == 404)
+
+            // The first segment: refused without a scheme, encrypted with one, and openssl opens it with the
+            // served key and the playlist's IV to the clear file's bytes.
+            let rendition = try #require(variant.split(separator: "/").last?.split(separator: ".").first).description
+            let segmentPath = "/vod/enc/v1/\(rendition)/seg-1.m4s"
+            #expect(try await fetch(port, segmentPath).status == 403)
+            let encrypted = try await fetch(port, segmentPath + "?scheme=aes-128")
+            #expect(encrypted.status == 200)
+            let clearFile = try [UInt8](Data(contentsOf: data.appendingPathComponent("vod/enc/\(rendition)/seg-1.m4s")))
+            #expect(encrypted.body.count == (clearFile.count / 16 + 1) * 16)
+            let decrypted = try openssl(encrypted.body, key: key.body.map { String(format: "%02x", $0) }.joined(), iv: iv)
+            #expect(decrypted == clearFile)
+            // Deterministic bytes: the same ETag and body again, and a range is a slice of the whole.
+            let again = try await fetch(port, segmentPath + "?scheme=aes-128")
+            #expect(again.body == encrypted.body)
+            #expect(again.header("ETag") == encrypted.header("ETag"))
+            let etag = try #require(encrypted.header("ETag"))
+            #expect(try await fetch(port, segmentPath + "?scheme=aes-128", headers: [("If-None-Match", etag)]).status == 304)
+            let range = try await fetch(port, segmentPath + "?scheme=aes-128", headers: [("Range", "bytes=16-47")])
+            #expect(range.status == 206)
+            #expect(range.body == Array(encrypted.body[16..<48]))
+
+            // ClearKey licence for the same key id.
+            let kidBase64 = Data(try #require(hexBytes(kid))).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            let licence = try await fetch(port, "/clearkey/license", method: .POST,
+                                          body: Array(#"{"kids":["\#(kidBase64)"],"type":"temporary"}"#.utf8))
+            #expect(licence.status == 200, "\(licence.text)")
+            #expect(licence.text.contains(#""kid":"\#(kidBase64)""#))
+            #expect(licence.header("Cache-Control") == "private, no-store")
+            #expect(try await fetch(port, "/clearkey/license", method: .POST, body: Array("{}".utf8)).status == 400)
+
+            // ffmpeg plays it, fetching the key itself, with the frames of the clear asset.
+            let encryptedFrames = try framemd5("http://127.0.0.1:\(port)/vod/enc/master.m3u8")
+            #expect(encryptedFrames.count >= 45)
+            let patch = try await fetch(port, "/api/v1/assets/enc", method: .PATCH, headers: Self.auth,
+                                        body: Array(#"{"encrypted": false}"#.utf8))
+            #expect(patch.status == 200, "\(patch.text)")
+            let clearMaster = try await fetch(port, "/vod/enc/master.m3u8")
+            #expect(!clearMaster.text.contains("scheme="))
+            #expect(try await fetch(port, segmentPath).body == clearFile)
+            let clearFrames = try framemd5("http://127.0.0.1:\(port)/vod/enc/master.m3u8")
+            #expect(clearFrames == encryptedFrames)
+            #expect(try await fetch(port, "/api/v1/assets/enc", method: .PATCH, headers: Self.auth,
+                                    body: Array(#"{"encrypted": "yes"}"#.utf8)).status == 400)
+            #expect(try await fetch(port, "/api/v1/assets/nothing", method: .PATCH, headers: Self.auth,
+                                    body: Array(#"{"encrypted": true}"#.utf8)).status == 404)
+        }
+    }
+
+    @Test func masterKeyIsCheckedAtStartUp() async throws {
+        try await withEncryptedAsset { data in
+            // Without a master key: the server starts, and the encrypted asset answers 503 saying why.
+            do {
+                let server = try ServerProcess(dataDirectory: data, apiKey: Self.apiKey)
+                defer { server.terminate() }
+                let manifest = try await fetch(server.port, "/vod/enc/master.m3u8")
+                #expect(manifest.status == 503)
+                #expect(manifest.text.contains("drm.master_key"), "\(manifest.text)")
+            }
+            // The first master key seals the check value (and a key).
+            do {
+                let server = try ServerProcess(dataDirectory: data, apiKey: Self.apiKey, extra: ["--set", "drm.master_key=\(Self.master)"])
+                defer { server.terminate() }
+                #expect(try await fetch(server.port, "/vod/enc/master.m3u8").status == 200)
+            }
+            // Another one: one clear line and a non-zero exit.
+            let wrong = try runWithDeadline(TestMedia.mediaserveBinary.path, [
+                "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", data.path, "--set", "rtmp.port=0", "--set", "api.key=\(Self.apiKey)",
+                "--set", "srt.enabled=false", "--set", "drm.master_key=\(String(repeating: "4d", count: 32))"], seconds: 60)
+            #expect(wrong.status != 0)
+            let lines = wrong.stderr.split(separator: "\n")
+            #expect(lines.count == 1 && wrong.stderr.contains("drm.master_key does not open"), "\(wrong.stderr)")
+            let malformed = try runWithDeadline(TestMedia.mediaserveBinary.path, [
+                "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", data.path, "--set", "rtmp.port=0", "--set", "api.key=\(Self.apiKey)",
+                "--set", "srt.enabled=false", "--set", "drm.master_key=tooshort"], seconds: 60)
+            #expect(malformed.status != 0)
+            #expect(malformed.stderr.contains("32 bytes"), "\(malformed.stderr)")
+        }
+    }
+}
+
+func hexBytes(_ text: String) -> [UInt8]? {
+    var bytes: [UInt8] = []
+    var index = text.startIndex
+    while index < text.endIndex {
+        let next = text.index(index, offsetBy: 2)
+        guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
+        bytes.append(byte)
+        index = next
+    }
+    return bytes
+}
+
+/// AES-128-CBC decryption by the openssl program (an implementation independent of ours).
+func openssl(_ bytes: [UInt8], key: String, iv: String) throws -> [UInt8] {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("openssl-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try Data(bytes).write(to: dir.appendingPathComponent("in"))
+    let result = try run("openssl", ["enc", "-d", "-aes-128-cbc", "-K", key, "-iv", iv,
+                                     "-in", dir.appendingPathComponent("in").path, "-out", dir.appendingPathComponent("out").path])
+    guard result.status == 0 else { throw ServerProcessError.noBanner("openssl: \(result.stderr)") }
+    return try [UInt8](Data(contentsOf: dir.appendingPathComponent("out")))
+}
+
+/// Runs a program that is expected to exit by itself; kills it (and fails) after `seconds`.
+func runWithDeadline(_ program: String, _ arguments: [String], seconds: Double) throws -> (status: Int32, stderr: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: program)
+    process.arguments = arguments
+    let err = Pipe(), out = Pipe()
+    process.standardError = err
+    process.standardOutput = out
+    process.standardInput = FileHandle.nullDevice
+    let exited = DispatchSemaphore(value: 0)
+    process.terminationHandler = { _ in exited.signal() }
+    try process.run()
+    if exited.wait(timeout: .now() + seconds) == .timedOut {
+        process.terminate()
+        process.waitUntilExit()
+        Issue.record("\(program) \(arguments.first ?? "") did not exit within \(seconds) s")
+    }
+    let errText = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    return (process.terminationStatus, errText)
+}
