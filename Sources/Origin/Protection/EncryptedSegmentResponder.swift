@@ -22,8 +22,9 @@ struct EncryptedSegmentResponder: Sendable {
     }
 
     /// `period` is the key period of the segment (0 for VOD and for inits).
-    func respond(file: OpenFile, tree: MediaTree, owner: SafeName, rendition: SafeName, fileName: String, segmentNumber: Int?,
-                 period: Int, contentType: String, request: Request) async throws -> Response {
+    /// `initFile` is the init segment the segment decodes with (its tracks say how to cut samples).
+    func respond(file: OpenFile, initFile: OpenFile?, tree: MediaTree, owner: SafeName, rendition: SafeName, fileName: String,
+                 segmentNumber: Int?, period: Int, contentType: String, request: Request) async throws -> Response {
         guard let raw = request.uri.queryParameters["scheme"] else {
             throw OriginError.status(.forbidden, "\(request.uri.path) belongs to an encrypted item: fetch it through its manifest (?scheme=...)")
         }
@@ -41,7 +42,26 @@ struct EncryptedSegmentResponder: Sendable {
             encrypted = WholeSegmentCipher.encrypt(clear, key: key,
                                                    iv: IVDerivation.wholeSegment(kid: key.id, stream: rendition.rawValue, segment: number))
         case .sampleAES, .cenc, .cbcs:
-            throw OriginError.status(.notImplemented, "scheme \(scheme.rawValue) needs the CENC box writer, which is not built yet; use scheme=aes-128")
+            let sampleScheme = scheme.sampleScheme ?? .cenc
+            let constantIV = IVDerivation.cbcsConstant(kid: key.id, stream: rendition.rawValue)
+            do {
+                if let number = segmentNumber {
+                    guard let initFile else { throw OriginError.notFound("the init segment of \(rendition)") }
+                    let tracks = try CENCInit.tracks(of: try await read(initFile))
+                    var encryptors: [UInt32: SampleEncryptor] = [:]
+                    for track in tracks {
+                        encryptors[track.trackID] = SampleEncryptor(scheme: sampleScheme, layout: track.layout, key: key,
+                                                                    constantIV: sampleScheme == .cbcs ? constantIV : [])
+                    }
+                    encrypted = try CENCFragment.encrypt(clear, tracks: tracks, encryptors: encryptors,
+                                                         cencIVBase: IVDerivation.cencFragmentBase(kid: key.id, stream: rendition.rawValue, segment: number))
+                } else {
+                    encrypted = try CENCInit.encrypt(clear, scheme: sampleScheme, kid: key.id, constantIV: constantIV,
+                                                     extraPSSH: served.signalling.compactMap(\.pssh))
+                }
+            } catch let error as ProtectionError {
+                throw OriginError.internalError("\(tree.rawValue)/\(owner)/\(rendition)/\(fileName): \(error)")
+            }
         }
         let inner = file.validators.etag.trimmingCharacters(in: ["\""])
         let validators = Validators(etag: "\"\(inner)-\(scheme.rawValue)-\(key.id.hex.prefix(8))\"", lastModified: file.validators.lastModified)

@@ -122,8 +122,10 @@ public final class ProtectionService: Sendable {
         return ManifestProtection.Period(
             index: served.period.index, kid: kid.uuidString, keyURI: "/keys/\(kid.hex)",
             hlsKeyLines: scheme == .sampleAES ? signalling.compactMap(\.hlsMedia) : [],
-            dashContentProtection: signalling.compactMap(\.contentProtectionData),
-            psshBase64: Dictionary(signalling.compactMap { entry in entry.pssh.map { (entry.systemID, Data($0).base64EncodedString()) } },
+            dashContentProtection: Dictionary(signalling.compactMap { entry in entry.contentProtectionData.map { (entry.systemID, $0) } },
+                                              uniquingKeysWith: { first, _ in first }),
+            psshBase64: Dictionary(signalling.compactMap { entry in entry.pssh.map { (entry.systemID, Data($0).base64EncodedString()) } }
+                                   + [(DRMSystem.commonPSSH.id.uuidString, Data(CENCInit.commonPSSH(kid: kid)).base64EncodedString())],
                                    uniquingKeysWith: { first, _ in first }))
     }
 

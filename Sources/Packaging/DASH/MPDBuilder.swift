@@ -11,6 +11,10 @@ extension Presentation {
     public func dashMPD() -> String {
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<MPD xmlns=\"urn:mpeg:dash:schema:mpd:2011\""
         out.reserveCapacity(4096)
+        if dashProtection != nil {
+            out.attribute("xmlns:cenc", Self.cencNamespace)
+            out.attribute("xmlns:dashif", Self.dashifNamespace)
+        }
         out.attribute("profiles", Self.dashProfiles)
         let longest = longestSegment
         if isStatic {
@@ -109,6 +113,7 @@ extension Presentation {
         }
         out.attribute("segmentAlignment", "true")
         out += ">\n"
+        appendContentProtection(firstNumber: range.lowerBound, to: &out)
         for video in videos {
             let r = video.rendition
             out += "      <Representation"
@@ -136,6 +141,7 @@ extension Presentation {
         out.attribute("contentType", "audio")
         out.attribute("segmentAlignment", "true")
         out += ">\n"
+        appendContentProtection(firstNumber: range.lowerBound, to: &out)
         for audio in audios {
             let r = audio.rendition
             out += "      <Representation"
@@ -171,10 +177,11 @@ extension Presentation {
         out.attribute("timescale", Int(index.rendition.timescale))
         if offset != 0 { out.attribute("presentationTimeOffset", offset) }
         out.attribute("startNumber", listed.first?.number ?? range.lowerBound)
-        out.attribute("media", prefix + "seg-$Number$.m4s")
+        let suffix = dashProtection?.urlSuffix ?? ""
+        out.attribute("media", prefix + "seg-$Number$.m4s" + suffix)
         // Each Period names the init of its own segments (a live encoder that came back with other
         // parameters has a new one; every such change is a discontinuity, hence a new Period).
-        out.attribute("initialization", prefix + (listed.first?.initFileName ?? "init.mp4"))
+        out.attribute("initialization", prefix + (listed.first?.initFileName ?? "init.mp4") + suffix)
         out += ">\n"
         SegmentTimelineText.append(listed, to: &out, indent: "          ")
         out += "        </SegmentTemplate>\n"

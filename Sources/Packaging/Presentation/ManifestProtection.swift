@@ -18,13 +18,13 @@ public struct ManifestProtection: Sendable, Hashable {
         public var keyURI: String
         /// Extra `#EXT-X-KEY:` lines from a key server (SAMPLE-AES with a `KEYFORMAT` per DRM system).
         public var hlsKeyLines: [String]
-        /// `ContentProtection` elements from a key server, one per DRM system, as XML text.
-        public var dashContentProtection: [String]
+        /// A key server's `ContentProtection` content per DRM system id (UUID text), as XML text.
+        public var dashContentProtection: [String: String]
         /// Base64 `pssh` boxes per DRM system id (UUID text) for the MPD's `cenc:pssh`.
         public var psshBase64: [String: String]
 
         public init(index: Int, kid: String, keyURI: String, hlsKeyLines: [String] = [],
-                    dashContentProtection: [String] = [], psshBase64: [String: String] = [:]) {
+                    dashContentProtection: [String: String] = [:], psshBase64: [String: String] = [:]) {
             self.index = index
             self.kid = kid
             self.keyURI = keyURI
