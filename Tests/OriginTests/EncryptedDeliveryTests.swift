@@ -101,6 +101,51 @@ import TestSupport
         }
     }
 
+    /// The decoded pictures (framemd5's hash column; the DASH demuxer numbers timestamps its own way).
+    func pictureHashes(_ url: String, key: String? = nil) throws -> [String] {
+        let result = try run("ffmpeg", ["-v", "error"] + (key.map { ["-cenc_decryption_key", $0] } ?? [])
+                             + ["-i", url, "-map", "0:v:0", "-f", "framemd5", "-"])
+        return result.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }
+            .compactMap { $0.split(separator: ",").last?.trimmingCharacters(in: .whitespaces) }
+    }
+
+    @Test func dashCencAndCbcsDecryptInFFmpeg() async throws {
+        try await withEncryptedAsset { data in
+            let server = try ServerProcess(dataDirectory: data, apiKey: Self.apiKey, extra: ["--set", "drm.master_key=\(Self.master)"])
+            defer { server.terminate() }
+            let port = server.port
+            #expect(try await fetch(port, "/vod/enc/manifest.mpd?scheme=aes-128").status == 400)
+            var keyHex = ""
+            var encryptedPictures: [String: [String]] = [:]
+            for scheme in ["cenc", "cbcs"] {
+                let mpd = try await fetch(port, "/vod/enc/manifest.mpd?scheme=\(scheme)")
+                #expect(mpd.status == 200)
+                #expect(mpd.text.contains(#"value="\#(scheme)" cenc:default_KID="#), "\(mpd.text)")
+                #expect(mpd.text.contains("urn:uuid:e2719d58-a985-b3c9-781a-b030af78d30e"))
+                #expect(mpd.text.contains("<dashif:laurl Lic_type=\"EME-1.0\">/clearkey/license</dashif:laurl>"))
+                #expect(mpd.text.contains("seg-$Number$.m4s?scheme=\(scheme)"))
+                try validateMPD(mpd.text)
+                let kid = try #require(mpd.text.firstMatch(of: /cenc:default_KID="([0-9a-f-]{36})"/)?.1).replacing("-", with: "")
+                let key = try await fetch(port, "/keys/\(kid)")
+                keyHex = key.body.map { String(format: "%02x", $0) }.joined()
+                // Deterministic bytes that are not the clear file's.
+                let segment = "/vod/enc/v1/video-180p/seg-1.m4s?scheme=\(scheme)"
+                let first = try await fetch(port, segment), second = try await fetch(port, segment)
+                #expect(first.status == 200 && first.body == second.body)
+                let clearFile = try [UInt8](Data(contentsOf: data.appendingPathComponent("vod/enc/video-180p/seg-1.m4s")))
+                #expect(first.body != clearFile && first.body.count > clearFile.count)
+                let url = "http://127.0.0.1:\(port)/vod/enc/manifest.mpd?scheme=\(scheme)"
+                encryptedPictures[scheme] = try pictureHashes(url, key: keyHex)
+                #expect(try pictureHashes(url) != encryptedPictures[scheme], "without the key the pictures must differ")
+            }
+            _ = try await fetch(port, "/api/v1/assets/enc", method: .PATCH, headers: Self.auth, body: Array(#"{"encrypted": false}"#.utf8))
+            let clear = try pictureHashes("http://127.0.0.1:\(port)/vod/enc/manifest.mpd")
+            #expect(clear.count >= 45)
+            #expect(encryptedPictures["cenc"] == clear)
+            #expect(encryptedPictures["cbcs"] == clear)
+        }
+    }
+
     @Test func masterKeyIsCheckedAtStartUp() async throws {
         try await withEncryptedAsset { data in
             // Without a master key: the server starts, and the encrypted asset answers 503 saying why.
@@ -131,6 +176,23 @@ import TestSupport
             #expect(malformed.stderr.contains("32 bytes"), "\(malformed.stderr)")
         }
     }
+}
+
+/// xmllint against `../shared/schemas/dash/DASH-MPD.xsd` above the package root (MEDIASERVE_DASH_XSD overrides).
+func validateMPD(_ text: String) throws {
+    var schema = ProcessInfo.processInfo.environment["MEDIASERVE_DASH_XSD"] ?? ""
+    var dir = TestMedia.packageRoot
+    while schema.isEmpty, dir.pathComponents.count > 1 {
+        dir.deleteLastPathComponent()
+        let candidate = dir.appendingPathComponent("shared/schemas/dash/DASH-MPD.xsd").path
+        if FileManager.default.fileExists(atPath: candidate) { schema = candidate }
+    }
+    #expect(!schema.isEmpty, "DASH-MPD.xsd not found above \(TestMedia.packageRoot.path)")
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("mpd-\(UUID().uuidString).mpd")
+    try Data(text.utf8).write(to: file)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let result = try run("xmllint", ["--noout", "--schema", schema, file.path])
+    #expect(result.status == 0, "MPD does not validate: \(result.stderr)")
 }
 
 func hexBytes(_ text: String) -> [UInt8]? {
