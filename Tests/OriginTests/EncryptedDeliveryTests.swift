@@ -146,6 +146,51 @@ import TestSupport
         }
     }
 
+    /// Shaka Packager 3.8 (scripts/fetch-shaka-packager.sh puts it in .tools/) with raw-key decryption
+    /// turns our cenc and cbcs init + segment back into exactly the clear samples (packet MD5s).
+    @Test func shakaPackagerDecryptsToTheClearSamples() async throws {
+        let packager = ProcessInfo.processInfo.environment["MEDIASERVE_SHAKA_PACKAGER"]
+            ?? TestMedia.packageRoot.appendingPathComponent(".tools/packager").path
+        try #require(FileManager.default.isExecutableFile(atPath: packager),
+                     "Shaka Packager missing at \(packager): run scripts/fetch-shaka-packager.sh .tools")
+        try await withEncryptedAsset { data in
+            let server = try ServerProcess(dataDirectory: data, apiKey: Self.apiKey, extra: ["--set", "drm.master_key=\(Self.master)"])
+            defer { server.terminate() }
+            let work = data.appendingPathComponent("shaka")
+            try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+            for (rendition, stream) in [("video-180p", "video"), ("audio", "audio")] {
+                let folder = data.appendingPathComponent("vod/enc/\(rendition)")
+                let clear = try Data(contentsOf: folder.appendingPathComponent("init.mp4")) + Data(contentsOf: folder.appendingPathComponent("seg-1.m4s"))
+                let clearFile = work.appendingPathComponent("\(rendition)-clear.mp4")
+                try clear.write(to: clearFile)
+                for scheme in ["cenc", "cbcs"] {
+                    let initBytes = try await fetch(server.port, "/vod/enc/v1/\(rendition)/init.mp4?scheme=\(scheme)").body
+                    let segment = try await fetch(server.port, "/vod/enc/v1/\(rendition)/seg-1.m4s?scheme=\(scheme)").body
+                    let input = work.appendingPathComponent("\(rendition)-\(scheme).mp4")
+                    try Data(initBytes + segment).write(to: input)
+                    let mpd = try await fetch(server.port, "/vod/enc/manifest.mpd?scheme=\(scheme)").text
+                    let kid = try #require(mpd.firstMatch(of: /cenc:default_KID="([0-9a-f-]{36})"/)?.1).replacing("-", with: "")
+                    let key = try await fetch(server.port, "/keys/\(kid)").body.map { String(format: "%02x", $0) }.joined()
+                    let output = work.appendingPathComponent("\(rendition)-\(scheme)-decrypted.mp4")
+                    let result = try run(packager, ["in=\(input.path),stream=\(stream),output=\(output.path)",
+                                                    "--enable_raw_key_decryption", "--keys", "key_id=\(kid):key=\(key)"])
+                    #expect(result.status == 0, "\(rendition) \(scheme): \(result.stderr)")
+                    let decrypted = try packetHashes(output.path)
+                    #expect(!decrypted.isEmpty)
+                    #expect(decrypted == (try packetHashes(clearFile.path)), "\(rendition) \(scheme)")
+                    #expect(try packetHashes(input.path) != decrypted, "\(rendition) \(scheme): the input was not encrypted")
+                }
+            }
+        }
+    }
+
+    /// MD5 of every packet's bytes (`-c copy`), i.e. the samples as stored.
+    func packetHashes(_ path: String) throws -> [String] {
+        let result = try run("ffmpeg", ["-v", "quiet", "-i", path, "-map", "0:0", "-c", "copy", "-f", "framemd5", "-"])
+        return result.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }
+            .compactMap { $0.split(separator: ",").last?.trimmingCharacters(in: .whitespaces) }
+    }
+
     @Test func masterKeyIsCheckedAtStartUp() async throws {
         try await withEncryptedAsset { data in
             // Without a master key: the server starts, and the encrypted asset answers 503 saying why.
