@@ -3,7 +3,7 @@ SWIFT ?= swift
 MEDIA_DIR ?= .media
 export MEDIASERVE_MEDIA_DIR := $(abspath $(MEDIA_DIR))
 
-.PHONY: demo test deps build release fixtures clean test-browser bench-packaging bench-origin bench-ingest bench-live
+.PHONY: demo test check-architecture deps build release fixtures clean test-browser bench-packaging bench-origin bench-ingest bench-live
 
 deps:
 	./scripts/install-deps.sh
@@ -22,12 +22,18 @@ demo: release fixtures
 
 # Network tests (in-process origin and RTMP servers fed by ffmpeg) run after the CPU-heavy ones so that
 # two cores of x264 encoding do not starve their servers.
-test: deps fixtures
+test: check-architecture fixtures
 	./scripts/fetch-shaka-packager.sh .tools
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --skip 'OriginTests|LiveTests'
 	$(SWIFT) test --skip-build --filter 'OriginTests|LiveTests'
 	$(MAKE) test-browser
+
+# The module rules of docs/architecture.md and their negative controls (seconds; `make test` runs them first,
+# after the system packages: the import check needs python3).
+check-architecture: deps
+	SWIFT=$(SWIFT) ./scripts/check-architecture.sh
+	SWIFT=$(SWIFT) ./scripts/test-check-architecture.sh
 
 clean:
 	rm -rf .build $(MEDIA_DIR)

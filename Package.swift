@@ -65,11 +65,12 @@ let package = Package(
         .target(
             name: "Origin",
             dependencies: [
-                "MediaCore", "Storage", "Catalog", "Packaging", "Live", "Protection",
+                "MediaCore", "Storage", "Catalog", "Packaging", "LiveSegmenting", "Protection",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -85,20 +86,19 @@ let package = Package(
         .executableTarget(
             name: "mediaserve",
             dependencies: [
-                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "Packaging", "Origin", "Protection",
+                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "Packaging", "Origin", "Live", "LiveSegmenting", "Protection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Shared by the test targets: fixture paths, running programs (ffprobe, mediaserve).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["MediaCore"], path: "Tests/TestSupport"),
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"]),
         .testTarget(name: "ProtectionTests", dependencies: [
             "Protection", "TestSupport",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
@@ -116,19 +116,32 @@ let package = Package(
         .testTarget(
             name: "OriginTests",
             dependencies: [
-                "Origin", "MediaCore", "Storage", "Catalog", "TestSupport", "Protection",
+                "Origin", "MediaCore", "Storage", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]
         ),
-        // Live sources: RTMP (pure state machines + a SwiftNIO listener), the passthrough CMAF segmenter
-        // and the DVR ring. Pure Swift: no CFFmpeg.
+        // Live in three parts (docs/architecture.md, "Live"). RTMP: the publisher's protocol as values fed bytes:
+        // handshake, chunk stream, AMF0, FLV tags, AVC/AAC configurations. No NIO, no I/O, no clock.
+        .target(name: "RTMP", dependencies: ["MediaCore"]),
+        // The live segmenter: samples in, CMAF init/media segments, DVR ring, journal and restore, the stream
+        // registry the origin reads. Files go through Storage's LiveMediaStore; no sockets.
+        .target(
+            name: "LiveSegmenting",
+            dependencies: ["MediaCore", "RTMP", "Storage", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+        ),
+        // The listeners: the SwiftNIO RTMP server, the SRT server (libsrt via SRTKit, MPEG-TS via FFmpegKit)
+        // and LiveService, which owns both with the stream keys and states from the catalog.
         .target(
             name: "Live",
             dependencies: [
-                "MediaCore", "FFmpegKit", "Storage", "Catalog", "SRTKit",
+                "MediaCore", "RTMP", "LiveSegmenting", "FFmpegKit", "Storage", "Catalog", "SRTKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -136,15 +149,21 @@ let package = Package(
             ]
         ),
         // `make bench-live`: CPU/memory per RTMP stream against nginx-rtmp (release build; not in `make test`).
-        .executableTarget(name: "LiveBench", dependencies: ["Live", "MediaCore", .product(name: "Logging", package: "swift-log")],
+        .executableTarget(name: "LiveBench", dependencies: ["Live", "LiveSegmenting", "MediaCore", .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/LiveBench"),
+        // Hand-built RTMP client bytes shared by RTMPTests and LiveTests.
+        .target(name: "RTMPTestSupport", dependencies: ["RTMP"], path: "Tests/RTMPTestSupport"),
+        .testTarget(name: "RTMPTests", dependencies: ["RTMP", "TestSupport", "RTMPTestSupport"]),
+        .testTarget(
+            name: "LiveSegmentingTests",
+            dependencies: ["LiveSegmenting", "RTMP", "MediaCore", "Storage", "TestSupport"]
+        ),
         .testTarget(
             name: "LiveTests",
             dependencies: [
-                "Live", "MediaCore", "TestSupport", "Storage", "Catalog", "SRTKit",
+                "Live", "LiveSegmenting", "RTMP", "MediaCore", "TestSupport", "RTMPTestSupport", "Storage", "Catalog", "SRTKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
     ]

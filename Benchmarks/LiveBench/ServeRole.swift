@@ -1,3 +1,4 @@
+import LiveSegmenting
 import Foundation
 import Live
 import Logging

@@ -20,14 +20,14 @@ enum RealRenditionIndex {
         let initBytes = try [UInt8](Data(contentsOf: directory.appendingPathComponent("init.mp4")))
         guard let avcC = payload(of: "avcC", in: initBytes), let codecs = CodecString.avc1(avcC: Array(avcC)),
               let mdhd = payload(of: "mdhd", in: initBytes), mdhd.count >= 16 else { throw Failure("init.mp4 has no avcC/mdhd") }
-        let timescale = Int32(bigEndian32(Array(mdhd), at: mdhd.first == 1 ? 20 : 12))
+        let timescale = Int32(BigEndian.uint32(Array(mdhd), at: mdhd.first == 1 ? 20 : 12))
 
         var segments: [SegmentInfo] = []
         var number = 1
         while case let url = directory.appendingPathComponent("seg-\(number).m4s"), FileManager.default.fileExists(atPath: url.path) {
             let bytes = try [UInt8](Data(contentsOf: url))
             guard let tfdt = payload(of: "tfdt", in: bytes).map(Array.init) else { throw Failure("seg-\(number).m4s has no tfdt") }
-            let start = tfdt[0] == 1 ? Int64(bigEndian32(tfdt, at: 4)) << 32 | Int64(bigEndian32(tfdt, at: 8)) : Int64(bigEndian32(tfdt, at: 4))
+            let start = tfdt[0] == 1 ? Int64(BigEndian.uint32(tfdt, at: 4)) << 32 | Int64(BigEndian.uint32(tfdt, at: 8)) : Int64(BigEndian.uint32(tfdt, at: 4))
             segments.append(SegmentInfo(number: number, start: start, duration: 0, size: bytes.count))
             number += 1
         }
@@ -50,15 +50,11 @@ enum RealRenditionIndex {
         let tag = Array(type.utf8)
         guard bytes.count > 8 else { return nil }
         for i in 4..<(bytes.count - 4) where bytes[i..<(i + 4)].elementsEqual(tag) {
-            let size = Int(bigEndian32(bytes, at: i - 4))
+            let size = Int(BigEndian.uint32(bytes, at: i - 4))
             guard size >= 8, i - 4 + size <= bytes.count else { continue }
             return bytes[(i + 4)..<(i - 4 + size)]
         }
         return nil
-    }
-
-    private static func bigEndian32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
-        bytes[offset..<(offset + 4)].reduce(0) { $0 << 8 | UInt32($1) }
     }
 
     struct Failure: Error, CustomStringConvertible {

@@ -169,11 +169,14 @@ struct IngestCommandTests {
         let data = TestSources.scratch("data")
         let process = Process()
         process.executableURL = TestMedia.mediaserveBinary
-        process.arguments = ["ingest", source.path, "--data-dir", data.path, "--preset", "medium"]
-        process.standardOutput = FileHandle.nullDevice
+        process.arguments = ["ingest", source.path, "--data-dir", data.path, "--preset", "medium", "--json"]
+        let output = OutputLines()
+        process.standardOutput = output.pipe
         process.standardError = FileHandle.nullDevice
         try process.run()
-        Thread.sleep(forTimeInterval: 1.0)
+        // Interrupted mid-work: after its first progress event.
+        let working = output.wait(forLineContaining: #""event":"progress""#, timeout: 60)
+        #expect(working, "no progress event from the ingest: \(output.text)")
         #expect(process.isRunning, "the ingest finished before it could be interrupted")
         process.interrupt()
         process.waitUntilExit()

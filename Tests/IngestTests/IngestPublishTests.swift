@@ -157,12 +157,15 @@ struct IngestPublishTests {
         let data = TestSources.scratch("data")
         let process = Process()
         process.executableURL = TestMedia.mediaserveBinary
-        process.arguments = ["ingest", source.path, "--data-dir", data.path, "--preset", "medium", "--id", "killed"]
-        process.standardOutput = FileHandle.nullDevice
+        process.arguments = ["ingest", source.path, "--data-dir", data.path, "--preset", "medium", "--id", "killed", "--json"]
+        let output = OutputLines()
+        process.standardOutput = output.pipe
         process.standardError = FileHandle.nullDevice
         try process.run()
-        Thread.sleep(forTimeInterval: 1.0)
+        // Killed mid-work: after its first progress event (staging exists, segments are being written).
+        let working = output.wait(forLineContaining: #""event":"progress""#, timeout: 60)
         kill(process.processIdentifier, SIGKILL)
+        try #require(working, "no progress event from the ingest: \(output.text)")
         process.waitUntilExit()
         let staging = data.appendingPathComponent("staging")
         #expect((try FileManager.default.contentsOfDirectory(atPath: staging.path)).count == 1)

@@ -45,12 +45,12 @@ enum OutputInspection {
         let bytes = [UInt8](try Data(contentsOf: segment))
         var offset = 0
         while offset + 8 <= bytes.count {
-            let size = Int(be32(bytes, offset))
+            let size = Int(BigEndian.uint32(bytes, at: offset))
             let type = String(decoding: bytes[offset + 4 ..< offset + 8], as: UTF8.self)
             if type == "mdat" {
                 var nal = offset + 8
                 while nal + 5 <= offset + size {
-                    let length = Int(be32(bytes, nal))
+                    let length = Int(BigEndian.uint32(bytes, at: nal))
                     let nalType = Int(bytes[nal + 4] & 0x1F)
                     if (1...5).contains(nalType) { return nalType }
                     nal += 4 + length
@@ -61,9 +61,5 @@ enum OutputInspection {
             offset += size
         }
         return nil
-    }
-
-    static func be32(_ b: [UInt8], _ i: Int) -> UInt32 {
-        UInt32(b[i]) << 24 | UInt32(b[i + 1]) << 16 | UInt32(b[i + 2]) << 8 | UInt32(b[i + 3])
     }
 }

@@ -2,9 +2,11 @@ import Foundation
 import MediaCore
 import NIOCore
 import NIOPosix
+import RTMPTestSupport
 import Testing
 import TestSupport
 @testable import Live
+@testable import LiveSegmenting
 
 /// The NIO server with ffmpeg as the real publisher on 127.0.0.1 (runs of 7–14 s).
 @Suite struct RTMPServerTests {
@@ -41,13 +43,14 @@ import TestSupport
         async let publisher = publish(port: harness.port, key: "secret-a", seconds: 14)
         async let neighbour = publish(port: harness.port, key: "secret-b", seconds: 7)  // a concurrent publisher
         // While they run: garbage, truncated handshakes, giant chunk sizes, a second publisher on the same key.
-        try await Task.sleep(for: .seconds(2))
+        #expect(await harness.log.wait(timeout: 30) { _ in harness.streams.publishingStreams.count == 2 })
         let hostile = try await hostileClients(port: harness.port)
         let duplicate = try await publish(port: harness.port, key: "secret-a", seconds: 2)
         let result = try await publisher
         #expect(result.status == 0, "ffmpeg: \(result.stderr)")
         #expect(try await neighbour.status == 0)
         #expect(duplicate.status != 0, "a second publisher on a busy stream key must be refused")
+        #expect(duplicate.stderr.contains("already has a publisher"), "ffmpeg: \(duplicate.stderr)")
         for (name, closedByServer) in hostile { #expect(closedByServer, "server did not close the \(name) connection") }
         #expect(await harness.waitForEnd(count: 2))
         #expect(harness.streams.indexes(for: SafeName("cam-b")!).first?.segments.map(\.number) == [1, 2])
@@ -79,8 +82,13 @@ import TestSupport
         let harness = try await Harness("refused")
         let result = try await publish(port: harness.port, key: "not-a-key", seconds: 2)
         #expect(result.status != 0)
+        #expect(result.stderr.contains("unknown stream key"), "the server's refusal reaches the publisher: \(result.stderr)")
         #expect(harness.log.all.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: harness.directory.appendingPathComponent("live").path))
+        // Positive control: the same publisher with a known key is accepted by the same server.
+        let accepted = try await publish(port: harness.port, key: "secret-a", seconds: 2)
+        #expect(accepted.status == 0, "ffmpeg: \(accepted.stderr)")
+        #expect(harness.log.all.first == .publishStarted(stream: SafeName("cam-a")!))
         try await harness.stop()
     }
 
@@ -108,7 +116,8 @@ extension RTMPServerTests {
         async let publisher = publish(port: harness.port, key: "secret-a", seconds: 60)
         // Generous waits: the whole suite runs in parallel on two cores, and ffmpeg may start slowly.
         #expect(await harness.log.wait(timeout: 40) { events in events.contains { if case .initSegment = $0 { return true }; return false } })
-        try await Task.sleep(for: .seconds(3))
+        // Shut down inside a segment: once three seconds of video (75 frames at 25 fps) wait in the open one.
+        #expect(await harness.log.wait(timeout: 40) { _ in harness.streams.pendingVideoSamples(for: SafeName("cam-a")!) >= 75 })
         let started = ContinuousClock.now
         try await harness.server.shutdown(grace: .seconds(20))
         #expect(ContinuousClock.now - started < .seconds(20))
@@ -127,7 +136,7 @@ extension RTMPServerTests {
 /// Opens connections that misbehave in different ways; returns whether the server closed each one
 /// (within its 4 s publish timeout plus slack) instead of hanging or crashing.
 func hostileClients(port: Int) async throws -> [(String, Bool)] {
-    var generator = SeededGenerator(seed: 99)
+    var generator = SplitMix64(seed: 99)
     let handshake: [UInt8] = [3] + [UInt8](repeating: 0, count: 3072)
     let random = (0..<5000).map { _ in UInt8.random(in: 0...255, using: &generator) }
     let cases: [(String, [UInt8])] = [
@@ -174,7 +183,7 @@ extension RTMPServerTests {
             try await channel.writeAndFlush(ByteBuffer(bytes: [3]))  // a handshake that never finishes
             held.append(channel)
         }
-        try await Task.sleep(for: .milliseconds(200))
+        #expect(await eventually(timeout: .seconds(10)) { server.openConnections == 2 }, "the two held connections are open")
         let started = ContinuousClock.now
         #expect(try await connectionIsClosedByServer(port: port, sending: [3]))
         #expect(ContinuousClock.now - started < .seconds(5), "the third connection must not wait for the 60 s timeout")
@@ -191,12 +200,12 @@ extension RTMPServerTests {
     @Test func copyRelayOfMPEGTSWithLateSequenceHeadersIsSegmented() async throws {
         let harness = try await Harness("ts-relay")
         let source = harness.directory.appendingPathComponent("relay.ts")
-        let made = try await runDetached("ffmpeg", [
+        let made = try await runAsync("ffmpeg", [
             "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25", "-f", "lavfi", "-i", "sine",
             "-t", "8", "-c:v", "libx264", "-g", "25", "-c:a", "aac", "-f", "mpegts", source.path,
         ])
         #expect(made.status == 0, "ffmpeg: \(made.stderr)")
-        let relay = try await runDetached("ffmpeg", [
+        let relay = try await runAsync("ffmpeg", [
             "-hide_banner", "-loglevel", "error", "-re", "-i", source.path, "-c", "copy", "-bsf:a", "aac_adtstoasc",
             "-f", "flv", "rtmp://127.0.0.1:\(harness.port)/live/secret-a",
         ])

@@ -1,6 +1,7 @@
 import MediaCore
 import Testing
 @testable import Live
+@testable import RTMP
 
 /// The pure parts of SRT ingest: the caller's `streamid`, and MPEG-TS payloads (Annex B H.264, ADTS AAC)
 /// turned into the media events the segmenter takes.

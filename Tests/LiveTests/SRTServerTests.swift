@@ -4,6 +4,7 @@ import SRTKit
 import Testing
 import TestSupport
 @testable import Live
+@testable import LiveSegmenting
 
 /// The SRT listener on 127.0.0.1: libsrt callers (SRTKit) check what the handshake refuses and with
 /// which reason; ffmpeg, a real encoder, publishes through a passphrase into the segmenter.
@@ -97,7 +98,8 @@ import TestSupport
             "srt://127.0.0.1:\(port)?streamid=cam-key-0123456789",
         ])
         #expect(await log.wait(timeout: 15) { $0.contains { if case .segment = $0 { true } else { false } } }, "no first segment")
-        try await Task.sleep(for: .seconds(1))
+        // Shut down inside the second segment, once a second of video (25 frames) waits in it.
+        #expect(await log.wait(timeout: 15) { _ in streams.pendingVideoSamples(for: SafeName("cam")!) >= 25 })
         await server.shutdown()
         #expect(log.all.contains { $0.isPublishEnded })
         let segments = streams.indexes(for: SafeName("cam")!).first?.segments ?? []
@@ -130,6 +132,8 @@ import TestSupport
         }
         let wrong = try await publish("wrong-passphrase-here", seconds: 1)
         #expect(wrong.status != 0, "a caller with the wrong passphrase must be refused")
+        #expect(wrong.stderr.contains("Incorrect passphrase"), "the caller's libsrt reports the listener's rejection: \(wrong.stderr)")
+        #expect(log.all.isEmpty, "the refused caller never became a publication")
         let result = try await publish("correct-horse-battery", seconds: 7)
         #expect(result.status == 0, "ffmpeg: \(result.stderr)")
         #expect(await log.wait(timeout: 15) { $0.contains(where: \.isPublishEnded) })

@@ -62,11 +62,10 @@ import TestSupport
 
         try await fixture.ingest(fixture.replacement, replace: true)
         // The server notices the catalog's new version within its one-second revalidation.
-        var master = try await fetch(port, "/vod/clip/master.m3u8")
-        for _ in 0..<50 where !master.text.contains("v2/") {
-            try await Task.sleep(for: .milliseconds(100))
-            master = try await fetch(port, "/vod/clip/master.m3u8")
+        let noticed = try await eventually(timeout: .seconds(5)) {
+            try await fetch(port, "/vod/clip/master.m3u8").text.contains("v2/")
         }
+        #expect(noticed, "the master playlist still names version 1 after 5 s")
         let after = try await Snapshot.take(port, version: 2)
         let summary = try await fetch(port, "/api/v1/assets/clip", headers: Self.auth)
         #expect(summary.text.contains("\"version\":2"), "\(summary.text)")
@@ -113,9 +112,9 @@ import TestSupport
         #expect(upload.status == 202, "\(upload.text)")
         let job = try #require(upload.header("Location"))
         var state = ""
-        for _ in 0..<240 where state != "succeeded" && state != "failed" {
-            try await Task.sleep(for: .milliseconds(250))
+        _ = try await eventually(timeout: .seconds(60), poll: .milliseconds(250)) {
             state = (try await fetch(port, job, headers: Self.auth)).text.firstMatch(of: /"state":"(\w+)"/).map { String($0.1) } ?? ""
+            return state == "succeeded" || state == "failed"
         }
         #expect(state == "succeeded")
         let third = try await Snapshot.take(port, version: 3)

@@ -4,6 +4,7 @@ import MediaCore
 import ServiceLifecycle
 import Synchronization
 import Testing
+import TestSupport
 import Glibc
 @testable import Origin
 import Storage
@@ -49,9 +50,8 @@ import Storage
         let group = ServiceGroup(configuration: .init(services: [pool], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            for _ in 0..<200 where jobs.snapshot().finished.count + jobs.snapshot().failed.count < 3 {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            let settled = await jobs.waitForOutcomes(3, timeout: .seconds(10))
+            #expect(settled, "the pool recorded \(jobs.snapshot().finished) finished, \(jobs.snapshot().failed) failed in 10 s")
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
@@ -76,13 +76,32 @@ final class ScriptedJobs: IngestJobs, Sendable {
     }
     private let state: Mutex<State>
     private let failing: Set<String>
+    /// One element per recorded outcome (finish or fail), so the test waits on the pool's own events.
+    private let outcomes: AsyncStream<Void>
+    private let outcome: AsyncStream<Void>.Continuation
 
     init(ids: [String], failing: Set<String>) {
         state = Mutex(State(queue: ids))
         self.failing = failing
+        (outcomes, outcome) = AsyncStream.makeStream()
     }
 
     func snapshot() -> State { state.withLock { $0 } }
+
+    /// True once `count` outcomes were recorded, false when `timeout` passed first.
+    func waitForOutcomes(_ count: Int, timeout: Duration) async -> Bool {
+        let timer = Task { [outcome] in
+            try? await Task.sleep(for: timeout)
+            outcome.finish()
+        }
+        defer { timer.cancel() }
+        var seen = 0
+        for await _ in outcomes {
+            seen += 1
+            if seen == count { return true }
+        }
+        return false
+    }
 
     func claimNext() async throws -> ClaimedJob? {
         state.withLock { state in
@@ -101,8 +120,14 @@ final class ScriptedJobs: IngestJobs, Sendable {
         if failing.contains(job.id) { throw OriginError.internalError("scripted failure") }
     }
 
-    func finish(_ job: ClaimedJob) async throws { state.withLock { $0.finished.append(job.id) } }
-    func fail(_ job: ClaimedJob, error: String) async throws { state.withLock { $0.failed.append(job.id) } }
+    func finish(_ job: ClaimedJob) async throws {
+        state.withLock { $0.finished.append(job.id) }
+        outcome.yield()
+    }
+    func fail(_ job: ClaimedJob, error: String) async throws {
+        state.withLock { $0.failed.append(job.id) }
+        outcome.yield()
+    }
     func counts() async throws -> [String: Int] {
         state.withLock { ["queued": $0.queue.count, "succeeded": $0.finished.count, "failed": $0.failed.count] }
     }
@@ -113,7 +138,7 @@ final class SlowReader: Sendable {
     let fd: CInt
 
     init(port: Int) throws {
-        fd = try connectLoopback(port: port, receiveTimeoutSeconds: 20, receiveBuffer: 32 * 1024)
+        fd = try Loopback.connect(port: port, receiveTimeoutSeconds: 20, receiveBuffer: 32 * 1024)
     }
 
     deinit { close(fd) }

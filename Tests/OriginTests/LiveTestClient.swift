@@ -22,25 +22,21 @@ enum LiveTestClient {
     }
 
     /// After ffmpeg exits the server writes the last segments and marks the streams not publishing; a
-    /// condition polled a bounded number of times, not a timing assertion.
+    /// condition checked until a deadline (20 s), not a timing assertion.
     static func waitUntilNotPublishing(_ port: Int, apiKey: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        for _ in 0..<100 {
-            let listed = try await fetch(port, "/api/v1/live-streams", headers: auth(apiKey))
-            if !listed.text.contains("\"publishing\":true") { return }
-            try await Task.sleep(for: .milliseconds(200))
+        let released = try await eventually(timeout: .seconds(20), poll: .milliseconds(200)) {
+            !(try await fetch(port, "/api/v1/live-streams", headers: auth(apiKey))).text.contains("\"publishing\":true")
         }
-        Issue.record("streams still publishing after ffmpeg exited", sourceLocation: sourceLocation)
+        if !released { Issue.record("streams still publishing after ffmpeg exited", sourceLocation: sourceLocation) }
     }
 
-    /// Polls `GET /api/v1/live-streams/<stream>` until a publisher holds the stream (bounded: 30 s).
+    /// Checks `GET /api/v1/live-streams/<stream>` until a publisher holds the stream (deadline: 30 s).
     static func waitUntilPublishing(_ port: Int, apiKey: String, stream: String,
                                     sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        for _ in 0..<150 {
-            let shown = try await fetch(port, "/api/v1/live-streams/\(stream)", headers: auth(apiKey))
-            if shown.text.contains("\"publishing\":true") { return }
-            try await Task.sleep(for: .milliseconds(200))
+        let held = try await eventually(timeout: .seconds(30), poll: .milliseconds(200)) {
+            (try await fetch(port, "/api/v1/live-streams/\(stream)", headers: auth(apiKey))).text.contains("\"publishing\":true")
         }
-        Issue.record("stream \(stream) has no publisher after 30 s", sourceLocation: sourceLocation)
+        if !held { Issue.record("stream \(stream) has no publisher after 30 s", sourceLocation: sourceLocation) }
     }
 
     /// ffmpeg as a real-time encoder: a test pattern and a tone, x264 with 1 s GOPs, AAC, `seconds` long,

@@ -25,14 +25,17 @@ import Yams
 
     /// Polls a job until it leaves queued/running; returns its last JSON.
     func waitForJob(_ port: Int, _ id: String, seconds: Double = 120) async throws -> [String: Any] {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            let job = try json(try await fetch(port, "/api/v1/jobs/\(id)", headers: Self.auth))
-            if let state = job["state"] as? String, state != "queued", state != "running" { return job }
-            try await Task.sleep(for: .milliseconds(250))
+        var job: [String: Any] = [:]
+        let finished = try await eventually(timeout: .seconds(seconds), poll: .milliseconds(250)) {
+            job = try json(try await fetch(port, "/api/v1/jobs/\(id)", headers: Self.auth))
+            guard let state = job["state"] as? String else { return false }
+            return state != "queued" && state != "running"
         }
-        Issue.record("job \(id) did not finish in \(seconds) s")
-        return [:]
+        guard finished else {
+            Issue.record("job \(id) did not finish in \(seconds) s")
+            return [:]
+        }
+        return job
     }
 
     func upload(_ port: Int, id: String, bytes: [UInt8] = OriginEndToEndTests.sample) async throws -> String {

@@ -7,6 +7,7 @@ import NIOCore
 import NIOHTTP1
 @testable import Origin
 import Storage
+import TestSupport
 
 /// A data directory in a temporary folder with the vod/ and live/ trees, removed by `remove()`.
 struct TempDataDirectory {
@@ -51,12 +52,13 @@ func patternBytes(count: Int, seed: UInt64 = 0x9E3779B97F4A7C15) -> [UInt8] {
 func withOrigin<T: Sendable>(
     configuration: OriginConfiguration, dataDirectory: URL, index: any MediaIndex, renderer: any ManifestRendering,
     admin: (any AdminBackend)? = nil, readiness: @escaping @Sendable () async -> String? = { nil },
+    clock: @escaping @Sendable () -> Double = OriginClock.system,
     _ body: @Sendable (Int, OriginServer) async throws -> T
 ) async throws -> T {
     var logger = Logger(label: "origin-test")
     logger.logLevel = .warning
     let server = OriginServer(configuration: configuration, dataDirectory: try DataDirectory(root: dataDirectory), index: index, renderer: renderer, readiness: readiness,
-                              admin: admin, logger: logger)
+                              admin: admin, clock: clock, logger: logger)
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     let app = server.makeApplication { port in continuation.yield(port) }
     return try await withThrowingTaskGroup(of: Void.self) { group in
@@ -92,60 +94,10 @@ func fetch(_ port: Int, _ path: String, method: HTTPMethod = .GET, headers: [(St
     return ClientResponse(status: Int(response.status.code), headers: response.headers, body: Array(buffer.readableBytesView))
 }
 
-/// A blocking TCP socket connected to 127.0.0.1:`port`, with a receive timeout so a stalled server fails
-/// the test instead of hanging it; `receiveBuffer` shrinks SO_RCVBUF for tests that read slowly.
-func connectLoopback(port: Int, receiveTimeoutSeconds: Int, receiveBuffer: CInt? = nil) throws -> CInt {
-    #if canImport(Glibc)
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    #else
-    let fd = socket(AF_INET, SOCK_STREAM, 0)
-    #endif
-    guard fd >= 0 else { throw OriginError.internalError("socket() failed") }
-    if var size = receiveBuffer {
-        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<CInt>.size))
-    }
-    var timeout = timeval(tv_sec: receiveTimeoutSeconds, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    let connected = withLoopbackAddress(port: port) { connect(fd, $0, $1) }
-    guard connected == 0 else {
-        close(fd)
-        throw OriginError.internalError("connect() failed")
-    }
-    return fd
-}
-
-/// Sends each datagram to UDP 127.0.0.1:`port` (e.g. noise at the SRT listener).
-func sendLoopbackDatagrams(port: Int, _ datagrams: [[UInt8]]) throws {
-    #if canImport(Glibc)
-    let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-    #else
-    let fd = socket(AF_INET, SOCK_DGRAM, 0)
-    #endif
-    guard fd >= 0 else { throw OriginError.internalError("socket() failed") }
-    defer { close(fd) }
-    for datagram in datagrams {
-        let sent = withLoopbackAddress(port: port) { address, length in
-            datagram.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, 0, address, length) }
-        }
-        guard sent == datagram.count else { throw OriginError.internalError("sendto() failed") }
-    }
-}
-
-/// Runs `body` with 127.0.0.1:`port` as a `sockaddr` and its length (shared by the loopback helpers).
-private func withLoopbackAddress<T>(port: Int, _ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    return withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-}
-
 /// Sends bytes exactly as given over a fresh TCP connection and returns the status line and the raw
 /// response: for request targets an HTTP client would normalise (dot segments, escapes, NUL).
 func rawRequest(_ port: Int, _ requestBytes: [UInt8]) throws -> (status: Int, response: String) {
-    let fd = try connectLoopback(port: port, receiveTimeoutSeconds: 10)
+    let fd = try Loopback.connect(port: port, receiveTimeoutSeconds: 10)
     defer { close(fd) }
     _ = requestBytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
     var received: [UInt8] = []
@@ -162,12 +114,4 @@ func rawRequest(_ port: Int, _ requestBytes: [UInt8]) throws -> (status: Int, re
 
 func rawGet(_ port: Int, target: String) async throws -> (status: Int, response: String) {
     try await offPool { try rawRequest(port, Array("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)) }
-}
-
-/// Runs blocking socket code on a Dispatch thread: the server under test shares Swift's cooperative pool
-/// (two threads on two cores), and a test blocking it in recv() would starve the very server it waits for.
-func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-    }
 }

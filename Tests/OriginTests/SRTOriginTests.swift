@@ -38,7 +38,7 @@ import TestSupport
         try await LiveTestClient.waitUntilPublishing(port, apiKey: Self.key, stream: "sa")
         let busy = try await runAsync("ffmpeg", Self.publishArguments(to: firstURL, seconds: 1))
         #expect(busy.status != 0, "a second caller on a busy key must be refused")
-        try await offPool { try sendLoopbackDatagrams(port: srtPort, Self.noise()) }
+        try await offPool { try Loopback.sendDatagrams(port: srtPort, Self.noise()) }
         try await waitForPlaylists(port, ["sa", "sb"])
 
         // The live manifests decode while both publishers are on the air.

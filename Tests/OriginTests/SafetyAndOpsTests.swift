@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import MediaCore
 import Testing
+import TestSupport
 @testable import Origin
 import Storage
 

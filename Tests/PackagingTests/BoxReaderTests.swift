@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Packaging
 
 /// Hostile and damaged input: every length and offset is checked, so the reader throws a typed error and
@@ -103,7 +104,7 @@ import Testing
     }
 
     @Test func randomBytesNeverCrash() {
-        var rng = SeededRandom(state: 0x5EED)
+        var rng = SplitMix64(state: 0x5EED)
         let track = TrackDescription(trackID: 1, kind: .video, timescale: 12800, codecs: "avc1.64000D",
                                      defaultSampleDuration: 512, defaultSampleFlags: 0)
         var parsed = 0
@@ -124,7 +125,7 @@ import Testing
 
     @Test func corruptedRealFilesNeverCrash() throws {
         let asset = try FFmpegAsset.shared.get()
-        var rng = SeededRandom(state: 42)
+        var rng = SplitMix64(state: 42)
         let initSegment = try asset.bytes("audio-aac", "init.mp4")
         let segment = try asset.bytes("audio-aac", "seg-1.m4s")
         let track = try #require(try InitSegment.tracks(initSegment).first)

@@ -19,7 +19,7 @@ import TestSupport
 
     @Test(arguments: cases)
     func probeRefuses(_ file: String, _ says: String) throws {
-        let path = TestMedia.file(file).path
+        let path = try TestMedia.file(file).path
         do {
             let probe = try InputFile.probe(path: path)
             Issue.record("probe accepted \(file): \(probe)")
@@ -39,7 +39,7 @@ import TestSupport
     }
 
     @Test func truncatedMP4KeepsFFmpegsReason() throws {
-        let path = TestMedia.file("broken_truncated.mp4").path
+        let path = try TestMedia.file("broken_truncated.mp4").path
         do {
             _ = try InputFile(path: path)
             Issue.record("opened a moov-less MP4")

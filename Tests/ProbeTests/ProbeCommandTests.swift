@@ -17,7 +17,7 @@ import TestSupport
     }
 
     @Test func jsonHasTheFixedShapeAndFFprobesValues() throws {
-        let url = TestMedia.file("rotated90.mp4")
+        let url = try TestMedia.file("rotated90.mp4")
         let result = try mediaserve("probe", url.path, "--json")
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty)
@@ -85,16 +85,16 @@ import TestSupport
     /// Files FFmpeg logs about (unknown codec, decoder banners, trailing garbage) probe with a silent stderr.
     @Test(arguments: ["no_decoder.mp4", "av1.mkv", "interlaced_tff.ts", "broken_garbage_appended.mp4", "audio_cover.mp3"])
     func quietOnFilesFFmpegTalksAbout(_ name: String) throws {
-        let result = try mediaserve("probe", TestMedia.file(name).path)
+        let result = try mediaserve("probe", try TestMedia.file(name).path)
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty, "stderr: \(result.stderr)")
-        let verbose = try mediaserve("probe", TestMedia.file(name).path, "--json", "--verbose")
+        let verbose = try mediaserve("probe", try TestMedia.file(name).path, "--json", "--verbose")
         #expect(verbose.status == 0)
         #expect(try JSONSerialization.jsonObject(with: verbose.stdoutData) is [String: Any])
     }
 
     @Test func verboseLetsFFmpegSpeak() throws {
-        let path = TestMedia.file("broken_truncated.mp4").path
+        let path = try TestMedia.file("broken_truncated.mp4").path
         let quiet = try mediaserve("probe", path)
         #expect(!quiet.stderr.contains("moov atom not found"))
         let verbose = try mediaserve("probe", path, "--verbose")

@@ -17,7 +17,7 @@ import TestSupport
         #expect(video.rotation == 90)
         #expect(video.displaySize?.width == 360 && video.displaySize?.height == 640)
         // The fixture is what we think: ffprobe (counter-clockwise) says -90, as for a phone's portrait clip.
-        let side = try FFprobeOracle(TestMedia.file("rotated90.mp4")).streams[0]["side_data_list"] as? [[String: Any]]
+        let side = try FFprobeOracle(try TestMedia.file("rotated90.mp4")).streams[0]["side_data_list"] as? [[String: Any]]
         #expect(side?.first?.int("rotation") == -90)
         #expect(try probe("rotated270.mp4").primaryVideo?.rotation == 270)
         #expect(try probe("video_only.mp4").primaryVideo?.rotation == 0)

@@ -18,11 +18,11 @@ public enum TestMedia {
         return packageRoot.appendingPathComponent(".media")
     }
 
-    /// A generated fixture by file name; fails the test run with a hint when the script was not run.
-    public static func file(_ name: String) -> URL {
+    /// A generated fixture by file name. A missing file throws, so only the tests that need it fail (with a
+    /// hint) and the rest of the run goes on.
+    public static func file(_ name: String) throws -> URL {
         let url = generated.appendingPathComponent(name)
-        precondition(FileManager.default.fileExists(atPath: url.path),
-                     "missing test media \(url.path): run `make fixtures` (scripts/make-fixtures.sh)")
+        guard FileManager.default.fileExists(atPath: url.path) else { throw MissingFixture(path: url.path) }
         return url
     }
 
@@ -36,4 +36,10 @@ public enum TestMedia {
         ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[2]
     }
+}
+
+/// A generated test file is absent: the fixtures script was not run, or not for this file.
+public struct MissingFixture: Error, CustomStringConvertible {
+    public let path: String
+    public var description: String { "missing test media \(path): run `make fixtures` (scripts/make-fixtures.sh)" }
 }

@@ -2,7 +2,7 @@ import MediaCore
 
 /// Fits a configured ladder to one source (pure): which rungs exist, at what size, rate and bitrate.
 ///
-/// Rules (DESIGN.md, media rules): never upscale; when the source height lies between two rungs it becomes
+/// Rules: never upscale; when the source height lies between two rungs it becomes
 /// the top rung with an interpolated bitrate; width follows the display aspect ratio (rotation and
 /// non-square pixels applied) rounded to even; frame rate kept up to 60 fps, halved above; a source
 /// smaller than the lowest rung gets one rung at its own size.

@@ -1,4 +1,5 @@
 import MediaCore
+import RTMP
 
 /// What MP4 wants from Annex B H.264 (MPEG-TS): an AVCDecoderConfigurationRecord built from the in-band
 /// SPS and PPS (the units themselves come from `AnnexB.nalUnits`).

@@ -1,7 +1,9 @@
 import FFmpegKit
 import Foundation
+import LiveSegmenting
 import Logging
 import MediaCore
+import RTMP
 import SRTKit
 
 /// One accepted SRT caller, on its own thread: its messages (MPEG-TS, 7 packets each as a rule) are

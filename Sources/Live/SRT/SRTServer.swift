@@ -1,7 +1,9 @@
 import Foundation
+import LiveSegmenting
 import Logging
 import MediaCore
 import NIOConcurrencyHelpers
+import RTMP
 import SRTKit
 
 /// The SRT listener: one UDP port for every stream, many callers at once, each choosing its stream with

@@ -1,4 +1,5 @@
 import MediaCore
+import RTMP
 /// Turns demuxed MPEG-TS packets (Annex B H.264, ADTS AAC, 90 kHz times) into the same media events an
 /// RTMP publisher produces, so SRT feeds the same segmenter.
 struct TSMediaAdapter: Sendable {

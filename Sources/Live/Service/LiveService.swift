@@ -1,54 +1,85 @@
 import Catalog
 import Foundation
+import LiveSegmenting
 import Logging
 import MediaCore
 import NIOConcurrencyHelpers
 import Storage
 
-/// Live ingest as `mediaserve serve` runs it: the RTMP listener, stream keys and states from the catalog,
-/// segments under `data/live/<stream>/`, and the in-memory segment index the origin's live routes read.
+/// Live ingest as `mediaserve serve` runs it: both listeners (RTMP, and SRT when configured) over one set
+/// of streams, stream keys and states from the catalog, segments under `data/live/<stream>/` (through the
+/// live storage seam), and the in-memory segment index the origin's live routes read.
 ///
-/// Catalog states follow the publisher: `live` when one is accepted; after it leaves, `idle` while it may
-/// come back, and `ended` once `disconnectTimeout` passed without a new publisher.
+/// Catalog states follow the publisher, whichever listener it came through: `live` when one is accepted;
+/// after it leaves, `idle` while it may come back, and `ended` once `disconnectTimeout` passed without a
+/// new publisher.
 public final class LiveService: Sendable {
     public struct Settings: Sendable {
         public var rtmp: RTMPServerConfiguration
+        /// The SRT listener; nil runs RTMP only (`srt.enabled: false`).
+        public var srt: SRTServerConfiguration?
         public var live: LiveConfiguration
         /// Seconds a stream stays `idle` (resumable) after its publisher left before it is `ended`.
         public var disconnectTimeout: Double
 
-        public init(rtmp: RTMPServerConfiguration, live: LiveConfiguration = LiveConfiguration(), disconnectTimeout: Double = 30) {
+        public init(rtmp: RTMPServerConfiguration, srt: SRTServerConfiguration? = nil, live: LiveConfiguration = LiveConfiguration(),
+                    disconnectTimeout: Double = 30) {
             self.rtmp = rtmp
+            self.srt = srt
             self.live = live
             self.disconnectTimeout = disconnectTimeout
         }
     }
 
+    /// The ports the listeners bound (useful with port 0).
+    public struct Ports: Sendable, Equatable {
+        public var rtmp: Int
+        /// nil when no SRT listener is configured.
+        public var srt: Int?
+    }
+
+    /// Waits out the disconnect timeout. `serve` sleeps on the continuous clock; tests pass a timer they
+    /// fire themselves, so the `idle` -> `ended` rule is checked without waiting for wall-clock time.
+    public typealias Sleep = @Sendable (Duration) async throws -> Void
+
     /// The streams' segment indexes (what `/live/<stream>/...` manifests are built from).
     public let streams: LiveStreams
     /// How long an event-mode stream keeps its segments: the configuration's upper bound for a DVR window.
     public static let eventWindowSeconds: Double = 30 * 86_400
-    public let server: RTMPServer
+    public let rtmp: RTMPServer
+    public let srt: SRTServer?
     private let catalog: any CatalogStore
     private let logger: Logger
+    private let sleep: Sleep
     private let endings = NIOLockedValueBox<[SafeName: Task<Void, Never>]>([:])
 
     /// `observer` hears every live event after the catalog was updated (e.g. to purge cached manifests).
+    /// The SRT listener logs as `mediaserve.live.srt` at `logger`'s level.
     public init(settings: Settings, data: DataDirectory, catalog: any CatalogStore,
-                logger: Logger = Logger(label: "mediaserve.live"), observer: @escaping @Sendable (LiveEvent) -> Void = { _ in }) {
+                logger: Logger = Logger(label: "mediaserve.live"),
+                sleep: @escaping Sleep = { try await Task.sleep(for: $0) },
+                observer: @escaping @Sendable (LiveEvent) -> Void = { _ in }) {
         self.catalog = catalog
         self.logger = logger
+        self.sleep = sleep
         let relay = NIOLockedValueBox<(@Sendable (LiveEvent) -> Void)?>(nil)
         streams = LiveStreams(
-            root: data.liveRoot, configuration: settings.live,
+            store: data.liveStore, configuration: settings.live,
             dvrWindow: { stream in
                 guard let record = (try? catalog.liveStream(id: stream)).flatMap({ $0 }) else { return nil }
                 // An event keeps every segment from its start (HLS EVENT), up to the longest DVR window allowed.
                 return record.eventMode ? LiveService.eventWindowSeconds : Double(record.dvrWindowSeconds)
             },
             onEvent: { event in relay.withLockedValue { $0 }?(event) })
-        server = RTMPServer(configuration: settings.rtmp, streams: streams,
-                            validateKey: { LiveService.stream(forKey: $0, catalog: catalog) }, logger: logger)
+        rtmp = RTMPServer(configuration: settings.rtmp, streams: streams,
+                          validateKey: { LiveService.stream(forKey: $0, catalog: catalog) }, logger: logger)
+        var srtLogger = Logger(label: "mediaserve.live.srt")
+        srtLogger.logLevel = logger.logLevel
+        let streams = streams
+        srt = settings.srt.map { configuration in
+            SRTServer(configuration: configuration, streams: streams,
+                      validateKey: { LiveService.stream(forKey: $0, catalog: catalog) }, logger: srtLogger)
+        }
         let timeout = settings.disconnectTimeout
         relay.withLockedValue { $0 = { [weak self] event in
             self?.track(event, disconnectTimeout: timeout)
@@ -66,12 +97,13 @@ public final class LiveService: Sendable {
         (try? catalog.liveStream(key: key)).flatMap { $0 }?.id
     }
 
-    /// Starts the RTMP listener; returns its port. First every stream's segment index is reloaded from
+    /// Starts the listeners; returns their ports. First every stream's segment index is reloaded from
     /// the journal beside its files (players keep the DVR window, archives still work). Streams the
     /// catalog still calls `live` or `idle` lost their publisher with the previous process, so they are
-    /// `ended` (ENDLIST, static MPD) until a publisher comes back.
+    /// `ended` (ENDLIST, static MPD) until a publisher comes back. When the SRT listener cannot start, the
+    /// RTMP listener is stopped again and the error thrown (nothing is left half-running).
     @discardableResult
-    public func start() async throws -> Int {
+    public func start() async throws -> Ports {
         let records = (try? catalog.listLiveStreams()) ?? []
         for (stream, warning) in streams.restore(records.map(\.id)) {
             logger.warning("live stream index partly restored: \(warning)", metadata: ["stream": "\(stream)"])
@@ -79,12 +111,27 @@ public final class LiveService: Sendable {
         for record in records where record.state == .live || record.state == .idle {
             setState(record.id, .ended)
         }
-        return try await server.start()
+        let rtmpPort = try await rtmp.start()
+        guard let srt else { return Ports(rtmp: rtmpPort, srt: nil) }
+        do {
+            return Ports(rtmp: rtmpPort, srt: try srt.start())
+        } catch {
+            try? await rtmp.shutdown()
+            throw error
+        }
     }
 
-    /// Disconnects publishers (their last segments are written) and stops listening.
+    /// Disconnects publishers of both listeners (their last segments are written) and stops listening.
     public func shutdown() async throws {
-        try await server.shutdown()
+        let srt = self.srt
+        async let srtStopped: Void = { if let srt { await srt.shutdown() } }()
+        do {
+            try await rtmp.shutdown()
+        } catch {
+            await srtStopped
+            throw error
+        }
+        await srtStopped
         for task in endings.withLockedValue({ Array($0.values) }) { task.cancel() }
     }
 
@@ -95,8 +142,9 @@ public final class LiveService: Sendable {
             setState(stream, .live)
         case .publishEnded(let stream):
             setState(stream, .idle)
+            let sleep = self.sleep
             let task = Task { [weak self] in
-                try? await Task.sleep(for: .seconds(disconnectTimeout))
+                try? await sleep(.seconds(disconnectTimeout))
                 guard !Task.isCancelled, let self, !self.streams.publishingStreams.contains(stream) else { return }
                 self.setState(stream, .ended)
             }

@@ -2,7 +2,7 @@ import Hummingbird
 import MediaCore
 import Storage
 
-/// Versioned VOD URLs (DESIGN.md, "CDN correctness": a replaced asset gets a new version in its URLs).
+/// Versioned VOD URLs (README, "Behind a CDN": a replaced asset gets a new version in its URLs).
 ///
 ///     /vod/<asset>/master.m3u8, manifest.mpd        entry points: the same URL across replaces, short cache
 ///     /vod/<asset>/v<n>/<rendition>.m3u8            media playlist of version n
@@ -61,8 +61,8 @@ extension MediaRoutes {
         }
         guard filesVersion == (version?.number ?? 1),
               let file = folder.openSegment(rendition: rendition, fileName: fileName) else { throw missing }
-        let contentType = await segmentContentType(tree: .vod, owner: owner, rendition: rendition,
-                                                   isInit: fileName == SegmentFileName.initSegment)
+        guard let contentType = try await segmentContentType(tree: .vod, owner: owner, rendition: rendition,
+                                                             isInit: fileName == SegmentFileName.initSegment) else { throw missing }
         if let protection, try protection.isEncrypted(tree: .vod, owner: owner) {
             return try await encryptedSegment(file, protection: protection, tree: .vod, owner: owner, rendition: rendition,
                                               fileName: fileName, contentType: contentType, request: request)

@@ -14,16 +14,19 @@ public struct MediaRoutes: Sendable {
     let files: FileResponder
     /// Encrypted delivery (issue 13); nil when the server has no `drm` set-up at all.
     let protection: ProtectionService?
+    /// The `now` of live manifests (availability start, publish time): injected so tests can fix it.
+    let clock: @Sendable () -> Double
     private let kinds = KindCache()
     private let manifests = ManifestCache()
 
     public init(dataDirectory: DataDirectory, index: any MediaIndex, renderer: any ManifestRendering, files: FileResponder,
-                protection: ProtectionService? = nil) {
+                clock: @escaping @Sendable () -> Double = OriginClock.system, protection: ProtectionService? = nil) {
         self.protection = protection
         self.dataDirectory = dataDirectory
         self.index = index
         self.renderer = renderer
         self.files = files
+        self.clock = clock
     }
 
     func register(on router: Router<OriginRequestContext>) {
@@ -76,7 +79,7 @@ public struct MediaRoutes: Sendable {
             schemeTag = scheme.rawValue
         }
         let finalListing = listing
-        let render = { try renderer.render(name, tree: tree, owner: owner, listing: finalListing, query: query, now: Date().timeIntervalSince1970) }
+        let render = { try renderer.render(name, tree: tree, owner: owner, listing: finalListing, query: query, now: clock()) }
         let rendered: RenderedManifest
         if tree == .vod, let version = listing.version {
             // VOD text depends only on the asset version, the manifest and the query.
@@ -106,7 +109,9 @@ public struct MediaRoutes: Sendable {
         guard let file = dataDirectory.resolveSegmentFile(kind: tree, owner: owner, rendition: rendition, fileName: fileName) else {
             throw missing
         }
-        let contentType = await segmentContentType(tree: tree, owner: owner, rendition: rendition, isInit: isInit)
+        guard let contentType = try await segmentContentType(tree: tree, owner: owner, rendition: rendition, isInit: isInit) else {
+            throw missing
+        }
         if let protection, try protection.isEncrypted(tree: tree, owner: owner) {
             guard let open = OpenFile(path: file.path) else { throw missing }
             return try await encryptedSegment(open, protection: protection, tree: tree, owner: owner, rendition: rendition,
@@ -115,24 +120,25 @@ public struct MediaRoutes: Sendable {
         return try files.respond(path: file.path, contentType: contentType, cache: .immutable, request: request, missing: missing)
     }
 
-    func segmentContentType(tree: MediaTree, owner: SafeName, rendition: SafeName, isInit: Bool) async -> String {
-        switch await mediaKind(tree: tree, owner: owner, rendition: rendition) {
+    /// The segment's Content-Type from its rendition's kind; nil when the index has no such rendition (its
+    /// files are not part of any manifest, so they are not served).
+    func segmentContentType(tree: MediaTree, owner: SafeName, rendition: SafeName, isInit: Bool) async throws -> String? {
+        switch try await mediaKind(tree: tree, owner: owner, rendition: rendition) {
         case .audio: return "audio/mp4"
         case .video: return isInit ? "video/mp4" : "video/iso.segment"
+        case nil: return nil
         }
     }
 
-    /// The rendition's kind from the index, remembered per rendition (segments are requested far more often
-    /// than renditions change); a rendition the index does not know is treated by its name.
-    func mediaKind(tree: MediaTree, owner: SafeName, rendition: SafeName) async -> MediaKind {
+    /// The rendition's kind as the index records it (what the segments hold, whatever the rendition is
+    /// called), remembered per rendition: segments are requested far more often than renditions change.
+    func mediaKind(tree: MediaTree, owner: SafeName, rendition: SafeName) async throws -> MediaKind? {
         let key = "\(tree.rawValue)/\(owner)/\(rendition)"
         if let known = kinds.mutex.withLock({ $0[key] }) { return known }
-        if let listing = try? await index.listing(tree: tree, owner: owner),
-           let match = listing.renditions.first(where: { $0.rendition.id == rendition }) {
-            kinds.mutex.withLock { $0[key] = match.rendition.kind }
-            return match.rendition.kind
-        }
-        return rendition.rawValue.hasPrefix("audio") ? .audio : .video
+        guard let listing = try await index.listing(tree: tree, owner: owner),
+              let match = listing.renditions.first(where: { $0.rendition.id == rendition }) else { return nil }
+        kinds.mutex.withLock { $0[key] = match.rendition.kind }
+        return match.rendition.kind
     }
 
     /// Forgets what was remembered about an asset (after it is deleted).

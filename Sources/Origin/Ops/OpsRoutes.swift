@@ -4,6 +4,9 @@ import Hummingbird
 /// Liveness, readiness, the clock for DASH `UTCTiming`, and Prometheus metrics. None of them is cached.
 struct OpsRoutes: Sendable {
     let metrics: OriginMetrics
+    /// Seconds since 1970 for `/time`: the same clock the live manifests use, so a DASH player's
+    /// `UTCTiming` agrees with their `publishTime` and availability start.
+    let clock: @Sendable () -> Double
     /// Returns nil when ready, otherwise what is not (catalog closed, data directory not writable).
     let readiness: @Sendable () async -> String?
 
@@ -16,7 +19,7 @@ struct OpsRoutes: Sendable {
             return Self.text("ready\n")
         }
         router.get("time") { _, _ in
-            let millis = Int((Date().timeIntervalSince1970 * 1000).rounded(.down))
+            let millis = Int((clock() * 1000).rounded(.down))
             return Self.text(HTTPDate.iso8601(milliseconds: millis))
         }
         router.get("metrics") { _, _ in

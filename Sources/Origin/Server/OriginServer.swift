@@ -23,8 +23,8 @@ public struct OriginServer: Sendable {
         configuration: OriginConfiguration, dataDirectory: DataDirectory, index: any MediaIndex, renderer: any ManifestRendering,
         readiness: @escaping @Sendable () async -> String?, admin: (any AdminBackend)? = nil,
         liveStreams: @escaping @Sendable () async throws -> [AssetSummary] = { [] },
-        services: [any Service] = [], metrics: OriginMetrics = OriginMetrics(), protection: ProtectionService? = nil,
-        logger: Logger
+        services: [any Service] = [], metrics: OriginMetrics = OriginMetrics(),
+        clock: @escaping @Sendable () -> Double = OriginClock.system, protection: ProtectionService? = nil, logger: Logger
     ) {
         self.configuration = configuration
         self.metrics = metrics
@@ -33,10 +33,11 @@ public struct OriginServer: Sendable {
         let handoff = configuration.useSendfile ? FileRegionHandoff() : nil
         self.handoff = handoff
         let files = FileResponder(handoff: handoff, chunkLength: configuration.segmentChunkBytes)
-        let media = MediaRoutes(dataDirectory: dataDirectory, index: index, renderer: renderer, files: files, protection: protection)
+        let media = MediaRoutes(dataDirectory: dataDirectory, index: index, renderer: renderer, files: files, clock: clock,
+                                protection: protection)
         self.media = media
         let root = dataDirectory.root
-        ops = OpsRoutes(metrics: metrics) {
+        ops = OpsRoutes(metrics: metrics, clock: clock) {
             if let problem = await readiness() { return problem }
             return OpsRoutes.dataDirectoryWritable(root)
         }

@@ -1,6 +1,6 @@
 import Catalog
 import Foundation
-import Live
+import LiveSegmenting
 import MediaCore
 import Storage
 

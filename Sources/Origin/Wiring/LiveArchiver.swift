@@ -5,7 +5,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Live
+import LiveSegmenting
 import MediaCore
 import Storage
 

@@ -1,5 +1,5 @@
 import Foundation
-import Live
+import LiveSegmenting
 import MediaCore
 
 /// Live listings from the live segmenter's in-memory DVR index (`LiveStreams`): the renditions with the

@@ -1,4 +1,4 @@
-/// The manifest query parameters of DESIGN.md: rendition filters and a time-shift window.
+/// The manifest query parameters (README, "Packaging"): rendition filters and a time-shift window.
 ///
 /// Parsing is a pure function so the origin can turn a bad value into a 400 before building anything.
 /// Unknown parameters are ignored (players and CDNs add their own, e.g. cache busters).

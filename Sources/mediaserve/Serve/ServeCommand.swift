@@ -3,6 +3,7 @@ import Catalog
 import Config
 import Foundation
 import Live
+import LiveSegmenting
 import Logging
 import MediaCore
 import Origin
@@ -54,23 +55,26 @@ struct ServeCommand: AsyncParsableCommand {
             jobs: CatalogIngestJobs(catalog: stores.catalog, data: stores.data, ladder: loaded.ladder, preset: loaded.ladder.preset),
             workers: config.ingest.workers, metrics: metrics, logger: Logger(label: "mediaserve.jobs", level: loaded.loggerLevel))
         let catalog = stores.catalog
+        let srtSettings = config.srt.enabled
+            ? SRTServerConfiguration(host: config.srt.host, port: config.srt.port, latencyMilliseconds: config.srt.latencyMilliseconds,
+                                     passphrase: config.srt.passphrase)
+            : nil
         let liveService = LiveService(
-            settings: .init(rtmp: RTMPServerConfiguration(host: config.rtmp.host, port: config.rtmp.port),
+            settings: .init(rtmp: RTMPServerConfiguration(host: config.rtmp.host, port: config.rtmp.port), srt: srtSettings,
                             live: LiveConfiguration(dvrWindow: Double(config.live.dvrWindowSeconds)),
                             disconnectTimeout: Double(config.live.disconnectTimeoutSeconds)),
             data: stores.data, catalog: catalog, logger: Logger(label: "mediaserve.live", level: loaded.loggerLevel))
         let live = liveService.streams
         let rtmpPort = ListenerPort()
-        let rtmp = RTMPService(live: liveService) { port in
-            rtmpPort.value.withLock { $0 = port }
-            Self.printRTMP(host: config.rtmp.host, port: port)
-        }
         let srtPort = ListenerPort()
-        let srt = config.srt.enabled ? SRTService(config: config.srt, live: liveService,
-                                                  logger: Logger(label: "mediaserve.live.srt", level: loaded.loggerLevel)) { port in
-            srtPort.value.withLock { $0 = port }
-            SRTService.printBanner(host: config.srt.host, port: port)
-        } : nil
+        let listeners = LiveListenersService(live: liveService) { ports in
+            rtmpPort.value.withLock { $0 = ports.rtmp }
+            Self.printRTMP(host: config.rtmp.host, port: ports.rtmp)
+            if let port = ports.srt {
+                srtPort.value.withLock { $0 = port }
+                Self.printSRT(host: config.srt.host, port: port)
+            }
+        }
         let vodIndex = CatalogMediaIndex(catalog: catalog)
         let index = CombinedMediaIndex(vod: vodIndex, live: LiveMediaIndex(streams: live, isEvent: { stream in
             (try? catalog.liveStream(id: stream))??.eventMode == true
@@ -91,7 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
             renderer: PackagingRenderer(dvrWindowSeconds: Double(config.live.dvrWindowSeconds), hlsLiveSegmentCount: config.live.hlsWindowSegments),
             readiness: { Self.catalogProblem(catalog) }, admin: admin,
             liveStreams: { live.publishingStreams.map { AssetSummary(liveStream: $0, renditions: live.indexes(for: $0)) } },
-            services: [pool, rtmp] + (srt.map { [$0] } ?? []), metrics: metrics, protection: protection, logger: logger)
+            services: [pool, listeners], metrics: metrics, protection: protection, logger: logger)
         let app = server.makeApplication { port in Self.printBanner(host: config.http.host, port: port, data: stores.data.root.path) }
         try await app.runService()
     }
@@ -103,6 +107,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     static func printRTMP(host: String, port: Int) {
         let text = "  RTMP       rtmp://\(displayHost(host)):\(port)/live/<stream-key>   (keys: POST /api/v1/live-streams or live.streams_file)\n"
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func printSRT(host: String, port: Int) {
+        let text = "  SRT        srt://\(displayHost(host)):\(port)?streamid=<stream-key>   (MPEG-TS; same keys as RTMP)\n"
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 

@@ -1,0 +1,157 @@
+import Foundation
+import LiveSegmenting
+import Logging
+import MediaCore
+import NIOCore
+import RTMP
+
+/// Carries out an `RTMPServerSession`'s actions on one TCP connection: writes its replies, asks the key
+/// validator and the stream store about a publish, and hands media to the publication's segmenter task.
+final class RTMPConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum Decision: Sendable {
+        case accepted(LivePublication)
+        case refused(String)
+    }
+
+    private var session: RTMPServerSession
+    private let streams: LiveStreams
+    private let validateKey: StreamKeyValidator
+    private var logger: Logger
+    private var feed: AsyncStream<ArrivedMediaEvent>.Continuation?
+    private var isActive = true
+    /// Media messages queued for the segmenter before the publisher is cut off (about 30 s of a stream),
+    /// which bounds the memory a publisher can pin when storage is slow.
+    static let maxQueuedEvents = 2048
+
+    private let publishTimeout: TimeAmount
+    private var publishDeadline: Scheduled<Void>?
+
+    init(settings: RTMPServerSession.Settings, streams: LiveStreams, validateKey: @escaping StreamKeyValidator,
+         publishTimeout: TimeAmount, logger: Logger) {
+        self.publishTimeout = publishTimeout
+        self.session = RTMPServerSession(settings: settings,
+                                         handshake: RTMPHandshake(serverTime: UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970))))
+        self.streams = streams
+        self.validateKey = validateKey
+        self.logger = logger
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        logger[metadataKey: "peer"] = "\(context.remoteAddress.map { "\($0)" } ?? "?")"
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        publishDeadline = context.eventLoop.scheduleTask(in: publishTimeout) {
+            let (handler, context) = loopBound.value
+            // Asking is enough: the key validator may take its time without the deadline closing on it.
+            guard handler.session.phase != .publishing, handler.session.phase != .publishPending else { return }
+            handler.logger.info("closing RTMP connection: not publishing \(handler.publishTimeout.nanoseconds / 1_000_000_000) s after connecting")
+            context.close(promise: nil)
+        }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        do {
+            perform(try session.receive(bytes), context: context)
+        } catch {
+            logger.warning("closing RTMP connection: \(error)")
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        isActive = false
+        publishDeadline?.cancel()
+        feed?.finish()
+        feed = nil
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            logger.info("closing idle RTMP connection")
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        logger.debug("RTMP connection error: \(error)")
+        context.close(promise: nil)
+    }
+
+    private func perform(_ actions: [RTMPServerSession.Action], context: ChannelHandlerContext) {
+        for action in actions {
+            switch action {
+            case .send(let bytes):
+                context.write(wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: nil)
+            case .publishRequested(_, let key):
+                authorize(key: key, context: context)
+            case .media(let event):
+                if case .dropped = feed?.yield(ArrivedMediaEvent(event, receivedAt: Date().timeIntervalSince1970)) {
+                    // The disk cannot keep up with this publisher: dropping frames would corrupt segments.
+                    logger.error("closing RTMP connection: segment writing fell \(Self.maxQueuedEvents) media messages behind")
+                    context.close(promise: nil)
+                    return
+                }
+            case .unpublished:
+                feed?.finish()
+                feed = nil
+            case .close(let reason):
+                logger.info("closing RTMP connection: \(reason)")
+                context.writeAndFlush(wrapOutboundOut(ByteBuffer()), promise: nil)
+                context.close(promise: nil)
+                return
+            }
+        }
+        context.flush()
+    }
+
+    /// Asks the validator (which may be slow: a database) off the event loop, then claims the stream.
+    private func authorize(key: String, context: ChannelHandlerContext) {
+        let validate = validateKey
+        let streams = streams
+        context.eventLoop.makeFutureWithTask { () -> Decision in
+            guard let stream = await validate(key) else { return .refused("unknown stream key") }
+            guard let publication = streams.beginPublishing(stream) else {
+                return .refused("stream '\(stream)' already has a publisher")
+            }
+            return .accepted(publication)
+        }.assumeIsolated().whenSuccess { decision in
+            switch decision {
+            case .accepted(let publication):
+                guard self.isActive else { return publication.finish() }
+                self.logger.info("publishing started", metadata: ["stream": "\(publication.stream)"])
+                self.feed = Self.startSegmenting(publication, channel: context.channel, logger: self.logger)
+                self.perform(self.session.acceptPublish(), context: context)
+            case .refused(let reason):
+                self.logger.notice("publish refused: \(reason)")
+                self.perform(self.session.refusePublish(reason: reason), context: context)
+            }
+        }
+    }
+
+    /// The publication's segmenter runs in its own task, fed in arrival order; file writes stay off the
+    /// event loop. When the feed ends (disconnect, unpublish) the last segments are written and the
+    /// stream is released for the next publisher.
+    private static func startSegmenting(_ publication: LivePublication, channel: Channel,
+                                        logger: Logger) -> AsyncStream<ArrivedMediaEvent>.Continuation {
+        let (events, continuation) = AsyncStream.makeStream(of: ArrivedMediaEvent.self, bufferingPolicy: .bufferingOldest(maxQueuedEvents))
+        Task {
+            do {
+                for await event in events { try publication.receive(event) }
+            } catch {
+                logger.error("live stream \(publication.stream) stopped: \(error)")
+                channel.close(promise: nil)
+            }
+            publication.finish()
+            logger.info("publishing ended", metadata: ["stream": "\(publication.stream)"])
+        }
+        return continuation
+    }
+}

@@ -1,0 +1,90 @@
+import LiveSegmenting
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import RTMP
+
+/// The RTMP listener: accepts many concurrent publishers, each on its own connection handler, and
+/// sends their media into `LiveStreams`.
+public final class RTMPServer: Sendable {
+    public let configuration: RTMPServerConfiguration
+    private let streams: LiveStreams
+    private let validateKey: StreamKeyValidator
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    private let channel = NIOLockedValueBox<Channel?>(nil)
+    /// Open publisher connections, so shutdown can end them and let their last segments be written.
+    private let connections = NIOLockedValueBox<[ObjectIdentifier: Channel]>([:])
+
+    public init(configuration: RTMPServerConfiguration, streams: LiveStreams, validateKey: @escaping StreamKeyValidator,
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                logger: Logger = Logger(label: "mediaserve.live.rtmp")) {
+        self.configuration = configuration
+        self.streams = streams
+        self.validateKey = validateKey
+        self.group = group
+        self.logger = logger
+    }
+
+    /// Binds the listener; returns the port it listens on (useful with port 0).
+    @discardableResult
+    public func start() async throws -> Int {
+        let settings = RTMPServerSession.Settings(application: configuration.application, limits: configuration.limits)
+        let streams = streams, validateKey = validateKey, logger = logger, timeout = configuration.readTimeout
+        let connections = connections, publishTimeout = configuration.publishTimeout
+        let maxConnections = configuration.maxConnections
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                let id = ObjectIdentifier(channel)
+                let admitted = connections.withLockedValue { open in
+                    guard open.count < maxConnections else { return false }
+                    open[id] = channel
+                    return true
+                }
+                guard admitted else {
+                    logger.warning("refusing RTMP connection: \(maxConnections) connections already open")
+                    return channel.close()
+                }
+                channel.closeFuture.whenComplete { _ in _ = connections.withLockedValue { $0.removeValue(forKey: id) } }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers([
+                        IdleStateHandler(readTimeout: timeout),
+                        RTMPConnectionHandler(settings: settings, streams: streams, validateKey: validateKey,
+                                              publishTimeout: publishTimeout, logger: logger),
+                    ])
+                }
+            }
+        let bound: Channel
+        do {
+            bound = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+        } catch {
+            throw LiveError.listen(host: configuration.host, port: configuration.port, reason: "\(error)")
+        }
+        channel.withLockedValue { $0 = bound }
+        let port = bound.localAddress?.port ?? configuration.port
+        logger.info("RTMP listening on \(configuration.host):\(port), publish to rtmp://<host>:\(port)/\(configuration.application)/<stream-key>")
+        return port
+    }
+
+    /// Stops accepting publishers, disconnects the connected ones and waits (up to `grace`) until their
+    /// last segments are written and their streams released.
+    /// Connections open now (publishers, and clients still in the handshake).
+    public var openConnections: Int { connections.withLockedValue { $0.count } }
+
+    public func shutdown(grace: Duration = .seconds(5)) async throws {
+        if let bound = channel.withLockedValue({ value -> Channel? in defer { value = nil }; return value }) {
+            try? await bound.close()
+        }
+        for connection in connections.withLockedValue({ Array($0.values) }) {
+            try? await connection.close()
+        }
+        let deadline = ContinuousClock.now + grace
+        while !streams.publishingStreams.isEmpty, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+}

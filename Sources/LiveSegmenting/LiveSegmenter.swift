@@ -1,0 +1,173 @@
+import Foundation
+import MediaCore
+import RTMP
+
+/// Cuts a publisher's H.264 and AAC into CMAF segments without re-encoding (passthrough).
+///
+/// Video is cut at the first keyframe at or after each `targetDuration` boundary (counted from the
+/// session's first keyframe), so with 1–2 s GOPs segments come out at ~6 s. Audio segment N ends at the
+/// first audio frame at or after video segment N's end, so both renditions share numbers and times.
+/// One segmenter lives as long as the stream, across publisher sessions: numbers keep counting and the
+/// first segment after a reconnect is flagged as a discontinuity.
+public struct LiveSegmenter: Sendable {
+    public enum Output: Equatable, Sendable {
+        /// A new or changed init segment for a rendition, to be stored as `init-<number>.mp4`: `number` is
+        /// the first segment number that may use it, and no other init of the rendition ever gets it.
+        case initSegment(Rendition, number: Int, bytes: [UInt8])
+        /// A finished media segment; `rendition` carries bitrates measured so far.
+        case segment(Rendition, SegmentInfo, bytes: [UInt8])
+    }
+
+    public static let videoRendition = SafeName("video")!
+    public static let audioRendition = SafeName("audio")!
+    static let videoTimescale: Int64 = 90_000
+
+    public let targetDurationMs: Int64
+    var video: TrackFragmenter?
+    var audio: TrackFragmenter?
+    var videoConfig: AVCConfig?
+    var audioConfig: AudioSpecificConfig?
+    var metadataSize: (width: Int, height: Int)?
+    var frameRate: Rational?
+    /// Number of the segment being collected.
+    public internal(set) var openNumber: Int
+    /// The session's boundary origin (first keyframe, input ms) and the next boundary.
+    var nextBoundaryMs: Int64?
+    /// Video cuts the audio has not reached yet: (cut time in input ms, number of the segment it ends).
+    var audioCuts: [(timeMs: Int64, number: Int)] = []
+    /// Boundary clock of a stream without video.
+    var audioOnlyBoundaryMs: Int64?
+    var sessionStarted = false
+    var discontinuityNext = false
+    /// Media seconds where each rendition's segments of an earlier run ended; new tracks continue there.
+    let resumeAtSeconds: [SafeName: Double]
+    /// Where tracks keep the bytes of the segment being collected (`SampleSpool`): the stream's
+    /// directory in a server; nil keeps them in memory.
+    public var spoolDirectory: URL?
+
+    /// `firstNumber` continues after segments already on disk (a restarted server never reuses a name);
+    /// `resumeAtSeconds` says where their media timeline ended, per rendition.
+    public init(targetDuration: Double = 6, firstNumber: Int = 1, resumeAtSeconds: [SafeName: Double] = [:]) {
+        targetDurationMs = Int64((targetDuration * 1000).rounded())
+        openNumber = firstNumber
+        self.resumeAtSeconds = resumeAtSeconds
+    }
+
+    /// A publisher connects. Every session after the first (or after segments from a previous run) is a
+    /// discontinuity.
+    public mutating func beginSession(discontinuity: Bool) {
+        nextBoundaryMs = nil
+        audioOnlyBoundaryMs = nil
+        audioCuts = []
+        discontinuityNext = discontinuity || sessionStarted
+        sessionStarted = true
+        video?.beginSession(discontinuity: discontinuityNext)
+        audio?.beginSession(discontinuity: discontinuityNext)
+    }
+
+    public mutating func receive(_ arrived: ArrivedMediaEvent) -> [Output] {
+        switch arrived.event {
+        case .metadata(let properties):
+            absorbMetadata(properties)
+            return []
+        case .videoConfig(let record):
+            guard let config = AVCConfig(record), config != videoConfig else { return [] }
+            var out = videoConfig == nil ? [] : endSession()
+            videoConfig = config
+            out += installVideo(config)
+            if let spoolDirectory { video?.useSpool(SampleSpool(directory: spoolDirectory)) }
+            return out
+        case .audioConfig(let bytes):
+            guard let config = AudioSpecificConfig(bytes), config != audioConfig else { return [] }
+            var out = audioConfig == nil ? [] : endSession()
+            audioConfig = config
+            out += installAudio(config)
+            if let spoolDirectory { audio?.useSpool(SampleSpool(directory: spoolDirectory)) }
+            return out
+        case .video(let frame):
+            return receiveVideo(frame, receivedAt: arrived.receivedAt)
+        case .audio(let frame):
+            return receiveAudio(frame, receivedAt: arrived.receivedAt)
+        }
+    }
+
+    /// The publisher went away: emit what is collected as the (short) last segment of the session.
+    public mutating func endSession() -> [Output] {
+        var out: [Output] = []
+        if let cut = video?.cut(number: openNumber, nextDTS: nil), let video {
+            out.append(.segment(video.rendition(frameRate: frameRate), cut.info, bytes: cut.bytes))
+        }
+        // Audio still owing earlier numbers gets them first, then the rest is the open segment.
+        for pendingCut in audioCuts { out += cutAudio(number: pendingCut.number, nextDTS: nil) }
+        out += cutAudio(number: openNumber, nextDTS: nil)
+        audioCuts = []
+        if !out.isEmpty { openNumber += 1 }
+        nextBoundaryMs = nil
+        audioOnlyBoundaryMs = nil
+        video?.beginSession(discontinuity: true)
+        audio?.beginSession(discontinuity: true)
+        return out
+    }
+
+    private mutating func installVideo(_ config: AVCConfig) -> [Output] {
+        let size = config.pictureSize ?? metadataSize ?? (0, 0)
+        let track = CMAFTrack(timescale: UInt32(LiveSegmenter.videoTimescale), media: .video(config, width: size.width, height: size.height))
+        var fragmenter = video ?? TrackFragmenter(track: track, renditionID: LiveSegmenter.videoRendition, defaultSampleDuration: 3600)
+        let isNew = video == nil
+        let out = install(track, on: &fragmenter, isNew: isNew, frameRate: frameRate)
+        video = fragmenter
+        return out
+    }
+
+    private mutating func installAudio(_ config: AudioSpecificConfig) -> [Output] {
+        let track = CMAFTrack(timescale: UInt32(config.sampleRate), media: .audio(config))
+        var fragmenter = audio ?? TrackFragmenter(track: track, renditionID: LiveSegmenter.audioRendition, defaultSampleDuration: 1024)
+        let isNew = audio == nil
+        let out = install(track, on: &fragmenter, isNew: isNew, frameRate: nil)
+        audio = fragmenter
+        return out
+    }
+
+    /// Gives `track` its own init name: `init-<openNumber>.mp4`, the first segment that will use it. If the
+    /// rendition's previous init already holds that number (no segment was cut since), the number is
+    /// skipped so the name never returns with other bytes (DESIGN.md, CDN correctness).
+    private mutating func install(_ track: CMAFTrack, on fragmenter: inout TrackFragmenter, isNew: Bool, frameRate: Rational?) -> [Output] {
+        if fragmenter.initNumber == openNumber { openNumber += 1 }
+        fragmenter.track = track
+        fragmenter.initNumber = openNumber
+        if isNew {
+            if let seconds = resumeAtSeconds[fragmenter.renditionID] { fragmenter.resume(atSeconds: seconds) }
+            fragmenter.beginSession(discontinuity: discontinuityNext)
+        }
+        return [.initSegment(fragmenter.rendition(frameRate: frameRate), number: openNumber, bytes: CMAFWriter.initSegment(track))]
+    }
+
+    /// Works on `video` in place: a local copy would share the pending samples' storage, so the next
+    /// append would copy the whole segment collected so far, on every frame.
+    private mutating func receiveVideo(_ frame: VideoFrame, receivedAt: Double) -> [Output] {
+        guard video != nil else { return [] }
+        // A segment must open with a keyframe: drop pictures until the session's first one.
+        if video!.pendingStart == nil, nextBoundaryMs == nil, !frame.isKeyframe { return [] }
+        let dts = video!.outputTime(forInput: frame.dts * 90)
+        var out: [Output] = []
+        if frame.isKeyframe {
+            if let boundary = nextBoundaryMs {
+                if frame.dts >= boundary, video!.pendingStart != nil {
+                    if let cut = video!.cut(number: openNumber, nextDTS: dts) {
+                        out.append(.segment(video!.rendition(frameRate: frameRate), cut.info, bytes: cut.bytes))
+                    }
+                    if audio != nil { audioCuts.append((frame.pts, openNumber)) }  // video-only: nothing to align
+                    openNumber += 1
+                }
+                var next = boundary
+                while next <= frame.dts { next += targetDurationMs }
+                nextBoundaryMs = next
+            } else {
+                nextBoundaryMs = frame.dts + targetDurationMs
+            }
+        }
+        video!.append(dts: dts, compositionOffset: Int32(clamping: (frame.pts - frame.dts) * 90), isSync: frame.isKeyframe,
+                      data: frame.data, receivedAt: receivedAt)
+        return out
+    }
+}

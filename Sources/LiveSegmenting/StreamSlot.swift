@@ -1,0 +1,160 @@
+import Foundation
+import MediaCore
+import NIOConcurrencyHelpers
+import Storage
+
+/// The state of one stream behind a lock: its segmenter (which outlives publishers so numbering and
+/// timing continue), its index, and its publisher claim. Files are written under the lock, so the index
+/// never names a segment that is not on disk yet; each file is journaled after it is in place, so a
+/// restarted process reloads the same index (`SegmentFiles.restore`).
+final class StreamSlot: Sendable {
+    struct State {
+        var segmenter: LiveSegmenter
+        var indexes: [RenditionIndex] = []
+        var publishing = false
+        var sessions = 0
+        /// Segments from an earlier run were found: the first session is a discontinuity too.
+        var resumedAfterEarlierRun: Bool
+        /// The newest init number per rendition (on disk even before a segment uses it).
+        var currentInits: [SafeName: Int] = [:]
+        /// Numbers of every discontinuity-flagged segment, also those that left the window.
+        var discontinuities: [Int] = []
+        var highestNumber: Int?
+        /// Lines in the journal file; it is rewritten when far longer than the index.
+        var journalLines = 0
+    }
+
+    let files: SegmentFiles
+    let dvr: DVRRing
+    /// What could not be restored from the earlier run, in one line (nil when everything loaded).
+    let restoreWarning: String?
+    private let state: NIOLockedValueBox<State>
+
+    init(files: SegmentFiles, configuration: LiveConfiguration) {
+        self.files = files
+        self.dvr = configuration.dvr
+        let restored = files.restore(dvr: configuration.dvr)
+        restoreWarning = restored.warning
+        var segmenter = LiveSegmenter(targetDuration: configuration.segmentDuration, firstNumber: (restored.highestNumber ?? 0) + 1,
+                                      resumeAtSeconds: restored.resumeAtSeconds)
+        segmenter.spoolDirectory = files.scratchDirectory
+        var initial = State(segmenter: segmenter, indexes: restored.indexes, resumedAfterEarlierRun: restored.highestNumber != nil)
+        initial.discontinuities = restored.discontinuities
+        initial.highestNumber = restored.highestNumber
+        initial.journalLines = restored.indexes.reduce(1) { $0 + $1.segments.count + 1 }
+        state = NIOLockedValueBox(initial)
+    }
+
+    var isPublishing: Bool { state.withLockedValue { $0.publishing } }
+
+    func indexes() -> [RenditionIndex] { state.withLockedValue { $0.indexes } }
+
+    /// Video samples waiting in the open (not yet cut) segment.
+    var pendingVideoSamples: Int { state.withLockedValue { $0.segmenter.video?.pending.count ?? 0 } }
+
+    /// The index as manifests list it: renditions cut to the segment numbers they all still hold at the
+    /// old end (the DVR ring trims each by its own clock), and the discontinuities before that point.
+    func snapshot() -> (indexes: [RenditionIndex], discontinuitiesBefore: Int) {
+        state.withLockedValue { state in
+            let listed = state.indexes.filter { !$0.segments.isEmpty }
+            guard let common = listed.compactMap(\.segments.first?.number).max() else { return (listed, 0) }
+            // Usually nothing to cut: keep the arrays shared (copy-on-write) instead of copying per request.
+            let aligned = listed.map { index in
+                index.segments[0].number >= common ? index
+                    : RenditionIndex(rendition: index.rendition, segments: Array(index.segments.drop { $0.number < common }))
+            }
+            return (aligned, state.discontinuities.prefix { $0 < common }.count)
+        }
+    }
+
+    func claim() -> Bool {
+        state.withLockedValue { state in
+            guard !state.publishing else { return false }
+            state.publishing = true
+            state.segmenter.beginSession(discontinuity: state.resumedAfterEarlierRun)
+            state.sessions += 1
+            return true
+        }
+    }
+
+    func release() {
+        state.withLockedValue { $0.publishing = false }
+    }
+
+    /// Runs `step` on the segmenter and stores its outputs; returns the events to report (after the lock).
+    func process(stream: SafeName, _ step: (inout LiveSegmenter) -> [LiveSegmenter.Output]) throws -> [LiveEvent] {
+        try state.withLockedValue { state in
+            var events: [LiveEvent] = []
+            for output in step(&state.segmenter) {
+                switch output {
+                case .initSegment(let rendition, let number, let bytes):
+                    try files.write(bytes, to: .initSegment(rendition: rendition.id, number: number))
+                    try journal(.initSegment(rendition, number: number), &state)
+                    state.currentInits[rendition.id] = number
+                    state.highestNumber = max(state.highestNumber ?? number, number)
+                    update(&state, rendition: rendition, appending: nil)
+                    events.append(.initSegment(stream: stream, rendition: rendition))
+                case .segment(let rendition, let info, let bytes):
+                    try files.write(bytes, to: .segment(rendition: rendition.id, number: info.number))
+                    try journal(.segment(rendition, info), &state)
+                    state.highestNumber = max(state.highestNumber ?? info.number, info.number)
+                    if info.discontinuity, state.discontinuities.last.map({ $0 < info.number }) ?? true {
+                        state.discontinuities.append(info.number)
+                    }
+                    let expired = update(&state, rendition: rendition, appending: info)
+                    events.append(.segment(stream: stream, rendition: rendition, segment: info))
+                    if !expired.isEmpty {
+                        try expire(expired, of: rendition.id, &state)
+                        events.append(.segmentsExpired(stream: stream, rendition: rendition.id, numbers: expired.map(\.number)))
+                    }
+                }
+            }
+            compactJournalIfLong(&state)
+            return events
+        }
+    }
+
+    private func journal(_ line: IndexJournal.Line, _ state: inout State) throws {
+        try files.journal.append(line)
+        state.journalLines += 1
+    }
+
+    /// Journals and deletes segments that left the window, and init segments nothing uses any more.
+    private func expire(_ expired: [SegmentInfo], of rendition: SafeName, _ state: inout State) throws {
+        try journal(.expired(rendition, numbers: expired.map(\.number)), &state)
+        for segment in expired { files.remove(rendition, number: segment.number) }
+        let remaining = state.indexes.first { $0.rendition.id == rendition }?.segments ?? []
+        let used = Set(remaining.map(\.initNumber))
+        for number in Set(expired.map(\.initNumber)) where !used.contains(number) && number != state.currentInits[rendition] {
+            files.removeInit(rendition, number: number)
+        }
+    }
+
+    /// Rewrites the journal to the live index once it holds more than twice the lines that needs. A
+    /// failure keeps the long journal (it still replays correctly) and is retried only after as many
+    /// lines again, not on every media event.
+    private func compactJournalIfLong(_ state: inout State) {
+        let needed = state.indexes.reduce(1) { $0 + $1.segments.count + 2 }
+        guard state.journalLines > 2 * needed + 64 else { return }
+        let lines = IndexJournal.lines(state.indexes, currentInits: state.currentInits, lastNumber: state.highestNumber,
+                                       discontinuities: state.discontinuities)
+        try? files.journal.rewrite(lines)
+        state.journalLines = lines.count
+    }
+
+    /// Replaces the rendition description, appends the segment, trims to the DVR window.
+    @discardableResult
+    private func update(_ state: inout State, rendition: Rendition, appending segment: SegmentInfo?) -> [SegmentInfo] {
+        guard let position = state.indexes.firstIndex(where: { $0.rendition.id == rendition.id }) else {
+            state.indexes.append(RenditionIndex(rendition: rendition, segments: segment.map { [$0] } ?? []))
+            state.indexes.sort { $0.rendition.kind == .video && $1.rendition.kind != .video }
+            return []
+        }
+        state.indexes[position].rendition = rendition
+        guard let segment else { return [] }
+        state.indexes[position].segments.append(segment)
+        let trimmed = dvr.trim(state.indexes[position].segments, timescale: rendition.timescale)
+        state.indexes[position].segments = trimmed.kept
+        return trimmed.expired
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import MediaCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `data/live/`: live streams on the local filesystem, `<root>/<stream>/<LiveFile.relativePath>`.
+///
+/// Whole files are written under a hidden temporary name (`.<name>.tmp`) beside the target and renamed
+/// into place, so the origin's `sendfile` of a segment never meets half of one; a crash leaves only the
+/// temporary, which `inventory` deletes.
+public struct LiveDirectory: LiveMediaStore {
+    public let root: URL
+
+    public init(root: URL) {
+        self.root = root
+    }
+
+    public func streamDirectory(_ stream: SafeName) -> URL {
+        root.appendingPathComponent(stream.rawValue, isDirectory: true)
+    }
+
+    public func url(of file: LiveFile, stream: SafeName) -> URL {
+        streamDirectory(stream).appendingPathComponent(file.relativePath)
+    }
+
+    public func location(of file: LiveFile, stream: SafeName) -> String {
+        url(of: file, stream: stream).path
+    }
+
+    public func scratchDirectory(of stream: SafeName) -> URL {
+        streamDirectory(stream)
+    }
+
+    public func write(_ bytes: [UInt8], to file: LiveFile, of stream: SafeName) throws {
+        let url = url(of: file, stream: stream)
+        let directory = url.deletingLastPathComponent()
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp")
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try Data(bytes).write(to: temporary)
+        } catch {
+            throw StorageError.io(operation: "write", path: url.path, reason: "\(error)")
+        }
+        guard rename(temporary.path, url.path) == 0 else {
+            throw StorageError.io(operation: "rename into place", path: url.path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    public func append(_ bytes: [UInt8], to file: LiveFile, of stream: SafeName) throws {
+        let url = url(of: file, stream: stream)
+        let path = url.path
+        var fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        if fd < 0, errno == ENOENT {
+            // The stream's first file: make its folder (later appends find it).
+            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        }
+        guard fd >= 0 else { throw StorageError.io(operation: "open for append", path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        #if canImport(Glibc)
+        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        #else
+        let written = bytes.withUnsafeBytes { Darwin.write(fd, $0.baseAddress, $0.count) }
+        #endif
+        guard written == bytes.count else {
+            let reason = written < 0 ? String(cString: strerror(errno)) : "short write (\(written) of \(bytes.count) bytes)"
+            throw StorageError.io(operation: "append", path: path, reason: reason)
+        }
+    }
+
+    public func read(_ file: LiveFile, of stream: SafeName) -> Data? {
+        try? Data(contentsOf: url(of: file, stream: stream))
+    }
+
+    public func remove(_ file: LiveFile, of stream: SafeName) {
+        try? FileManager.default.removeItem(at: url(of: file, stream: stream))
+    }
+
+    public func inventory(of stream: SafeName) -> [SafeName: LiveRenditionFiles] {
+        let manager = FileManager.default
+        let streamDirectory = streamDirectory(stream)
+        guard let renditions = try? manager.contentsOfDirectory(atPath: streamDirectory.path) else { return [:] }
+        var found: [SafeName: LiveRenditionFiles] = [:]
+        for name in renditions {
+            let directory = streamDirectory.appendingPathComponent(name, isDirectory: true)
+            guard let rendition = SafeName(name), let files = try? manager.contentsOfDirectory(atPath: directory.path) else { continue }
+            var entry = LiveRenditionFiles()
+            for file in files {
+                let path = directory.appendingPathComponent(file).path
+                if file.hasPrefix("."), file.hasSuffix(".tmp") {
+                    try? manager.removeItem(atPath: path)
+                } else if file == SegmentFileName.initSegment {
+                    entry.inits.insert(nil)
+                } else if let number = SegmentFileName.initNumber(file) {
+                    entry.inits.insert(number)
+                } else if let number = SegmentFileName.segmentNumber(file),
+                          let size = (try? manager.attributesOfItem(atPath: path))?[.size] as? Int {
+                    entry.segmentSizes[number] = size
+                }
+            }
+            found[rendition] = entry
+        }
+        return found
+    }
+}
+
+extension DataDirectory {
+    /// The live streams' files (`data/live/`) as the live segmenter writes them.
+    public var liveStore: LiveDirectory { LiveDirectory(root: liveRoot) }
+}
