@@ -41,7 +41,7 @@ let package = Package(
         // The only Swift code that calls av_*, sws_*, swr_*.
         .target(name: "FFmpegKit", dependencies: ["CFFmpeg", "MediaCore"]),
         // Ladder planning, the transcode pipeline, CMAF segmenting and progress (never imports CFFmpeg).
-        .target(name: "Ingest", dependencies: ["MediaCore", "FFmpegKit"]),
+        .target(name: "Ingest", dependencies: ["MediaCore", "FFmpegKit", "MP4"]),
         // Configuration: config/mediaserve.yaml + MEDIASERVE_* environment + flags, decoded once into a value.
         .target(name: "Config", dependencies: ["MediaCore", .product(name: "Yams", package: "Yams")]),
         // The data directory (vod/, live/, staging/) and atomic publishing, behind a protocol.
@@ -57,15 +57,29 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
-        // Just-in-time HLS/DASH manifests and the fMP4 box reader: pure Swift over MediaCore values.
+        // Every ISO BMFF box the project reads or writes (one value type per box, parse + serialise), the
+        // CMAF init/media segment writer and reader, and the one segment indexer. Pure Swift, bytes only.
+        .target(name: "MP4", dependencies: ["MediaCore"]),
+        // Just-in-time HLS/DASH manifests: pure Swift over MediaCore values.
         .target(name: "Packaging", dependencies: ["MediaCore"]),
         // `make bench-packaging`: times manifest building (release build); not part of `make test`.
         .executableTarget(name: "PackagingBench", dependencies: ["Packaging", "MediaCore"], path: "Benchmarks/PackagingBench"),
+        // The one publishing path (stage -> verify -> version -> publish -> catalog -> roll back) for the CLI,
+        // the job worker, live archive and reindex; asset naming; ingest requests from the ladder config.
+        .target(
+            name: "Publishing",
+            dependencies: [
+                "MediaCore", "Storage", "Catalog", "Config", "Ingest", "LiveSegmenting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "PublishingTests", dependencies: ["Publishing", "Storage", "Catalog", "MediaCore", "Config", "TestSupport"]),
         // The HTTP origin: manifests, segments, admin API, metrics, preview page (Hummingbird 2).
         .target(
             name: "Origin",
             dependencies: [
-                "MediaCore", "Storage", "Catalog", "Packaging", "LiveSegmenting", "Protection",
+                "MediaCore", "Storage", "Catalog", "Packaging", "LiveSegmenting", "Publishing", "Protection",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -86,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "mediaserve",
             dependencies: [
-                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "Packaging", "Origin", "Live", "LiveSegmenting", "Protection",
+                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "MP4", "Packaging", "Origin", "Live", "LiveSegmenting", "Publishing", "Protection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -102,6 +116,8 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
+        // Every box round-trips (write → read → equal, read → write → same bytes); the reader on cut and random bytes.
+        .testTarget(name: "MP4Tests", dependencies: ["MP4"]),
         // Probe vs ffprobe on generated media, bad inputs, and the `mediaserve probe` CLI (runs the binary).
         .testTarget(name: "ProbeTests", dependencies: ["FFmpegKit", "MediaCore", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "MediaCore", "TestSupport"]),
@@ -109,14 +125,14 @@ let package = Package(
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MediaCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "PackagingTests",
-            dependencies: ["Packaging", "MediaCore", "TestSupport", "Catalog"],
+            dependencies: ["Packaging", "MP4", "MediaCore", "TestSupport", "Catalog"],
             exclude: ["Golden"]
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "MediaCore", "FFmpegKit", "Catalog", "TestSupport"]),
         .testTarget(
             name: "OriginTests",
             dependencies: [
-                "Origin", "MediaCore", "Storage", "TestSupport",
+                "Origin", "Publishing", "MediaCore", "Storage", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -134,7 +150,7 @@ let package = Package(
         // registry the origin reads. Files go through Storage's LiveMediaStore; no sockets.
         .target(
             name: "LiveSegmenting",
-            dependencies: ["MediaCore", "RTMP", "Storage", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+            dependencies: ["MediaCore", "MP4", "RTMP", "Storage", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
         ),
         // The listeners: the SwiftNIO RTMP server, the SRT server (libsrt via SRTKit, MPEG-TS via FFmpegKit)
         // and LiveService, which owns both with the stream keys and states from the catalog.
@@ -156,7 +172,7 @@ let package = Package(
         .testTarget(name: "RTMPTests", dependencies: ["RTMP", "TestSupport", "RTMPTestSupport"]),
         .testTarget(
             name: "LiveSegmentingTests",
-            dependencies: ["LiveSegmenting", "RTMP", "MediaCore", "Storage", "TestSupport"]
+            dependencies: ["LiveSegmenting", "MP4", "RTMP", "MediaCore", "Storage", "TestSupport"]
         ),
         .testTarget(
             name: "LiveTests",

@@ -1,5 +1,6 @@
 import Foundation
 import MediaCore
+import MP4
 import RTMP
 
 /// Cuts a publisher's H.264 and AAC into CMAF segments without re-encoding (passthrough).
@@ -111,7 +112,8 @@ public struct LiveSegmenter: Sendable {
 
     private mutating func installVideo(_ config: AVCConfig) -> [Output] {
         let size = config.pictureSize ?? metadataSize ?? (0, 0)
-        let track = CMAFTrack(timescale: UInt32(LiveSegmenter.videoTimescale), media: .video(config, width: size.width, height: size.height))
+        let track = CMAFTrack(timescale: UInt32(LiveSegmenter.videoTimescale), codecString: config.codecString,
+                              media: .video(avcC: config.record, width: size.width, height: size.height))
         var fragmenter = video ?? TrackFragmenter(track: track, renditionID: LiveSegmenter.videoRendition, defaultSampleDuration: 3600)
         let isNew = video == nil
         let out = install(track, on: &fragmenter, isNew: isNew, frameRate: frameRate)
@@ -120,7 +122,8 @@ public struct LiveSegmenter: Sendable {
     }
 
     private mutating func installAudio(_ config: AudioSpecificConfig) -> [Output] {
-        let track = CMAFTrack(timescale: UInt32(config.sampleRate), media: .audio(config))
+        let track = CMAFTrack(timescale: UInt32(config.sampleRate), codecString: config.codecString,
+                              media: .audio(audioSpecificConfig: config.bytes, channels: config.channels, sampleRate: config.sampleRate))
         var fragmenter = audio ?? TrackFragmenter(track: track, renditionID: LiveSegmenter.audioRendition, defaultSampleDuration: 1024)
         let isNew = audio == nil
         let out = install(track, on: &fragmenter, isNew: isNew, frameRate: nil)

@@ -1,4 +1,5 @@
 import MediaCore
+import MP4
 
 /// Collects one track's samples between cuts and turns them into a CMAF media segment.
 ///

@@ -71,7 +71,7 @@ extension DataDirectory {
     }
 
     /// The staged folder as a path directly inside staging/, or `notInStaging`.
-    private func checkedStagingFolder(_ url: URL) throws -> URL {
+    func checkedStagingFolder(_ url: URL) throws -> URL {
         let folder = url.standardizedFileURL
         guard folder.deletingLastPathComponent().path == stagingRoot.path,
               FileSystem.kind(folder.path) == .directory else {

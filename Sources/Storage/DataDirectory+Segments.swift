@@ -6,7 +6,7 @@ extension DataDirectory {
     /// `init.mp4` / `init-<n>.mp4` / `seg-<n>.m4s` or the file is absent. Owner and rendition are `SafeName`s and every
     /// level is checked with lstat to be a real folder or regular file, so no path ever leaves vod/ or
     /// live/, not even through a symbolic link.
-    public func resolveSegmentFile(kind: StorageKind, owner: SafeName, rendition: SafeName, fileName: String) -> URL? {
+    public func resolveSegmentFile(kind: MediaTree, owner: SafeName, rendition: SafeName, fileName: String) -> URL? {
         guard SegmentFileName.isValid(fileName) else { return nil }
         let base = kind == .vod ? vodRoot : liveRoot
         let ownerDir = base.appendingPathComponent(owner.rawValue, isDirectory: true)
@@ -18,14 +18,64 @@ extension DataDirectory {
         return file
     }
 
-    public func segmentData(kind: StorageKind, owner: SafeName, rendition: SafeName, fileName: String) throws -> Data? {
-        guard let url = resolveSegmentFile(kind: kind, owner: owner, rendition: rendition, fileName: fileName) else {
-            return nil
-        }
+    public func openObject(_ key: MediaObjectKey) -> StoredObject? {
+        resolve(key).flatMap { LocalFile(path: $0.path) }.map(StoredObject.localFile)
+    }
+
+    public func objectData(_ key: MediaObjectKey) throws -> Data? {
+        guard let url = resolve(key) else { return nil }
         do {
             return try Data(contentsOf: url)
         } catch {
             throw StorageError.io(operation: "read", path: url.path, reason: Self.reason(error))
+        }
+    }
+
+    public func openVersion(of asset: AssetID) -> (any StoredAssetVersion)? {
+        LocalAssetVersion(vodRoot: vodRoot.path, asset: asset)
+    }
+
+    public func renditions(of asset: AssetID) throws -> [SafeName] {
+        let folder = vodDirectory(asset)
+        return try entries(of: folder).compactMap(SafeName.init).filter {
+            resolveSegmentFile(kind: .vod, owner: asset, rendition: $0, fileName: SegmentFileName.initSegment) != nil
+        }
+    }
+
+    public func segmentNumbers(of asset: AssetID, rendition: SafeName) throws -> [Int] {
+        let folder = vodDirectory(asset).appendingPathComponent(rendition.rawValue, isDirectory: true)
+        return try entries(of: folder).compactMap(SegmentFileName.segmentNumber).sorted()
+    }
+
+    /// A hard link (no bytes copied; the source file is never rewritten), a copy where links are
+    /// impossible (another file system).
+    public func copyObject(_ source: MediaObjectKey, toStaging staging: URL, rendition: SafeName, fileName: String) throws -> Bool {
+        guard SegmentFileName.isValid(fileName) else { throw StorageError.invalidFileName(fileName) }
+        let folder = try checkedStagingFolder(staging).appendingPathComponent(rendition.rawValue, isDirectory: true)
+        guard let from = resolve(source) else { return false }
+        let target = folder.appendingPathComponent(fileName)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            if FileSystem.link(from.path, target.path) { return true }
+            try FileManager.default.copyItem(at: from, to: target)
+        } catch {
+            throw StorageError.io(operation: "copy \(from.path) to", path: target.path, reason: Self.reason(error))
+        }
+        return true
+    }
+
+    private func resolve(_ key: MediaObjectKey) -> URL? {
+        resolveSegmentFile(kind: key.tree, owner: key.owner, rendition: key.rendition, fileName: key.fileName)
+    }
+
+    private func entries(of folder: URL) throws -> [String] {
+        guard FileSystem.kind(folder.path) == .directory else {
+            throw StorageError.io(operation: "list", path: folder.path, reason: "no such folder")
+        }
+        do {
+            return try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        } catch {
+            throw StorageError.io(operation: "list", path: folder.path, reason: Self.reason(error))
         }
     }
 

@@ -73,6 +73,11 @@ public struct DataDirectory: MediaStore, Hashable {
         return url
     }
 
+    public func discardStaging(_ folder: URL) {
+        guard let folder = try? checkedStagingFolder(folder) else { return }
+        try? FileManager.default.removeItem(at: folder)
+    }
+
     /// Removes everything in staging/: interrupted jobs' partial output and folders set aside by an
     /// interrupted replace or delete. Called once at start-up, before any job runs.
     public func cleanStaging() throws -> Int {

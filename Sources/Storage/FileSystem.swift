@@ -82,6 +82,15 @@ enum FileSystem {
         }
     }
 
+    /// link(2): false when it failed (e.g. EXDEV across file systems), so the caller can copy instead.
+    static func link(_ from: String, _ to: String) -> Bool {
+        #if canImport(Glibc)
+        Glibc.link(from, to) == 0
+        #else
+        Darwin.link(from, to) == 0
+        #endif
+    }
+
     /// Bytes available to an unprivileged writer on the file system holding `path`.
     static func availableBytes(_ path: String) throws -> Int64 {
         var info = statvfs()

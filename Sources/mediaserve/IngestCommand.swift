@@ -5,11 +5,12 @@ import FFmpegKit
 import Foundation
 import Ingest
 import MediaCore
+import Publishing
 import Storage
 
 /// `mediaserve ingest <file>`: transcode a file into the H.264/AAC ladder of CMAF segments in a staging
-/// folder, verify every rendition, then publish the files (one rename) and the catalog entry. Ctrl-C,
-/// SIGTERM, kill -9, a full disk or an encoder error leave nothing published.
+/// folder, then publish it through `AssetPublisher` (verify, stamp, one rename, catalog, roll back).
+/// Ctrl-C, SIGTERM, kill -9, a full disk or an encoder error leave nothing published.
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
@@ -73,66 +74,44 @@ struct IngestCommand: ParsableCommand {
         let loaded = try configOptions.load()
         let stores = try DataStores.open(loaded.config)
         let asset = id.flatMap(SafeName.init) ?? AssetNaming.defaultID(forFile: file)
-        if !replace, try stores.catalog.asset(asset) != nil || stores.data.assetExists(asset) {
+        let publisher = AssetPublisher(store: stores.data, catalog: stores.catalog)
+        if !replace, try publisher.isTaken(asset) {
             throw CommandError("asset '\(asset)' already exists: pass --replace to overwrite it or --id to choose another id")
         }
         let request = try makeRequest(loaded)
         StagingJanitor.removeAbandoned(in: stores.data)
-        let staging = try stores.data.newStaging(job: StagingJanitor.jobName(asset: asset))
         let cancellation = CancellationFlag()
         let signals = SignalTrap(cancel: cancellation)
         defer { signals.release() }
         let reporter = ProgressReporter(style: ProgressReporter.style(json: json, isTerminal: isatty(STDOUT_FILENO) == 1)) { text in
             FileHandle.standardOutput.write(Data(text.utf8))
         }
-        do {
-            let output = try IngestRunner.run(request, into: staging, cancellation: cancellation, progress: reporter.report)
-            reporter.finishBar()
-            try publish(output, asset: asset, staging: staging, stores: stores)
-            return IngestSummary(asset: asset, renditions: output.renditions, wallSeconds: Date().timeIntervalSince(started))
-        } catch {
-            reporter.finishBar()
-            try? FileManager.default.removeItem(at: staging)
-            throw error
-        }
-    }
-
-    /// Files first (one rename), then the catalog; if the catalog refuses, a new asset's files go again.
-    /// The files carry the version they are published as (the catalog's next one), so the origin never
-    /// serves them under the old version's URLs in the moment before the catalog catches up.
-    private func publish(_ output: IngestOutput, asset: AssetID, staging: URL, stores: DataStores) throws {
-        let existed = stores.data.assetExists(asset)
-        let version = try stores.catalog.nextVersion(of: asset)
-        try stores.data.stampVersion(version, staging: staging)
-        try stores.data.publish(staging: staging, asset: asset, replace: replace)
+        defer { reporter.finishBar() }
+        var renditions: [RenditionIndex] = []
         // The flag goes in before the asset is visible, so it is never served clear by mistake.
         let wasEncrypted = try stores.catalog.isEncrypted(ownerKind: "vod", ownerID: asset.rawValue)
         if encrypt { try stores.catalog.setEncrypted(ownerKind: "vod", ownerID: asset.rawValue, true) }
         do {
-            let record = AssetRecord(id: asset, title: title, sourceProbe: output.probe)
-            let stored = try stores.catalog.publishAsset(record, renditions: output.renditions, replace: replace)
-            // Another replace of the same asset won the race for that number: the files follow the catalog.
-            if stored.version != version { try stores.data.restampVersion(stored.version, asset: asset) }
+        try publisher.publish(asset: asset, job: StagingJanitor.jobName(asset: asset), replace: replace) { staging in
+            let output = try IngestRunner.run(request, into: staging, cancellation: cancellation, progress: reporter.report)
+            renditions = output.renditions
+            return .init(record: AssetRecord(id: asset, title: title, sourceProbe: output.probe), renditions: output.renditions)
+        }
         } catch {
-            if !existed { _ = try? stores.data.removeAsset(asset) }
             if encrypt, !wasEncrypted { try? stores.catalog.setEncrypted(ownerKind: "vod", ownerID: asset.rawValue, false) }
             throw error
         }
+        return IngestSummary(asset: asset, renditions: renditions, wallSeconds: Date().timeIntervalSince(started))
     }
 
+    /// The ladder file (or `--ladder`), narrowed by `--rungs`; the preset from the flag, else a preset in
+    /// mediaserve.yaml (`ingest.preset`), else the ladder file's.
     private func makeRequest(_ loaded: LoadedConfig) throws -> IngestRequest {
         let ladderConfig = try ladder.map { try LadderConfig.load(contentsOf: URL(fileURLWithPath: $0), displayPath: $0) } ?? loaded.ladder
-        var rungList = ladderConfig.rungs
-        if let rungs { rungList = try DefaultLadder.select(heights: Self.heights(rungs), from: rungList) }
-        let audio = AudioSettings(bitrateKbps: ladderConfig.audio.bitrateKbps, sampleRate: ladderConfig.audio.sampleRate,
-                                  channels: ladderConfig.audio.channels)
-        // A preset in mediaserve.yaml (ingest.preset) wins over the ladder file's; the flag over both.
+        let selected = try rungs.map { try DefaultLadder.select(heights: Self.heights($0), from: ladderConfig.rungs) }
         let presetSource = loaded.sources["ingest.preset"] ?? .builtIn
         let configured = presetSource == .builtIn ? ladderConfig.preset : loaded.config.ingest.preset
-        return IngestRequest(source: file, ladder: rungList, audio: audio,
-                             segmentSeconds: max(Int(ladderConfig.segmentSeconds.rounded()), 1),
-                             maxFrameRate: ladderConfig.maxFrameRate,
-                             settings: TranscodeSettings(preset: preset ?? configured), copy: copy)
+        return IngestRequest(source: file, ladder: ladderConfig, rungs: selected, preset: preset ?? configured, copy: copy)
     }
 
     static func heights(_ text: String) throws -> [Int] {

@@ -2,7 +2,9 @@ import ArgumentParser
 import Catalog
 import Foundation
 import MediaCore
+import MP4
 import Packaging
+import Publishing
 import Storage
 
 /// `mediaserve reindex <asset>`: rebuild a published asset's segment index in the catalog from its CMAF
@@ -33,15 +35,9 @@ struct ReindexCommand: ParsableCommand {
             throw CommandError("asset '\(id)' has no files at \(directory.path); nothing to index")
         }
         let known = try stores.catalog.renditions(of: id)
-        let renditions = try RenditionFiles.index(assetDirectory: directory, known: known)
+        let renditions = try RenditionFiles.index(asset: id, in: stores.data, known: known)
         if !dryRun {
-            var record = try stores.catalog.asset(id) ?? AssetRecord(id: id)
-            // Stamped files are at least that version, also when the catalog that knew it was lost: never
-            // number them lower, or a URL a CDN cached for the older version would get these bytes.
-            let stamped = stores.data.publishedVersion(id)
-            record.version = max(record.version, stamped ?? 1)
-            let stored = try stores.catalog.publishAsset(record, renditions: renditions, replace: true)
-            if stored.version != stamped { try stores.data.restampVersion(stored.version, asset: id) }
+            try AssetPublisher(store: stores.data, catalog: stores.catalog).recatalog(id, renditions: renditions)
         }
         print(json ? try RenditionFiles.json(renditions) : RenditionFiles.table(renditions, asset: id, written: !dryRun))
     }
@@ -51,19 +47,13 @@ struct ReindexCommand: ParsableCommand {
 enum RenditionFiles {
     /// Every `<rendition>/` folder with an `init.mp4`, in the catalog's order for renditions it knows
     /// (keeping their language), then new ones: video by height, highest first, then audio.
-    static func index(assetDirectory: URL, known: [RenditionIndex]) throws -> [RenditionIndex] {
-        let files = FileManager.default
-        let names = try files.contentsOfDirectory(atPath: assetDirectory.path).sorted()
+    static func index(asset: AssetID, in store: any MediaStore, known: [RenditionIndex]) throws -> [RenditionIndex] {
         var found: [RenditionIndex] = []
-        for name in names {
-            let folder = assetDirectory.appendingPathComponent(name)
-            guard let id = SafeName(name), files.fileExists(atPath: folder.appendingPathComponent(SegmentFileName.initSegment).path) else {
-                continue
-            }
+        for id in try store.renditions(of: asset) {
             let language = known.first { $0.rendition.id == id }?.rendition.language
-            found.append(try index(folder: folder, id: id, language: language))
+            found.append(try index(asset: asset, rendition: id, in: store, language: language))
         }
-        guard !found.isEmpty else { throw CommandError("no rendition folders with an init.mp4 under \(assetDirectory.path)") }
+        guard !found.isEmpty else { throw CommandError("asset '\(asset)' has no rendition folders with an init.mp4") }
         let order = Dictionary(uniqueKeysWithValues: known.enumerated().map { ($1.rendition.id, $0) })
         return found.sorted { a, b in
             switch (order[a.rendition.id], order[b.rendition.id]) {
@@ -77,22 +67,23 @@ enum RenditionFiles {
         }
     }
 
-    static func index(folder: URL, id: SafeName, language: String?) throws -> RenditionIndex {
+    static func index(asset: AssetID, rendition id: SafeName, in store: any MediaStore, language: String?) throws -> RenditionIndex {
         func read(_ name: String) throws -> Data {
-            do { return try Data(contentsOf: folder.appendingPathComponent(name)) } catch {
-                throw CommandError("cannot read \(folder.appendingPathComponent(name).path): \(error.localizedDescription)")
+            guard let data = try store.objectData(MediaObjectKey(tree: .vod, owner: asset, rendition: id, fileName: name)) else {
+                throw CommandError("rendition \(id) of '\(asset)' has no \(name)")
             }
+            return data
         }
         do {
             var builder = try SegmentIndexer.Builder(id: id, initSegment: Array(try read(SegmentFileName.initSegment)), language: language)
-            let numbers = try FileManager.default.contentsOfDirectory(atPath: folder.path).compactMap(SegmentFileName.segmentNumber).sorted()
-            guard !numbers.isEmpty else { throw CommandError("rendition \(id) has no seg-<n>.m4s files in \(folder.path)") }
+            let numbers = try store.segmentNumbers(of: asset, rendition: id)
+            guard !numbers.isEmpty else { throw CommandError("rendition \(id) of '\(asset)' has no seg-<n>.m4s files") }
             for number in numbers {
                 try builder.add(SegmentIndexer.SegmentBytes(number: number, contentsOf: try read(SegmentFileName.segment(number))))
             }
             return builder.finish()
-        } catch let error as PackagingError {
-            throw CommandError("rendition \(id) (\(folder.path)): \(error)")
+        } catch let error as MP4Error {
+            throw CommandError("rendition \(id) (vod/\(asset)/\(id)): \(error)")
         }
     }
 

@@ -3,7 +3,7 @@ import Foundation
 import MediaCore
 import Testing
 
-/// Pure pieces: filter text, asset ids, progress figures, passthrough cut choice, the bounded queue.
+/// Pure pieces: filter text, progress figures, passthrough cut choice, the bounded queue.
 struct IngestUnitTests {
     let rung = VideoRenditionPlan(id: SafeName("video-720p")!, width: 1280, height: 720, frameRate: Rational(25, 1),
                                   bitrateKbps: 3000, maxrateKbps: 3600, bufferKbits: 6000, profile: .high)
@@ -23,14 +23,6 @@ struct IngestUnitTests {
     @Test func audioFilterText() {
         #expect(FilterText.audio(.standard)
             == "aresample=48000:async=1:first_pts=0,aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo")
-    }
-
-    @Test func defaultAssetIDs() {
-        #expect(AssetNaming.defaultID(forFile: "/videos/My Movie (2021).MOV").rawValue == "my-movie-2021")
-        #expect(AssetNaming.defaultID(forFile: "__clip__.mp4").rawValue == "clip__")
-        #expect(AssetNaming.defaultID(forFile: "Ünïcode.mkv").rawValue == "n-code")
-        #expect(AssetNaming.defaultID(forFile: "!!!.mp4").rawValue == "asset")
-        #expect(AssetNaming.defaultID(forFile: String(repeating: "a", count: 100) + ".mp4").rawValue.count == 64)
     }
 
     @Test func progressFigures() {

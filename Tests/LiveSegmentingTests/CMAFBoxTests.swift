@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import LiveSegmenting
+import MP4
 @testable import RTMP
 
 /// The CMAF writers read back with the tests' own box reader, and by ffprobe.
@@ -13,6 +14,18 @@ import TestSupport
         0x06, 0x68, 0xEB, 0xE3, 0xCB, 0x22, 0xC0, 0xFD, 0xF8, 0xF8, 0x00,
     ]
     static let asc: [UInt8] = [0x12, 0x10]
+
+    /// The tracks the live segmenter makes from these configurations.
+    static var videoTrack: CMAFTrack {
+        let config = AVCConfig(avcC)!
+        return CMAFTrack(timescale: 90_000, codecString: config.codecString, media: .video(avcC: config.record, width: 320, height: 180))
+    }
+
+    static var audioTrack: CMAFTrack {
+        let config = AudioSpecificConfig(asc)!
+        return CMAFTrack(timescale: 44_100, codecString: config.codecString,
+                         media: .audio(audioSpecificConfig: config.bytes, channels: config.channels, sampleRate: config.sampleRate))
+    }
 
     @Test func parsesTheRealSPS() throws {
         let config = try #require(AVCConfig(Self.avcC))
@@ -26,7 +39,7 @@ import TestSupport
     }
 
     @Test func initSegmentBoxTree() throws {
-        let track = CMAFTrack(timescale: 90_000, media: .video(AVCConfig(Self.avcC)!, width: 320, height: 180))
+        let track = Self.videoTrack
         let boxes = TestBox.parse(CMAFWriter.initSegment(track))
         #expect(boxes.map(\.type) == ["ftyp", "moov"])
         let moov = boxes[1]
@@ -46,22 +59,8 @@ import TestSupport
         #expect(avcCBox.first?.body == Self.avcC)
     }
 
-    @Test func esdsCarriesTheAudioSpecificConfig() throws {
-        let esds = AudioSampleEntry.esds(asc: Self.asc, averageBitrate: 128_000)
-        let box = try #require(TestBox.parse(esds).first)
-        #expect(box.type == "esds")
-        // ES_Descriptor(3) > DecoderConfigDescriptor(4, MPEG-4 audio 0x40) > DecoderSpecificInfo(5) = ASC.
-        let body = Array(box.body.dropFirst(4))
-        #expect(body[0] == 0x03)
-        let decoderConfig = Array(body.dropFirst(2 + 3))
-        #expect(decoderConfig[0] == 0x04 && decoderConfig[2] == 0x40)
-        let specific = Array(decoderConfig.dropFirst(2 + 13))
-        #expect(Array(specific.prefix(4)) == [0x05, 2, 0x12, 0x10])
-        #expect(AudioSampleEntry.descriptor(tag: 5, [UInt8](repeating: 0, count: 200)).prefix(3) == [5, 0x81, 0x48])
-    }
-
     @Test func fragmentRoundTripsThroughTheReader() throws {
-        let track = CMAFTrack(timescale: 90_000, media: .video(AVCConfig(Self.avcC)!, width: 320, height: 180))
+        let track = Self.videoTrack
         let samples = [
             CMAFSample(duration: 3600, compositionOffset: 7200, isSync: true, data: [0, 0, 0, 1, 0x65]),
             CMAFSample(duration: 3600, compositionOffset: -3600, isSync: false, data: [0, 0, 0, 2, 0x41, 0x9A]),
@@ -89,9 +88,9 @@ import TestSupport
         let directory = try temporaryDirectory("init")
         defer { try? FileManager.default.removeItem(at: directory) }
         let video = directory.appendingPathComponent("video.mp4"), audio = directory.appendingPathComponent("audio.mp4")
-        try Data(CMAFWriter.initSegment(CMAFTrack(timescale: 90_000, media: .video(AVCConfig(Self.avcC)!, width: 320, height: 180))))
+        try Data(CMAFWriter.initSegment(Self.videoTrack))
             .write(to: video)
-        try Data(CMAFWriter.initSegment(CMAFTrack(timescale: 44_100, media: .audio(AudioSpecificConfig(Self.asc)!)))).write(to: audio)
+        try Data(CMAFWriter.initSegment(Self.audioTrack)).write(to: audio)
         let v = try ffprobeJSON(video.path)
         let vs = try #require((v["streams"] as? [[String: Any]])?.first)
         #expect(vs["codec_name"] as? String == "h264")

@@ -7,6 +7,7 @@ import Testing
 import TestSupport
 import Glibc
 @testable import Origin
+import Publishing
 import Storage
 
 /// Graceful shutdown lets a response in flight finish; the worker pool runs jobs one at a time.

@@ -1,6 +1,8 @@
 import Foundation
+import Storage
 import Testing
 import MediaCore
+import Publishing
 @testable import Origin
 
 /// A fixed index: the header and safety tests need listings, not a catalog.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+@testable import MP4
 @testable import Packaging
 
 /// Hostile and damaged input: every length and offset is checked, so the reader throws a typed error and
@@ -23,7 +24,7 @@ import TestSupport
                 do {
                     _ = try InitSegment.tracks(Array(bytes[0..<cut]))
                     #expect(whole.contains(cut), "\(id): a cut at \(cut) parsed although it splits a box")
-                } catch is PackagingError {
+                } catch is MP4Error {
                 } catch { Issue.record("\(id) cut \(cut): untyped error \(error)") }
             }
         }
@@ -40,7 +41,7 @@ import TestSupport
             do {
                 _ = try MediaSegment.summary(Array(bytes[0..<cut]), track: track)
                 #expect(whole.contains(cut), "a cut at \(cut) parsed although it splits a box")
-            } catch is PackagingError {
+            } catch is MP4Error {
             } catch { Issue.record("cut \(cut): untyped error \(error)") }
         }
     }
@@ -49,16 +50,16 @@ import TestSupport
         let ftyp = Self.box("ftyp", Array("isom".utf8) + Self.be32(0))
         var huge = ftyp
         huge.replaceSubrange(0..<4, with: Self.be32(0xFFFF_FFFF))
-        #expect(throws: PackagingError.badBoxSize(box: "ftyp", offset: 0, size: 0xFFFF_FFFF)) { try InitSegment.tracks(huge) }
+        #expect(throws: MP4Error.badBoxSize(box: "ftyp", offset: 0, size: 0xFFFF_FFFF)) { try InitSegment.tracks(huge) }
         var tiny = ftyp
         tiny.replaceSubrange(0..<4, with: Self.be32(4))
-        #expect(throws: PackagingError.badBoxSize(box: "ftyp", offset: 0, size: 4)) { try InitSegment.tracks(tiny) }
+        #expect(throws: MP4Error.badBoxSize(box: "ftyp", offset: 0, size: 4)) { try InitSegment.tracks(tiny) }
         // size 1: a 64-bit size follows; 2^63 cannot fit.
         let large = Self.be32(1) + Array("moov".utf8) + [0x80, 0, 0, 0, 0, 0, 0, 0] + [UInt8](repeating: 0, count: 8)
-        #expect(throws: PackagingError.badBoxSize(box: "moov", offset: 0, size: 1 << 63)) { try InitSegment.tracks(large) }
+        #expect(throws: MP4Error.badBoxSize(box: "moov", offset: 0, size: 1 << 63)) { try InitSegment.tracks(large) }
         // size 1 with the 64-bit size itself cut off.
-        #expect(throws: PackagingError.self) { try InitSegment.tracks(Self.be32(1) + Array("moov".utf8) + [0, 0]) }
-        let message = PackagingError.badBoxSize(box: "ftyp", offset: 0, size: 4).description
+        #expect(throws: MP4Error.self) { try InitSegment.tracks(Self.be32(1) + Array("moov".utf8) + [0, 0]) }
+        let message = MP4Error.badBoxSize(box: "ftyp", offset: 0, size: 4).description
         #expect(message == "MP4 box 'ftyp' at byte 0 declares an impossible size 4")
     }
 
@@ -89,7 +90,7 @@ import TestSupport
         let moof = Self.box("moof", Self.box("mfhd", [0, 0, 0, 0] + Self.be32(1)) + traf)
         let track = TrackDescription(trackID: 1, kind: .video, timescale: 12800, codecs: "avc1.64000D",
                                      defaultSampleDuration: 512, defaultSampleFlags: 0)
-        #expect(throws: PackagingError.malformed(box: "trun", reason: "4294967295 samples of 4 bytes do not fit in 4 bytes")) {
+        #expect(throws: MP4Error.malformed(box: "trun", reason: "4294967295 samples of 4 bytes do not fit in 4 bytes")) {
             try MediaSegment.summary(moof, track: track)
         }
         // No per-sample fields: durations fall back to tfhd, then trex (the track's default).
@@ -100,7 +101,7 @@ import TestSupport
         // A segment with no fragment for the track is an error, not an empty index entry.
         var other = track
         other.trackID = 2
-        #expect(throws: PackagingError.trackNotFound(trackID: 2)) { try MediaSegment.summary(Self.box("moof", Self.box("mfhd", [0, 0, 0, 0] + Self.be32(9)) + traf2), track: other) }
+        #expect(throws: MP4Error.trackNotFound(trackID: 2)) { try MediaSegment.summary(Self.box("moof", Self.box("mfhd", [0, 0, 0, 0] + Self.be32(9)) + traf2), track: other) }
     }
 
     @Test func randomBytesNeverCrash() {
@@ -115,8 +116,8 @@ import TestSupport
             if bytes.count >= 8, Bool.random(using: &rng) {
                 bytes.replaceSubrange(0..<8, with: Self.be32(UInt32(bytes.count)) + Array(["moov", "moof", "ftyp"].randomElement(using: &rng)!.utf8))
             }
-            #expect(throws: PackagingError.self) { try InitSegment.tracks(bytes) }
-            do { _ = try MediaSegment.summary(bytes, track: track); parsed += 1 } catch is PackagingError {} catch {
+            #expect(throws: MP4Error.self) { try InitSegment.tracks(bytes) }
+            do { _ = try MediaSegment.summary(bytes, track: track); parsed += 1 } catch is MP4Error {} catch {
                 Issue.record("untyped error \(error)")
             }
         }
@@ -135,8 +136,8 @@ import TestSupport
                 i[Int.random(in: 0..<i.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
                 s[Int.random(in: 0..<s.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
             }
-            do { _ = try InitSegment.tracks(i) } catch is PackagingError {} catch { Issue.record("untyped \(error)") }
-            do { _ = try MediaSegment.summary(s, track: track) } catch is PackagingError {} catch { Issue.record("untyped \(error)") }
+            do { _ = try InitSegment.tracks(i) } catch is MP4Error {} catch { Issue.record("untyped \(error)") }
+            do { _ = try MediaSegment.summary(s, track: track) } catch is MP4Error {} catch { Issue.record("untyped \(error)") }
         }
     }
 }

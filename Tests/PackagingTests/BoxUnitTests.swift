@@ -1,6 +1,7 @@
 import Foundation
 import MediaCore
 import Testing
+@testable import MP4
 @testable import Packaging
 
 /// Box forms ffmpeg does not write but other packagers do: 64-bit versions, tfhd defaults, first-sample
@@ -67,16 +68,16 @@ import Testing
 
     @Test func rejectsWhatItCannotDescribe() throws {
         let hevc = B.box("hvc1", [UInt8](repeating: 0, count: 78))
-        #expect(throws: PackagingError.unsupportedSampleEntry(fourCC: "hvc1")) {
+        #expect(throws: MP4Error.unsupportedSampleEntry(fourCC: "hvc1")) {
             try InitSegment.tracks(Self.initSegment(handler: "vide", entry: hevc))
         }
-        #expect(throws: PackagingError.malformed(box: "hdlr", reason: "sound handler with a video sample entry")) {
+        #expect(throws: MP4Error.malformed(box: "hdlr", reason: "sound handler with a video sample entry")) {
             try InitSegment.tracks(Self.initSegment(handler: "soun", entry: Self.avcEntry("avc1")))
         }
-        #expect(throws: PackagingError.malformed(box: "mdhd", reason: "timescale is 0")) {
+        #expect(throws: MP4Error.malformed(box: "mdhd", reason: "timescale is 0")) {
             try InitSegment.tracks(Self.initSegment(handler: "vide", entry: Self.avcEntry("avc1"), timescale: 0))
         }
-        #expect(throws: PackagingError.missingBox(path: "/moov")) { try InitSegment.tracks(B.box("ftyp", Array("iso6".utf8) + B.be32(0))) }
+        #expect(throws: MP4Error.missingBox(path: "/moov")) { try InitSegment.tracks(B.box("ftyp", Array("iso6".utf8) + B.be32(0))) }
     }
 
     static func fragment(tfhdFlags: UInt32, tfhdFields: [UInt8], trunFlags: UInt32, trunFields: [UInt8], count: UInt32,

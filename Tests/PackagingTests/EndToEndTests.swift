@@ -2,6 +2,7 @@ import Foundation
 import MediaCore
 import Testing
 import TestSupport
+@testable import MP4
 @testable import Packaging
 
 /// Real segments → SegmentIndexer → our HLS and DASH text written beside the files → ffprobe opens the

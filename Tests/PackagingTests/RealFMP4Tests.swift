@@ -2,6 +2,7 @@ import Foundation
 import MediaCore
 import Testing
 import TestSupport
+@testable import MP4
 @testable import Packaging
 
 /// The box reader on real CMAF files written by ffmpeg, checked against ffprobe's own reading of them.

@@ -58,6 +58,26 @@ import TestSupport
         #expect((try? String(contentsOf: stamp, encoding: .utf8)) == "2\n")
     }
 
+    /// Ingest and reindex index with the one `SegmentIndexer`: reindexing what ingest just published
+    /// changes nothing (before issue 11 the peak bitrate was rounded two ways, so BANDWIDTH and the
+    /// manifest ETag moved; with the old code these two sources differed by 1 b/s: the transcode's audio
+    /// and the copy's video). A transcode (ladder rung) and a copy (the source's own cuts).
+    @Test(arguments: [("720p5994.mp4", ["--rungs", "180", "--preset", "ultrafast"]), ("audio44k.mp4", ["--copy"])])
+    func ingestAndReindexGiveTheIdenticalIndex(_ source: String, _ mode: [String]) throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("reindex-same-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let ingest = try run(TestMedia.mediaserveBinary.path,
+                             ["ingest", TestMedia.file(source).path, "--id", "same", "--data-dir", root.path] + mode)
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let catalog = try Catalog(path: root.appendingPathComponent("catalog.sqlite"), clock: { Date() })
+        let ingested = try catalog.renditions(of: SafeName("same")!)
+        #expect(ingested.count == 2 && ingested.allSatisfy { !$0.segments.isEmpty }, "\(ingested.map(\.rendition.id))")
+        let reindex = try run(TestMedia.mediaserveBinary.path, ["reindex", "same", "--data-dir", root.path])
+        #expect(reindex.status == 0, "\(reindex.stderr)")
+        #expect(try catalog.asset(SafeName("same")!)?.version == 2, "reindex really wrote the catalog")
+        #expect(try catalog.renditions(of: SafeName("same")!) == ingested)
+    }
+
     @Test func dryRunLeavesTheCatalogAlone() throws {
         let root = try Self.dataDirectory(asset: "look")
         defer { try? FileManager.default.removeItem(at: root) }

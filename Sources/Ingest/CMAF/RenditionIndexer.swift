@@ -1,38 +1,42 @@
 import Foundation
 import MediaCore
+import MP4
 
-/// Builds a rendition's segment index from the files in its directory and checks them: every segment
-/// readable, `tfdt` continuous, video segments opening with a sync sample.
+/// Indexes the rendition ingest just wrote, from the files in its directory, with the same
+/// `SegmentIndexer` that `mediaserve reindex` uses (so the two give the identical index), and checks
+/// the files while at it: every segment readable, `tfdt` continuous, video segments opening with a sync
+/// sample.
 enum RenditionIndexer {
     static func index(_ template: Rendition, directory: URL, segmentCount: Int) throws -> RenditionIndex {
         let id = template.id.rawValue
         guard segmentCount > 0 else { throw IngestError.outputMismatch(rendition: id, reason: "no segment was written") }
-        let initBytes = try readBytes(directory.appendingPathComponent("init.mp4"))
-        let initInfo = try FragmentReader.readInit(initBytes)
-        var segments: [SegmentInfo] = []
-        for number in 1...segmentCount {
-            let url = directory.appendingPathComponent("seg-\(number).m4s")
-            let bytes = try readBytes(url)
-            let fragment = try FragmentReader.readFragment(bytes, defaultSampleDuration: initInfo.defaultSampleDuration)
-            if template.kind == .video, !fragment.startsWithSyncSample {
-                throw IngestError.outputMismatch(rendition: id, reason: "seg-\(number).m4s does not start with a keyframe")
-            }
-            if let previous = segments.last, previous.start + previous.duration != fragment.baseDecodeTime {
-                throw IngestError.outputMismatch(rendition: id, reason: "seg-\(number).m4s tfdt \(fragment.baseDecodeTime) does not follow \(previous.start)+\(previous.duration)")
-            }
-            segments.append(SegmentInfo(number: number, start: fragment.baseDecodeTime, duration: fragment.duration, size: bytes.count))
+        var builder = try readable("init.mp4", of: id) {
+            try SegmentIndexer.Builder(id: template.id, initSegment: try readBytes(directory.appendingPathComponent("init.mp4")),
+                                       language: template.language)
         }
-        var rendition = template
-        rendition.timescale = initInfo.timescale
-        let scale = Double(initInfo.timescale)
-        let totalBits = Double(segments.reduce(0) { $0 + $1.size }) * 8
-        let totalSeconds = Double(segments.reduce(0) { $0 + $1.duration }) / scale
-        rendition.averageBitrate = totalSeconds > 0 ? Int((totalBits / totalSeconds).rounded()) : 0
-        rendition.peakBitrate = segments.map { segment in
-            let seconds = Double(segment.duration) / scale
-            return seconds > 0 ? Int((Double(segment.size * 8) / seconds).rounded()) : 0
-        }.max() ?? 0
-        return RenditionIndex(rendition: rendition, segments: segments)
+        var previous: FragmentSummary?
+        for number in 1...segmentCount {
+            let name = "seg-\(number).m4s"
+            let bytes = try readBytes(directory.appendingPathComponent(name))
+            let fragment = try readable(name, of: id) { try builder.add(SegmentIndexer.SegmentBytes(number: number, bytes: bytes)) }
+            if template.kind == .video, !fragment.startsWithKeyframe {
+                throw IngestError.outputMismatch(rendition: id, reason: "\(name) does not start with a keyframe")
+            }
+            if let previous, previous.baseMediaDecodeTime + previous.duration != fragment.baseMediaDecodeTime {
+                throw IngestError.outputMismatch(rendition: id, reason: "\(name) tfdt \(fragment.baseMediaDecodeTime) does not follow \(previous.baseMediaDecodeTime)+\(previous.duration)")
+            }
+            previous = fragment
+        }
+        return builder.finish()
+    }
+
+    /// Runs `read`, turning the box reader's error into the rendition's output mismatch.
+    private static func readable<T>(_ name: String, of id: String, _ read: () throws -> T) throws -> T {
+        do {
+            return try read()
+        } catch let error as MP4Error {
+            throw IngestError.outputMismatch(rendition: id, reason: "\(name): \(error)")
+        }
     }
 
     private static func readBytes(_ url: URL) throws -> [UInt8] {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MediaCore
+import Storage
 import _NIOFileSystem
 
 /// `/api/v1`: assets and jobs as JSON behind a bearer key; the OpenAPI document is public.

@@ -1,5 +1,6 @@
 import Foundation
 import MediaCore
+import Publishing
 
 /// JSON shapes of the admin API (documented in Resources/openapi.yaml; keep both in step).
 public struct RenditionSummary: Codable, Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 import MediaCore
+import Publishing
 
 /// How a live stream's manifests behave: `sliding` keeps a DVR window, `event` only grows (HLS
 /// `PLAYLIST-TYPE:EVENT`) and keeps every segment of the stream.
@@ -84,28 +85,10 @@ public struct LiveStreamSummary: Codable, Sendable, Equatable {
     }
 }
 
-/// Body of `POST /api/v1/live-streams/{id}/archive`: a time range (seconds since the stream's first
-/// segment, or ISO 8601 wall-clock times) and the new asset's id and title, all optional.
-public struct LiveArchiveRequest: Sendable, Equatable {
-    public enum Bound: Sendable, Equatable {
-        /// Seconds since the start of the stream's first listed segment.
-        case offset(Double)
-        /// Wall-clock seconds since 1970.
-        case wallClock(Double)
-    }
-
-    public var start: Bound?
-    public var end: Bound?
-    public var assetID: AssetID?
-    public var title: String?
-
-    public init(start: Bound? = nil, end: Bound? = nil, assetID: AssetID? = nil, title: String? = nil) {
-        self.start = start
-        self.end = end
-        self.assetID = assetID
-        self.title = title
-    }
-
+/// Parsing the body of `POST /api/v1/live-streams/{id}/archive`: a time range (seconds since the stream's
+/// first segment, or ISO 8601 wall-clock times) and the new asset's id and title, all optional. The
+/// request itself is Publishing's.
+extension LiveArchiveRequest {
     public static func parse(_ body: Data) throws -> LiveArchiveRequest {
         guard !body.isEmpty else { return LiveArchiveRequest() }
         guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import MediaCore
+import Storage
+import Publishing
 
 /// `/api/v1/live-streams`: configure live streams (id, publishing key, RTMP and SRT URLs, playback URLs), list,
 /// read and delete them, and archive a stream's segments as a VOD asset.

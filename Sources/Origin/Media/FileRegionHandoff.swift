@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
+import Storage
 import Synchronization
 
 /// Sends segment bodies with sendfile(2) through NIO's `FileRegion`, like nginx's `sendfile on`.
@@ -12,7 +13,7 @@ import Synchronization
 /// (a TLS channel cannot send a FileRegion); the streaming path is used otherwise.
 public final class FileRegionHandoff: Sendable {
     struct Pending {
-        let file: OpenFile
+        let file: LocalFile
         let range: Range<Int>
         let registered: ContinuousClock.Instant
     }
@@ -26,7 +27,7 @@ public final class FileRegionHandoff: Sendable {
     public init() {}
 
     /// Registers a file range and returns the token that stands for it in the response body.
-    func token(for file: OpenFile, range: Range<Int>) -> ByteBuffer {
+    func token(for file: LocalFile, range: Range<Int>) -> ByteBuffer {
         let now = ContinuousClock.now
         let id = state.withLock { state -> UInt64 in
             let id = state.next

@@ -6,8 +6,9 @@ import Darwin
 import Hummingbird
 import NIOCore
 import NIOPosix
+import Storage
 
-/// Serves one regular file with the CDN rules: strong ETag, Last-Modified, 304 on If-None-Match /
+/// Serves one stored object (a local file, or bytes from a remote store) with the CDN rules: strong ETag, Last-Modified, 304 on If-None-Match /
 /// If-Modified-Since, single byte ranges (206 / 416, If-Range), `Accept-Ranges: bytes`. The body goes out
 /// with sendfile(2) (`FileRegionHandoff`) when the server installed it, otherwise it is read from disk in
 /// chunks on NIO's thread pool; never is a whole file loaded into memory. HEAD reuses the GET response
@@ -25,13 +26,21 @@ public struct FileResponder: Sendable {
     public func respond(
         path: String, contentType: String, cache: CachePolicy, request: Request, missing: OriginError
     ) throws -> Response {
-        guard let file = OpenFile(path: path) else { throw missing }
-        return try respond(file: file, contentType: contentType, cache: cache, request: request)
+        guard let file = LocalFile(path: path) else { throw missing }
+        return try respond(object: .localFile(file), contentType: contentType, cache: cache, request: request)
     }
 
-    /// The same for a file already opened (e.g. relative to an asset folder's descriptor).
-    func respond(file: OpenFile, contentType: String, cache: CachePolicy, request: Request) throws -> Response {
-        let validators = file.validators, size = file.size
+    /// The same for an object the media store opened.
+    func respond(object: StoredObject, contentType: String, cache: CachePolicy, request: Request) throws -> Response {
+        let validators: Validators, size: Int
+        switch object {
+        case .localFile(let file):
+            validators = .forFile(size: file.size, modifiedNanoseconds: file.modifiedNanoseconds, inode: file.inode)
+            size = file.size
+        case .bytes(let bytes):
+            validators = Validators(etag: bytes.etag, lastModified: bytes.lastModified)
+            size = bytes.data.count
+        }
         var headers: HTTPFields = [
             .contentType: contentType,
             .cacheControl: cache.headerValue,
@@ -61,10 +70,15 @@ public struct FileResponder: Sendable {
             headers[.contentLength] = String(range.count)
             return Response(status: status, headers: headers, body: ResponseBody())
         }
-        return Response(status: status, headers: headers, body: body(file: file, range: range))
+        switch object {
+        case .localFile(let file): return Response(status: status, headers: headers, body: body(file: file, range: range))
+        case .bytes(let bytes):
+            let slice = bytes.data[bytes.data.startIndex + range.lowerBound ..< bytes.data.startIndex + range.upperBound]
+            return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: slice)))
+        }
     }
 
-    private func body(file: OpenFile, range: Range<Int>) -> ResponseBody {
+    private func body(file: LocalFile, range: Range<Int>) -> ResponseBody {
         guard !range.isEmpty else { return ResponseBody() }
         if let handoff {
             return ResponseBody(contentLength: range.count) { writer in

@@ -1,5 +1,6 @@
 import MediaCore
 import Packaging
+import Storage
 
 /// The published renditions of one VOD asset or live stream, as the origin needs them to build manifests
 /// and pick content types.

@@ -1,9 +1,6 @@
 import MediaCore
 import Storage
 
-/// VOD assets or live streams: the two trees of the data directory the origin serves from.
-public typealias MediaTree = StorageKind
-
 /// What a `/vod/<asset>/<name>` or `/live/<stream>/<name>` path names, parsed without touching the disk.
 public enum ManifestName: Equatable, Sendable {
     case hlsMaster

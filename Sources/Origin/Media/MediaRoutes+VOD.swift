@@ -42,13 +42,12 @@ extension MediaRoutes {
     }
 
     /// A VOD segment, from the asset folder only when that folder is the version the URL names (nil: the
-    /// unversioned URL, which stands for version 1). The stamp and the file are read through one folder
-    /// descriptor, so a replace in between cannot pair them wrongly.
+    /// unversioned URL, which stands for version 1). The stamp and the file are read from one opened
+    /// version of the asset (`StoredAssetVersion`), so a replace in between cannot pair them wrongly.
     func vodSegment(owner: SafeName, version: AssetVersion?, rendition: SafeName, fileName: String,
                     request: Request) async throws -> Response {
         let missing = OriginError.notFound(request.uri.path)
-        guard SegmentFileName.isValid(fileName),
-              let folder = VODAssetFolder(vodRoot: dataDirectory.vodRoot.path, asset: owner) else { throw missing }
+        guard SegmentFileName.isValid(fileName), let folder = store.openVersion(of: owner) else { throw missing }
         let filesVersion: Int
         switch folder.stamp() {
         case .version(let stamped): filesVersion = stamped
@@ -60,14 +59,14 @@ extension MediaRoutes {
             throw missing
         }
         guard filesVersion == (version?.number ?? 1),
-              let file = folder.openSegment(rendition: rendition, fileName: fileName) else { throw missing }
+              let object = folder.openSegment(rendition: rendition, fileName: fileName) else { throw missing }
         guard let contentType = try await segmentContentType(tree: .vod, owner: owner, rendition: rendition,
                                                              isInit: fileName == SegmentFileName.initSegment) else { throw missing }
         if let protection, try protection.isEncrypted(tree: .vod, owner: owner) {
-            return try await encryptedSegment(file, protection: protection, tree: .vod, owner: owner, rendition: rendition,
+            return try await encryptedSegment(object, protection: protection, tree: .vod, owner: owner, rendition: rendition,
                                               fileName: fileName, contentType: contentType, request: request)
         }
-        return try files.respond(file: file, contentType: contentType, cache: .immutable, request: request)
+        return try files.respond(object: object, contentType: contentType, cache: .immutable, request: request)
     }
 
     /// How a VOD manifest is cached, or nil when it must be 404: master and MPD only at their entry URLs;

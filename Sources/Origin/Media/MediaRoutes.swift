@@ -5,10 +5,10 @@ import Storage
 import Synchronization
 
 /// `/vod/<asset>/...` and `/live/<stream>/...`: manifests built per request from the index, segments
-/// streamed from the data directory. Every path component is parsed into a `SafeName` or a fixed file
+/// streamed from the media store. Every path component is parsed into a `SafeName` or a fixed file
 /// name before it is joined to the data directory, so nothing outside `vod/` and `live/` can be named.
 public struct MediaRoutes: Sendable {
-    let dataDirectory: DataDirectory
+    let store: any MediaStore
     let index: any MediaIndex
     let renderer: any ManifestRendering
     let files: FileResponder
@@ -19,10 +19,10 @@ public struct MediaRoutes: Sendable {
     private let kinds = KindCache()
     private let manifests = ManifestCache()
 
-    public init(dataDirectory: DataDirectory, index: any MediaIndex, renderer: any ManifestRendering, files: FileResponder,
+    public init(store: any MediaStore, index: any MediaIndex, renderer: any ManifestRendering, files: FileResponder,
                 clock: @escaping @Sendable () -> Double = OriginClock.system, protection: ProtectionService? = nil) {
         self.protection = protection
-        self.dataDirectory = dataDirectory
+        self.store = store
         self.index = index
         self.renderer = renderer
         self.files = files
@@ -105,19 +105,19 @@ public struct MediaRoutes: Sendable {
         let missing: OriginError = tree == .live && !isInit
             ? .notYetAvailable("segment \(fileName) of live stream '\(owner)'")
             : .notFound("\(tree.rawValue)/\(owner)/\(rendition)/\(fileName)")
-        // Storage checks every level with lstat: real folders and a regular file inside vod/ or live/ only.
-        guard let file = dataDirectory.resolveSegmentFile(kind: tree, owner: owner, rendition: rendition, fileName: fileName) else {
+        // The store checks every level (locally with lstat: real folders and a regular file inside vod/
+        // or live/ only).
+        guard let object = store.openObject(MediaObjectKey(tree: tree, owner: owner, rendition: rendition, fileName: fileName)) else {
             throw missing
         }
         guard let contentType = try await segmentContentType(tree: tree, owner: owner, rendition: rendition, isInit: isInit) else {
             throw missing
         }
         if let protection, try protection.isEncrypted(tree: tree, owner: owner) {
-            guard let open = OpenFile(path: file.path) else { throw missing }
-            return try await encryptedSegment(open, protection: protection, tree: tree, owner: owner, rendition: rendition,
+            return try await encryptedSegment(object, protection: protection, tree: tree, owner: owner, rendition: rendition,
                                               fileName: fileName, contentType: contentType, request: request)
         }
-        return try files.respond(path: file.path, contentType: contentType, cache: .immutable, request: request, missing: missing)
+        return try files.respond(object: object, contentType: contentType, cache: .immutable, request: request)
     }
 
     /// The segment's Content-Type from its rendition's kind; nil when the index has no such rendition (its

@@ -8,6 +8,7 @@ import MediaCore
 import NIOCore
 import NIOPosix
 import Protection
+import Storage
 
 /// Serves one segment or init of an encrypted item in the scheme its URL names (`?scheme=`): the clear
 /// file is read, encrypted in memory with deterministic IVs, and sent with the same CDN rules as a clear
@@ -23,7 +24,7 @@ struct EncryptedSegmentResponder: Sendable {
 
     /// `period` is the key period of the segment (0 for VOD and for inits).
     /// `initFile` is the init segment the segment decodes with (its tracks say how to cut samples).
-    func respond(file: OpenFile, initFile: OpenFile?, tree: MediaTree, owner: SafeName, rendition: SafeName, fileName: String,
+    func respond(object: StoredObject, initBytes: [UInt8]?, tree: MediaTree, owner: SafeName, rendition: SafeName, fileName: String,
                  segmentNumber: Int?, period: Int, contentType: String, request: Request) async throws -> Response {
         guard let raw = request.uri.queryParameters["scheme"] else {
             throw OriginError.status(.forbidden, "\(request.uri.path) belongs to an encrypted item: fetch it through its manifest (?scheme=...)")
@@ -32,7 +33,16 @@ struct EncryptedSegmentResponder: Sendable {
         do { scheme = try EncryptionScheme(parsing: String(raw)) } catch { throw OriginError.badRequest("\(error)") }
         let served = try await protection.key(owner: ProtectionService.owner(tree: tree, id: owner), period: period)
         let key = served.period.key
-        let clear = try await read(file)
+        let clear: [UInt8]
+        let clearValidators: Validators
+        switch object {
+        case .localFile(let file):
+            clear = try await read(file)
+            clearValidators = .forFile(size: file.size, modifiedNanoseconds: file.modifiedNanoseconds, inode: file.inode)
+        case .bytes(let stored):
+            clear = [UInt8](stored.data)
+            clearValidators = Validators(etag: stored.etag, lastModified: stored.lastModified)
+        }
         let encrypted: [UInt8]
         switch scheme {
         case .aes128:
@@ -46,8 +56,8 @@ struct EncryptedSegmentResponder: Sendable {
             let constantIV = IVDerivation.cbcsConstant(kid: key.id, stream: rendition.rawValue)
             do {
                 if let number = segmentNumber {
-                    guard let initFile else { throw OriginError.notFound("the init segment of \(rendition)") }
-                    let tracks = try CENCInit.tracks(of: try await read(initFile))
+                    guard let initBytes else { throw OriginError.notFound("the init segment of \(rendition)") }
+                    let tracks = try CENCInit.tracks(of: initBytes)
                     var encryptors: [UInt32: SampleEncryptor] = [:]
                     for track in tracks {
                         encryptors[track.trackID] = SampleEncryptor(scheme: sampleScheme, layout: track.layout, key: key,
@@ -63,8 +73,8 @@ struct EncryptedSegmentResponder: Sendable {
                 throw OriginError.internalError("\(tree.rawValue)/\(owner)/\(rendition)/\(fileName): \(error)")
             }
         }
-        let inner = file.validators.etag.trimmingCharacters(in: ["\""])
-        let validators = Validators(etag: "\"\(inner)-\(scheme.rawValue)-\(key.id.hex.prefix(8))\"", lastModified: file.validators.lastModified)
+        let inner = clearValidators.etag.trimmingCharacters(in: ["\""])
+        let validators = Validators(etag: "\"\(inner)-\(scheme.rawValue)-\(key.id.hex.prefix(8))\"", lastModified: clearValidators.lastModified)
         return try Self.response(encrypted, validators: validators, contentType: contentType, request: request)
     }
 
@@ -93,7 +103,7 @@ struct EncryptedSegmentResponder: Sendable {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes[range])))
     }
 
-    private func read(_ file: OpenFile) async throws -> [UInt8] {
+    private func read(_ file: LocalFile) async throws -> [UInt8] {
         let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: dup(file.descriptor))
         defer { try? handle.close() }
         var buffer = try await fileIO.read(fileHandle: handle, fromOffset: 0, byteCount: file.size, allocator: ByteBufferAllocator())

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MediaCore
+import Storage
 
 /// `PATCH /api/v1/assets/<id>` with `{"encrypted": true|false}`: marks a published asset encrypted (its
 /// manifests and segments are encrypted per request from then on) or clear again.

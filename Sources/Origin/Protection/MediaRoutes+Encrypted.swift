@@ -5,8 +5,9 @@ import Storage
 
 extension MediaRoutes {
     /// A segment or init of an encrypted item. Its key period comes from the segment's start in the index
-    /// (live rotation); VOD items and inits use period 0.
-    func encryptedSegment(_ file: OpenFile, protection: ProtectionService, tree: MediaTree, owner: SafeName, rendition: SafeName,
+    /// (live rotation); VOD items and inits use period 0. The init a segment decodes with is read through
+    /// the store (its tracks say how to cut the samples).
+    func encryptedSegment(_ object: StoredObject, protection: ProtectionService, tree: MediaTree, owner: SafeName, rendition: SafeName,
                           fileName: String, contentType: String, request: Request) async throws -> Response {
         let number = SegmentFileName.segmentNumber(fileName)
         var period = 0
@@ -19,19 +20,12 @@ extension MediaRoutes {
                 .periodIndex(start: segment.start, timescale: Int(index.rendition.timescale))
             initName = SegmentFileName.initFileName(segment.initNumber)
         }
-        if tree == .live, SegmentFileName.isInitSegment(fileName), let query = request.uri.queryParameters["period"], let value = Int(query) {
-            period = max(0, value)
-        }
-        var initFile: OpenFile?
+        var initBytes: [UInt8]?
         if number != nil {
-            if tree == .vod {
-                initFile = VODAssetFolder(vodRoot: dataDirectory.vodRoot.path, asset: owner)?.openSegment(rendition: rendition, fileName: initName)
-            } else if let path = dataDirectory.resolveSegmentFile(kind: tree, owner: owner, rendition: rendition, fileName: initName)?.path {
-                initFile = OpenFile(path: path)
-            }
+            initBytes = try store.objectData(MediaObjectKey(tree: tree, owner: owner, rendition: rendition, fileName: initName)).map { [UInt8]($0) }
         }
         return try await EncryptedSegmentResponder(protection: protection)
-            .respond(file: file, initFile: initFile, tree: tree, owner: owner, rendition: rendition, fileName: fileName,
+            .respond(object: object, initBytes: initBytes, tree: tree, owner: owner, rendition: rendition, fileName: fileName,
                      segmentNumber: number, period: period, contentType: contentType, request: request)
     }
 }

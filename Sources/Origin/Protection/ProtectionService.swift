@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import MediaCore
+import Storage
 import Packaging
 import Protection
 import Synchronization

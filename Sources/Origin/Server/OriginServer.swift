@@ -33,7 +33,7 @@ public struct OriginServer: Sendable {
         let handoff = configuration.useSendfile ? FileRegionHandoff() : nil
         self.handoff = handoff
         let files = FileResponder(handoff: handoff, chunkLength: configuration.segmentChunkBytes)
-        let media = MediaRoutes(dataDirectory: dataDirectory, index: index, renderer: renderer, files: files, clock: clock,
+        let media = MediaRoutes(store: dataDirectory, index: index, renderer: renderer, files: files, clock: clock,
                                 protection: protection)
         self.media = media
         let root = dataDirectory.root

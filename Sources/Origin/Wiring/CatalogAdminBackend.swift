@@ -2,13 +2,14 @@ import Catalog
 import Foundation
 import LiveSegmenting
 import MediaCore
+import Publishing
 import Storage
 
-/// The admin API over the catalog and the data directory. Uploads are kept in `data/uploads/<id>/`
-/// (not staging/, which start-up empties) so a queued job still finds its source after a restart.
+/// The admin API over the catalog and the media store. Uploads are kept by the store (`data/uploads/<id>/`,
+/// not staging/, which start-up empties) so a queued job still finds its source after a restart.
 public struct CatalogAdminBackend: AdminBackend {
     let catalog: any CatalogStore
-    let data: DataDirectory
+    let data: any MediaStore
     let index: CatalogMediaIndex?
     /// Called after a job is queued (wakes the worker pool).
     let jobQueued: @Sendable () -> Void
@@ -20,7 +21,7 @@ public struct CatalogAdminBackend: AdminBackend {
     let rtmpPortNow: @Sendable () -> Int?
     let srtPortNow: @Sendable () -> Int?
 
-    public init(catalog: any CatalogStore, data: DataDirectory, index: CatalogMediaIndex?, liveDVRWindowSeconds: Int = 7200,
+    public init(catalog: any CatalogStore, data: any MediaStore, index: CatalogMediaIndex?, liveDVRWindowSeconds: Int = 7200,
                 live: LiveStreams? = nil, rtmpPort: @escaping @Sendable () -> Int? = { nil },
                 srtPort: @escaping @Sendable () -> Int? = { nil },
                 publishingStreams: @escaping @Sendable () -> [SafeName] = { [] }, jobQueued: @escaping @Sendable () -> Void) {
@@ -34,8 +35,6 @@ public struct CatalogAdminBackend: AdminBackend {
         self.publishingStreams = publishingStreams
         self.jobQueued = jobQueued
     }
-
-    public static func uploadsRoot(_ data: DataDirectory) -> URL { data.root.appendingPathComponent("uploads", isDirectory: true) }
 
     public func listAssets() async throws -> [AssetSummary] {
         try catalog.listAssets().map { try summary($0) }
@@ -58,13 +57,11 @@ public struct CatalogAdminBackend: AdminBackend {
     }
 
     public func newUploadFile() async throws -> URL {
-        let folder = Self.uploadsRoot(data).appendingPathComponent(UUID().uuidString.lowercased(), isDirectory: true)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder.appendingPathComponent("source")
+        try data.newUpload()
     }
 
     public func enqueueIngest(source: URL, asset: AssetID?, originalName: String?) async throws -> JobSummary {
-        let id = asset ?? Self.generatedID(from: originalName)
+        let id = asset ?? AssetNaming.uploadID(forFile: originalName)
         if try catalog.asset(id) != nil {
             throw OriginError.conflict("asset '\(id)' already exists: delete it first or upload with another ?id=")
         }
@@ -106,7 +103,7 @@ public struct CatalogAdminBackend: AdminBackend {
 
     public func archiveLiveStream(_ id: SafeName, _ request: LiveArchiveRequest) async throws -> AssetSummary {
         guard let live else { throw OriginError.unavailable("live ingest is not running in this process") }
-        let record = try LiveArchiver(catalog: catalog, data: data, streams: live).archive(id, request)
+        let record = try LiveArchiver(catalog: catalog, store: data, streams: live).archive(id, request)
         return try summary(record)
     }
 
@@ -124,7 +121,7 @@ public struct CatalogAdminBackend: AdminBackend {
     }
 
     public func discardUpload(_ file: URL) async {
-        try? FileManager.default.removeItem(at: file.deletingLastPathComponent())
+        data.discardUpload(file)
     }
 
     func summary(_ record: AssetRecord) throws -> AssetSummary {
@@ -136,21 +133,4 @@ public struct CatalogAdminBackend: AdminBackend {
     static func summary(_ job: JobRecord) -> JobSummary {
         JobSummary(id: job.id, assetId: job.assetID.rawValue, state: job.state.rawValue, percent: job.percent, error: job.error)
     }
-
-    /// `upload-<8 hex>`, or the original file's stem made safe when one was given.
-    static func generatedID(from name: String?) -> AssetID {
-        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
-        if let name {
-            let stem = URL(fileURLWithPath: name).deletingPathExtension().lastPathComponent.lowercased()
-            let cleaned = String(stem.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" }.prefix(40))
-                .trimmingCharacters(in: CharacterSet(charactersIn: "-_"))
-            if let id = AssetID("\(cleaned)-\(suffix)") { return id }
-        }
-        return AssetID("upload-\(suffix)")!
-    }
-}
-
-/// Options stored with an ingest job (JSON in the catalog).
-public struct IngestJobOptions: Codable, Sendable {
-    public var originalName: String?
 }

@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import MediaCore
+import Storage
 import Synchronization
 
 /// VOD listings from the catalog. The segment index of a published asset only changes when the asset is

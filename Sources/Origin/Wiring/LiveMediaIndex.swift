@@ -1,6 +1,7 @@
 import Foundation
 import LiveSegmenting
 import MediaCore
+import Storage
 
 /// Live listings from the live segmenter's in-memory DVR index (`LiveStreams`): the renditions with the
 /// segments still inside the window, the stream's own DVR window (the catalog's `dvr_window_seconds`,

@@ -1,5 +1,6 @@
 import MediaCore
 import Packaging
+import Storage
 
 /// Manifests from Packaging's HLS and DASH builders. The packager's refusals of a request (bad query,
 /// empty window, every rendition filtered out) become 400 with its message.

@@ -7,6 +7,7 @@ import LiveSegmenting
 import Logging
 import MediaCore
 import Origin
+import Publishing
 import Storage
 import Synchronization
 
@@ -52,7 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
         let protection = try ServeProtection.make(config.drm, catalog: stores.catalog, logger: logger)
         let metrics = OriginMetrics()
         let pool = IngestWorkerPool(
-            jobs: CatalogIngestJobs(catalog: stores.catalog, data: stores.data, ladder: loaded.ladder, preset: loaded.ladder.preset),
+            jobs: CatalogIngestJobs(catalog: stores.catalog, store: stores.data, ladder: loaded.ladder, preset: loaded.ladder.preset),
             workers: config.ingest.workers, metrics: metrics, logger: Logger(label: "mediaserve.jobs", level: loaded.loggerLevel))
         let catalog = stores.catalog
         let srtSettings = config.srt.enabled
@@ -145,17 +146,6 @@ struct ServeCommand: AsyncParsableCommand {
 
             """
         FileHandle.standardOutput.write(Data(text.utf8))
-    }
-}
-
-/// Errors of the serve command itself.
-enum ServeError: Error, CustomStringConvertible {
-    case badJob(id: String, reason: String)
-
-    var description: String {
-        switch self {
-        case .badJob(let id, let reason): return "ingest job \(id) cannot run: \(reason)"
-        }
     }
 }
 
