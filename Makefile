@@ -3,7 +3,7 @@ SWIFT ?= swift
 MEDIA_DIR ?= .media
 export MEDIASERVE_MEDIA_DIR := $(abspath $(MEDIA_DIR))
 
-.PHONY: demo test check-architecture deps build release fixtures clean test-browser bench-packaging bench-origin bench-ingest bench-live
+.PHONY: demo test check-architecture deps build release fixtures clean test-browser bench-packaging bench-origin bench-ingest bench-live fuzz soak
 
 deps:
 	./scripts/install-deps.sh
@@ -67,3 +67,15 @@ bench-live:
 	./scripts/install-deps.sh bench
 	$(SWIFT) build -c release --product LiveBench
 	$$($(SWIFT) build -c release --show-bin-path)/LiveBench
+
+# libFuzzer (swiftc -sanitize=fuzzer,address) over the RTMP/AMF0/FLV, fMP4, SRT (Annex B, ADTS, stream id) and
+# HTTP target/query parsers, FUZZ_SECONDS each (default 60) from Fuzz/corpus/; prints executions and crashes per
+# target (not part of `make test`). FUZZ_TARGETS="rtmp fmp4 srt http" chooses.
+fuzz:
+	./scripts/fuzz.sh
+
+# About 1,000 simulated players against 10 live streams and 3 VOD assets for 10 minutes: errors, p99 per object
+# kind, server RSS and descriptors at start/middle/end (not part of `make test`). SOAK_SECONDS, SOAK_PLAYERS.
+soak:
+	./scripts/install-deps.sh bench
+	./scripts/soak.sh

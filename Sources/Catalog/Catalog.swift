@@ -90,6 +90,9 @@ public final class Catalog: CatalogStore, Sendable {
         do {
             return try body()
         } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_FULL {
+                throw CatalogError.diskFull(operation: operation, path: location)
+            }
             if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
                 throw CatalogError.corrupt(path: location, reason: error.message ?? "\(error.resultCode)")
             }

@@ -20,6 +20,8 @@ public enum CatalogError: Error, Equatable, CustomStringConvertible {
     /// A stored value this version cannot read (e.g. a state written by a newer version).
     case invalidStoredValue(table: String, column: String, value: String)
     case database(operation: String, reason: String)
+    /// SQLite could not write: the disk holding the catalog is full. Nothing was changed.
+    case diskFull(operation: String, path: String)
 
     public var description: String {
         switch self {
@@ -49,6 +51,8 @@ public enum CatalogError: Error, Equatable, CustomStringConvertible {
             return "catalog holds '\(value)' in \(table).\(column), which this version of mediaserve does not know"
         case .database(let operation, let reason):
             return "catalog \(operation) failed: \(reason)"
+        case .diskFull(let operation, let path):
+            return "catalog \(operation) failed: the disk holding \(path) is full (nothing was changed): free some space and try again"
         }
     }
 }

@@ -12,7 +12,8 @@ enum CatalogSchema {
         ("v1-live-streams", createLiveStreams),
         ("v2-asset-version-tombstones", createAssetTombstones),
         ("v3-live-stream-config-managed", addLiveStreamConfigManaged),
-        ("v4-content-keys", createContentKeys),
+        ("v4-access-rules", createAccessRules),
+        ("v5-content-keys", createContentKeys),
     ]
 
     static var migrator: DatabaseMigrator {
@@ -142,6 +143,21 @@ enum CatalogSchema {
                 event_mode BOOLEAN NOT NULL DEFAULT 0,
                 created_at DATETIME NOT NULL
             );
+            """)
+    }
+
+    /// Issue 12: an asset's or live stream's own access policy and country lists (comma-separated ISO
+    /// codes). A separate table, so items without rules cost nothing and the item tables stay as they were.
+    private static func createAccessRules(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE access_rules (
+                tree TEXT NOT NULL CHECK (tree IN ('vod', 'live')),
+                owner TEXT NOT NULL,
+                policy TEXT,
+                blocked_countries TEXT NOT NULL DEFAULT '',
+                allowed_countries TEXT NOT NULL DEFAULT '',
+                PRIMARY KEY (tree, owner)
+            ) WITHOUT ROWID;
             """)
     }
 }

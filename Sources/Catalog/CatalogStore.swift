@@ -47,6 +47,13 @@ public protocol CatalogStore: Sendable {
     /// Count per state; every state present (0 when none).
     func jobCounts() throws -> [JobState: Int]
 
+    // MARK: Access rules (issue 12)
+
+    /// An item's own access rules; nil when it has none. `tree` is `vod` or `live`.
+    func accessRules(tree: String, owner: SafeName) throws -> AccessRulesRecord?
+    /// Stores (replaces) an item's rules; nil removes them.
+    func setAccessRules(tree: String, owner: SafeName, _ rules: AccessRulesRecord?) throws
+
     // MARK: Live streams
 
     func createLiveStream(_ stream: LiveStreamRecord) throws -> LiveStreamRecord

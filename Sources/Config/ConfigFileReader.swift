@@ -32,7 +32,7 @@ struct ConfigFileReader {
             let path = prefix.map { "\($0).\(key)" } ?? key
             if let field = ConfigSchema.byPath[path] {
                 values[path] = try value(of: valueNode, for: field)
-            } else if ConfigSchema.sections.contains(path) {
+            } else if ConfigSchema.isSection(path) {
                 try collectSection(valueNode, path: path, into: &values)
             } else {
                 throw ConfigError.unknownKey(origin: origin, key: path,
@@ -48,7 +48,8 @@ struct ConfigFileReader {
         case .scalar(let scalar) where scalar.style == .plain && ["", "~", "null"].contains(scalar.string):
             return  // `http:` with nothing under it: keep the defaults
         default:
-            let keys = ConfigSchema.fields.filter { $0.section == path }.map(\.leaf).joined(separator: ", ")
+            let keys = ConfigSchema.fields.filter { $0.path.hasPrefix(path + ".") }
+                .map { String($0.path.dropFirst(path.count + 1)) }.joined(separator: ", ")
             throw ConfigError.wrongType(origin: YAMLNodes.origin(file: file, node: node), key: path,
                                         expected: "a mapping (with keys \(keys))", found: YAMLNodes.describe(node))
         }
@@ -56,6 +57,33 @@ struct ConfigFileReader {
 
     private func value(of node: Node, for field: ConfigField) throws -> ConfigValue {
         let origin = YAMLNodes.origin(file: file, node: node)
+        if case .list = field.type, case .sequence(let items) = node {
+            var out: [String] = []
+            for item in items {
+                guard let (text, _) = YAMLNodes.scalar(item) else {
+                    throw ConfigError.wrongType(origin: YAMLNodes.origin(file: file, node: item), key: field.path,
+                                                expected: field.type.expected, found: YAMLNodes.describe(item))
+                }
+                out.append(text)
+            }
+            return .list(out)
+        }
+        if case .tiers = field.type, case .mapping = node {
+            var tiers: [String: Int] = [:]
+            var reader = try MappingReader(node, path: field.path, file: file)
+            for (keyNode, _) in node.mapping ?? [:] {
+                guard let (name, _) = YAMLNodes.scalar(keyNode), let limits = reader.take(name) else { continue }
+                var inner = try MappingReader(limits, path: "\(field.path).\(name)", file: file)
+                guard let height = try inner.int("max_height", 1...100_000) else {
+                    throw ConfigError.wrongType(origin: YAMLNodes.origin(file: file, node: limits), key: "\(field.path).\(name)",
+                                                expected: "a mapping with max_height", found: YAMLNodes.describe(limits))
+                }
+                try inner.finish()
+                tiers[name] = height
+            }
+            try reader.finish()
+            return .tiers(tiers)
+        }
         guard let (text, quoted) = YAMLNodes.scalar(node), let value = field.type.parse(text, quoted: quoted) else {
             throw ConfigError.wrongType(origin: origin, key: field.path, expected: field.type.expected,
                                         found: YAMLNodes.describe(node))

@@ -33,8 +33,17 @@ enum ConfigSchema {
         int("http.port", \.http.port, 0...65535),
         string("http.cors_allow_origin", \.http.corsAllowOrigin, allowEmpty: true),
         bytes("http.max_upload_bytes", \.http.maxUploadBytes),
+        optionalString("http.tls.cert_file", \.http.tlsCertFile),
+        optionalString("http.tls.key_file", \.http.tlsKeyFile),
+        int("http.redirect_port", \.http.redirectPort, 0...65535),
+        int("http.max_connections", \.http.maxConnections, 0...1_000_000),
+        int("http.max_connections_per_address", \.http.maxConnectionsPerAddress, 0...1_000_000),
+        int("http.header_timeout_seconds", \.http.headerTimeoutSeconds, 1...3_600),
+        int("http.idle_timeout_seconds", \.http.idleTimeoutSeconds, 1...3_600),
+        int("http.write_timeout_seconds", \.http.writeTimeoutSeconds, 1...3_600),
         string("rtmp.host", \.rtmp.host),
         int("rtmp.port", \.rtmp.port, 0...65535),
+        int("rtmp.max_connections_per_address", \.rtmp.maxConnectionsPerAddress, 0...100_000),
         bool("srt.enabled", \.srt.enabled),
         string("srt.host", \.srt.host),
         int("srt.port", \.srt.port, 0...65535),
@@ -55,6 +64,29 @@ enum ConfigSchema {
         optionalString("live.streams_file", \.live.streamsFile),
         optionalString("player.script_url", \.player.scriptURL),
         optionalString("player.local_dir", \.player.localDir),
+        // Issue 12: HTTPS and access control.
+        choice("access.default_policy", \.access.defaultPolicy, MediaServeConfig.Access.policies),
+        optionalText("access.signing_key", \.access.signingKey, length: 16...4096, secret: true),
+        list("access.previous_signing_keys", \.access.previousSigningKeys, secret: true),
+        optionalString("access.jwt.jwks_file", \.access.jwt.jwksFile),
+        optionalString("access.jwt.jwks_url", \.access.jwt.jwksURL),
+        optionalString("access.jwt.issuer", \.access.jwt.issuer),
+        optionalString("access.jwt.audience", \.access.jwt.audience),
+        int("access.jwt.leeway_seconds", \.access.jwt.leewaySeconds, 0...3600),
+        string("access.jwt.tier_claim", \.access.jwt.tierClaim),
+        ConfigField(path: "access.tiers", type: .tiers, secret: false,
+                    read: { .tiers($0.access.tiers) },
+                    write: { config, value in if case .tiers(let tiers) = value { config.access.tiers = tiers } }),
+        optionalString("access.webhook_url", \.access.webhookURL),
+        int("access.webhook_cache_seconds", \.access.webhookCacheSeconds, 0...86_400),
+        int("access.webhook_timeout_ms", \.access.webhookTimeoutMilliseconds, 50...60_000),
+        string("access.geo.country_header", \.access.geo.countryHeader),
+        list("access.geo.blocked_countries", \.access.geo.blockedCountries, secret: false),
+        int("access.devices.mobile_max_height", \.access.devices.mobileMaxHeight, 0...100_000),
+        optionalString("access.cdn_secret_header", \.access.cdnSecretHeader),
+        optionalText("access.cdn_secret", \.access.cdnSecret, length: 16...4096, secret: true),
+        optionalString("access.client_ip_header", \.access.clientIPHeader),
+        // Issue 13: encrypted delivery.
         optionalText("drm.master_key", \.drm.masterKey, length: 1...200, secret: true),
         choice("drm.hls_method", \.drm.hlsMethod, ["aes-128", "sample-aes"]),
         choice("drm.dash_scheme", \.drm.dashScheme, ["cenc", "cbcs"]),
@@ -66,7 +98,12 @@ enum ConfigSchema {
 
     static let byPath: [String: ConfigField] = Dictionary(uniqueKeysWithValues: fields.map { ($0.path, $0) })
 
-    /// Section names in first-use order (`http`, `rtmp`, ...), nested ones too (`drm.speke`).
+    /// True for `http`, `access`, `access.jwt`, `drm.speke`, ...: any proper prefix of a key path.
+    static func isSection(_ path: String) -> Bool {
+        sections.contains(path)
+    }
+
+    /// Section names in first-use order (`http`, `rtmp`, ...), nested ones too (`access.jwt`, `drm.speke`).
     static let sections: [String] = {
         var seen: [String] = []
         for field in fields {
@@ -128,6 +165,12 @@ enum ConfigSchema {
                         default: break
                         }
                     })
+    }
+
+    private static func list(_ path: String, _ keyPath: Path<[String]>, secret: Bool) -> ConfigField {
+        ConfigField(path: path, type: .list, secret: secret,
+                    read: { .list($0[keyPath: keyPath]) },
+                    write: { config, value in if case .list(let items) = value { config[keyPath: keyPath] = items } })
     }
 
     private static func int(_ path: String, _ keyPath: Path<Int>, _ range: ClosedRange<Int>) -> ConfigField {

@@ -1,3 +1,4 @@
+import Foundation
 /// One configuration value before it is written into `MediaServeConfig`: what a YAML scalar, an
 /// environment variable or a flag turned into once checked against its key's type.
 enum ConfigValue: Sendable, Hashable {
@@ -5,6 +6,10 @@ enum ConfigValue: Sendable, Hashable {
     case int(Int)
     case bool(Bool)
     case null
+    /// A YAML list; from the environment or a flag, comma-separated.
+    case list([String])
+    /// `access.tiers`: tier name -> max height.
+    case tiers([String: Int])
 }
 
 /// The type a key accepts, with the human description used in error messages.
@@ -19,6 +24,10 @@ enum ConfigValueType: Sendable {
     case bool
     /// null, or a string whose length is in the range (e.g. an SRT passphrase: 10 to 79 characters).
     case optionalText(length: ClosedRange<Int>)
+    /// A list of strings (YAML list, or `a,b,c` from the environment or a flag).
+    case list
+    /// A mapping of names to `{max_height: N}` (or `free=1080,premium=2160` from the environment or a flag).
+    case tiers
 
     var expected: String {
         switch self {
@@ -29,6 +38,8 @@ enum ConfigValueType: Sendable {
         case .choice(let options): return "one of " + options.joined(separator: ", ")
         case .bool: return "true or false"
         case .optionalText(let length): return "null or a string of \(length.lowerBound) to \(length.upperBound) characters"
+        case .list: return "a list of strings (comma-separated in the environment)"
+        case .tiers: return "a mapping of tier names to {max_height: N} (free=1080,premium=2160 in the environment)"
         }
     }
 
@@ -60,6 +71,16 @@ enum ConfigValueType: Sendable {
         case .optionalText(let length):
             if isNull { return .null }
             return length.contains(text.count) ? .string(text) : nil
+        case .list:
+            return .list(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        case .tiers:
+            var tiers: [String: Int] = [:]
+            for item in text.split(separator: ",") {
+                let pair = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard pair.count == 2, !pair[0].isEmpty, let height = ScalarText.integer(pair[1]), height > 0 else { return nil }
+                tiers[pair[0]] = height
+            }
+            return .tiers(tiers)
         }
     }
 }

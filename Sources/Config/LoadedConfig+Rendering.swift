@@ -59,6 +59,7 @@ extension LoadedConfig {
     private func maskedValue(_ field: ConfigField) -> ConfigValue {
         let value = field.read(config)
         if field.secret, case .string(let text) = value, !text.isEmpty { return .string(Self.mask) }
+        if field.secret, case .list(let items) = value, !items.isEmpty { return .list(items.map { _ in Self.mask }) }
         return value
     }
 
@@ -79,6 +80,9 @@ extension LoadedConfig {
         case .bool(let b): return b ? "true" : "false"
         case .null: return "null"
         case .string(let s): return quoted(s)
+        case .list(let items): return "[" + items.map(quoted).joined(separator: ", ") + "]"
+        case .tiers(let tiers):
+            return "{" + tiers.sorted { $0.key < $1.key }.map { "\(quoted($0.key)): {max_height: \($0.value)}" }.joined(separator: ", ") + "}"
         }
     }
 
@@ -104,6 +108,8 @@ extension LoadedConfig {
         case .bool(let b): return b
         case .null: return NSNull()
         case .string(let s): return s
+        case .list(let items): return items
+        case .tiers(let tiers): return tiers.mapValues { ["max_height": $0] }
         }
     }
 }

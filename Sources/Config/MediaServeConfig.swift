@@ -20,6 +20,8 @@ public struct MediaServeConfig: Sendable, Hashable {
     public var ingest: Ingest
     public var live: Live
     public var player: Player
+    /// Issue 12: who may play what (signed URLs, JWT tiers, webhook, geo and device rules).
+    public var access: Access = Access()
     /// Encrypted delivery (issue 13).
     public var drm: DRM = DRM()
 
@@ -59,9 +61,30 @@ public struct MediaServeConfig: Sendable, Hashable {
         public var corsAllowOrigin: String
         /// Largest request body the upload endpoint accepts.
         public var maxUploadBytes: Int
+        /// PEM certificate chain and key: both set turns on HTTPS with HTTP/2 (SIGHUP reloads them).
+        public var tlsCertFile: String?
+        public var tlsKeyFile: String?
+        /// With TLS: a plain-HTTP port answering 301 to HTTPS; 0 is none.
+        public var redirectPort: Int = 0
+        /// Connections open at once (0: only the descriptor limit); past it, health checks only, then 503.
+        public var maxConnections: Int
+        /// Connections open at once from one client address (0: no per-address limit).
+        public var maxConnectionsPerAddress: Int
+        /// Seconds a request's head may take to arrive once it has begun (slow-header clients).
+        public var headerTimeoutSeconds: Int
+        /// Seconds a keep-alive connection may sit idle between requests.
+        public var idleTimeoutSeconds: Int
+        /// Seconds a client may go without reading anything of a response before it is dropped.
+        public var writeTimeoutSeconds: Int
 
         public init(host: String = "127.0.0.1", port: Int = 8080, corsAllowOrigin: String = "*",
-                    maxUploadBytes: Int = 10 << 30) {
+                    maxUploadBytes: Int = 10 << 30, maxConnections: Int = 10_000, maxConnectionsPerAddress: Int = 512,
+                    headerTimeoutSeconds: Int = 10, idleTimeoutSeconds: Int = 20, writeTimeoutSeconds: Int = 30) {
+            self.maxConnections = maxConnections
+            self.maxConnectionsPerAddress = maxConnectionsPerAddress
+            self.headerTimeoutSeconds = headerTimeoutSeconds
+            self.idleTimeoutSeconds = idleTimeoutSeconds
+            self.writeTimeoutSeconds = writeTimeoutSeconds
             self.host = host
             self.port = port
             self.corsAllowOrigin = corsAllowOrigin
@@ -73,8 +96,11 @@ public struct MediaServeConfig: Sendable, Hashable {
     public struct RTMP: Sendable, Hashable {
         public var host: String
         public var port: Int
+        /// Publisher connections open at once from one client address (0: no per-address limit).
+        public var maxConnectionsPerAddress: Int
 
-        public init(host: String = "127.0.0.1", port: Int = 1935) {
+        public init(host: String = "127.0.0.1", port: Int = 1935, maxConnectionsPerAddress: Int = 100) {
+            self.maxConnectionsPerAddress = maxConnectionsPerAddress
             self.host = host
             self.port = port
         }
@@ -200,6 +226,53 @@ public struct MediaServeConfig: Sendable, Hashable {
         public init(scriptURL: String? = nil, localDir: String? = nil) {
             self.scriptURL = scriptURL
             self.localDir = localDir
+        }
+    }
+}
+
+extension MediaServeConfig {
+    /// The `access.*` keys (issue 12); README "Access control" describes each.
+    public struct Access: Sendable, Hashable {
+        public static let policies = ["public", "signed", "jwt", "webhook"]
+
+        public var defaultPolicy = "public"
+        /// HMAC key of signed URLs (env MEDIASERVE_ACCESS_SIGNING_KEY). Secret.
+        public var signingKey: String?
+        /// Keys that still verify (rotation). Secret.
+        public var previousSigningKeys: [String] = []
+        public var jwt = JWT()
+        /// Tier name -> tallest rendition (pixels).
+        public var tiers: [String: Int] = [:]
+        public var webhookURL: String?
+        public var webhookCacheSeconds = 30
+        public var webhookTimeoutMilliseconds = 2000
+        public var geo = Geo()
+        public var devices = Devices()
+        /// Deployment (b): the header a CDN sends with `cdnSecret` to prove it validated the viewer.
+        public var cdnSecretHeader: String?
+        public var cdnSecret: String?
+        /// Header carrying the viewer's address behind a CDN (e.g. X-Forwarded-For); nil uses the peer.
+        public var clientIPHeader: String?
+
+        public init() {}
+
+        public struct JWT: Sendable, Hashable {
+            public var jwksFile: String?
+            public var jwksURL: String?
+            public var issuer: String?
+            public var audience: String?
+            public var leewaySeconds = 60
+            public var tierClaim = "subscription_tier"
+        }
+
+        public struct Geo: Sendable, Hashable {
+            public var countryHeader = "CloudFront-Viewer-Country"
+            public var blockedCountries: [String] = []
+        }
+
+        public struct Devices: Sendable, Hashable {
+            /// 0: phones get the whole ladder.
+            public var mobileMaxHeight = 0
         }
     }
 }

@@ -11,6 +11,11 @@ public enum LiveEvent: Equatable, Sendable {
     case segment(stream: SafeName, rendition: Rendition, segment: SegmentInfo)
     /// Segments that left the DVR window, already deleted from disk and from the index.
     case segmentsExpired(stream: SafeName, rendition: SafeName, numbers: [Int])
+    /// Writing the stream's files failed (a full disk): segments are listed as gaps until writes work
+    /// again. Reported once per failure, not per segment.
+    case storageFailed(stream: SafeName, reason: String)
+    /// Writes work again after `storageFailed`.
+    case storageRecovered(stream: SafeName)
     /// The publisher went away; the last (short) segments were already reported.
     case publishEnded(stream: SafeName)
 }

@@ -29,6 +29,8 @@ extension SegmentFiles {
         for index in replay.indexes {
             let files = onDisk[index.rendition.id] ?? LiveRenditionFiles()
             let present = index.segments.filter { segment in
+                // A gap (never written: full disk) keeps its place, so numbering stays positional.
+                if segment.gap { return true }
                 let complete = files.segmentSizes[segment.number] == segment.size && files.inits.contains(segment.initNumber)
                 if !complete { missing.append("\(index.rendition.id)/seg-\(segment.number).m4s") }
                 return complete

@@ -1,6 +1,7 @@
 import Foundation
 import MediaCore
 import NIOConcurrencyHelpers
+import RTMP
 import Storage
 
 /// The state of one stream behind a lock: its segmenter (which outlives publishers so numbering and
@@ -22,6 +23,8 @@ final class StreamSlot: Sendable {
         var highestNumber: Int?
         /// Lines in the journal file; it is rewritten when far longer than the index.
         var journalLines = 0
+        /// The last write failed (full disk): reported once, and again when writes work.
+        var storageFailing = false
     }
 
     let files: SegmentFiles
@@ -94,9 +97,35 @@ final class StreamSlot: Sendable {
                     state.highestNumber = max(state.highestNumber ?? number, number)
                     update(&state, rendition: rendition, appending: nil)
                     events.append(.initSegment(stream: stream, rendition: rendition))
-                case .segment(let rendition, let info, let bytes):
-                    try files.write(bytes, to: .segment(rendition: rendition.id, number: info.number))
-                    try journal(.segment(rendition, info), &state)
+                case .segment(let rendition, var info, let bytes):
+                    // A segment that cannot be written (full disk) keeps its number as a gap: the playlist shows
+                    // EXT-X-GAP instead of a silent hole, the publisher stays connected, and the stream
+                    // resumes by itself when space returns. The journal is best effort on a full disk.
+                    var written = false
+                    do {
+                        if info.gap {
+                            throw LiveError.storage(path: files.store.location(of: .segment(rendition: rendition.id, number: info.number), stream: files.stream),
+                                                    reason: "the segment's samples could not be spooled to disk")
+                        }
+                        try files.write(bytes, to: .segment(rendition: rendition.id, number: info.number))
+                        written = true
+                        try journal(.segment(rendition, info), &state)
+                        if state.storageFailing {
+                            state.storageFailing = false
+                            events.append(.storageRecovered(stream: stream))
+                        }
+                    } catch let error as LiveError {
+                        // Written but not journaled: served now, only a restart would forget it.
+                        if !written {
+                            info.gap = true
+                            info.size = 0
+                            try? journal(.segment(rendition, info), &state)
+                        }
+                        if !state.storageFailing {
+                            state.storageFailing = true
+                            events.append(.storageFailed(stream: stream, reason: error.description))
+                        }
+                    }
                     state.highestNumber = max(state.highestNumber ?? info.number, info.number)
                     if info.discontinuity, state.discontinuities.last.map({ $0 < info.number }) ?? true {
                         state.discontinuities.append(info.number)
@@ -121,7 +150,8 @@ final class StreamSlot: Sendable {
 
     /// Journals and deletes segments that left the window, and init segments nothing uses any more.
     private func expire(_ expired: [SegmentInfo], of rendition: SafeName, _ state: inout State) throws {
-        try journal(.expired(rendition, numbers: expired.map(\.number)), &state)
+        // Deleting frees space, so it goes ahead even when the journal cannot be written (full disk).
+        try? journal(.expired(rendition, numbers: expired.map(\.number)), &state)
         for segment in expired { files.remove(rendition, number: segment.number) }
         let remaining = state.indexes.first { $0.rendition.id == rendition }?.segments ?? []
         let used = Set(remaining.map(\.initNumber))

@@ -92,11 +92,14 @@ struct TrackFragmenter: Sendable {
         guard let bytes = CMAFWriter.mediaSegment(track, sequenceNumber: UInt32(truncatingIfNeeded: number),
                                                   baseMediaDecodeTime: UInt64(max(first.dts, 0)), entries: samples,
                                                   payload: { payload.drain(into: &$0) }) else {
-            // The spool lost the bytes (the disk failed under it): the segment is gone, the timeline goes on.
+            // The spool lost the bytes (the disk failed under it): the segment keeps its number and time as
+            // a gap (HLS EXT-X-GAP), so the timeline and the numbering go on without a silent hole.
+            let gap = SegmentInfo(number: number, start: first.dts, duration: duration, size: 0, discontinuity: discontinuityNext,
+                                  programDateTime: first.receivedAt, initNumber: initNumber, gap: true)
+            discontinuityNext = false
             lastEnd = first.dts + duration
-            discontinuityNext = true
             pending.removeAll(keepingCapacity: true)
-            return nil
+            return (gap, [])
         }
         let info = SegmentInfo(number: number, start: first.dts, duration: duration, size: bytes.count,
                                discontinuity: discontinuityNext, programDateTime: first.receivedAt, initNumber: initNumber)

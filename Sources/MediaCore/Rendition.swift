@@ -67,9 +67,13 @@ public struct SegmentInfo: Hashable, Sendable, Codable {
     /// init under a new name (numbered after the first segment that uses it), because a CDN that cached
     /// `init.mp4` would otherwise pair the old init with the new segments.
     public var initNumber: Int?
+    /// Live only: the segment could not be written (a full disk). It keeps its place and number, so
+    /// numbering stays positional for HLS and DASH, and HLS marks it `EXT-X-GAP` (players skip it).
+    public var gap: Bool
 
     public init(number: Int, start: Int64, duration: Int64, size: Int, discontinuity: Bool = false, programDateTime: Double? = nil,
-                initNumber: Int? = nil) {
+                initNumber: Int? = nil, gap: Bool = false) {
+        self.gap = gap
         self.number = number
         self.start = start
         self.duration = duration
@@ -77,6 +81,23 @@ public struct SegmentInfo: Hashable, Sendable, Codable {
         self.discontinuity = discontinuity
         self.programDateTime = programDateTime
         self.initNumber = initNumber
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case number, start, duration, size, discontinuity, programDateTime, initNumber, gap
+    }
+
+    /// `gap` may be missing (journals written before it existed): false then.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        number = try container.decode(Int.self, forKey: .number)
+        start = try container.decode(Int64.self, forKey: .start)
+        duration = try container.decode(Int64.self, forKey: .duration)
+        size = try container.decode(Int.self, forKey: .size)
+        discontinuity = try container.decode(Bool.self, forKey: .discontinuity)
+        programDateTime = try container.decodeIfPresent(Double.self, forKey: .programDateTime)
+        initNumber = try container.decodeIfPresent(Int.self, forKey: .initNumber)
+        gap = try container.decodeIfPresent(Bool.self, forKey: .gap) ?? false
     }
 
     /// `init.mp4` or `init-<initNumber>.mp4`: the file (beside the segment) that initialises its decoder.

@@ -27,10 +27,17 @@ public struct RTMPChunkParser: Sendable {
     private var partials: [UInt32: [UInt8]] = [:]
     private var buffer: [UInt8] = []
     private var bufferedMessageBytes = 0
+    /// Most bytes (unfinished messages plus unparsed input) held at once; the session starts it at
+    /// `limits.maxBufferedBytesBeforePublish` and raises it to `limits.maxBufferedBytes` on publish.
+    public var bufferBudget: Int
 
     public init(limits: RTMPLimits = .default) {
         self.limits = limits
+        self.bufferBudget = limits.maxBufferedBytes
     }
+
+    /// Bytes this parser holds now: unfinished messages and input not yet parsed.
+    public var bufferedBytes: Int { bufferedMessageBytes + buffer.count }
 
     /// Feeds received bytes; returns every message they complete, in order. A thrown error means the
     /// connection is unusable and must be closed.
@@ -47,6 +54,10 @@ public struct RTMPChunkParser: Sendable {
             }
         }
         buffer.removeFirst(consumed)
+        if bufferedBytes > bufferBudget {
+            throw LiveError.limitExceeded("more than \(bufferBudget) bytes of unfinished messages")
+        }
+        if buffer.isEmpty, buffer.capacity > 64 << 10 { buffer = [] }
         return messages
     }
 
@@ -69,8 +80,8 @@ public struct RTMPChunkParser: Sendable {
         bufferedMessageBytes += take
         let chunkLength = payloadStart + take - start
         if have + take < state.length {
-            guard bufferedMessageBytes <= limits.maxBufferedBytes else {
-                throw LiveError.limitExceeded("more than \(limits.maxBufferedBytes) bytes of unfinished messages")
+            guard bufferedMessageBytes <= bufferBudget else {
+                throw LiveError.limitExceeded("more than \(bufferBudget) bytes of unfinished messages")
             }
             streams[header.csid] = state
             return (chunkLength, nil)

@@ -47,9 +47,13 @@ public struct RTMPLimits: Sendable, Equatable {
     public var maxChunkStreams: Int
     /// Most bytes of unfinished messages held across all chunk streams.
     public var maxBufferedBytes: Int
+    /// The same before the connection publishes with a valid key: commands are small, so a connection that
+    /// has proved nothing cannot make the server hold megabytes.
+    public var maxBufferedBytesBeforePublish: Int
 
     public init(maxChunkSize: Int = 1 << 20, maxMessageLength: Int = 8 << 20, maxChunkStreams: Int = 64,
-                maxBufferedBytes: Int = 16 << 20) {
+                maxBufferedBytes: Int = 16 << 20, maxBufferedBytesBeforePublish: Int = 256 << 10) {
+        self.maxBufferedBytesBeforePublish = maxBufferedBytesBeforePublish
         self.maxChunkSize = maxChunkSize
         self.maxMessageLength = maxMessageLength
         self.maxChunkStreams = maxChunkStreams

@@ -56,7 +56,11 @@ public struct RTMPServerSession: Sendable {
         self.settings = settings
         self.handshake = handshake
         self.parser = RTMPChunkParser(limits: settings.limits)
+        parser.bufferBudget = settings.limits.maxBufferedBytesBeforePublish
     }
+
+    /// Bytes the session holds for unfinished messages and unparsed input (for the server's total budget).
+    public var bufferedBytes: Int { parser.bufferedBytes }
 
     /// Feeds bytes from the socket. A thrown `LiveError` means: log it and close the connection.
     public mutating func receive(_ bytes: [UInt8]) throws -> [Action] {
@@ -92,6 +96,7 @@ public struct RTMPServerSession: Sendable {
     public mutating func acceptPublish() -> [Action] {
         guard phase == .publishPending else { return [] }
         phase = .publishing
+        parser.bufferBudget = settings.limits.maxBufferedBytes
         let id = RTMPServerSession.publishStreamID
         return [.send(writer.encode(RTMPControl.streamBegin(id))
                       + writer.encode(RTMPControl.onStatus(level: "status", code: "NetStream.Publish.Start",

@@ -10,6 +10,7 @@ extension DataDirectory {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
+            if Self.isDiskFull(error) { throw StorageError.diskFull(path: uploadsRoot.path) }
             throw StorageError.io(operation: "create upload folder", path: folder.path, reason: Self.reason(error))
         }
         return folder.appendingPathComponent("source")

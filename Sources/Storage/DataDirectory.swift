@@ -30,12 +30,24 @@ public struct DataDirectory: MediaStore, Hashable {
         try checkWritable()
     }
 
+    /// Creates and writes a small file in staging/. A full disk is told apart from a permission problem:
+    /// the fixes are different, and "check its owner" sends a person looking in the wrong place.
     private func checkWritable() throws {
         let probe = stagingRoot.appendingPathComponent(".write-test-\(getpid())-\(UUID().uuidString)")
-        guard FileManager.default.createFile(atPath: probe.path, contents: Data("ok".utf8)) else {
-            throw StorageError.notWritable(path: stagingRoot.path, reason: "cannot create a file")
+        let fd = open(probe.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let code = errno
+            if code == ENOSPC || code == EDQUOT { throw StorageError.diskFull(path: stagingRoot.path) }
+            throw StorageError.notWritable(path: stagingRoot.path, reason: "cannot create a file: \(String(cString: strerror(code)))")
         }
-        try? FileManager.default.removeItem(at: probe)
+        defer { unlink(probe.path) }
+        let written = write(fd, "ok", 2)
+        let code = errno
+        let closed = close(fd)
+        if written != 2 || closed != 0 {
+            if code == ENOSPC || code == EDQUOT || errno == ENOSPC { throw StorageError.diskFull(path: stagingRoot.path) }
+            throw StorageError.notWritable(path: stagingRoot.path, reason: "cannot write a file: \(String(cString: strerror(code)))")
+        }
     }
 
     public func vodDirectory(_ asset: AssetID) -> URL {
@@ -124,6 +136,14 @@ public struct DataDirectory: MediaStore, Hashable {
             }
         }
         return true
+    }
+
+    /// ENOSPC or EDQUOT under a Foundation error: the disk is full, not a permission problem.
+    static func isDiskFull(_ error: Error) -> Bool {
+        let nsError = error as NSError
+        let posix = (nsError.userInfo[NSUnderlyingErrorKey] as? NSError) ?? nsError
+        if posix.domain == NSPOSIXErrorDomain { return posix.code == Int(ENOSPC) || posix.code == Int(EDQUOT) }
+        return nsError.domain == NSCocoaErrorDomain && nsError.code == NSFileWriteOutOfSpaceError
     }
 
     static func reason(_ error: Error) -> String {

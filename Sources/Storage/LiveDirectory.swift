@@ -42,10 +42,14 @@ public struct LiveDirectory: LiveMediaStore {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try Data(bytes).write(to: temporary)
         } catch {
-            throw StorageError.io(operation: "write", path: url.path, reason: "\(error)")
+            // A full disk leaves a partial temporary file: it must not stay behind, taking space.
+            try? FileManager.default.removeItem(at: temporary)
+            throw StorageError.io(operation: "write", path: url.path, reason: DataDirectory.reason(error))
         }
         guard rename(temporary.path, url.path) == 0 else {
-            throw StorageError.io(operation: "rename into place", path: url.path, reason: String(cString: strerror(errno)))
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw StorageError.io(operation: "rename into place", path: url.path, reason: reason)
         }
     }
 

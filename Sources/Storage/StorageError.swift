@@ -13,6 +13,8 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
     /// An asset version stamp below 1 (versions count publishes from 1).
     case invalidVersion(Int)
     case insufficientSpace(path: String, needed: Int64, available: Int64)
+    /// A write failed with ENOSPC or EDQUOT: the disk (or the user's quota) holding `path` is full.
+    case diskFull(path: String)
     /// A system call failed; `reason` is strerror text.
     case io(operation: String, path: String, reason: String)
 
@@ -34,6 +36,8 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
             return "asset version \(version) cannot be stamped: versions start at 1"
         case .insufficientSpace(let path, let needed, let available):
             return "not enough free space in \(path): need \(needed / 1_048_576) MiB, \(available / 1_048_576) MiB available"
+        case .diskFull(let path):
+            return "the disk holding \(path) is full: free some space (e.g. delete assets) and try again"
         case .io(let operation, let path, let reason):
             return "\(operation) \(path) failed: \(reason)"
         }

@@ -22,6 +22,7 @@ struct DataStores: Sendable {
     func recoverInterruptedWork(logger: Logger) throws {
         let removed = try data.cleanStaging()
         let jobs = try catalog.markInterruptedJobs()
+        try removeOrphanUploads(logger: logger)
         if removed > 0 || !jobs.requeued.isEmpty || !jobs.interrupted.isEmpty {
             logger.notice("recovered after an unclean stop", metadata: [
                 "staging_removed": "\(removed)",

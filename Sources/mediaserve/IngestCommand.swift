@@ -1,9 +1,11 @@
+import Access
 import ArgumentParser
 import Catalog
 import Config
 import FFmpegKit
 import Foundation
 import Ingest
+import Origin
 import MediaCore
 import Publishing
 import Storage
@@ -49,12 +51,19 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Show FFmpeg's own log output.")
     var verbose = false
 
+    @Option(help: ArgumentHelp("Who may play the asset: public, signed, jwt or webhook (default: access.default_policy).",
+                               valueName: "policy"))
+    var access: String?
+
     @OptionGroup var configOptions: ConfigOptions
 
     func validate() throws {
         if let id, SafeName(id) == nil { throw ValidationError(MediaCoreError.invalidName(id).description) }
         if let rungs { _ = try Self.heights(rungs) }
         if copy, rungs != nil || ladder != nil { throw ValidationError("--copy keeps the source as it is: drop --rungs/--ladder") }
+        if let access, AccessPolicy(rawValue: access) == nil {
+            throw ValidationError("--access '\(access)': expected one of \(AccessPolicy.names)")
+        }
     }
 
     func run() throws {
@@ -88,6 +97,14 @@ struct IngestCommand: ParsableCommand {
         }
         defer { reporter.finishBar() }
         var renditions: [RenditionIndex] = []
+        // The policy is stored before the asset appears, so a protected asset is never public for a moment.
+        if let policy = access.flatMap(AccessPolicy.init(rawValue:)) {
+            let scope = AccessScope(tree: .vod, owner: asset)
+            let rules = CatalogAccessRules(catalog: stores.catalog)
+            var item = try rules.storedRules(scope)
+            item.policy = policy
+            try rules.store(scope, item)
+        }
         // The flag goes in before the asset is visible, so it is never served clear by mistake.
         let wasEncrypted = try stores.catalog.isEncrypted(ownerKind: "vod", ownerID: asset.rawValue)
         if encrypt { try stores.catalog.setEncrypted(ownerKind: "vod", ownerID: asset.rawValue, true) }

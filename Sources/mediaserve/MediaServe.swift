@@ -15,6 +15,7 @@ struct MediaServe: AsyncParsableCommand {
               mediaserve ingest movie.mov --id movie --rungs 1080,720,360
               mediaserve reindex movie --dry-run
               mediaserve serve --port 8080 --data-dir ./data
+              mediaserve sign /vod/movie/master.m3u8 --expires-in 3600
             """,
         version: MediaServeVersion.current,
         subcommands: [
@@ -23,6 +24,7 @@ struct MediaServe: AsyncParsableCommand {
             IngestCommand.self,
             ReindexCommand.self,
             ServeCommand.self,
+            SignCommand.self,
         ]
     )
 }

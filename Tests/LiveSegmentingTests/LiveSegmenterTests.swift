@@ -21,14 +21,17 @@ import TestSupport
     static func feed(_ flv: URL, to publication: LivePublication) throws {
         var clock = 1_700_000_000.0
         for tag in try FLVFileTag.read(flv) {
-            let event: LiveMediaEvent?
-            switch tag.type {
-            case 9: event = try FLVTag.parseVideo(tag.body, timestamp: Int64(tag.timestamp))
-            case 8: event = try FLVTag.parseAudio(tag.body, timestamp: Int64(tag.timestamp))
-            default: event = nil
-            }
             clock += 0.01
-            if let event { try publication.receive(ArrivedMediaEvent(event, receivedAt: clock)) }
+            if let event = try mediaEvent(tag) { try publication.receive(ArrivedMediaEvent(event, receivedAt: clock)) }
+        }
+    }
+
+    /// An FLV file's video or audio tag as the media event the RTMP session makes of it (nil for others).
+    static func mediaEvent(_ tag: FLVFileTag) throws -> LiveMediaEvent? {
+        switch tag.type {
+        case 9: return try FLVTag.parseVideo(tag.body, timestamp: Int64(tag.timestamp))
+        case 8: return try FLVTag.parseAudio(tag.body, timestamp: Int64(tag.timestamp))
+        default: return nil
         }
     }
 

@@ -79,8 +79,8 @@ import Testing
     }
 
     @Test func apiKeyComparison() {
-        #expect(BearerAuthMiddleware<OriginRequestContext>.constantTimeEqual([1, 2, 3], [1, 2, 3]))
-        #expect(!BearerAuthMiddleware<OriginRequestContext>.constantTimeEqual([1, 2, 3], [1, 2, 4]))
-        #expect(!BearerAuthMiddleware<OriginRequestContext>.constantTimeEqual([1, 2], [1, 2, 3]))
+        #expect(BearerAuthMiddleware.constantTimeEqual([1, 2, 3], [1, 2, 3]))
+        #expect(!BearerAuthMiddleware.constantTimeEqual([1, 2, 3], [1, 2, 4]))
+        #expect(!BearerAuthMiddleware.constantTimeEqual([1, 2], [1, 2, 3]))
     }
 }

@@ -17,13 +17,15 @@ import Storage
         defer { data.remove() }
         let size = 24 << 20
         try data.write("vod", "big", "video-360p", "seg-1.m4s", bytes: patternBytes(count: size))
-        try data.stamp("big", "1\n")  // no catalog listing here: the stamp says which version the files are
+        try data.stamp("big", "1\n")  // the stamp says which version the files are
+        // The index lists the rendition (its kind gives the segment's Content-Type; unlisted renditions are 404).
+        let index = StaticIndex(vod: [SafeName("big")!: MediaListing(renditions: [sampleRendition("video-360p", kind: .video)])])
         var logger = Logger(label: "lifecycle-test")
         logger.logLevel = .warning
         let server = OriginServer(configuration: OriginConfiguration(port: 0), dataDirectory: try DataDirectory(root: data.url),
-                                  index: StaticIndex(), renderer: ListingText(), readiness: { nil }, logger: logger)
+                                  index: index, renderer: ListingText(), readiness: { nil }, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = server.makeApplication { continuation.yield($0) }
+        let app = try server.makeApplication { continuation.yield($0) }
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

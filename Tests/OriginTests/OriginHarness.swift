@@ -60,7 +60,7 @@ func withOrigin<T: Sendable>(
     let server = OriginServer(configuration: configuration, dataDirectory: try DataDirectory(root: dataDirectory), index: index, renderer: renderer, readiness: readiness,
                               admin: admin, clock: clock, logger: logger)
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-    let app = server.makeApplication { port in continuation.yield(port) }
+    let app = try server.makeApplication { port in continuation.yield(port) }
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await app.run() }
         var iterator = ports.makeAsyncIterator()

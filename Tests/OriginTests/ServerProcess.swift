@@ -41,7 +41,7 @@ final class ServerProcess: @unchecked Sendable {
             let data = handle.availableData
             if data.isEmpty { break }
             text += String(decoding: data, as: UTF8.self)
-            if let http = port(#"at http://127\.0\.0\.1:\d+/"#), let rtmp = port(#"rtmp://127\.0\.0\.1:\d+/"#) {
+            if let http = port(#"at https?://127\.0\.0\.1:\d+/"#), let rtmp = port(#"rtmp://127\.0\.0\.1:\d+/"#) {
                 let srtPort = port(#"srt://127\.0\.0\.1:\d+\?"#)
                 if !srt || srtPort != nil { return (http, rtmp, srtPort) }
             }

@@ -28,10 +28,14 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
 
     private let publishTimeout: TimeAmount
     private var publishDeadline: Scheduled<Void>?
+    /// The server-wide budget for unfinished messages, and this connection's share of it.
+    private let budget: RTMPMemoryBudget
+    private var budgetShare = 0
 
     init(settings: RTMPServerSession.Settings, streams: LiveStreams, validateKey: @escaping StreamKeyValidator,
-         publishTimeout: TimeAmount, logger: Logger) {
+         publishTimeout: TimeAmount, budget: RTMPMemoryBudget, logger: Logger) {
         self.publishTimeout = publishTimeout
+        self.budget = budget
         self.session = RTMPServerSession(settings: settings,
                                          handshake: RTMPHandshake(serverTime: UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970))))
         self.streams = streams
@@ -56,7 +60,13 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
         var buffer = unwrapInboundIn(data)
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
         do {
-            perform(try session.receive(bytes), context: context)
+            let actions = try session.receive(bytes)
+            let share = session.bufferedBytes
+            guard budget.adjust(by: share - budgetShare) else {
+                throw LiveError.limitExceeded("RTMP connections together hold \(budget.limit) bytes of unfinished messages")
+            }
+            budgetShare = share
+            perform(actions, context: context)
         } catch {
             logger.warning("closing RTMP connection: \(error)")
             context.close(promise: nil)
@@ -65,6 +75,8 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         isActive = false
+        _ = budget.adjust(by: -budgetShare)
+        budgetShare = 0
         publishDeadline?.cancel()
         feed?.finish()
         feed = nil

@@ -16,6 +16,9 @@ public final class RTMPServer: Sendable {
     private let channel = NIOLockedValueBox<Channel?>(nil)
     /// Open publisher connections, so shutdown can end them and let their last segments be written.
     private let connections = NIOLockedValueBox<[ObjectIdentifier: Channel]>([:])
+    /// Open connections per client address (the per-address limit).
+    private let perAddress = NIOLockedValueBox<[String: Int]>([:])
+    let budget: RTMPMemoryBudget
 
     public init(configuration: RTMPServerConfiguration, streams: LiveStreams, validateKey: @escaping StreamKeyValidator,
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
@@ -25,6 +28,7 @@ public final class RTMPServer: Sendable {
         self.validateKey = validateKey
         self.group = group
         self.logger = logger
+        budget = RTMPMemoryBudget(limit: configuration.maxBufferedBytesTotal)
     }
 
     /// Binds the listener; returns the port it listens on (useful with port 0).
@@ -33,28 +37,44 @@ public final class RTMPServer: Sendable {
         let settings = RTMPServerSession.Settings(application: configuration.application, limits: configuration.limits)
         let streams = streams, validateKey = validateKey, logger = logger, timeout = configuration.readTimeout
         let connections = connections, publishTimeout = configuration.publishTimeout
-        let maxConnections = configuration.maxConnections
+        let maxConnections = configuration.maxConnections, maxPerAddress = configuration.maxConnectionsPerAddress
+        let perAddress = perAddress, budget = budget
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 let id = ObjectIdentifier(channel)
-                let admitted = connections.withLockedValue { open in
-                    guard open.count < maxConnections else { return false }
+                let address = channel.remoteAddress?.ipAddress
+                let refusal = connections.withLockedValue { open -> String? in
+                    guard open.count < maxConnections else { return "\(maxConnections) connections already open" }
+                    let admitted = perAddress.withLockedValue { counts -> Bool in
+                        guard let address else { return true }
+                        guard maxPerAddress <= 0 || counts[address, default: 0] < maxPerAddress else { return false }
+                        counts[address, default: 0] += 1
+                        return true
+                    }
+                    guard admitted else { return "\(maxPerAddress) connections already open from \(address ?? "?")" }
                     open[id] = channel
-                    return true
+                    return nil
                 }
-                guard admitted else {
-                    logger.warning("refusing RTMP connection: \(maxConnections) connections already open")
+                if let refusal {
+                    logger.warning("refusing RTMP connection: \(refusal)")
                     return channel.close()
                 }
-                channel.closeFuture.whenComplete { _ in _ = connections.withLockedValue { $0.removeValue(forKey: id) } }
+                channel.closeFuture.whenComplete { _ in
+                    _ = connections.withLockedValue { $0.removeValue(forKey: id) }
+                    guard let address else { return }
+                    perAddress.withLockedValue { counts in
+                        let left = counts[address, default: 1] - 1
+                        counts[address] = left > 0 ? left : nil
+                    }
+                }
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
                         IdleStateHandler(readTimeout: timeout),
                         RTMPConnectionHandler(settings: settings, streams: streams, validateKey: validateKey,
-                                              publishTimeout: publishTimeout, logger: logger),
+                                              publishTimeout: publishTimeout, budget: budget, logger: logger),
                     ])
                 }
             }

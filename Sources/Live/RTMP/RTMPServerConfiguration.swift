@@ -18,10 +18,18 @@ public struct RTMPServerConfiguration: Sendable {
     /// Connections open at once (publishers and half-open handshakes); beyond it new ones are closed
     /// at once, so a flood cannot exhaust file descriptors or memory.
     public var maxConnections: Int
+    /// Connections open at once from one client address (0: no per-address limit).
+    public var maxConnectionsPerAddress: Int
+    /// Bytes of unfinished messages all connections together may hold; the connection that would go past
+    /// it is closed (each one alone is bounded by `limits`).
+    public var maxBufferedBytesTotal: Int
 
     public init(host: String = "0.0.0.0", port: Int = 1935, application: String = "live",
                 publishTimeout: TimeAmount = .seconds(10), readTimeout: TimeAmount = .seconds(30),
-                limits: RTMPLimits = .default, maxConnections: Int = 1000) {
+                limits: RTMPLimits = .default, maxConnections: Int = 1000, maxConnectionsPerAddress: Int = 100,
+                maxBufferedBytesTotal: Int = 256 << 20) {
+        self.maxConnectionsPerAddress = maxConnectionsPerAddress
+        self.maxBufferedBytesTotal = maxBufferedBytesTotal
         self.maxConnections = maxConnections
         self.host = host
         self.port = port

@@ -149,6 +149,11 @@ public final class LiveService: Sendable {
                 self.setState(stream, .ended)
             }
             endings.withLockedValue { $0[stream] = task }
+        case .storageFailed(let stream, let reason):
+            logger.error("live stream cannot write its segments: listing them as gaps until writes work again",
+                         metadata: ["stream": "\(stream)", "error": "\(reason)"])
+        case .storageRecovered(let stream):
+            logger.notice("live stream writes its segments again", metadata: ["stream": "\(stream)"])
         default:
             break
         }

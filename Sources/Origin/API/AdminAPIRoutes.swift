@@ -9,8 +9,9 @@ struct AdminAPIRoutes: Sendable {
     let backend: any AdminBackend
     let configuration: OriginConfiguration
     let media: MediaRoutes
+    let access: AccessGate?
 
-    func register(on router: Router<OriginRequestContext>) {
+    func register(on router: Router<OriginRequestContext>, limiter: FailedAuthLimiter, metrics: OriginMetrics) {
         router.get("api/v1/openapi.yaml") { _, _ in
             guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml", subdirectory: "Resources"),
                   let text = try? String(contentsOf: url, encoding: .utf8) else {
@@ -19,7 +20,8 @@ struct AdminAPIRoutes: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/yaml", .cacheControl: CachePolicy.noStore.headerValue],
                             body: .init(byteBuffer: ByteBuffer(string: text)))
         }
-        let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(apiKey: configuration.apiKey))
+        let api = router.group("api/v1")
+            .add(middleware: BearerAuthMiddleware(apiKey: configuration.apiKey, limiter: limiter, metrics: metrics))
         api.get("assets") { _, _ in try Self.json(["assets": try await backend.listAssets()]) }
         api.post("assets") { request, context in try await upload(request: request, context: context) }
         api.get("assets/:id") { _, context in
@@ -34,7 +36,8 @@ struct AdminAPIRoutes: Sendable {
             try media.protection?.deleted(tree: .vod, owner: id)
             return Response(status: .noContent, headers: [.cacheControl: CachePolicy.noStore.headerValue])
         }
-        LiveStreamRoutes(backend: backend, media: media).register(on: api)
+        LiveStreamRoutes(backend: backend, media: media, access: access).register(on: api)
+        AccessAdminRoutes(backend: backend, access: access).register(on: api)
         if let protection = media.protection { EncryptionAdminRoutes(protection: protection, index: media.index).register(on: api) }
         api.get("jobs/:id") { _, context in
             let id = context.parameters.get("id") ?? ""
@@ -64,25 +67,36 @@ struct AdminAPIRoutes: Sendable {
             }
             asset = id
         }
+        if let asset, try await backend.asset(asset) != nil {
+            // Refused before a byte of the body is stored.
+            throw OriginError.conflict("asset '\(asset)' already exists: delete it first or upload with another ?id=")
+        }
         let file = try await backend.newUploadFile()
         var received = 0
+        let job: JobSummary
         do {
-            try await FileSystem.shared.withFileHandle(forWritingAt: FilePath(file.path), options: .newFile(replaceExisting: true)) { handle in
-                try await handle.withBufferedWriter { writer in
-                    for try await chunk in request.body {
-                        received += chunk.readableBytes
-                        if received > limit { throw OriginError.payloadTooLarge(limit: limit) }
-                        try await writer.write(contentsOf: chunk)
+            do {
+                try await FileSystem.shared.withFileHandle(forWritingAt: FilePath(file.path), options: .newFile(replaceExisting: true)) { handle in
+                    try await handle.withBufferedWriter { writer in
+                        for try await chunk in request.body {
+                            received += chunk.readableBytes
+                            if received > limit { throw OriginError.payloadTooLarge(limit: limit) }
+                            try await writer.write(contentsOf: chunk)
+                        }
                     }
                 }
+            } catch {
+                if StorageFailure.isDiskFull(error) { throw OriginError.insufficientStorage("the disk is full: the upload was not stored") }
+                throw RequestBodyFailure.originError(error, limit: limit)
             }
             guard received > 0 else { throw OriginError.badRequest("the request body is empty: send the source file as the body") }
+            let name = request.uri.queryParameters["name"].map(String.init)
+            // Every refusal from here on (409 for an id taken meanwhile, a full catalog) removes the body too.
+            job = try await backend.enqueueIngest(source: file, asset: asset, originalName: name)
         } catch {
             await backend.discardUpload(file)
             throw error
         }
-        let name = request.uri.queryParameters["name"].map(String.init)
-        let job = try await backend.enqueueIngest(source: file, asset: asset, originalName: name)
         context.logger.info("upload of \(received) bytes queued as job \(job.id)")
         var response = try Self.json(job)
         response.status = .accepted

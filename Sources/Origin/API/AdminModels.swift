@@ -1,3 +1,4 @@
+import Access
 import Foundation
 import MediaCore
 import Publishing
@@ -37,6 +38,8 @@ public struct AssetSummary: Codable, Sendable, Equatable {
     public var version: Int?
     public var renditions: [RenditionSummary]
     public var playback: PlaybackURLs
+    /// The asset's own access rules (issue 12), when it has any.
+    public var access: AccessSummary?
 
     public init(id: AssetID, state: String, durationSeconds: Double?, createdAt: String?, version: Int? = nil,
                 renditions: [RenditionIndex]) {
@@ -97,9 +100,18 @@ public protocol AdminBackend: Sendable {
     func enqueueIngest(source: URL, asset: AssetID?, originalName: String?) async throws -> JobSummary
     /// Removes an upload that was refused (too large, client gone).
     func discardUpload(_ file: URL) async
+    /// An asset's or stream's own access rules (issue 12); `.unset` when it has none.
+    func accessRules(_ scope: AccessScope) async throws -> ItemAccess
+    func setAccessRules(_ scope: AccessScope, _ rules: ItemAccess) async throws
 }
 
 extension AdminBackend {
     /// Backends without live ingest over SRT.
     public var srtPort: Int? { nil }
+
+    /// Backends without stored access rules: every item follows `access.default_policy`.
+    public func accessRules(_ scope: AccessScope) async throws -> ItemAccess { .unset }
+    public func setAccessRules(_ scope: AccessScope, _ rules: ItemAccess) async throws {
+        throw OriginError.unavailable("this server stores no access rules")
+    }
 }

@@ -1,3 +1,4 @@
+import Access
 import Foundation
 import MediaCore
 import Publishing
@@ -14,6 +15,8 @@ public struct LiveStreamCreation: Sendable, Equatable {
     public var id: SafeName?
     public var dvrWindowSeconds: Int?
     public var mode: LiveStreamMode
+    /// Who may play the stream (issue 12); nil follows `access.default_policy`.
+    public var access: AccessPolicy?
     /// Deliver the stream encrypted (issue 13).
     public var encrypted = false
 
@@ -49,6 +52,12 @@ public struct LiveStreamCreation: Sendable, Equatable {
             }
             creation.mode = mode
         }
+        if let raw = object["access"] {
+            guard let text = raw as? String, let policy = AccessPolicy(rawValue: text) else {
+                throw OriginError.badRequest("access must be one of \(AccessPolicy.names), not '\(raw)'")
+            }
+            creation.access = policy
+        }
         if let raw = object["encrypted"] {
             guard let flag = raw as? Bool else { throw OriginError.badRequest("encrypted must be true or false, not '\(raw)'") }
             creation.encrypted = flag
@@ -70,6 +79,8 @@ public struct LiveStreamSummary: Codable, Sendable, Equatable {
     /// `srt://<host>:<port>?streamid=<key>`, when the SRT listener runs.
     public var srtUrl: String?
     public var playback: PlaybackURLs
+    /// The stream's access policy when it has its own (issue 12).
+    public var access: String?
 
     public init(id: SafeName, state: String, publishing: Bool, mode: LiveStreamMode, dvrWindowSeconds: Int,
                 key: String? = nil, rtmpUrl: String? = nil, srtUrl: String? = nil) {

@@ -1,3 +1,4 @@
+import Access
 import Foundation
 import Hummingbird
 import MediaCore
@@ -9,6 +10,7 @@ import Publishing
 struct LiveStreamRoutes: Sendable {
     let backend: any AdminBackend
     let media: MediaRoutes
+    let access: AccessGate?
     /// JSON bodies of these routes are small; anything larger is refused.
     static let maxBodyBytes = 64 << 10
 
@@ -21,6 +23,12 @@ struct LiveStreamRoutes: Sendable {
             }
             var summary = try await backend.createLiveStream(creation)
             if creation.encrypted, let id = SafeName(summary.id) { try media.protection?.setEncrypted(tree: .live, owner: id, true) }
+            if let policy = creation.access, let id = SafeName(summary.id) {
+                let scope = AccessScope(tree: .live, owner: id)
+                try await backend.setAccessRules(scope, ItemAccess(policy: policy))
+                access?.forget(scope)
+                summary.access = policy.rawValue
+            }
             if let key = summary.key, let port = backend.rtmpPort {
                 summary.rtmpUrl = "rtmp://\(Self.host(of: request)):\(port)/live/\(key)"
             }
@@ -68,7 +76,7 @@ struct LiveStreamRoutes: Sendable {
             var buffer = try await request.body.collect(upTo: maxBodyBytes)
             return Data(buffer.readBytes(length: buffer.readableBytes) ?? [])
         } catch {
-            throw OriginError.payloadTooLarge(limit: maxBodyBytes)
+            throw RequestBodyFailure.originError(error, limit: maxBodyBytes)
         }
     }
 

@@ -15,27 +15,26 @@ public final class FileRegionHandoff: Sendable {
     struct Pending {
         let file: LocalFile
         let range: Range<Int>
-        let registered: ContinuousClock.Instant
+        /// When the token's write returned: from then on it reaches the swap handler within moments, or
+        /// never (its connection closed first). Nil while the write may still be waiting for the socket.
+        var handedOver: ContinuousClock.Instant?
     }
 
     static let tokenLength = 24
     private let prefix: [UInt8] = (0..<16).map { _ in UInt8.random(in: 0...255) }
     private let state = Mutex<(next: UInt64, pending: [UInt64: Pending])>((1, [:]))
-    /// An entry whose token never reached the handler (the connection closed first) is dropped after this.
-    private let expiry: Duration = .seconds(60)
+    /// An entry whose token was handed over but never reached the handler (the connection closed first) is
+    /// dropped after this, with its open file: under a flood of closing connections such entries add up.
+    static let expiry: Duration = .seconds(1)
 
     public init() {}
 
     /// Registers a file range and returns the token that stands for it in the response body.
     func token(for file: LocalFile, range: Range<Int>) -> ByteBuffer {
-        let now = ContinuousClock.now
         let id = state.withLock { state -> UInt64 in
             let id = state.next
             state.next += 1
-            if state.pending.count > 64 {
-                state.pending = state.pending.filter { now - $0.value.registered < expiry }
-            }
-            state.pending[id] = Pending(file: file, range: range, registered: now)
+            state.pending[id] = Pending(file: file, range: range, handedOver: nil)
             return id
         }
         var buffer = ByteBuffer()
@@ -43,6 +42,25 @@ public final class FileRegionHandoff: Sendable {
         buffer.writeBytes(prefix)
         buffer.writeInteger(id)
         return buffer
+    }
+
+    /// The token's write returned: it is in the channel's pipeline now (or lost with a closing channel).
+    func handedOver(_ token: ByteBuffer) {
+        guard let id = id(of: token) else { return }
+        let now = ContinuousClock.now
+        state.withLock { $0.pending[id]?.handedOver = now }
+    }
+
+    /// Drops entries handed over longer than `expiry` ago: their connection closed before the swap handler
+    /// saw them. Their files close when the last reference goes.
+    func sweep() {
+        let now = ContinuousClock.now
+        let dropped = state.withLock { state -> [Pending] in
+            let stale = state.pending.filter { entry in entry.value.handedOver.map { now - $0 > Self.expiry } ?? false }
+            for key in stale.keys { state.pending.removeValue(forKey: key) }
+            return Array(stale.values)
+        }
+        _ = dropped  // released here, outside the lock (closing descriptors)
     }
 
     /// Forgets a token whose write failed.
@@ -91,7 +109,8 @@ final class FileRegionInstaller: ChannelInboundHandler, RemovableChannelHandler,
 /// For Hummingbird the response is over once the token is written, so a graceful shutdown (or
 /// `Connection: close`) may close the channel while sendfile is still sending. A close that arrives while
 /// regions are in flight is therefore held back until they complete, so responses are never cut short.
-final class FileRegionSwapHandler: ChannelOutboundHandler, RemovableChannelHandler {
+final class FileRegionSwapHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
     let handoff: FileRegionHandoff
@@ -99,6 +118,15 @@ final class FileRegionSwapHandler: ChannelOutboundHandler, RemovableChannelHandl
     private var heldClose: (mode: CloseMode, promise: EventLoopPromise<Void>?)?
 
     init(handoff: FileRegionHandoff) { self.handoff = handoff }
+
+    /// A closed connection may have left a token in flight; look for such leftovers once they are stale.
+    func channelInactive(context: ChannelHandlerContext) {
+        let handoff = self.handoff
+        context.eventLoop.scheduleTask(in: .nanoseconds(Int64(FileRegionHandoff.expiry.components.seconds) * 1_000_000_000 + 200_000_000)) {
+            handoff.sweep()
+        }
+        context.fireChannelInactive()
+    }
 
     func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
         guard regionsInFlight > 0 else {

@@ -85,6 +85,7 @@ public struct FileResponder: Sendable {
                 let token = handoff.token(for: file, range: range)
                 do {
                     try await writer.write(token)
+                    handoff.handedOver(token)
                 } catch {
                     handoff.discard(token)
                     throw error

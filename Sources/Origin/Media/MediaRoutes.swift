@@ -14,14 +14,18 @@ public struct MediaRoutes: Sendable {
     let files: FileResponder
     /// Encrypted delivery (issue 13); nil when the server has no `drm` set-up at all.
     let protection: ProtectionService?
+    /// Who may fetch keys: the access gate's decision for the key's item when access control is on.
+    let keyAccess: (any KeyAccessPolicy)?
     /// The `now` of live manifests (availability start, publish time): injected so tests can fix it.
     let clock: @Sendable () -> Double
     private let kinds = KindCache()
     private let manifests = ManifestCache()
 
     public init(store: any MediaStore, index: any MediaIndex, renderer: any ManifestRendering, files: FileResponder,
-                clock: @escaping @Sendable () -> Double = OriginClock.system, protection: ProtectionService? = nil) {
+                clock: @escaping @Sendable () -> Double = OriginClock.system, protection: ProtectionService? = nil,
+                keyAccess: (any KeyAccessPolicy)? = nil) {
         self.protection = protection
+        self.keyAccess = keyAccess
         self.store = store
         self.index = index
         self.renderer = renderer
@@ -45,7 +49,7 @@ public struct MediaRoutes: Sendable {
         router.group(RouterPath(MediaTree.vod.rawValue)).get(":owner/:name/:file/:leaf") { request, context in
             try await vodVersionedSegment(request: request, context: context)
         }
-        if let protection { KeyRoutes(protection: protection).register(on: router) }
+        if let protection { KeyRoutes(protection: protection, access: keyAccess ?? protection.access).register(on: router) }
     }
 
     func manifest(tree: MediaTree, request: Request, context: OriginRequestContext) async throws -> Response {

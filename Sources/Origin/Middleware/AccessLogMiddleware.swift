@@ -26,6 +26,10 @@ public struct AccessLogMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
+        } catch where StorageFailure.isDiskFull(error) {
+            context.logger.error("disk full: \(error)")
+            response = try OriginError.insufficientStorage("the server's disk is full: nothing was changed")
+                .response(from: request, context: context)
         } catch {
             context.logger.error("unhandled error: \(error)")
             response = try OriginError.internalError("see the server log for request \(context.requestID)")

@@ -7,7 +7,7 @@ import Synchronization
 /// (not the process-wide bootstrap, so several servers in one test process keep separate counts).
 public final class OriginMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
-    private let factory: PrometheusMetricsFactory
+    let factory: PrometheusMetricsFactory
     /// Metric objects per (kind, status), made once: the factory's registry lookup is the costly part.
     private let requestMetrics = Mutex<[String: RequestMetrics]>([:])
 

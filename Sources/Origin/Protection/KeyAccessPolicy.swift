@@ -5,11 +5,11 @@ import Protection
 /// URLs and JWT) plugs in so "a token that opens the asset also opens its keys, and nothing else does".
 /// The decision takes the same request the media routes see (query token, Authorization header).
 public protocol KeyAccessPolicy: Sendable {
-    func allowsKeys(of owner: KeyOwner, request: Request) async -> Bool
+    func allowsKeys(of owner: KeyOwner, request: Request, context: OriginRequestContext) async throws -> Bool
 }
 
-/// Until access control is configured: whoever can fetch the item's manifest can fetch its keys.
+/// Without access control (no `AccessGate`): whoever can fetch the item's manifest can fetch its keys.
 public struct OpenKeyAccess: KeyAccessPolicy {
     public init() {}
-    public func allowsKeys(of owner: KeyOwner, request: Request) async -> Bool { true }
+    public func allowsKeys(of owner: KeyOwner, request: Request, context: OriginRequestContext) async throws -> Bool { true }
 }

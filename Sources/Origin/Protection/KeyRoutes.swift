@@ -7,6 +7,8 @@ import Protection
 /// `Cache-Control: private, no-store`: a CDN must never keep a key.
 struct KeyRoutes: Sendable {
     let protection: ProtectionService
+    /// `GatedKeyAccess` when the server has access control, else the service's own policy.
+    let access: any KeyAccessPolicy
 
     func register(on router: Router<OriginRequestContext>) {
         router.get("keys/:kid") { request, context in
@@ -14,7 +16,7 @@ struct KeyRoutes: Sendable {
                 throw OriginError.notFound("key ids are 32 hex digits")
             }
             let entry = try lookup(kid)
-            guard await protection.access.allowsKeys(of: entry.owner, request: request) else {
+            guard try await access.allowsKeys(of: entry.owner, request: request, context: context) else {
                 throw OriginError.status(.forbidden, "key \(kid.hex): this request may not open \(entry.owner)")
             }
             return Response(status: .ok, headers: [.contentType: "application/octet-stream",
@@ -32,7 +34,7 @@ struct KeyRoutes: Sendable {
             var keys: [ContentKey] = []
             for kid in licence.kids {
                 let entry = try lookup(kid)
-                guard await protection.access.allowsKeys(of: entry.owner, request: request) else {
+                guard try await access.allowsKeys(of: entry.owner, request: request, context: context) else {
                     throw OriginError.status(.forbidden, "key \(kid.hex): this request may not open \(entry.owner)")
                 }
                 keys.append(entry.served.period.key)

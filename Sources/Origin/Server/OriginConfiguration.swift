@@ -20,13 +20,20 @@ public struct OriginConfiguration: Sendable {
     public var segmentChunkBytes: Int
     /// Send segment bodies with sendfile(2) (plain HTTP/1); false streams them in `segmentChunkBytes` reads.
     public var useSendfile: Bool
+    /// HTTPS with HTTP/2 (issue 12): nil serves plain HTTP/1.1.
+    public var tls: CertificateStore?
+    /// With `tls`: a plain-HTTP port answering 301 to HTTPS (nil: none).
+    public var redirectPort: Int?
+    /// Connection limits and the header, idle and write timeouts (hostile clients, issue 17).
+    public var connections: HTTPConnectionLimits
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, corsAllowOrigin: String = "*",
         maxUploadBytes: Int = 4 << 30, apiKey: String? = nil, playerBaseURL: String = "/player/",
         playerDirectory: URL? = nil, segmentChunkBytes: Int = 256 * 1024,
-        useSendfile: Bool = true
+        useSendfile: Bool = true, connections: HTTPConnectionLimits = HTTPConnectionLimits()
     ) {
+        self.connections = connections
         self.useSendfile = useSendfile
         self.host = host
         self.port = port

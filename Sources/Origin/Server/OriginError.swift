@@ -9,10 +9,20 @@ public enum OriginError: Error, CustomStringConvertible, Sendable {
     /// A live segment or manifest that may exist in a moment: 404 that a CDN may cache for one second.
     case notYetAvailable(String)
     case unauthorized
+    /// Access control refused the request (issue 12): the one line says why (expired, region, ...).
+    case forbidden(String)
+    /// Too many failed admin authentications from one address.
+    case tooManyRequests(retryAfter: Int)
     case payloadTooLarge(limit: Int)
     case rangeNotSatisfiable(size: Int)
     case conflict(String)
     case unavailable(String)
+    /// The method is not one the resource answers (405); `allow` lists those it does.
+    case methodNotAllowed(allow: String)
+    /// The client closed the connection before its request body was whole (logged as nginx's 499).
+    case clientClosedRequest(String)
+    /// The data directory's disk is full (507): the request did not change anything.
+    case insufficientStorage(String)
     case internalError(String)
     /// Any other status (Hummingbird's own refusals), described by its reason phrase.
     case status(HTTPResponse.Status, String)
@@ -23,10 +33,15 @@ public enum OriginError: Error, CustomStringConvertible, Sendable {
         case .notFound(let what): return "not found: \(what)"
         case .notYetAvailable(let what): return "not available yet: \(what)"
         case .unauthorized: return "missing or wrong API key: send 'Authorization: Bearer <key>'"
+        case .forbidden(let reason): return "forbidden: \(reason)"
+        case .tooManyRequests(let seconds): return "too many failed authentications from your address: retry in \(seconds) s"
         case .payloadTooLarge(let limit): return "request body is larger than the limit of \(limit) bytes"
         case .rangeNotSatisfiable(let size): return "requested range is outside the \(size)-byte file"
         case .conflict(let reason): return "conflict: \(reason)"
         case .unavailable(let reason): return "service unavailable: \(reason)"
+        case .methodNotAllowed(let allow): return "method not allowed here: use \(allow)"
+        case .clientClosedRequest(let reason): return "client closed the request: \(reason)"
+        case .insufficientStorage(let reason): return "insufficient storage: \(reason)"
         case .internalError(let reason): return "internal error: \(reason)"
         case .status(let status, let path): return "\(status.reasonPhrase.lowercased()): \(path)"
         }
@@ -37,10 +52,15 @@ public enum OriginError: Error, CustomStringConvertible, Sendable {
         case .badRequest: return .badRequest
         case .notFound, .notYetAvailable: return .notFound
         case .unauthorized: return .unauthorized
+        case .forbidden: return .forbidden
+        case .tooManyRequests: return .tooManyRequests
         case .payloadTooLarge: return .contentTooLarge
         case .rangeNotSatisfiable: return .rangeNotSatisfiable
         case .conflict: return .conflict
         case .unavailable: return .serviceUnavailable
+        case .methodNotAllowed: return .methodNotAllowed
+        case .clientClosedRequest: return HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request")
+        case .insufficientStorage: return HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
         case .internalError: return .internalServerError
         case .status(let status, _): return status
         }
@@ -58,6 +78,8 @@ extension OriginError: HTTPResponseError {
         switch self {
         case .unauthorized: headers[.wwwAuthenticate] = "Bearer realm=\"mediaserve\""
         case .rangeNotSatisfiable(let size): headers[.contentRange] = "bytes */\(size)"
+        case .tooManyRequests(let seconds): headers[.retryAfter] = String(seconds)
+        case .methodNotAllowed(let allow): headers[.allow] = allow
         default: break
         }
         let body: ByteBuffer

@@ -7,8 +7,12 @@ public struct OriginRequestContext: RequestContext {
     /// Set by `AccessLogMiddleware` before any route runs; returned as `X-Request-Id`.
     public var requestID: String = ""
 
+    /// The peer's address (signed URLs bound to a network, admin rate limiting).
+    public var remoteIP: String?
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        remoteIP = source.channel.remoteAddress?.ipAddress
     }
 
     /// JSON bodies of the admin API are a few hundred bytes; anything bigger is refused with 413.

@@ -1,5 +1,8 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdHTTP2
+import HummingbirdTLS
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -16,32 +19,40 @@ public struct OriginServer: Sendable {
     let preview: PreviewRoutes
     let logger: Logger
     let handoff: FileRegionHandoff?
+    /// Open connections, in all and per address, shared by every connection of this server.
+    public let admission: ConnectionAdmission
     /// Extra services run beside the HTTP server and shut down with it (the ingest worker pool).
     let services: [any Service]
+    /// Access control on `/vod/` and `/live/` (issue 12); nil serves every item publicly.
+    let access: AccessGate?
+    let adminLimiter = FailedAuthLimiter()
 
     public init(
         configuration: OriginConfiguration, dataDirectory: DataDirectory, index: any MediaIndex, renderer: any ManifestRendering,
         readiness: @escaping @Sendable () async -> String?, admin: (any AdminBackend)? = nil,
         liveStreams: @escaping @Sendable () async throws -> [AssetSummary] = { [] },
-        services: [any Service] = [], metrics: OriginMetrics = OriginMetrics(),
+        services: [any Service] = [], metrics: OriginMetrics = OriginMetrics(), access: AccessGate? = nil,
         clock: @escaping @Sendable () -> Double = OriginClock.system, protection: ProtectionService? = nil, logger: Logger
     ) {
+        self.access = access
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
         self.services = services
-        let handoff = configuration.useSendfile ? FileRegionHandoff() : nil
+        // sendfile(2) writes plain bytes: never under TLS.
+        let handoff = configuration.useSendfile && configuration.tls == nil ? FileRegionHandoff() : nil
         self.handoff = handoff
+        admission = ConnectionAdmission(limits: configuration.connections.fitted(toDescriptorLimit: Self.descriptorLimit()))
         let files = FileResponder(handoff: handoff, chunkLength: configuration.segmentChunkBytes)
         let media = MediaRoutes(store: dataDirectory, index: index, renderer: renderer, files: files, clock: clock,
-                                protection: protection)
+                                protection: protection, keyAccess: access.map { GatedKeyAccess(gate: $0) })
         self.media = media
         let root = dataDirectory.root
         ops = OpsRoutes(metrics: metrics, clock: clock) {
             if let problem = await readiness() { return problem }
             return OpsRoutes.dataDirectoryWritable(root)
         }
-        api = admin.map { AdminAPIRoutes(backend: $0, configuration: configuration, media: media) }
+        api = admin.map { AdminAPIRoutes(backend: $0, configuration: configuration, media: media, access: access) }
         preview = PreviewRoutes(configuration: configuration, files: files) {
             PreviewCatalog(assets: try await admin?.listAssets() ?? [], live: try await liveStreams())
         }
@@ -51,28 +62,66 @@ public struct OriginServer: Sendable {
         let router = Router(context: OriginRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: AccessLogMiddleware(logger: logger, metrics: metrics))
         router.add(middleware: PathGuardMiddleware())
+        if configuration.tls != nil { router.add(middleware: HSTSMiddleware()) }
+        if let access { router.add(middleware: AccessMiddleware(gate: access, metrics: metrics)) }
         router.add(middleware: CORSHeadersMiddleware(allowOrigin: configuration.corsAllowOrigin))
+        router.add(middleware: MediaMethodsMiddleware())
         media.register(on: router)
         ops.register(on: router)
-        api?.register(on: router)
+        api?.register(on: router, limiter: adminLimiter, metrics: metrics)
         preview.register(on: router)
         return router
     }
 
     /// The Hummingbird application; `onListening` gets the bound port (useful with port 0).
-    public func makeApplication(onListening: @escaping @Sendable (Int) async -> Void = { _ in })
-        -> some ApplicationProtocol {
+    /// With `configuration.tls`: HTTPS with HTTP/2 and HTTP/1.1 by ALPN, certificate reload on SIGHUP,
+    /// and the optional redirect port.
+    public func makeApplication(onListening: @escaping @Sendable (Int) async -> Void = { _ in },
+                                onRedirectListening: @escaping @Sendable (Int) async -> Void = { _ in })
+        throws -> some ApplicationProtocol {
         let handoff = self.handoff
+        let server: HTTPServerBuilder
+        var extra = services
+        if let tls = configuration.tls {
+            server = try .http2Upgrade(tlsConfiguration: tls.serverConfiguration(),
+                                       configuration: .init(idleTimeout: .seconds(75)))
+            extra.append(CertificateReloadService(store: tls, logger: logger))
+            if let redirectPort = configuration.redirectPort {
+                extra.append(Application(
+                    router: HTTPSRedirect.router(httpsPort: configuration.port),
+                    configuration: .init(address: .hostname(configuration.host, port: redirectPort), serverName: "mediaserve"),
+                    onServerRunning: { channel in await onRedirectListening(channel.localAddress?.port ?? 0) },
+                    logger: logger))
+            }
+        } else {
+            // Plain HTTP/1.1 through our own connection setup: connection limits, header/idle/write
+            // timeouts and pipelining back-pressure (issue 17).
+            let admission = self.admission
+            server = .origin(limits: admission.limits, admission: admission, logger: logger,
+                             additionalChannelHandlers: { handoff.map { [$0.installer()] } ?? [] })
+        }
         var app = Application(
             router: makeRouter(),
-            server: .http1(configuration: .init(
-                additionalChannelHandlers: handoff.map { [$0.installer()] } ?? [],
-                idleTimeout: .seconds(75))),
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mediaserve"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
-        app.addServices(contentsOf: services)
+        app.addServices(contentsOf: extra)
         return app
+    }
+}
+
+extension OriginServer {
+    /// The process's soft open-file limit (RLIMIT_NOFILE); the connection total is kept below it.
+    static func descriptorLimit() -> Int {
+        var limit = rlimit()
+        #if canImport(Glibc)
+        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        #else
+        let resource = RLIMIT_NOFILE
+        #endif
+        guard getrlimit(resource, &limit) == 0, limit.rlim_cur < rlim_t(Int32.max) else { return Int(Int32.max) }
+        return Int(limit.rlim_cur)
     }
 }
 

@@ -1,3 +1,4 @@
+import Access
 import Catalog
 import Foundation
 import LiveSegmenting
@@ -44,9 +45,21 @@ public struct CatalogAdminBackend: AdminBackend {
         try catalog.asset(id).map { try summary($0) }
     }
 
-    /// The catalog entry goes first (manifests stop at once), then the files.
+    /// The catalog entry goes first (manifests stop at once), then the files. On a full disk SQLite may not
+    /// even be able to delete (its journal needs a page): the files go first then, freeing the space the
+    /// catalog needs, so an admin can always make room through the API.
     public func deleteAsset(_ id: AssetID) async throws -> Bool {
-        let inCatalog = try catalog.deleteAsset(id)
+        let inCatalog: Bool
+        do {
+            inCatalog = try catalog.deleteAsset(id)
+        } catch CatalogError.diskFull {
+            index?.forget(id)
+            let onDisk = try data.removeAsset(id)
+            let deleted = try catalog.deleteAsset(id)
+            try? catalog.setAccessRules(tree: "vod", owner: id, nil)
+            return deleted || onDisk
+        }
+        try catalog.setAccessRules(tree: "vod", owner: id, nil)
         index?.forget(id)
         let onDisk = try data.removeAsset(id)
         return inCatalog || onDisk
@@ -108,7 +121,9 @@ public struct CatalogAdminBackend: AdminBackend {
     }
 
     static func summary(_ record: LiveStreamRecord, publishing: Bool, key: String? = nil) -> LiveStreamSummary {
-        LiveStreamSummary(id: record.id, state: record.state.rawValue, publishing: publishing,
+        // The catalog's state may lag (its write failed on a full disk): "live" needs a publisher now.
+        let state = record.state == .live && !publishing ? LiveStreamState.idle : record.state
+        return LiveStreamSummary(id: record.id, state: state.rawValue, publishing: publishing,
                           mode: record.eventMode ? .event : .sliding, dvrWindowSeconds: record.dvrWindowSeconds, key: key)
     }
 
@@ -118,6 +133,14 @@ public struct CatalogAdminBackend: AdminBackend {
             let text = String(UInt8.random(in: 0...255), radix: 16)
             return text.count == 1 ? "0" + text : text
         }.joined()
+    }
+
+    public func accessRules(_ scope: AccessScope) async throws -> ItemAccess {
+        try await CatalogAccessRules(catalog: catalog).rules(for: scope)
+    }
+
+    public func setAccessRules(_ scope: AccessScope, _ rules: ItemAccess) async throws {
+        try CatalogAccessRules(catalog: catalog).store(scope, rules)
     }
 
     public func discardUpload(_ file: URL) async {
@@ -131,6 +154,7 @@ public struct CatalogAdminBackend: AdminBackend {
     }
 
     static func summary(_ job: JobRecord) -> JobSummary {
-        JobSummary(id: job.id, assetId: job.assetID.rawValue, state: job.state.rawValue, percent: job.percent, error: job.error)
+        JobSummary(id: job.id, assetId: job.assetID.rawValue, state: job.state.rawValue, percent: job.percent,
+                   error: job.error.map(PathRedaction.redact))
     }
 }

@@ -52,6 +52,7 @@ extension Presentation {
                 out.append(byte: 10)
             }
             out.append(keys.before(segment))
+            if segment.gap { out.append("#EXT-X-GAP\n") }
             out.append("#EXTINF:")
             out.appendMillis(Decimal3.millis(segment.duration, timescale: ts))
             out.append(",\n")

@@ -53,6 +53,11 @@ struct LiveArchivePlan: Equatable {
         for index in listed {
             let kept = index.segments.filter { numbers.contains($0.number) }
             guard let firstKept = kept.first else { continue }
+            if let gap = kept.first(where: \.gap) {
+                let at = format(Double(gap.start - first.start) / Double(index.rendition.timescale))
+                return .failure(Refusal(reason: "\(index.rendition.id) segment \(gap.number) at \(at) s was never written (the disk was full); "
+                                        + "archive the time before or after it"))
+            }
             // A VOD rendition has one init.mp4: a range across an encoder change would pair segments with
             // the wrong init, so it is refused with where to split it.
             if let change = kept.first(where: { $0.initNumber != firstKept.initNumber }) {

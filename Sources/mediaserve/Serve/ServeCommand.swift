@@ -43,6 +43,8 @@ struct ServeCommand: AsyncParsableCommand {
         let config = loaded.config
         var logger = Logger(label: "mediaserve.origin")
         logger.logLevel = loaded.loggerLevel
+        try AccessWiring.checkAdminKey(config)
+        let certificates = try AccessWiring.certificates(config)
         if config.usesDevelopmentAPIKey {
             logger.warning("the admin API uses the development key from the defaults: set api.key (MEDIASERVE_API_KEY) before exposing this server")
         }
@@ -61,7 +63,9 @@ struct ServeCommand: AsyncParsableCommand {
                                      passphrase: config.srt.passphrase)
             : nil
         let liveService = LiveService(
-            settings: .init(rtmp: RTMPServerConfiguration(host: config.rtmp.host, port: config.rtmp.port), srt: srtSettings,
+            settings: .init(rtmp: RTMPServerConfiguration(host: config.rtmp.host, port: config.rtmp.port,
+                                                         maxConnectionsPerAddress: config.rtmp.maxConnectionsPerAddress),
+                            srt: srtSettings,
                             live: LiveConfiguration(dvrWindow: Double(config.live.dvrWindowSeconds)),
                             disconnectTimeout: Double(config.live.disconnectTimeoutSeconds)),
             data: stores.data, catalog: catalog, logger: Logger(label: "mediaserve.live", level: loaded.loggerLevel))
@@ -87,17 +91,27 @@ struct ServeCommand: AsyncParsableCommand {
                                         live: live, rtmpPort: { rtmpPort.value.withLock { $0 } },
                                         srtPort: { srtPort.value.withLock { $0 } },
                                         publishingStreams: { live.publishingStreams }) { pool.wake() }
-        let origin = OriginConfiguration(
+        var origin = OriginConfiguration(
             host: config.http.host, port: config.http.port, corsAllowOrigin: config.http.corsAllowOrigin,
             maxUploadBytes: config.http.maxUploadBytes, apiKey: config.api.key,
-            playerBaseURL: Self.playerBaseURL(config.player), playerDirectory: config.player.localDir.map { URL(fileURLWithPath: $0) })
+            playerBaseURL: Self.playerBaseURL(config.player), playerDirectory: config.player.localDir.map { URL(fileURLWithPath: $0) },
+            connections: HTTPConnectionLimits(
+                maxConnections: config.http.maxConnections, maxConnectionsPerAddress: config.http.maxConnectionsPerAddress,
+                headerTimeout: .seconds(config.http.headerTimeoutSeconds), idleTimeout: .seconds(config.http.idleTimeoutSeconds),
+                writeTimeout: .seconds(config.http.writeTimeoutSeconds)))
+        origin.tls = certificates
+        origin.redirectPort = config.http.redirectPort > 0 ? config.http.redirectPort : nil
+        let access = try await AccessWiring.gate(config, rules: CatalogAccessRules(catalog: catalog), index: index, logger: logger)
         let server = OriginServer(
             configuration: origin, dataDirectory: stores.data, index: index,
             renderer: PackagingRenderer(dvrWindowSeconds: Double(config.live.dvrWindowSeconds), hlsLiveSegmentCount: config.live.hlsWindowSegments),
             readiness: { Self.catalogProblem(catalog) }, admin: admin,
             liveStreams: { live.publishingStreams.map { AssetSummary(liveStream: $0, renditions: live.indexes(for: $0)) } },
-            services: [pool, listeners], metrics: metrics, protection: protection, logger: logger)
-        let app = server.makeApplication { port in Self.printBanner(host: config.http.host, port: port, data: stores.data.root.path) }
+            services: [pool, listeners], metrics: metrics, access: access, protection: protection, logger: logger)
+        let scheme = certificates == nil ? "http" : "https"
+        let app = try server.makeApplication { port in
+            Self.printBanner(host: config.http.host, port: port, data: stores.data.root.path, scheme: scheme)
+        }
         try await app.runService()
     }
 
@@ -133,9 +147,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    static func printBanner(host: String, port: Int, data: String) {
+    static func printBanner(host: String, port: Int, data: String, scheme: String = "http") {
         let shown = displayHost(host)
-        let base = "http://\(shown.contains(":") ? "[\(shown)]" : shown):\(port)"
+        let base = "\(scheme)://\(shown.contains(":") ? "[\(shown)]" : shown):\(port)"
         let text = """
             mediaserve: serving \(data) at \(base)/
               preview    \(base)/

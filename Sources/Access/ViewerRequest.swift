@@ -1,0 +1,39 @@
+/// One media request as the access evaluator sees it: plain values the HTTP layer read from the request.
+public struct ViewerRequest: Sendable {
+    public var path: MediaPath
+    /// Decoded query parameters.
+    public var query: [String: String]
+    /// From `Authorization: Bearer ...`.
+    public var bearerToken: String?
+    public var country: String?
+    /// Value of the mobile-viewer header, if sent.
+    public var mobileHeader: String?
+    public var userAgent: String?
+    /// The viewer's address (from the connection or `access.client_ip_header`).
+    public var clientIP: String?
+    /// Value of the CDN secret header, if sent.
+    public var cdnSecret: String?
+    /// Seconds since 1970.
+    public var now: Int
+
+    public init(path: MediaPath, query: [String: String] = [:], bearerToken: String? = nil, country: String? = nil,
+                mobileHeader: String? = nil, userAgent: String? = nil, clientIP: String? = nil, cdnSecret: String? = nil,
+                now: Int) {
+        self.path = path
+        self.query = query
+        self.bearerToken = bearerToken
+        self.country = country
+        self.mobileHeader = mobileHeader
+        self.userAgent = userAgent
+        self.clientIP = clientIP
+        self.cdnSecret = cdnSecret
+        self.now = now
+    }
+
+    /// The viewer's token for `jwt` and `webhook` items: the bearer header, else `?token=`.
+    public var presentedToken: (value: String, fromQuery: Bool)? {
+        if let bearerToken, !bearerToken.isEmpty { return (bearerToken, false) }
+        if let token = query["token"], !token.isEmpty { return (token, true) }
+        return nil
+    }
+}

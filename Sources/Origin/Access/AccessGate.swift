@@ -1,0 +1,86 @@
+import Access
+import Foundation
+import Hummingbird
+import Logging
+import MediaCore
+import Storage
+import Synchronization
+
+/// Where an item's own access rules come from (the catalog); nil answers `ItemAccess.unset`.
+public protocol AccessRulesSource: Sendable {
+    func rules(for scope: AccessScope) async throws -> ItemAccess
+}
+
+/// The edge of access control: gathers what the pure evaluator needs (the item's rules, a JWT's
+/// verified claims, the webhook's verdict, a rendition's height) and asks it for a decision.
+/// Rules and heights are remembered for `cacheSeconds`, so a hot segment costs one HMAC and no lookup.
+public final class AccessGate: Sendable {
+    let evaluator: AccessEvaluator
+    let rules: any AccessRulesSource
+    let index: any MediaIndex
+    let jwks: JWKSSource?
+    let webhook: AuthorisationWebhook?
+    let cacheSeconds: Double
+    private let remembered = Mutex<[String: (value: ItemAccess, until: Double)]>([:])
+    private let heights = Mutex<[String: (value: Int?, until: Double)]>([:])
+
+    public init(settings: AccessSettings, rules: any AccessRulesSource, index: any MediaIndex, jwks: JWKSSource? = nil,
+                webhook: AuthorisationWebhook? = nil, cacheSeconds: Double = 5) {
+        evaluator = AccessEvaluator(settings: settings)
+        self.rules = rules
+        self.index = index
+        self.jwks = jwks
+        self.webhook = webhook
+        self.cacheSeconds = cacheSeconds
+    }
+
+    var settings: AccessSettings { evaluator.settings }
+
+    /// Forgets an item's remembered rules (after the admin API changed them).
+    public func forget(_ scope: AccessScope) {
+        _ = remembered.withLock { $0.removeValue(forKey: scope.pathPrefix) }
+    }
+
+    func decide(_ viewer: ViewerRequest, path: String) async throws -> AccessDecision {
+        let item = try await itemRules(viewer.path.scope)
+        var jwt: JWTOutcome?
+        var verdict: WebhookVerdict?
+        switch evaluator.needs(item, viewer) {
+        case .jwt?:
+            if let token = viewer.presentedToken, let jwks { jwt = await jwks.verify(token.value) }
+        case .webhook?:
+            if let webhook { verdict = await webhook.verdict(for: WebhookQuery.play(viewer, path: path)) }
+        default:
+            break
+        }
+        let decision = evaluator.decide(viewer, item: item, jwt: jwt, webhook: verdict)
+        guard case .allow(let grant) = decision, grant.maxHeight != nil, let rendition = viewer.path.rendition else { return decision }
+        if let refusal = grant.refusal(renditionHeight: try await height(of: rendition, in: viewer.path.scope)) { return .deny(refusal) }
+        return decision
+    }
+
+    private func itemRules(_ scope: AccessScope) async throws -> ItemAccess {
+        let now = Date().timeIntervalSince1970
+        if let hit = remembered.withLock({ $0[scope.pathPrefix] }), hit.until > now { return hit.value }
+        let fresh = try await rules.rules(for: scope)
+        remembered.withLock { entries in
+            if entries.count > 10_000 { entries.removeAll(keepingCapacity: true) }
+            entries[scope.pathPrefix] = (fresh, now + cacheSeconds)
+        }
+        return fresh
+    }
+
+    private func height(of rendition: SafeName, in scope: AccessScope) async throws -> Int? {
+        let key = scope.pathPrefix + rendition.rawValue
+        let now = Date().timeIntervalSince1970
+        if let hit = heights.withLock({ $0[key] }), hit.until > now { return hit.value }
+        let tree: MediaTree = scope.tree == .vod ? .vod : .live
+        let listing = try await index.listing(tree: tree, owner: scope.owner)
+        let height = listing?.renditions.first { $0.rendition.id == rendition }?.rendition.height
+        heights.withLock { entries in
+            if entries.count > 10_000 { entries.removeAll(keepingCapacity: true) }
+            entries[key] = (height, now + cacheSeconds)
+        }
+        return height
+    }
+}

@@ -1,0 +1,145 @@
+import Access
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Puts every `/vod/` and `/live/` request through the access decision (DESIGN.md, "A protected media
+/// request"). A refusal is 403 with `Cache-Control: no-store`, one log line with the reason and a count in
+/// /metrics. An allowed request goes on with the signed-URL and token parameters taken out of its query
+/// and the viewer's height limit put in as `max_height`, so the manifest is built and cached per
+/// decision class, never per token; then the token is written into every URI of the manifest, responses
+/// under a token become `private` (no shared cache gives them to another viewer), and `Vary` names
+/// the headers the decision read.
+struct AccessMiddleware: RouterMiddleware {
+    typealias Context = OriginRequestContext
+    let gate: AccessGate
+    let metrics: OriginMetrics
+    /// Query parameters that carry access, never passed on to the packager.
+    static let accessParameters = URLSigner.parameterNames.union(["token"])
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let path = MediaPath(path: request.uri.path) else { return try await next(request, context) }
+        let viewer = Self.viewerRequest(request, path: path, remoteIP: context.remoteIP, settings: gate.settings)
+        let grant: AccessGrant
+        switch try await gate.decide(viewer, path: request.uri.path) {
+        case .deny(let refusal):
+            metrics.recordAccessRefusal(reason: refusal.reason.rawValue)
+            context.logger.notice("access refused: \(request.uri.path): \(refusal.reason.rawValue): \(refusal.message)")
+            throw OriginError.forbidden(refusal.message)
+        case .allow(let allowed):
+            grant = allowed
+        }
+        var response = try await next(forwarded(request, path: path, grant: grant), context)
+        guard response.status.code < 400 else { return response }
+        if grant.viewerSpecific, let cache = response.headers[.cacheControl] { response.headers[.cacheControl] = Self.privateCache(cache) }
+        let vary = grant.vary + (path.isManifest ? grant.manifestVary : [])
+        if !vary.isEmpty {
+            response.headers[.vary] = ([response.headers[.vary]].compactMap { $0 } + vary).joined(separator: ", ")
+        }
+        if path.isManifest, response.status == .ok, let query = grant.propagatedQuery {
+            response = try await Self.propagate(query, into: response, dash: request.uri.path.hasSuffix(".mpd"))
+        }
+        return response
+    }
+
+    /// What the evaluator reads of a request; also used for key requests (`GatedKeyAccess`), which name
+    /// their item through the key rather than the path.
+    static func viewerRequest(_ request: Request, path: MediaPath, remoteIP: String?, settings: AccessSettings) -> ViewerRequest {
+        var query: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
+        let header = { (name: String) in HTTPField.Name(name).flatMap { request.headers[$0] } }
+        var bearer: String?
+        if let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") {
+            bearer = String(authorization.dropFirst(7))
+        }
+        var clientIP = remoteIP
+        if let name = settings.clientIPHeader, let forwarded = header(name),
+           let first = forwarded.split(separator: ",").first?.trimmingCharacters(in: .whitespaces) {
+            clientIP = first
+        }
+        return ViewerRequest(
+            path: path, query: query, bearerToken: bearer, country: header(settings.geo.countryHeader),
+            mobileHeader: header(settings.devices.mobileHeader), userAgent: request.headers[.userAgent], clientIP: clientIP,
+            cdnSecret: settings.cdnSecret.flatMap { header($0.name) }, now: Int(Date().timeIntervalSince1970))
+    }
+
+    /// The request the routes see: no access parameters, the height limit as `max_height` on manifests,
+    /// and (when the token will be written into it) asking for the manifest uncompressed.
+    private func forwarded(_ request: Request, path: MediaPath, grant: AccessGrant) -> Request {
+        var items: [(String, String)] = []
+        var userMax: Int?
+        for (key, value) in request.uri.queryParameters {
+            let name = String(key)
+            if Self.accessParameters.contains(name) { continue }
+            if name == "max_height", path.isManifest, let limit = grant.listedMaxHeight {
+                userMax = Int(String(value)) ?? limit
+                continue
+            }
+            items.append((name, String(value)))
+        }
+        if path.isManifest, let limit = grant.listedMaxHeight { items.append(("max_height", String(min(userMax ?? limit, limit)))) }
+        let stripped = items.count != request.uri.queryParameters.count || grant.listedMaxHeight != nil
+        guard stripped || (path.isManifest && grant.propagatedQuery != nil) else { return request }
+        var head = request.head
+        let encoded = items.map { "\($0.0)=\(Self.escape($0.1))" }.joined(separator: "&")
+        head.path = request.uri.path + (encoded.isEmpty ? "" : "?" + encoded)
+        if path.isManifest, grant.propagatedQuery != nil {
+            head.headerFields[.acceptEncoding] = nil
+            head.headerFields[.ifNoneMatch] = nil
+        }
+        return Request(head: head, body: request.body)
+    }
+
+    /// `public, max-age=60, s-maxage=60` -> `private, max-age=60`: the browser may keep it, a CDN may not.
+    static func privateCache(_ value: String) -> String {
+        let kept = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { $0 != "public" && !$0.hasPrefix("s-maxage") }
+        return (["private"] + kept.filter { $0 != "private" }).joined(separator: ", ")
+    }
+
+    static func escape(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? value
+    }
+
+    /// Rewrites a manifest body with the token in every URI; a new strong ETag over the bytes sent.
+    static func propagate(_ query: String, into response: Response, dash: Bool) async throws -> Response {
+        let collected = BodyCollector.Box()
+        try await response.body.write(BodyCollector(box: collected))
+        let text = String(buffer: collected.buffer.withLock { $0 })
+        let rewritten = dash ? TokenPropagation.dash(text, query: query) : TokenPropagation.hls(text, query: query)
+        var response = response
+        let digest = SHA256.hash(data: Array(rewritten.utf8))
+        response.headers[.eTag] = "\"" + digest.prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
+        response.headers[.contentEncoding] = nil
+        response.headers[.contentLength] = nil
+        response.body = ResponseBody(byteBuffer: ByteBuffer(string: rewritten))
+        return response
+    }
+}
+
+/// Collects a response body that is already in memory (a rendered manifest).
+struct BodyCollector: ResponseBodyWriter {
+    final class Box: Sendable {
+        let buffer = Mutex<ByteBuffer>(ByteBuffer())
+    }
+
+    let box: Box
+
+    mutating func write(_ buffer: ByteBuffer) async throws {
+        box.buffer.withLock { $0.writeImmutableBuffer(buffer) }
+    }
+
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}
+
+extension CharacterSet {
+    static let urlQueryValueAllowed: CharacterSet = {
+        var set = CharacterSet.urlQueryAllowed
+        set.remove(charactersIn: "&=+#")
+        return set
+    }()
+}
+
+import Synchronization

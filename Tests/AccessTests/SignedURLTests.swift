@@ -1,0 +1,85 @@
+import Access
+import MediaCore
+import Testing
+
+@Suite struct SignedURLTests {
+    let signer = URLSigner(key: "0123456789abcdef0123456789abcdef", previousKeys: ["old-key-0123456789abcdef"])
+    let scope = AccessScope(tree: .vod, owner: SafeName("film")!)
+    let now = 1_800_000_000
+
+    func parameters(_ query: String) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: query.split(separator: "&").map {
+            let pair = $0.split(separator: "=", maxSplits: 1)
+            return (String(pair[0]), String(pair[1]))
+        })
+    }
+
+    @Test func aMintedURLOpensItsItemUntilItExpires() throws {
+        let query = signer.query(for: SignedURLClaims(scope: scope, expires: now + 60, maxHeight: 720))
+        let claims = try signer.verify(query: parameters(query), scope: scope, now: now).get()
+        #expect(claims.maxHeight == 720)
+        #expect(claims.expires == now + 60)
+        guard case .failure(let refusal) = signer.verify(query: parameters(query), scope: scope, now: now + 61) else {
+            Issue.record("an expired URL was accepted"); return
+        }
+        #expect(refusal.reason == .expired)
+        #expect(refusal.message.contains("expired"))
+    }
+
+    @Test func anotherItemTamperingAndMissingTokensAreRefused() {
+        let query = parameters(signer.query(for: SignedURLClaims(scope: scope, expires: now + 60)))
+        let other = AccessScope(tree: .vod, owner: SafeName("other")!)
+        #expect(reason(signer.verify(query: query, scope: other, now: now)) == .badSignature)
+        #expect(reason(signer.verify(query: query, scope: AccessScope(tree: .live, owner: SafeName("film")!), now: now)) == .badSignature)
+        var longer = query
+        longer["exp"] = String(now + 99_999)
+        #expect(reason(signer.verify(query: longer, scope: scope, now: now)) == .badSignature)
+        var taller = query
+        taller["mh"] = "2160"
+        #expect(reason(signer.verify(query: taller, scope: scope, now: now)) == .badSignature)
+        #expect(reason(signer.verify(query: [:], scope: scope, now: now)) == .missingToken)
+        var garbled = query
+        garbled["sig"] = "not base64!"
+        #expect(reason(signer.verify(query: garbled, scope: scope, now: now)) == .malformedToken)
+    }
+
+    @Test func previousKeysStillVerifyAndNewURLsUseTheCurrentKey() throws {
+        let old = URLSigner(key: "old-key-0123456789abcdef")
+        let query = parameters(old.query(for: SignedURLClaims(scope: scope, expires: now + 60)))
+        #expect(throws: Never.self) { try signer.verify(query: query, scope: scope, now: now).get() }
+        let unrelated = URLSigner(key: "another-key-0123456789")
+        #expect(reason(unrelated.verify(query: query, scope: scope, now: now)) == .badSignature)
+    }
+
+    @Test func ipBindingIsSignedAndChecked() throws {
+        let network = IPNetwork("203.0.113.0/24")!
+        let query = parameters(signer.query(for: SignedURLClaims(scope: scope, expires: now + 60, network: network)))
+        #expect(query["ip"] == "203.0.113.0/24")
+        let settings = AccessSettings(defaultPolicy: .signed, signer: signer)
+        let evaluator = AccessEvaluator(settings: settings)
+        let path = MediaPath(path: "/vod/film/master.m3u8")!
+        let inside = evaluator.decide(ViewerRequest(path: path, query: query, clientIP: "203.0.113.7", now: now), item: .unset)
+        guard case .allow(let grant) = inside else { Issue.record("refused inside the network: \(inside)"); return }
+        #expect(grant.propagatedQuery?.hasPrefix("exp=") == true)
+        #expect(grant.viewerSpecific)
+        let outside = evaluator.decide(ViewerRequest(path: path, query: query, clientIP: "198.51.100.1", now: now), item: .unset)
+        #expect(outside == .deny(AccessRefusal(.ipMismatch, "this signed URL is bound to another network than yours")))
+    }
+
+    @Test func networksParseAndMatch() {
+        #expect(IPNetwork("10.1.2.3/8")!.contains("10.200.0.1"))
+        #expect(!IPNetwork("10.1.2.3/8")!.contains("11.0.0.1"))
+        #expect(IPNetwork("10.0.0.0/8")!.contains("::ffff:10.0.0.9"))
+        #expect(IPNetwork("2001:db8::/32")!.contains("2001:db8:1::5"))
+        #expect(!IPNetwork("2001:db8::/32")!.contains("2001:db9::5"))
+        #expect(IPNetwork("192.0.2.1")!.contains("192.0.2.1"))
+        #expect(IPNetwork("300.0.0.1") == nil)
+        #expect(IPNetwork("10.0.0.0/33") == nil)
+        #expect(IPNetwork("nonsense") == nil)
+    }
+
+    func reason(_ result: Result<SignedURLClaims, AccessRefusal>) -> AccessRefusal.Reason? {
+        if case .failure(let refusal) = result { return refusal.reason }
+        return nil
+    }
+}
