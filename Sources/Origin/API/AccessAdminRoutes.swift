@@ -3,11 +3,14 @@ import Foundation
 import Hummingbird
 import MediaCore
 
-/// `PATCH /api/v1/assets/{id}` (access policy and countries) and `POST /api/v1/playback-urls` (a signed
-/// HLS and DASH URL for one asset or stream).
+/// `PATCH /api/v1/assets/{id}` (access policy and countries, and `encrypted` for issue 13: one handler,
+/// since a route has one handler) and `POST /api/v1/playback-urls` (a signed HLS and DASH URL for one
+/// asset or stream).
 struct AccessAdminRoutes: Sendable {
     let backend: any AdminBackend
     let access: AccessGate?
+    /// Encrypted delivery; nil when the server has no `drm` set-up (then `encrypted` is refused).
+    let protection: ProtectionService?
     /// Longest lifetime a minted URL may ask for (a week); default one hour.
     static let maxExpiresIn = 7 * 86_400
     static let defaultExpiresIn = 3600
@@ -19,11 +22,22 @@ struct AccessAdminRoutes: Sendable {
             }
             guard try await backend.asset(id) != nil else { throw OriginError.notFound("asset '\(id)'") }
             let scope = AccessScope(tree: .vod, owner: id)
+            let patch = try AccessPatch.parse(try await LiveStreamRoutes.body(request))
+            if patch.encrypted != nil, protection == nil {
+                throw OriginError.badRequest("encrypted assets need the drm settings (drm.master_key)")
+            }
             let current = try await backend.accessRules(scope)
-            let updated = try AccessPatch.parse(try await LiveStreamRoutes.body(request)).applied(to: current)
-            try await backend.setAccessRules(scope, updated)
-            access?.forget(scope)
-            context.logger.info("asset \(id): access \(updated.policy?.rawValue ?? "default")")
+            var updated = current
+            if patch.changesAccess {
+                updated = patch.applied(to: current)
+                try await backend.setAccessRules(scope, updated)
+                access?.forget(scope)
+                context.logger.info("asset \(id): access \(updated.policy?.rawValue ?? "default")")
+            }
+            if let encrypted = patch.encrypted, let protection {
+                try protection.setEncrypted(tree: .vod, owner: id, encrypted)
+                context.logger.info("asset \(id): encrypted \(encrypted)")
+            }
             guard var summary = try await backend.asset(id) else { throw OriginError.notFound("asset '\(id)'") }
             summary.access = AccessSummary(updated)
             return try AdminAPIRoutes.json(summary)
@@ -97,19 +111,26 @@ public struct AccessSummary: Codable, Sendable, Equatable {
     }
 }
 
-/// Body of `PATCH /api/v1/assets/{id}`: any of `access`, `blockedCountries`, `allowedCountries`.
+/// Body of `PATCH /api/v1/assets/{id}`: any of `access`, `blockedCountries`, `allowedCountries`, `encrypted`.
 struct AccessPatch: Sendable {
     var policy: AccessPolicy??
     var blocked: [String]?
     var allowed: [String]?
+    var encrypted: Bool?
+
+    var changesAccess: Bool { policy != nil || blocked != nil || allowed != nil }
 
     static func parse(_ body: Data) throws -> AccessPatch {
         guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
             throw OriginError.badRequest(#"the body must be a JSON object: {"access": "signed", "blockedCountries": ["KP"]}"#)
         }
         var patch = AccessPatch()
-        for key in object.keys where !["access", "blockedCountries", "allowedCountries"].contains(key) {
-            throw OriginError.badRequest("unknown field '\(key)': use access, blockedCountries or allowedCountries")
+        for key in object.keys where !["access", "blockedCountries", "allowedCountries", "encrypted"].contains(key) {
+            throw OriginError.badRequest("unknown field '\(key)': use access, blockedCountries, allowedCountries or encrypted")
+        }
+        if let raw = object["encrypted"] {
+            guard let flag = raw as? Bool else { throw OriginError.badRequest("encrypted must be true or false, not '\(raw)'") }
+            patch.encrypted = flag
         }
         if let raw = object["access"] {
             if raw is NSNull { patch.policy = .some(nil) } else {

@@ -37,8 +37,7 @@ struct AdminAPIRoutes: Sendable {
             return Response(status: .noContent, headers: [.cacheControl: CachePolicy.noStore.headerValue])
         }
         LiveStreamRoutes(backend: backend, media: media, access: access).register(on: api)
-        AccessAdminRoutes(backend: backend, access: access).register(on: api)
-        if let protection = media.protection { EncryptionAdminRoutes(protection: protection, index: media.index).register(on: api) }
+        AccessAdminRoutes(backend: backend, access: access, protection: media.protection).register(on: api)
         api.get("jobs/:id") { _, context in
             let id = context.parameters.get("id") ?? ""
             guard SafeName.isValid(id), let job = try await backend.job(id) else { throw OriginError.notFound("job '\(id)'") }
