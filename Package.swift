@@ -140,7 +140,7 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         // Every box round-trips (write → read → equal, read → write → same bytes); the reader on cut and random bytes.
-        .testTarget(name: "MP4Tests", dependencies: ["MP4"]),
+        .testTarget(name: "MP4Tests", dependencies: ["MP4", "TestSupport"]),
         // Probe vs ffprobe on generated media, bad inputs, and the `mediaserve probe` CLI (runs the binary).
         .testTarget(name: "ProbeTests", dependencies: ["FFmpegKit", "MediaCore", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "MediaCore", "TestSupport"]),
@@ -192,7 +192,7 @@ let package = Package(
         .executableTarget(name: "LiveBench", dependencies: ["Live", "LiveSegmenting", "MediaCore", .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/LiveBench"),
         // Hand-built RTMP client bytes shared by RTMPTests and LiveTests.
-        .target(name: "RTMPTestSupport", dependencies: ["RTMP"], path: "Tests/RTMPTestSupport"),
+        .target(name: "RTMPTestSupport", dependencies: ["RTMP", "TestSupport"], path: "Tests/RTMPTestSupport"),
         .testTarget(name: "RTMPTests", dependencies: ["RTMP", "TestSupport", "RTMPTestSupport"]),
         .testTarget(
             name: "LiveSegmentingTests",

@@ -137,15 +137,7 @@ enum ConfigSchema {
     }
 
     private static func optionalString(_ path: String, _ keyPath: Path<String?>) -> ConfigField {
-        ConfigField(path: path, type: .optionalString, secret: false,
-                    read: { $0[keyPath: keyPath].map(ConfigValue.string) ?? .null },
-                    write: { config, value in
-                        switch value {
-                        case .string(let s): config[keyPath: keyPath] = s
-                        case .null: config[keyPath: keyPath] = nil
-                        default: break
-                        }
-                    })
+        optional(path, keyPath, type: .optionalString, secret: false)
     }
 
     private static func bool(_ path: String, _ keyPath: Path<Bool>) -> ConfigField {
@@ -156,7 +148,13 @@ enum ConfigSchema {
 
     private static func optionalText(_ path: String, _ keyPath: Path<String?>, length: ClosedRange<Int>,
                                      secret: Bool) -> ConfigField {
-        ConfigField(path: path, type: .optionalText(length: length), secret: secret,
+        optional(path, keyPath, type: .optionalText(length: length), secret: secret)
+    }
+
+    /// An optional string key: a string sets it, null clears it (the type says what a valid string is).
+    private static func optional(_ path: String, _ keyPath: Path<String?>, type: ConfigValueType,
+                                 secret: Bool) -> ConfigField {
+        ConfigField(path: path, type: type, secret: secret,
                     read: { $0[keyPath: keyPath].map(ConfigValue.string) ?? .null },
                     write: { config, value in
                         switch value {

@@ -133,7 +133,7 @@ public struct LiveSegmenter: Sendable {
 
     /// Gives `track` its own init name: `init-<openNumber>.mp4`, the first segment that will use it. If the
     /// rendition's previous init already holds that number (no segment was cut since), the number is
-    /// skipped so the name never returns with other bytes (DESIGN.md, CDN correctness).
+    /// skipped so the name never returns with other bytes (a CDN may still hold the old ones under that URL).
     private mutating func install(_ track: CMAFTrack, on fragmenter: inout TrackFragmenter, isNew: Bool, frameRate: Rational?) -> [Output] {
         if fragmenter.initNumber == openNumber { openNumber += 1 }
         fragmenter.track = track

@@ -1,52 +1,29 @@
-/// A name that is safe to use as one path component of a URL and of the data directory.
-///
-/// Asset ids, rendition ids and live stream names all end up as directory names under `data/`, so the
-/// one rule is enforced at the type: lower-case letters, digits, `-` and `_`, starting with a letter or
-/// digit, at most 64 characters. Anything else (`..`, `/`, percent escapes, NUL) cannot be constructed.
-public struct SafeName: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
-    public let rawValue: String
+/// The id of a VOD asset: its directory under `data/vod/` and its URL prefix `/vod/<id>/`. A type of its
+/// own (over the `SafeName` rule) so an asset id cannot be passed where a rendition id or a live stream
+/// name is meant, nor the other way round.
+public struct AssetID: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+    public let name: SafeName
 
-    public static let maxLength = 64
+    public var rawValue: String { name.rawValue }
 
-    public init?(_ raw: String) {
-        guard SafeName.isValid(raw) else { return nil }
-        rawValue = raw
+    public init(_ name: SafeName) {
+        self.name = name
     }
 
-    public static func isValid(_ raw: String) -> Bool {
-        guard !raw.isEmpty, raw.utf8.count <= maxLength else { return false }
-        for (index, byte) in raw.utf8.enumerated() {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                continue
-            case UInt8(ascii: "-"), UInt8(ascii: "_"):
-                if index == 0 { return false }
-            default:
-                return false
-            }
-        }
-        return true
+    public init?(_ raw: String) {
+        guard let name = SafeName(raw) else { return nil }
+        self.name = name
     }
 
     public init(from decoder: Decoder) throws {
-        let raw = try decoder.singleValueContainer().decode(String.self)
-        guard let name = SafeName(raw) else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "'\(raw)' is not a valid name: use a-z, 0-9, '-' and '_', at most 64 characters"))
-        }
-        self = name
+        name = try SafeName(from: decoder)
     }
 
     public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
+        try name.encode(to: encoder)
     }
 
     public var description: String { rawValue }
 
-    public static func < (lhs: SafeName, rhs: SafeName) -> Bool { lhs.rawValue < rhs.rawValue }
+    public static func < (lhs: AssetID, rhs: AssetID) -> Bool { lhs.name < rhs.name }
 }
-
-/// The id of a VOD asset: its directory under `data/vod/` and its URL prefix `/vod/<id>/`.
-public typealias AssetID = SafeName

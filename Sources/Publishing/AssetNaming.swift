@@ -12,7 +12,7 @@ import MediaCore
 /// predictable (`--id` chooses another, `--replace` overwrites).
 public enum AssetNaming {
     public static func defaultID(forFile path: String) -> AssetID {
-        SafeName(stem(of: path, maxLength: SafeName.maxLength)) ?? SafeName("asset")!
+        AssetID(stem(of: path, maxLength: SafeName.maxLength)) ?? AssetID("asset")!
     }
 
     /// `<stem>-<8 hex>` for an uploaded file's original name, `upload-<8 hex>` without one (or when
@@ -21,7 +21,7 @@ public enum AssetNaming {
         let hex = String(random, radix: 16)
         let suffix = "-" + String(repeating: "0", count: 8 - hex.count) + hex
         let base = name.map { stem(of: $0, maxLength: SafeName.maxLength - suffix.count) } ?? ""
-        return SafeName((base.isEmpty ? "upload" : base) + suffix)!
+        return AssetID((base.isEmpty ? "upload" : base) + suffix)!
     }
 
     static func stem(of path: String, maxLength: Int) -> String {

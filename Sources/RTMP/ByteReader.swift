@@ -62,20 +62,8 @@ struct ByteReader {
     }
 }
 
-/// Big-endian appends, the one byte order of RTMP, FLV and ISO BMFF (except RTMP's message stream id).
-/// Public because the live segmenter's CMAF writer uses them too (until the MP4 target replaces it).
+/// RTMP's one little-endian field (the message stream id); big-endian appends are MediaCore's.
 extension Array where Element == UInt8 {
-    public mutating func appendBigEndian<T: FixedWidthInteger>(_ value: T) {
-        var big = value.bigEndian
-        Swift.withUnsafeBytes(of: &big) { append(contentsOf: $0) }
-    }
-
-    public mutating func appendUInt24(_ value: UInt32) {
-        append(UInt8((value >> 16) & 0xFF))
-        append(UInt8((value >> 8) & 0xFF))
-        append(UInt8(value & 0xFF))
-    }
-
     mutating func appendLittleEndian(_ value: UInt32) {
         var little = value.littleEndian
         Swift.withUnsafeBytes(of: &little) { append(contentsOf: $0) }

@@ -38,7 +38,7 @@ extension DataDirectory {
     public func renditions(of asset: AssetID) throws -> [SafeName] {
         let folder = vodDirectory(asset)
         return try entries(of: folder).compactMap(SafeName.init).filter {
-            resolveSegmentFile(kind: .vod, owner: asset, rendition: $0, fileName: SegmentFileName.initSegment) != nil
+            resolveSegmentFile(kind: .vod, owner: asset.name, rendition: $0, fileName: SegmentFileName.initSegment) != nil
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import MediaCore
 
-/// The local data directory of DESIGN.md:
+/// The local data directory:
 ///
 ///     <root>/catalog.sqlite
 ///     <root>/vod/<asset>/<rendition>/init.mp4, seg-<n>.m4s    published assets only
@@ -41,7 +41,7 @@ public struct DataDirectory: MediaStore, Hashable {
             throw StorageError.notWritable(path: stagingRoot.path, reason: "cannot create a file: \(String(cString: strerror(code)))")
         }
         defer { unlink(probe.path) }
-        let written = write(fd, "ok", 2)
+        let written = Foundation.write(fd, "ok", 2)  // not the store's own write(_:_:)
         let code = errno
         let closed = close(fd)
         if written != 2 || closed != 0 {

@@ -112,6 +112,34 @@ public struct LiveDirectory: LiveMediaStore {
 }
 
 extension DataDirectory {
-    /// The live streams' files (`data/live/`) as the live segmenter writes them.
+    /// The live streams' files (`data/live/`): the live half of this store.
     public var liveStore: LiveDirectory { LiveDirectory(root: liveRoot) }
+
+    public func write(_ bytes: [UInt8], to file: LiveFile, of stream: SafeName) throws {
+        try liveStore.write(bytes, to: file, of: stream)
+    }
+
+    public func append(_ bytes: [UInt8], to file: LiveFile, of stream: SafeName) throws {
+        try liveStore.append(bytes, to: file, of: stream)
+    }
+
+    public func read(_ file: LiveFile, of stream: SafeName) -> Data? {
+        liveStore.read(file, of: stream)
+    }
+
+    public func remove(_ file: LiveFile, of stream: SafeName) {
+        liveStore.remove(file, of: stream)
+    }
+
+    public func inventory(of stream: SafeName) -> [SafeName: LiveRenditionFiles] {
+        liveStore.inventory(of: stream)
+    }
+
+    public func scratchDirectory(of stream: SafeName) -> URL {
+        liveStore.scratchDirectory(of: stream)
+    }
+
+    public func location(of file: LiveFile, stream: SafeName) -> String {
+        liveStore.location(of: file, stream: stream)
+    }
 }

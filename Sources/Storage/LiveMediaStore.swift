@@ -37,9 +37,10 @@ public struct LiveRenditionFiles: Sendable, Equatable {
 }
 
 /// The live side of the storage seam: what the live segmenter needs from wherever a stream's files live
-/// (its segments, init segments, index journal and last-number stamp). `LiveDirectory` (`data/live/`) is
-/// the local implementation; the lead folds this into the one storage protocol, so an object store can
-/// hold live streams without the segmenter changing.
+/// (its segments, init segments, index journal and last-number stamp). It is the live part of the one
+/// storage protocol, `MediaStore`, which refines it: the store that holds published assets holds live
+/// streams too (`DataDirectory` keeps them under `data/live/` through `LiveDirectory`), and an object
+/// store can hold live streams without the segmenter changing.
 ///
 /// Errors are `StorageError.io` naming the file; the segmenter reports them as `LiveError.storage`.
 public protocol LiveMediaStore: Sendable {

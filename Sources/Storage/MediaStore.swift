@@ -67,7 +67,10 @@ public protocol StoredAssetVersion: Sendable {
 /// reindex, live archive, uploads). The local data directory (`DataDirectory`) is the one implementation;
 /// an S3-compatible store can implement the same protocol (staging stays local, `publish` uploads,
 /// `openVersion`/`openObject` return `.bytes`) without touching Packaging or Origin.
-public protocol MediaStore: Sendable {
+///
+/// It refines `LiveMediaStore` (live segments, init segments, the index journal), so one store holds both
+/// trees and every caller is handed the same value; the live segmenter asks only for the live part.
+public protocol MediaStore: LiveMediaStore {
     // MARK: Staging and publishing (VOD writes)
 
     /// A fresh, empty local folder for one job's work in progress.

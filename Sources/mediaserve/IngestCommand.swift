@@ -82,7 +82,7 @@ struct IngestCommand: ParsableCommand {
         let started = Date()
         let loaded = try configOptions.load()
         let stores = try DataStores.open(loaded.config)
-        let asset = id.flatMap(SafeName.init) ?? AssetNaming.defaultID(forFile: file)
+        let asset = id.flatMap(AssetID.init) ?? AssetNaming.defaultID(forFile: file)
         let publisher = AssetPublisher(store: stores.data, catalog: stores.catalog)
         if !replace, try publisher.isTaken(asset) {
             throw CommandError("asset '\(asset)' already exists: pass --replace to overwrite it or --id to choose another id")
@@ -99,7 +99,7 @@ struct IngestCommand: ParsableCommand {
         var renditions: [RenditionIndex] = []
         // The policy is stored before the asset appears, so a protected asset is never public for a moment.
         if let policy = access.flatMap(AccessPolicy.init(rawValue:)) {
-            let scope = AccessScope(tree: .vod, owner: asset)
+            let scope = AccessScope(tree: .vod, owner: asset.name)
             let rules = CatalogAccessRules(catalog: stores.catalog)
             var item = try rules.storedRules(scope)
             item.policy = policy

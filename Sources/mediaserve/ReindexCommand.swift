@@ -28,7 +28,7 @@ struct ReindexCommand: ParsableCommand {
     @OptionGroup var configOptions: ConfigOptions
 
     func run() throws {
-        guard let id = SafeName(asset) else { throw CommandError(MediaCoreError.invalidName(asset).description) }
+        guard let id = AssetID(asset) else { throw CommandError(MediaCoreError.invalidName(asset).description) }
         let stores = try DataStores.open(try configOptions.load().config)
         let directory = stores.data.vodDirectory(id)
         guard stores.data.assetExists(id) else {
@@ -69,7 +69,7 @@ enum RenditionFiles {
 
     static func index(asset: AssetID, rendition id: SafeName, in store: any MediaStore, language: String?) throws -> RenditionIndex {
         func read(_ name: String) throws -> Data {
-            guard let data = try store.objectData(MediaObjectKey(tree: .vod, owner: asset, rendition: id, fileName: name)) else {
+            guard let data = try store.objectData(MediaObjectKey(tree: .vod, owner: asset.name, rendition: id, fileName: name)) else {
                 throw CommandError("rendition \(id) of '\(asset)' has no \(name)")
             }
             return data
@@ -87,7 +87,7 @@ enum RenditionFiles {
         }
     }
 
-    static func table(_ renditions: [RenditionIndex], asset: SafeName, written: Bool) -> String {
+    static func table(_ renditions: [RenditionIndex], asset: AssetID, written: Bool) -> String {
         var lines = [written ? "reindexed \(asset):" : "\(asset) (dry run, catalog unchanged):"]
         for index in renditions {
             let r = index.rendition

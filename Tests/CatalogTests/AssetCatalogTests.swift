@@ -17,40 +17,40 @@ import Testing
         // Segments handed over out of order come back ordered by number.
         var shuffled = audioIndex()
         shuffled.segments.reverse()
-        let stored = try catalog.publishAsset(AssetRecord(id: name("clip"), title: "Clip «1»", sourceProbe: probe),
+        let stored = try catalog.publishAsset(AssetRecord(id: assetID("clip"), title: "Clip «1»", sourceProbe: probe),
                                               renditions: [video, shuffled], replace: false)
         #expect(stored.version == 1)
         #expect(stored.duration == 24.0)  // the longest rendition (audio: 4 x 6 s)
 
         let reopened = try Catalog(path: folder.catalogFile)
-        #expect(try reopened.renditions(of: name("clip")) == [video, audioIndex()])
-        let asset = try #require(try reopened.asset(name("clip")))
+        #expect(try reopened.renditions(of: assetID("clip")) == [video, audioIndex()])
+        let asset = try #require(try reopened.asset(assetID("clip")))
         #expect(asset.title == "Clip «1»")
         #expect(asset.sourceProbe == probe)
         #expect(asset.state == .ready)
-        #expect(try reopened.renditions(of: name("nothing")).isEmpty)
-        #expect(try reopened.asset(name("nothing")) == nil)
+        #expect(try reopened.renditions(of: assetID("nothing")).isEmpty)
+        #expect(try reopened.asset(assetID("nothing")) == nil)
     }
 
     @Test func replaceBumpsVersionAndSwapsTheIndex() throws {
         let clock = TestClock()
         let catalog = try Catalog.inMemory(clock: clock.read)
-        let first = try catalog.publishAsset(AssetRecord(id: name("movie"), title: "v1"),
+        let first = try catalog.publishAsset(AssetRecord(id: assetID("movie"), title: "v1"),
                                              renditions: [audioIndex(id: "audio-old"), audioIndex(segments: 2, id: "audio-aac")], replace: false)
         clock.advance(60)
-        #expect(throws: CatalogError.assetExists(name("movie"))) {
-            try catalog.publishAsset(AssetRecord(id: name("movie"), title: "v2"), renditions: [audioIndex()], replace: false)
+        #expect(throws: CatalogError.assetExists(assetID("movie"))) {
+            try catalog.publishAsset(AssetRecord(id: assetID("movie"), title: "v2"), renditions: [audioIndex()], replace: false)
         }
-        #expect(try catalog.asset(name("movie"))?.title == "v1")
-        #expect(try catalog.renditions(of: name("movie")).count == 2)
+        #expect(try catalog.asset(assetID("movie"))?.title == "v1")
+        #expect(try catalog.renditions(of: assetID("movie")).count == 2)
 
-        let second = try catalog.publishAsset(AssetRecord(id: name("movie"), title: "v2"), renditions: [audioIndex(segments: 5)], replace: true)
+        let second = try catalog.publishAsset(AssetRecord(id: assetID("movie"), title: "v2"), renditions: [audioIndex(segments: 5)], replace: true)
         #expect(second.version == 2)
         #expect(second.createdAt == first.createdAt)
         #expect(second.updatedAt == first.updatedAt + 60)
-        #expect(try catalog.asset(name("movie")) == second)
-        #expect(try catalog.renditions(of: name("movie")) == [audioIndex(segments: 5)])
-        #expect(try catalog.publishAsset(AssetRecord(id: name("movie")), renditions: [audioIndex()], replace: true).version == 3)
+        #expect(try catalog.asset(assetID("movie")) == second)
+        #expect(try catalog.renditions(of: assetID("movie")) == [audioIndex(segments: 5)])
+        #expect(try catalog.publishAsset(AssetRecord(id: assetID("movie")), renditions: [audioIndex()], replace: true).version == 3)
         #expect(try segmentRowCount(catalog) == 4)
     }
 
@@ -58,54 +58,54 @@ import Testing
     /// in a CDN, so the new asset must not be v1 again.
     @Test func versionsContinueAcrossDeleteAndRepublish() throws {
         let catalog = try Catalog.inMemory()
-        #expect(try catalog.nextVersion(of: name("talk")) == 1)
-        try catalog.publishAsset(AssetRecord(id: name("talk")), renditions: [audioIndex()], replace: false)
-        try catalog.publishAsset(AssetRecord(id: name("talk")), renditions: [audioIndex()], replace: true)
-        #expect(try catalog.nextVersion(of: name("talk")) == 3)
-        #expect(try catalog.deleteAsset(name("talk")))
-        #expect(try catalog.asset(name("talk")) == nil)
-        #expect(try catalog.nextVersion(of: name("talk")) == 3)
-        let again = try catalog.publishAsset(AssetRecord(id: name("talk")), renditions: [audioIndex()], replace: false)
+        #expect(try catalog.nextVersion(of: assetID("talk")) == 1)
+        try catalog.publishAsset(AssetRecord(id: assetID("talk")), renditions: [audioIndex()], replace: false)
+        try catalog.publishAsset(AssetRecord(id: assetID("talk")), renditions: [audioIndex()], replace: true)
+        #expect(try catalog.nextVersion(of: assetID("talk")) == 3)
+        #expect(try catalog.deleteAsset(assetID("talk")))
+        #expect(try catalog.asset(assetID("talk")) == nil)
+        #expect(try catalog.nextVersion(of: assetID("talk")) == 3)
+        let again = try catalog.publishAsset(AssetRecord(id: assetID("talk")), renditions: [audioIndex()], replace: false)
         #expect(again.version == 3)
-        #expect(try catalog.nextVersion(of: name("talk")) == 4)
+        #expect(try catalog.nextVersion(of: assetID("talk")) == 4)
         // Deleted twice: the newest deleted version counts.
-        #expect(try catalog.deleteAsset(name("talk")))
-        #expect(try catalog.publishAsset(AssetRecord(id: name("talk")), renditions: [audioIndex()], replace: false).version == 4)
+        #expect(try catalog.deleteAsset(assetID("talk")))
+        #expect(try catalog.publishAsset(AssetRecord(id: assetID("talk")), renditions: [audioIndex()], replace: false).version == 4)
         // A requested version above the next one is kept (reindex after a lost catalog); below, ignored.
-        #expect(try catalog.publishAsset(AssetRecord(id: name("talk"), version: 9), renditions: [audioIndex()], replace: true).version == 9)
-        #expect(try catalog.publishAsset(AssetRecord(id: name("talk"), version: 2), renditions: [audioIndex()], replace: true).version == 10)
-        #expect(try catalog.publishAsset(AssetRecord(id: name("new"), version: 5), renditions: [audioIndex()], replace: false).version == 5)
+        #expect(try catalog.publishAsset(AssetRecord(id: assetID("talk"), version: 9), renditions: [audioIndex()], replace: true).version == 9)
+        #expect(try catalog.publishAsset(AssetRecord(id: assetID("talk"), version: 2), renditions: [audioIndex()], replace: true).version == 10)
+        #expect(try catalog.publishAsset(AssetRecord(id: assetID("new"), version: 5), renditions: [audioIndex()], replace: false).version == 5)
         // Other ids are not affected.
-        #expect(try catalog.publishAsset(AssetRecord(id: name("other")), renditions: [audioIndex()], replace: false).version == 1)
+        #expect(try catalog.publishAsset(AssetRecord(id: assetID("other")), renditions: [audioIndex()], replace: false).version == 1)
     }
 
     @Test func listAndDeleteCascade() throws {
         let clock = TestClock()
         let catalog = try Catalog.inMemory(clock: clock.read)
         for id in ["a", "b", "c"] {
-            try catalog.publishAsset(AssetRecord(id: name(id)), renditions: [audioIndex()], replace: false)
+            try catalog.publishAsset(AssetRecord(id: assetID(id)), renditions: [audioIndex()], replace: false)
             clock.advance(1)
         }
         #expect(try catalog.listAssets().map(\.id.rawValue) == ["c", "b", "a"])
-        #expect(try catalog.deleteAsset(name("b")))
-        #expect(try catalog.deleteAsset(name("b")) == false)
+        #expect(try catalog.deleteAsset(assetID("b")))
+        #expect(try catalog.deleteAsset(assetID("b")) == false)
         #expect(try catalog.listAssets().map(\.id.rawValue) == ["c", "a"])
-        #expect(try catalog.renditions(of: name("b")).isEmpty)
+        #expect(try catalog.renditions(of: assetID("b")).isEmpty)
         #expect(try segmentRowCount(catalog) == 8)
     }
 
     @Test func invalidIndexesAreRejectedWhole() throws {
         let catalog = try Catalog.inMemory()
-        #expect(throws: CatalogError.invalidIndex(asset: name("x"), reason: "it has no renditions")) {
-            try catalog.publishAsset(AssetRecord(id: name("x")), renditions: [], replace: false)
+        #expect(throws: CatalogError.invalidIndex(asset: assetID("x"), reason: "it has no renditions")) {
+            try catalog.publishAsset(AssetRecord(id: assetID("x")), renditions: [], replace: false)
         }
         #expect(throws: CatalogError.self) {
-            try catalog.publishAsset(AssetRecord(id: name("x")), renditions: [audioIndex(), audioIndex()], replace: false)
+            try catalog.publishAsset(AssetRecord(id: assetID("x")), renditions: [audioIndex(), audioIndex()], replace: false)
         }
         var duplicated = audioIndex()
         duplicated.segments.append(duplicated.segments[0])
         #expect(throws: CatalogError.self) {
-            try catalog.publishAsset(AssetRecord(id: name("x")), renditions: [duplicated], replace: false)
+            try catalog.publishAsset(AssetRecord(id: assetID("x")), renditions: [duplicated], replace: false)
         }
         #expect(try catalog.listAssets().isEmpty)
     }
@@ -127,7 +127,7 @@ import Testing
         }
         #expect(tables == ["access_rules", "asset_tombstones", "assets", "content_keys", "drm_master_key_check", "encrypted_items",
                            "jobs", "live_streams", "renditions", "segments"])
-        _ = try catalog.enqueueJob(assetID: name("a"), sourcePath: "/in.mov")
+        _ = try catalog.enqueueJob(assetID: assetID("a"), sourcePath: "/in.mov")
         let again = try Catalog(path: folder.catalogFile)
         #expect(try again.appliedMigrations() == Catalog.migrationNames)
         #expect(try again.jobCounts()[.queued] == 1)
@@ -163,7 +163,7 @@ import Testing
         do {
             let catalog = try Catalog(path: folder.catalogFile)
             for n in 0..<20 {
-                try catalog.publishAsset(AssetRecord(id: name("asset-\(n)")), renditions: [audioIndex(segments: 50)], replace: false)
+                try catalog.publishAsset(AssetRecord(id: assetID("asset-\(n)")), renditions: [audioIndex(segments: 50)], replace: false)
             }
         }  // closing the last connection checkpoints the WAL into the file
         let handle = try FileHandle(forWritingTo: folder.catalogFile)
@@ -173,7 +173,7 @@ import Testing
         do {
             let catalog = try Catalog(path: folder.catalogFile)
             _ = try catalog.listAssets()
-            for n in 0..<20 { _ = try catalog.renditions(of: name("asset-\(n)")) }
+            for n in 0..<20 { _ = try catalog.renditions(of: assetID("asset-\(n)")) }
             Issue.record("a damaged catalog read without error")
         } catch CatalogError.corrupt(let path, _) {
             #expect(path == folder.catalogFile.path)

@@ -39,3 +39,4 @@ func audioIndex(segments count: Int = 4, id: String = "audio-aac") -> RenditionI
     }
     return RenditionIndex(rendition: rendition, segments: segments)
 }
+func assetID(_ raw: String) -> AssetID { AssetID(raw)! }

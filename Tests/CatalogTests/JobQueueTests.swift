@@ -12,10 +12,10 @@ import Testing
     @Test func jobsRunThroughTheirStates() throws {
         let clock = TestClock()
         let catalog = try Catalog.inMemory(clock: clock.read)
-        let first = try catalog.enqueueJob(assetID: name("a"), sourcePath: "/in/a.mov",
+        let first = try catalog.enqueueJob(assetID: assetID("a"), sourcePath: "/in/a.mov",
                                            options: IngestOptions(title: "A/B", maxHeight: 720))
         clock.advance(1)
-        let second = try catalog.enqueueJob(id: "job-b", assetID: name("b"), sourcePath: "/in/b.mov")
+        let second = try catalog.enqueueJob(id: "job-b", assetID: assetID("b"), sourcePath: "/in/b.mov")
         #expect(first.state == .queued && second.id == "job-b")
         #expect(try catalog.job(id: first.id)?.decodeOptions(as: IngestOptions.self) == IngestOptions(title: "A/B", maxHeight: 720))
 
@@ -45,8 +45,8 @@ import Testing
 
     @Test func optionsMustBeAJSONObject() throws {
         let catalog = try Catalog.inMemory()
-        #expect(throws: CatalogError.self) { try catalog.enqueueJob(id: nil, kind: .ingest, assetID: name("a"), sourcePath: "/x", options: "[1]") }
-        #expect(throws: CatalogError.self) { try catalog.enqueueJob(id: nil, kind: .ingest, assetID: name("a"), sourcePath: "/x", options: "{") }
+        #expect(throws: CatalogError.self) { try catalog.enqueueJob(id: nil, kind: .ingest, assetID: assetID("a"), sourcePath: "/x", options: "[1]") }
+        #expect(throws: CatalogError.self) { try catalog.enqueueJob(id: nil, kind: .ingest, assetID: assetID("a"), sourcePath: "/x", options: "{") }
         #expect(try catalog.jobCounts().values.reduce(0, +) == 0)
     }
 
@@ -54,8 +54,8 @@ import Testing
         let folder = try TemporaryFolder()
         do {
             let catalog = try Catalog(path: folder.catalogFile)
-            _ = try catalog.enqueueJob(id: "j1", assetID: name("a"), sourcePath: "/a")
-            _ = try catalog.enqueueJob(id: "j2", assetID: name("b"), sourcePath: "/b")
+            _ = try catalog.enqueueJob(id: "j1", assetID: assetID("a"), sourcePath: "/a")
+            _ = try catalog.enqueueJob(id: "j2", assetID: assetID("b"), sourcePath: "/b")
             _ = try catalog.claimNextJob()
             try catalog.updateJobProgress(id: "j1", percent: 60)
         }
@@ -83,8 +83,8 @@ import Testing
     @Test func twoConcurrentClaimersGetDistinctJobs() async throws {
         let folder = try TemporaryFolder()
         let catalog = try Catalog(path: folder.catalogFile)
-        _ = try catalog.enqueueJob(id: "only-1", assetID: name("a"), sourcePath: "/a")
-        _ = try catalog.enqueueJob(id: "only-2", assetID: name("b"), sourcePath: "/b")
+        _ = try catalog.enqueueJob(id: "only-1", assetID: assetID("a"), sourcePath: "/a")
+        _ = try catalog.enqueueJob(id: "only-2", assetID: assetID("b"), sourcePath: "/b")
         async let first = Task.detached { try catalog.claimNextJob()?.id }.value
         async let second = Task.detached { try catalog.claimNextJob()?.id }.value
         let ids = try await [first, second]
@@ -95,7 +95,7 @@ import Testing
     @Test func manyWorkersClaimEveryJobExactlyOnce() async throws {
         let folder = try TemporaryFolder()
         let catalog = try Catalog(path: folder.catalogFile)
-        for n in 0..<60 { _ = try catalog.enqueueJob(id: "job-\(n)", assetID: name("a\(n)"), sourcePath: "/\(n)") }
+        for n in 0..<60 { _ = try catalog.enqueueJob(id: "job-\(n)", assetID: assetID("a\(n)"), sourcePath: "/\(n)") }
         // Two catalog objects on one file act like two processes.
         let other = try Catalog(path: folder.catalogFile)
         let claimed = try await withThrowingTaskGroup(of: [String].self) { group in

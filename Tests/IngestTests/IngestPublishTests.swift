@@ -19,10 +19,10 @@ struct IngestPublishTests {
                                                             "--rungs", "270,180"], data: data)
         #expect(result.status == 0, "\(result.stderr)")
         let catalog = try Catalog(path: data.appendingPathComponent("catalog.sqlite"), clock: { Date() })
-        let asset = try #require(try catalog.asset(SafeName("small")!))
+        let asset = try #require(try catalog.asset(AssetID("small")!))
         #expect(asset.title == "Small clip")
         #expect(asset.sourceProbe?.primaryVideo?.width == 480)
-        let renditions = try catalog.renditions(of: SafeName("small")!)
+        let renditions = try catalog.renditions(of: AssetID("small")!)
         #expect(Set(renditions.map(\.rendition.id.rawValue)) == ["video-180p", "video-270p", "audio"])
         for index in renditions {
             let dir = data.appendingPathComponent("vod/small/\(index.rendition.id)")
@@ -45,7 +45,7 @@ struct IngestPublishTests {
         let result = try ingest(source, ["--id", "copied", "--copy"], data: data)
         #expect(result.status == 0, "\(result.stderr)")
         let catalog = try Catalog(path: data.appendingPathComponent("catalog.sqlite"), clock: { Date() })
-        let renditions = try catalog.renditions(of: SafeName("copied")!)
+        let renditions = try catalog.renditions(of: AssetID("copied")!)
         let video = try #require(renditions.first { $0.rendition.kind == .video })
         let scale = Double(video.rendition.timescale)
         // Keyframes every 2.5 s (the first frame at or after each multiple): nearest to 6 s is 5 s, to 12 s 12.52 s,
@@ -79,7 +79,7 @@ struct IngestPublishTests {
         let result = try ingest(source, ["--id", "ts", "--copy"], data: data)
         #expect(result.status == 0, "\(result.stderr)")
         let catalog = try Catalog(path: data.appendingPathComponent("catalog.sqlite"), clock: { Date() })
-        let renditions = try catalog.renditions(of: SafeName("ts")!)
+        let renditions = try catalog.renditions(of: AssetID("ts")!)
         let video = try #require(renditions.first { $0.rendition.kind == .video })
         let audio = try #require(renditions.first { $0.rendition.kind == .audio })
         #expect(video.rendition.codecs == "avc1.64000C")  // High, level 1.2: what x264 chose for 320x180
@@ -143,7 +143,7 @@ struct IngestPublishTests {
         let result = try ingest(try TestSources.small13s(), ["--id", "tiny", "--ladder", ladder.path], data: data)
         #expect(result.status == 0, "\(result.stderr)")
         let catalog = try Catalog(path: data.appendingPathComponent("catalog.sqlite"), clock: { Date() })
-        let renditions = try catalog.renditions(of: SafeName("tiny")!)
+        let renditions = try catalog.renditions(of: AssetID("tiny")!)
         let video = renditions.filter { $0.rendition.kind == .video }
         // The 270p source is above the top rung, so the ladder stops there (no rung between two to add).
         #expect(video.compactMap(\.rendition.height).sorted() == [144, 216])

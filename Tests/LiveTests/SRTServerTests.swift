@@ -97,7 +97,7 @@ import TestSupport
             "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "aac", "-t", "30", "-f", "mpegts",
             "srt://127.0.0.1:\(port)?streamid=cam-key-0123456789",
         ])
-        #expect(await log.wait(timeout: 15) { $0.contains { if case .segment = $0 { true } else { false } } }, "no first segment")
+        #expect(await log.wait(timeout: 60) { $0.contains { if case .segment = $0 { true } else { false } } }, "no first segment")
         // Shut down inside the second segment, once a second of video (25 frames) waits in it.
         #expect(await log.wait(timeout: 15) { _ in streams.pendingVideoSamples(for: SafeName("cam")!) >= 25 })
         await server.shutdown()

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import MP4
 
 /// The box reader on damaged input: every cut of every box and random bytes end in a typed `MP4Error`
@@ -49,21 +50,16 @@ import Testing
         for c in Self.cases {
             for cut in 8..<c.bytes.count {
                 var bytes = Array(c.bytes[0..<cut])
-                bytes.replaceSubrange(0..<4, with: [UInt8(cut >> 24 & 0xFF), UInt8(cut >> 16 & 0xFF), UInt8(cut >> 8 & 0xFF), UInt8(cut & 0xFF)])
+                bytes.replaceSubrange(0..<4, with: BigEndian.bytes(UInt64(cut), count: 4))
                 Self.readTyped(c, bytes)
             }
         }
     }
 
     @Test func randomBytesAreTypedErrors() throws {
-        // xorshift64: deterministic, so a failure replays (TestSupport gets one shared generator in issue 11 item 6).
-        var state: UInt64 = 0x4D50_3400_9E37_79B9
-        func next() -> UInt64 {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return state
-        }
+        // Seeded, so a failure replays.
+        var random = SplitMix64(seed: 0x4D50_3400_9E37_79B9)
+        func next() -> UInt64 { random.next() }
         for c in Self.cases {
             for _ in 0..<300 {
                 var bytes = c.bytes
@@ -76,7 +72,7 @@ import Testing
             for _ in 0..<100 {
                 var bytes = Array(c.bytes[0..<8])
                 bytes += (0..<Int(next() % 200)).map { _ in UInt8(truncatingIfNeeded: next()) }
-                bytes.replaceSubrange(0..<4, with: [0, 0, UInt8(bytes.count >> 8), UInt8(bytes.count & 0xFF)])
+                bytes.replaceSubrange(0..<4, with: BigEndian.bytes(UInt64(bytes.count), count: 4))
                 Self.readTyped(c, bytes)
             }
         }

@@ -68,7 +68,7 @@ import Storage
             let closed = try await offPool { sockets.map { $0.readUntilClosed().closedByServer } }
             let elapsed = started.duration(to: .now)
             #expect(closed.allSatisfy { $0 }, "every half-sent request is closed by the server")
-            #expect(elapsed < .seconds(6), "closed after the 1 s header timeout, not the old 75 s")
+            #expect(elapsed < .seconds(20), "closed after the 1 s header timeout, not the old 75 s (bound leaves room for a loaded machine)")
             print("slowloris: 41 slow connections closed after \(elapsed); /healthz from 127.0.0.2 answered \(health.status) in \(String(format: "%.3f", health.seconds)) s")
             #expect(await eventually(timeout: .seconds(5)) { fixture.server.admission.openConnections == 0 })
         }
@@ -154,8 +154,8 @@ import Storage
             let socket = try LoopbackSocket(port: fixture.port, receiveBuffer: 4096)
             socket.send("GET /vod/clip1/video-360p/seg-3.m4s HTTP/1.1\r\nHost: a\r\n\r\n")
             let started = ContinuousClock.now
-            #expect(await eventually(timeout: .seconds(1)) { fixture.server.admission.openConnections == 1 })
-            #expect(await eventually(timeout: .seconds(8)) { fixture.server.admission.openConnections == 0 }, "a reader that stalls is dropped")
+            #expect(await eventually(timeout: .seconds(10)) { fixture.server.admission.openConnections == 1 })
+            #expect(await eventually(timeout: .seconds(20)) { fixture.server.admission.openConnections == 0 }, "a reader that stalls is dropped (write timeout 1 s; 20 s leaves room for a loaded machine, the default is 30 s)")
             let elapsed = started.duration(to: .now)
             let large = fixture.data.url.appendingPathComponent("vod/clip1/video-360p/seg-3.m4s").resolvingSymlinksInPath().path
             #expect(await eventually(timeout: .seconds(5)) { openDescriptors(on: large) == 0 })

@@ -53,8 +53,8 @@ import Storage
         let group = ServiceGroup(configuration: .init(services: [pool], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            let settled = await jobs.waitForOutcomes(3, timeout: .seconds(10))
-            #expect(settled, "the pool recorded \(jobs.snapshot().finished) finished, \(jobs.snapshot().failed) failed in 10 s")
+            let settled = await jobs.waitForOutcomes(3, timeout: .seconds(60))
+            #expect(settled, "the pool recorded \(jobs.snapshot().finished) finished, \(jobs.snapshot().failed) failed in 60 s")
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }

@@ -7,7 +7,7 @@ import TestSupport
 /// Hostile and damaged input: every length and offset is checked, so the reader throws a typed error and
 /// never traps or reads out of bounds.
 @Suite struct BoxReaderTests {
-    static func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+    static func be32(_ v: UInt32) -> [UInt8] { BigEndian.bytes(UInt64(v), count: 4) }
     static func box(_ type: String, _ payload: [UInt8]) -> [UInt8] { be32(UInt32(8 + payload.count)) + Array(type.utf8) + payload }
 
     /// Offsets at which the top-level boxes of `bytes` end (a cut there leaves whole boxes).

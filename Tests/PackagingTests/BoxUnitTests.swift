@@ -1,6 +1,7 @@
 import Foundation
 import MediaCore
 import Testing
+import TestSupport
 @testable import MP4
 @testable import Packaging
 
@@ -8,8 +9,8 @@ import Testing
 /// flags, esds optional fields, avc3. Built byte by byte from the ISO/IEC 14496-12 layouts.
 @Suite struct BoxUnitTests {
     typealias B = BoxReaderTests
-    static func be16(_ v: UInt16) -> [UInt8] { [UInt8(v >> 8), UInt8(v & 0xFF)] }
-    static func be64(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(v >> (56 - 8 * $0) & 0xFF) } }
+    static func be16(_ v: UInt16) -> [UInt8] { BigEndian.bytes(UInt64(v), count: 2) }
+    static func be64(_ v: UInt64) -> [UInt8] { BigEndian.bytes(v, count: 8) }
     static func full(_ type: String, version: UInt8, flags: UInt32 = 0, _ payload: [UInt8]) -> [UInt8] {
         B.box(type, [version, UInt8(flags >> 16 & 0xFF), UInt8(flags >> 8 & 0xFF), UInt8(flags & 0xFF)] + payload)
     }

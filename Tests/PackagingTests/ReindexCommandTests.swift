@@ -26,7 +26,7 @@ import TestSupport
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("reindexed demo:\n  video-180p  video  avc1.64000D  320x180  4 segments  7.000 s"), "\(result.stdout)")
         let catalog = try Catalog(path: root.appendingPathComponent("catalog.sqlite"), clock: { Date() })
-        let stored = try catalog.renditions(of: SafeName("demo")!)
+        let stored = try catalog.renditions(of: AssetID("demo")!)
         let asset = try FFmpegAsset.shared.get()
         let expected = try FFmpegAsset.specs.map { try RealFMP4Tests.index(asset, $0.id) }
         #expect(stored.map(\.rendition.id.rawValue) == ["video-180p", "video-90p", "audio-aac"], "highest video first, then audio")
@@ -40,11 +40,11 @@ import TestSupport
         // Each reindex is a new catalog version, and the files' stamp follows it (the origin serves
         // `/vod/<asset>/v<n>/` only from files stamped n).
         let stamp = root.appendingPathComponent("vod/demo/version")
-        #expect(try catalog.asset(SafeName("demo")!)?.version == 1)
+        #expect(try catalog.asset(AssetID("demo")!)?.version == 1)
         #expect((try? String(contentsOf: stamp, encoding: .utf8)) == "1\n")
         let again = try run(TestMedia.mediaserveBinary.path, ["reindex", "demo", "--data-dir", root.path])
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(try catalog.asset(SafeName("demo")!)?.version == 2)
+        #expect(try catalog.asset(AssetID("demo")!)?.version == 2)
         #expect((try? String(contentsOf: stamp, encoding: .utf8)) == "2\n")
 
         // The catalog lost: the files keep the version they are stamped with (not 1 again).
@@ -54,7 +54,7 @@ import TestSupport
         let rebuilt = try run(TestMedia.mediaserveBinary.path, ["reindex", "demo", "--data-dir", root.path])
         #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
         let fresh = try Catalog(path: root.appendingPathComponent("catalog.sqlite"), clock: { Date() })
-        #expect(try fresh.asset(SafeName("demo")!)?.version == 2)
+        #expect(try fresh.asset(AssetID("demo")!)?.version == 2)
         #expect((try? String(contentsOf: stamp, encoding: .utf8)) == "2\n")
     }
 
@@ -70,12 +70,12 @@ import TestSupport
                              ["ingest", TestMedia.file(source).path, "--id", "same", "--data-dir", root.path] + mode)
         #expect(ingest.status == 0, "\(ingest.stderr)")
         let catalog = try Catalog(path: root.appendingPathComponent("catalog.sqlite"), clock: { Date() })
-        let ingested = try catalog.renditions(of: SafeName("same")!)
+        let ingested = try catalog.renditions(of: AssetID("same")!)
         #expect(ingested.count == 2 && ingested.allSatisfy { !$0.segments.isEmpty }, "\(ingested.map(\.rendition.id))")
         let reindex = try run(TestMedia.mediaserveBinary.path, ["reindex", "same", "--data-dir", root.path])
         #expect(reindex.status == 0, "\(reindex.stderr)")
-        #expect(try catalog.asset(SafeName("same")!)?.version == 2, "reindex really wrote the catalog")
-        #expect(try catalog.renditions(of: SafeName("same")!) == ingested)
+        #expect(try catalog.asset(AssetID("same")!)?.version == 2, "reindex really wrote the catalog")
+        #expect(try catalog.renditions(of: AssetID("same")!) == ingested)
     }
 
     @Test func dryRunLeavesTheCatalogAlone() throws {
@@ -84,7 +84,7 @@ import TestSupport
         let result = try run(TestMedia.mediaserveBinary.path, ["reindex", "look", "--data-dir", root.path, "--dry-run"])
         #expect(result.status == 0 && result.stdout.hasPrefix("look (dry run, catalog unchanged):"), "\(result.stdout)\(result.stderr)")
         let catalog = try Catalog(path: root.appendingPathComponent("catalog.sqlite"), clock: { Date() })
-        #expect(try catalog.asset(SafeName("look")!) == nil)
+        #expect(try catalog.asset(AssetID("look")!) == nil)
     }
 
     @Test func damagedFilesAndUnknownAssetsFailWithOneLine() throws {
@@ -97,7 +97,7 @@ import TestSupport
         #expect(damaged.stderr.hasPrefix("mediaserve: rendition video-90p (") && damaged.stderr.contains("MP4 box 'moof' at byte")
                 && damaged.stderr.split(separator: "\n").count == 1, "\(damaged.stderr)")
         let catalog = try Catalog(path: root.appendingPathComponent("catalog.sqlite"), clock: { Date() })
-        #expect(try catalog.asset(SafeName("cut")!) == nil, "nothing written when a file is bad")
+        #expect(try catalog.asset(AssetID("cut")!) == nil, "nothing written when a file is bad")
         let missing = try run(TestMedia.mediaserveBinary.path, ["reindex", "nothere", "--data-dir", root.path])
         #expect(missing.status == 1 && missing.stderr.hasPrefix("mediaserve: asset 'nothere' has no files at"), "\(missing.stderr)")
         let badName = try run(TestMedia.mediaserveBinary.path, ["reindex", "../etc", "--data-dir", root.path])

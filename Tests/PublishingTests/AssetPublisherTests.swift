@@ -27,7 +27,7 @@ import TestSupport
         var published: [String] { (try? FileManager.default.contentsOfDirectory(atPath: data.vodRoot.path)) ?? [] }
     }
 
-    static let asset = SafeName("clip")!
+    static let asset = AssetID("clip")!
 
     /// One rendition folder with an init segment and two media segments whose bytes name `tag`.
     static func stageFiles(_ staging: URL, tag: String, initSegment: Bool = true) throws -> AssetPublisher.Staged {
@@ -46,7 +46,7 @@ import TestSupport
         let stored = try stores.publisher.publish(asset: Self.asset, job: "job-1", replace: false) { try Self.stageFiles($0, tag: "one") }
         #expect(stored.version == 1 && stored.title == "one")
         #expect(stores.data.publishedVersion(Self.asset) == 1)
-        #expect(try stores.data.segmentData(kind: .vod, owner: Self.asset, rendition: SafeName("video-180p")!, fileName: "seg-2.m4s")
+        #expect(try stores.data.segmentData(kind: .vod, owner: Self.asset.name, rendition: SafeName("video-180p")!, fileName: "seg-2.m4s")
             == Data("seg 2 one".utf8))
         #expect(try stores.catalog.renditions(of: Self.asset).map(\.segments.count) == [2])
         #expect(stores.staging.isEmpty)
@@ -69,7 +69,7 @@ import TestSupport
         #expect(throws: PublishingError.self) {
             try stores.publisher.publish(asset: Self.asset, job: "job-2", replace: false) { try Self.stageFiles($0, tag: "two") }
         }
-        #expect(try stores.data.segmentData(kind: .vod, owner: Self.asset, rendition: SafeName("video-180p")!, fileName: "init.mp4")
+        #expect(try stores.data.segmentData(kind: .vod, owner: Self.asset.name, rendition: SafeName("video-180p")!, fileName: "init.mp4")
             == Data("init one".utf8))
         #expect(stores.staging.isEmpty)
     }
@@ -126,7 +126,7 @@ import TestSupport
         #expect(stored.version == 4, "the stamp (4) wins over the catalog's next number (2)")
         #expect(stores.data.publishedVersion(Self.asset) == stored.version)
         #expect(throws: PublishingError.notFound("asset 'gone'")) {
-            try stores.publisher.recatalog(SafeName("gone")!, renditions: renditions)
+            try stores.publisher.recatalog(AssetID("gone")!, renditions: renditions)
         }
     }
 
@@ -138,21 +138,21 @@ import TestSupport
         let jobs = CatalogIngestJobs(catalog: stores.catalog, store: stores.data, ladder: ladder, preset: "ultrafast")
         let bad = try stores.data.newUpload()
         try Data("not media".utf8).write(to: bad)
-        try stores.catalog.enqueueJob(assetID: SafeName("bad")!, sourcePath: bad.path)
+        try stores.catalog.enqueueJob(assetID: AssetID("bad")!, sourcePath: bad.path)
         let badJob = try #require(try await jobs.claimNext())
         await #expect(throws: (any Error).self) { try await jobs.run(badJob) { _ in } }
         #expect(stores.staging.isEmpty && stores.published.isEmpty)
-        #expect(try stores.catalog.asset(SafeName("bad")!) == nil)
+        #expect(try stores.catalog.asset(AssetID("bad")!) == nil)
 
         let good = try stores.data.newUpload()
         try FileManager.default.copyItem(at: TestMedia.file("video_only.mp4"), to: good)
-        try stores.catalog.enqueueJob(assetID: SafeName("good")!, sourcePath: good.path, options: IngestJobOptions(originalName: "Good.mp4"))
+        try stores.catalog.enqueueJob(assetID: AssetID("good")!, sourcePath: good.path, options: IngestJobOptions(originalName: "Good.mp4"))
         let goodJob = try #require(try await jobs.claimNext())
         try await jobs.run(goodJob) { _ in }
         try await jobs.finish(goodJob)
         #expect(stores.published == ["good"])
-        #expect(stores.data.publishedVersion(SafeName("good")!) == 1)
-        #expect(try stores.catalog.asset(SafeName("good")!)?.title == "Good.mp4")
+        #expect(stores.data.publishedVersion(AssetID("good")!) == 1)
+        #expect(try stores.catalog.asset(AssetID("good")!)?.title == "Good.mp4")
         #expect(!FileManager.default.fileExists(atPath: good.deletingLastPathComponent().path), "the upload is discarded once published")
         #expect(stores.staging.isEmpty)
     }

@@ -1,8 +1,10 @@
+import TestSupport
+
 /// Hand-built chunk byte sequences, as RTMP 1.0 section 5.3 lays them out (shared by the RTMP protocol
 /// tests and the listener tests' hostile clients).
 public enum Chunk {
-    public static func u24(_ value: UInt32) -> [UInt8] { [UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)] }
-    public static func u32(_ value: UInt32) -> [UInt8] { [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)] }
+    public static func u24(_ value: UInt32) -> [UInt8] { BigEndian.bytes(UInt64(value), count: 3) }
+    public static func u32(_ value: UInt32) -> [UInt8] { BigEndian.bytes(UInt64(value), count: 4) }
 
     public static func type0(csid: UInt8, timestamp: UInt32, length: Int, type: UInt8, streamID: UInt32 = 1) -> [UInt8] {
         let extended = timestamp >= 0xFFFFFF

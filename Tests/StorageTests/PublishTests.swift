@@ -42,20 +42,20 @@ import Testing
     @Test func publishMovesTheStagedFolderIntoVod() throws {
         let temp = try TemporaryDataDirectory()
         let staged = try temp.stage(job: "job1", renditions: ["video-360p", "audio-aac"], tag: "v1")
-        try temp.data.publish(staging: staged, asset: name("movie"), replace: false)
+        try temp.data.publish(staging: staged, asset: assetID("movie"), replace: false)
         #expect(temp.entries("vod/movie") == ["audio-aac", "video-360p"])
         #expect(temp.text("vod/movie/video-360p/seg-2.m4s") == "seg 2 video-360p v1")
         #expect(temp.entries("staging").isEmpty)
-        #expect(temp.data.assetExists(name("movie")))
-        #expect(try temp.data.assetIDs() == [name("movie")])
+        #expect(temp.data.assetExists(assetID("movie")))
+        #expect(try temp.data.assetIDs() == [assetID("movie")])
     }
 
     @Test func publishOverAnExistingAssetWithoutReplaceFailsAndKeepsBoth() throws {
         let temp = try TemporaryDataDirectory()
-        try temp.data.publish(staging: temp.stage(job: "a", renditions: ["v"], tag: "old"), asset: name("movie"), replace: false)
+        try temp.data.publish(staging: temp.stage(job: "a", renditions: ["v"], tag: "old"), asset: assetID("movie"), replace: false)
         let second = try temp.stage(job: "b", renditions: ["v"], tag: "new")
-        #expect(throws: StorageError.assetExists(name("movie"))) {
-            try temp.data.publish(staging: second, asset: name("movie"), replace: false)
+        #expect(throws: StorageError.assetExists(assetID("movie"))) {
+            try temp.data.publish(staging: second, asset: assetID("movie"), replace: false)
         }
         #expect(temp.text("vod/movie/v/init.mp4") == "init v old")
         #expect(temp.text("staging/b/v/init.mp4") == "init v new")  // the caller may still publish it elsewhere
@@ -63,8 +63,8 @@ import Testing
 
     @Test func replaceSwapsAndRemovesTheOldFiles() throws {
         let temp = try TemporaryDataDirectory()
-        try temp.data.publish(staging: temp.stage(job: "a", renditions: ["v", "old-only"], tag: "old"), asset: name("movie"), replace: false)
-        try temp.data.publish(staging: temp.stage(job: "b", renditions: ["v"], segments: 3, tag: "new"), asset: name("movie"), replace: true)
+        try temp.data.publish(staging: temp.stage(job: "a", renditions: ["v", "old-only"], tag: "old"), asset: assetID("movie"), replace: false)
+        try temp.data.publish(staging: temp.stage(job: "b", renditions: ["v"], segments: 3, tag: "new"), asset: assetID("movie"), replace: true)
         #expect(temp.entries("vod/movie") == ["v"])
         #expect(temp.entries("vod/movie/v") == ["init.mp4", "seg-1.m4s", "seg-2.m4s", "seg-3.m4s"])
         #expect(temp.text("vod/movie/v/init.mp4") == "init v new")
@@ -74,19 +74,19 @@ import Testing
 
     @Test func replaceOfAMissingAssetIsAPlainPublish() throws {
         let temp = try TemporaryDataDirectory()
-        try temp.data.publish(staging: temp.stage(job: "a", renditions: ["v"], tag: "x"), asset: name("fresh"), replace: true)
+        try temp.data.publish(staging: temp.stage(job: "a", renditions: ["v"], tag: "x"), asset: assetID("fresh"), replace: true)
         #expect(temp.text("vod/fresh/v/init.mp4") == "init v x")
     }
 
     /// Readers during a replace see the old file or the new one, never nothing (one atomic swap).
     @Test func readersNeverSeeAMissingAssetDuringReplaces() throws {
         let temp = try TemporaryDataDirectory()
-        try temp.data.publish(staging: temp.stage(job: "j0", renditions: ["v"], segments: 1, tag: "0"), asset: name("hot"), replace: false)
+        try temp.data.publish(staging: temp.stage(job: "j0", renditions: ["v"], segments: 1, tag: "0"), asset: assetID("hot"), replace: false)
         let reader = PollingReader(path: temp.root.appendingPathComponent("vod/hot/v/init.mp4").path)
         reader.start()
         for round in 1...40 {
             let staged = try temp.stage(job: "j\(round)", renditions: ["v"], segments: 1, tag: "\(round)")
-            try temp.data.publish(staging: staged, asset: name("hot"), replace: true)
+            try temp.data.publish(staging: staged, asset: assetID("hot"), replace: true)
         }
         let (reads, missing) = reader.stop()
         #expect(reads > 40)
@@ -98,26 +98,26 @@ import Testing
         let temp = try TemporaryDataDirectory()
         let empty = try temp.data.newStaging(job: "empty")
         #expect(throws: StorageError.invalidStagedAsset(path: empty.path, reason: "it holds no rendition folder")) {
-            try temp.data.publish(staging: empty, asset: name("a"), replace: false)
+            try temp.data.publish(staging: empty, asset: assetID("a"), replace: false)
         }
         let noInit = try temp.data.newStaging(job: "noinit")
         try FileManager.default.createDirectory(at: noInit.appendingPathComponent("v"), withIntermediateDirectories: true)
         #expect(throws: StorageError.invalidStagedAsset(path: noInit.path, reason: "rendition 'v' has no init.mp4")) {
-            try temp.data.publish(staging: noInit, asset: name("a"), replace: false)
+            try temp.data.publish(staging: noInit, asset: assetID("a"), replace: false)
         }
         let linked = try temp.stage(job: "linked", renditions: ["v"], tag: "x")
         try FileManager.default.createSymbolicLink(atPath: linked.appendingPathComponent("v/seg-9.m4s").path, withDestinationPath: "/etc/passwd")
-        #expect(throws: StorageError.self) { try temp.data.publish(staging: linked, asset: name("a"), replace: false) }
+        #expect(throws: StorageError.self) { try temp.data.publish(staging: linked, asset: assetID("a"), replace: false) }
         let badName = try temp.stage(job: "badname", renditions: ["Video HD"], tag: "x")
-        #expect(throws: StorageError.self) { try temp.data.publish(staging: badName, asset: name("a"), replace: false) }
+        #expect(throws: StorageError.self) { try temp.data.publish(staging: badName, asset: assetID("a"), replace: false) }
         let outside = FileManager.default.temporaryDirectory.appendingPathComponent("not-staging-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: outside.appendingPathComponent("v"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: outside) }
         #expect(throws: StorageError.notInStaging(path: outside.path, staging: temp.data.stagingRoot.path)) {
-            try temp.data.publish(staging: outside, asset: name("a"), replace: false)
+            try temp.data.publish(staging: outside, asset: assetID("a"), replace: false)
         }
         let nested = temp.data.stagingRoot.appendingPathComponent("linked/v")
-        #expect(throws: StorageError.self) { try temp.data.publish(staging: nested, asset: name("a"), replace: false) }
+        #expect(throws: StorageError.self) { try temp.data.publish(staging: nested, asset: assetID("a"), replace: false) }
         #expect(temp.entries("vod").isEmpty)
     }
 
@@ -133,11 +133,11 @@ import Testing
 
     @Test func removeAsset() throws {
         let temp = try TemporaryDataDirectory()
-        try temp.data.publish(staging: temp.stage(job: "a", renditions: ["v"], tag: "x"), asset: name("gone"), replace: false)
-        #expect(try temp.data.removeAsset(name("gone")))
-        #expect(!temp.data.assetExists(name("gone")))
+        try temp.data.publish(staging: temp.stage(job: "a", renditions: ["v"], tag: "x"), asset: assetID("gone"), replace: false)
+        #expect(try temp.data.removeAsset(assetID("gone")))
+        #expect(!temp.data.assetExists(assetID("gone")))
         #expect(temp.entries("vod").isEmpty && temp.entries("staging").isEmpty)
-        #expect(try temp.data.removeAsset(name("gone")) == false)
+        #expect(try temp.data.removeAsset(assetID("gone")) == false)
     }
 }
 

@@ -7,7 +7,7 @@ import Testing
     private static func published() throws -> TemporaryDataDirectory {
         let temp = try TemporaryDataDirectory()
         try temp.data.publish(staging: temp.stage(job: "a", renditions: ["video-360p"], segments: 12, tag: "x"),
-                              asset: name("movie"), replace: false)
+                              asset: assetID("movie"), replace: false)
         return temp
     }
 

@@ -39,3 +39,4 @@ final class TemporaryDataDirectory {
 }
 
 func name(_ raw: String) -> SafeName { SafeName(raw)! }
+func assetID(_ raw: String) -> AssetID { AssetID(raw)! }

@@ -10,19 +10,19 @@ import Testing
         let temp = try TemporaryDataDirectory()
         let first = try temp.stage(job: "one", renditions: ["video-360p"], tag: "v1")
         try temp.data.stampVersion(1, staging: first)
-        #expect(temp.data.publishedVersion(name("clip")) == nil, "nothing published yet")
-        try temp.data.publish(staging: first, asset: name("clip"), replace: false)
-        #expect(temp.data.publishedVersion(name("clip")) == 1)
+        #expect(temp.data.publishedVersion(assetID("clip")) == nil, "nothing published yet")
+        try temp.data.publish(staging: first, asset: assetID("clip"), replace: false)
+        #expect(temp.data.publishedVersion(assetID("clip")) == 1)
         #expect(temp.text("vod/clip/version") == "1\n")
 
         let second = try temp.stage(job: "two", renditions: ["video-360p"], tag: "v2")
         try temp.data.stampVersion(2, staging: second)
-        try temp.data.publish(staging: second, asset: name("clip"), replace: true)
-        #expect(temp.data.publishedVersion(name("clip")) == 2)
+        try temp.data.publish(staging: second, asset: assetID("clip"), replace: true)
+        #expect(temp.data.publishedVersion(assetID("clip")) == 2)
         #expect(temp.text("vod/clip/video-360p/seg-1.m4s") == "seg 1 video-360p v2")
 
-        try temp.data.restampVersion(5, asset: name("clip"))
-        #expect(temp.data.publishedVersion(name("clip")) == 5)
+        try temp.data.restampVersion(5, asset: assetID("clip"))
+        #expect(temp.data.publishedVersion(assetID("clip")) == 5)
         #expect(temp.entries("vod/clip") == ["version", "video-360p"], "no temporary file left behind")
     }
 
@@ -30,9 +30,9 @@ import Testing
         let temp = try TemporaryDataDirectory()
         let staged = try temp.stage(job: "one", renditions: ["audio"], tag: "x")
         #expect(throws: StorageError.invalidVersion(0)) { try temp.data.stampVersion(0, staging: staged) }
-        #expect(throws: StorageError.self) { try temp.data.restampVersion(2, asset: name("nothing")) }
+        #expect(throws: StorageError.self) { try temp.data.restampVersion(2, asset: assetID("nothing")) }
         try Data("007\n".utf8).write(to: staged.appendingPathComponent(DataDirectory.versionFileName))
-        try temp.data.publish(staging: staged, asset: name("odd"), replace: false)
-        #expect(temp.data.publishedVersion(name("odd")) == nil, "a non-canonical stamp is no version")
+        try temp.data.publish(staging: staged, asset: assetID("odd"), replace: false)
+        #expect(temp.data.publishedVersion(assetID("odd")) == nil, "a non-canonical stamp is no version")
     }
 }

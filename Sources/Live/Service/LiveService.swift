@@ -64,7 +64,7 @@ public final class LiveService: Sendable {
         self.sleep = sleep
         let relay = NIOLockedValueBox<(@Sendable (LiveEvent) -> Void)?>(nil)
         streams = LiveStreams(
-            store: data.liveStore, configuration: settings.live,
+            store: data, configuration: settings.live,
             dvrWindow: { stream in
                 guard let record = (try? catalog.liveStream(id: stream)).flatMap({ $0 }) else { return nil }
                 // An event keeps every segment from its start (HLS EVENT), up to the longest DVR window allowed.

@@ -1,16 +1,8 @@
-/// Big-endian appends for the box writers: ISO BMFF stores every integer most significant byte first.
+import MediaCore
+
+/// Box-writing appends over MediaCore's big-endian ones (ISO BMFF stores every integer most significant
+/// byte first).
 extension Array where Element == UInt8 {
-    mutating func appendBigEndian<T: FixedWidthInteger>(_ value: T) {
-        var big = value.bigEndian
-        Swift.withUnsafeBytes(of: &big) { append(contentsOf: $0) }
-    }
-
-    mutating func appendUInt24(_ value: UInt32) {
-        append(UInt8((value >> 16) & 0xFF))
-        append(UInt8((value >> 8) & 0xFF))
-        append(UInt8(value & 0xFF))
-    }
-
     /// A box type or brand: four bytes, padded with spaces or cut, so a value read from a damaged file
     /// (where unprintable bytes became `?`) still writes four bytes instead of trapping.
     mutating func appendFourCC(_ code: String) {

@@ -23,10 +23,7 @@ struct MovieHeaderBox: MP4Box {
     init(_ box: Box, in bytes: [UInt8]) throws {
         var r = box.reader(bytes)
         (version, _) = try r.fullBoxHeader()
-        creationTime = try r.versioned(version)
-        modificationTime = try r.versioned(version)
-        timescale = try r.u32()
-        duration = try r.versioned(version)
+        (creationTime, modificationTime, timescale, duration) = try r.headerTimes(version)
         rate = Int32(bitPattern: try r.u32())
         volume = Int16(bitPattern: try r.u16())
         try r.skip(10)  // reserved
@@ -37,10 +34,7 @@ struct MovieHeaderBox: MP4Box {
 
     func writePayload(to out: inout [UInt8]) {
         out.appendFullBoxHeader(version: version, flags: 0)
-        out.appendVersioned(creationTime, version: version)
-        out.appendVersioned(modificationTime, version: version)
-        out.appendBigEndian(timescale)
-        out.appendVersioned(duration, version: version)
+        out.appendHeaderTimes((creationTime, modificationTime, timescale, duration), version: version)
         out.appendBigEndian(rate)
         out.appendBigEndian(volume)
         out.appendZeros(10)

@@ -15,16 +15,3 @@ struct TransformationMatrix: Equatable, Sendable {
         for i in 0..<9 { out.appendBigEndian(i < values.count ? values[i] : 0) }
     }
 }
-
-extension BoxReader {
-    /// A time or duration that is 64 bits in version 1 of `mvhd`/`tkhd`/`mdhd`/`tfdt` and 32 bits otherwise.
-    mutating func versioned(_ version: UInt8) throws -> UInt64 {
-        version == 1 ? try u64() : UInt64(try u32())
-    }
-}
-
-extension Array where Element == UInt8 {
-    mutating func appendVersioned(_ value: UInt64, version: UInt8) {
-        if version == 1 { appendBigEndian(value) } else { appendBigEndian(UInt32(truncatingIfNeeded: value)) }
-    }
-}

@@ -22,20 +22,14 @@ struct MediaHeaderBox: MP4Box {
     init(_ box: Box, in bytes: [UInt8]) throws {
         var r = box.reader(bytes)
         (version, _) = try r.fullBoxHeader()
-        creationTime = try r.versioned(version)
-        modificationTime = try r.versioned(version)
-        timescale = try r.u32()
-        duration = try r.versioned(version)
+        (creationTime, modificationTime, timescale, duration) = try r.headerTimes(version)
         guard timescale > 0 else { throw MP4Error.malformed(box: "mdhd", reason: "timescale is 0") }
         packedLanguage = try r.u16()
     }
 
     func writePayload(to out: inout [UInt8]) {
         out.appendFullBoxHeader(version: version, flags: 0)
-        out.appendVersioned(creationTime, version: version)
-        out.appendVersioned(modificationTime, version: version)
-        out.appendBigEndian(timescale)
-        out.appendVersioned(duration, version: version)
+        out.appendHeaderTimes((creationTime, modificationTime, timescale, duration), version: version)
         out.appendBigEndian(packedLanguage)
         out.appendBigEndian(UInt16(0))  // pre_defined
     }

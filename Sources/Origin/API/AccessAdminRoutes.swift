@@ -21,7 +21,7 @@ struct AccessAdminRoutes: Sendable {
                 throw OriginError.notFound("asset ids use a-z, 0-9, '-' and '_' (at most 64)")
             }
             guard try await backend.asset(id) != nil else { throw OriginError.notFound("asset '\(id)'") }
-            let scope = AccessScope(tree: .vod, owner: id)
+            let scope = AccessScope(tree: .vod, owner: id.name)
             let patch = try AccessPatch.parse(try await LiveStreamRoutes.body(request))
             if patch.encrypted != nil, protection == nil {
                 throw OriginError.badRequest("encrypted assets need the drm settings (drm.master_key)")
@@ -35,7 +35,7 @@ struct AccessAdminRoutes: Sendable {
                 context.logger.info("asset \(id): access \(updated.policy?.rawValue ?? "default")")
             }
             if let encrypted = patch.encrypted, let protection {
-                try protection.setEncrypted(tree: .vod, owner: id, encrypted)
+                try protection.setEncrypted(tree: .vod, owner: id.name, encrypted)
                 context.logger.info("asset \(id): encrypted \(encrypted)")
             }
             guard var summary = try await backend.asset(id) else { throw OriginError.notFound("asset '\(id)'") }
@@ -58,7 +58,7 @@ struct AccessAdminRoutes: Sendable {
         if let raw = object["asset"] {
             guard let text = raw as? String, let id = AssetID(text) else { throw OriginError.badRequest("asset '\(raw)' is not an asset id") }
             guard try await backend.asset(id) != nil else { throw OriginError.notFound("asset '\(id)'") }
-            scope = AccessScope(tree: .vod, owner: id)
+            scope = AccessScope(tree: .vod, owner: id.name)
         } else if let raw = object["stream"] {
             guard let text = raw as? String, let id = SafeName(text) else { throw OriginError.badRequest("stream '\(raw)' is not a stream id") }
             guard try await backend.liveStream(id) != nil else { throw OriginError.notFound("live stream '\(id)'") }

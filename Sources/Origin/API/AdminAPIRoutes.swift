@@ -32,8 +32,8 @@ struct AdminAPIRoutes: Sendable {
         api.delete("assets/:id") { _, context in
             let id = try assetID(context)
             guard try await backend.deleteAsset(id) else { throw OriginError.notFound("asset '\(id)'") }
-            media.forget(tree: .vod, owner: id)
-            try media.protection?.deleted(tree: .vod, owner: id)
+            media.forget(tree: .vod, owner: id.name)
+            try media.protection?.deleted(tree: .vod, owner: id.name)
             return Response(status: .noContent, headers: [.cacheControl: CachePolicy.noStore.headerValue])
         }
         LiveStreamRoutes(backend: backend, media: media, access: access).register(on: api)

@@ -54,7 +54,7 @@ public struct AssetSummary: Codable, Sendable, Equatable {
 
     /// A live stream as the preview page lists it.
     public init(liveStream id: SafeName, renditions: [RenditionIndex]) {
-        self.init(id: id, state: "live", durationSeconds: nil, createdAt: nil, renditions: renditions)
+        self.init(id: AssetID(id), state: "live", durationSeconds: nil, createdAt: nil, renditions: renditions)
         playback = PlaybackURLs(hls: "/live/\(id)/master.m3u8", dash: "/live/\(id)/manifest.mpd")
     }
 }

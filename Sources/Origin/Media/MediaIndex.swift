@@ -43,7 +43,7 @@ public struct MediaListing: Sendable {
 
 /// Where the origin reads the segment index from: the Catalog for VOD, the live DVR ring for live.
 /// Origin depends on this narrow seam rather than on one backend so that a PostgreSQL catalog or a
-/// remote live segmenter slot in without touching routes (DESIGN.md, "Growing past one machine").
+/// remote live segmenter (origins on more than one machine) slot in without touching routes.
 public protocol MediaIndex: Sendable {
     /// Nil when no such asset or stream is published.
     func listing(tree: MediaTree, owner: SafeName) async throws -> MediaListing?

@@ -47,7 +47,7 @@ extension MediaRoutes {
     func vodSegment(owner: SafeName, version: AssetVersion?, rendition: SafeName, fileName: String,
                     request: Request) async throws -> Response {
         let missing = OriginError.notFound(request.uri.path)
-        guard SegmentFileName.isValid(fileName), let folder = store.openVersion(of: owner) else { throw missing }
+        guard SegmentFileName.isValid(fileName), let folder = store.openVersion(of: AssetID(owner)) else { throw missing }
         let filesVersion: Int
         switch folder.stamp() {
         case .version(let stamped): filesVersion = stamped

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 
 /// Everything the origin answers with a 4xx/5xx. API paths get a JSON body (`{"error": "..."}`), the
-/// rest a one-line text body, as DESIGN.md's conventions ask.
+/// rest a one-line text body: a person or a script reads what went wrong without parsing a page.
 public enum OriginError: Error, CustomStringConvertible, Sendable {
     case badRequest(String)
     case notFound(String)

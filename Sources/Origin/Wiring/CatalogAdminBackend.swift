@@ -56,10 +56,10 @@ public struct CatalogAdminBackend: AdminBackend {
             index?.forget(id)
             let onDisk = try data.removeAsset(id)
             let deleted = try catalog.deleteAsset(id)
-            try? catalog.setAccessRules(tree: "vod", owner: id, nil)
+            try? catalog.setAccessRules(tree: "vod", owner: id.name, nil)
             return deleted || onDisk
         }
-        try catalog.setAccessRules(tree: "vod", owner: id, nil)
+        try catalog.setAccessRules(tree: "vod", owner: id.name, nil)
         index?.forget(id)
         let onDisk = try data.removeAsset(id)
         return inCatalog || onDisk

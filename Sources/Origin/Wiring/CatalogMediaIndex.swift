@@ -30,6 +30,7 @@ public final class CatalogMediaIndex: MediaIndex, Sendable {
 
     public func listing(tree: MediaTree, owner: SafeName) async throws -> MediaListing? {
         guard tree == .vod else { return nil }
+        let owner = AssetID(owner)
         let now = ContinuousClock.now
         if let entry = cache.withLock({ $0[owner] }), now - entry.checked < revalidateAfter {
             return entry.listing

@@ -8,8 +8,8 @@ import Storage
 /// through the store (hard links on the local directory), renumbered 1...n per rendition, then published
 /// like any ingest through `AssetPublisher`.
 ///
-/// Links are safe because a live segment file is never rewritten (DESIGN.md: names never repeat with
-/// other content); when the DVR ring deletes its name, the asset's link keeps the bytes.
+/// Links are safe because a live segment file is never rewritten (a segment name never returns with
+/// other bytes, so a CDN never caches two contents under one URL); when the DVR ring deletes its name, the asset's link keeps the bytes.
 public struct LiveArchiver: Sendable {
     let catalog: any CatalogStore
     let store: any MediaStore

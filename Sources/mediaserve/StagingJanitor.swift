@@ -1,5 +1,4 @@
 import Foundation
-import Ingest
 import MediaCore
 import Storage
 
@@ -21,28 +20,5 @@ enum StagingJanitor {
 
     static func isAlive(_ pid: Int32) -> Bool {
         kill(pid, 0) == 0 || errno == EPERM
-    }
-}
-
-/// Ctrl-C and SIGTERM cancel the running ingest (which then removes its staging folder) instead of
-/// killing the process mid-write.
-final class SignalTrap {
-    private var sources: [DispatchSourceSignal] = []
-
-    init(cancel: CancellationFlag) {
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { cancel.cancel() }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    func release() {
-        sources.forEach { $0.cancel() }
-        sources.removeAll()
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
     }
 }

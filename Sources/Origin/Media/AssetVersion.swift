@@ -1,21 +1,3 @@
-import MediaCore
-import Storage
-
-/// What a `/vod/<asset>/<name>` or `/live/<stream>/<name>` path names, parsed without touching the disk.
-public enum ManifestName: Equatable, Sendable {
-    case hlsMaster
-    case hlsMedia(rendition: SafeName)
-    case dash
-
-    /// Nil for any name that is not one of the manifest shapes (the route answers 404).
-    public init?(_ name: Substring) {
-        if name == "master.m3u8" { self = .hlsMaster; return }
-        if name == "manifest.mpd" { self = .dash; return }
-        guard name.hasSuffix(".m3u8"), let rendition = SafeName(String(name.dropLast(5))) else { return nil }
-        self = .hlsMedia(rendition: rendition)
-    }
-}
-
 /// The `v<n>` path segment of a VOD asset's versioned URLs (`/vod/<asset>/v<n>/<rendition>.m3u8`,
 /// `/vod/<asset>/v<n>/<rendition>/seg-<k>.m4s`). Canonical only, so each version has exactly one URL
 /// and a CDN holds no duplicates: a lower-case `v`, then 1 to 9 digits without leading zeros (`v0`,
