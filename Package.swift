@@ -55,6 +55,7 @@ let package = Package(
         // Content keys, the master-key envelope, per-request encryption (AES-128, cenc, cbcs), ClearKey
         // licences and the SPEKE v2 / CPIX key-server client. No HTTP server types, no SQL.
         .target(name: "Protection", dependencies: [
+            "MediaCore", "MP4",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -133,7 +134,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["MediaCore"], path: "Tests/TestSupport"),
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"]),
         .testTarget(name: "ProtectionTests", dependencies: [
-            "Protection", "TestSupport",
+            "Protection", "MediaCore", "MP4", "TestSupport",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),

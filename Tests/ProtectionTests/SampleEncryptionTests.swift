@@ -1,6 +1,7 @@
 import Crypto
 import _CryptoExtras
 import Foundation
+import MP4
 import Protection
 import Testing
 

@@ -1,16 +1,5 @@
 import Crypto
-
-/// What `senc` records for one sample: its IV (empty with a constant IV) and its subsamples (nil when
-/// the whole sample is protected).
-public struct SampleEncryptionEntry: Hashable, Sendable {
-    public var iv: [UInt8]
-    public var subsamples: [Subsample]?
-
-    public init(iv: [UInt8], subsamples: [Subsample]?) {
-        self.iv = iv
-        self.subsamples = subsamples
-    }
-}
+import MP4
 
 /// Encrypts the samples of one track in place (ISO/IEC 23001-7 §10): `cenc` is AES-CTR over the
 /// concatenated protected ranges of a sample, restarted per sample with that sample's IV; `cbcs` is
@@ -32,7 +21,9 @@ public struct SampleEncryptor: Sendable {
     }
 
     /// The `tenc` pattern: 1:9 for cbcs video, 0:0 (every block) for cbcs audio and for cenc.
-    public var pattern: (crypt: Int, skip: Int) {
+    public var pattern: (crypt: Int, skip: Int) { Self.pattern(scheme: scheme, layout: layout) }
+
+    public static func pattern(scheme: SampleScheme, layout: SampleLayout) -> (crypt: Int, skip: Int) {
         if scheme == .cbcs, layout != .wholeSample { return (1, 9) }
         return (0, 0)
     }

@@ -1,30 +1,26 @@
-/// One `senc` subsample entry: `clearBytes` left as they are, then `protectedBytes` encrypted.
-public struct Subsample: Hashable, Sendable {
-    public var clearBytes: Int
-    public var protectedBytes: Int
-
-    public init(clearBytes: Int, protectedBytes: Int) {
-        self.clearBytes = clearBytes
-        self.protectedBytes = protectedBytes
-    }
-}
+import MediaCore
+import MP4
 
 /// What the encryptor knows about a track's samples to cut them into subsamples.
 public enum SampleLayout: Hashable, Sendable {
     /// Audio and other non-NAL tracks: the whole sample is protected (no subsamples).
     case wholeSample
-    /// AVC (`avc1`/`avc3`) samples: NAL units each prefixed by a big-endian length of `lengthSize` bytes.
-    case avc(lengthSize: Int)
+    /// AVC (`avc1`/`avc3`) samples: NAL units each prefixed by a big-endian length of `lengthSize` bytes;
+    /// `parameterSets` (from `avcC`) give each slice header's length.
+    case avc(lengthSize: Int, parameterSets: H264ParameterSets = H264ParameterSets())
     /// HEVC (`hvc1`/`hev1`) samples, the same shape with two-byte NAL headers.
     case hevc(lengthSize: Int)
 }
 
-/// Subsample maps for NAL-structured video (ISO/IEC 23001-7 §9.5, "NAL unit structured video").
+/// Subsample maps for NAL-structured video (ISO/IEC 23001-7 §9.5, "NAL unit structured video", and
+/// §10.2 for `cbcs`).
 ///
 /// Length prefixes, NAL headers and every non-VCL NAL (SPS, PPS, SEI, AUD) stay clear, so a player can
-/// find and parse units without the key; of each slice NAL the header plus `sliceHeaderAllowance` bytes
-/// stay clear as well, so the slice header (variable length, at most a few dozen bytes in streams our
-/// encoder writes) is readable to decoders that parse it before decryption.
+/// find and parse units without the key, and so does each slice header: for AVC its length is parsed
+/// (H.264 7.3.3, with the SPS/PPS of the `avcC` and any that come in band earlier in the sample), and the
+/// protected part starts at the first byte after it. When the header cannot be parsed (a PPS that came in
+/// an earlier sample of an `avc3` stream) and for HEVC, `sliceHeaderAllowance` bytes after the NAL header
+/// stay clear instead, enough for the slice headers of the streams our encoder writes.
 ///
 /// For `cenc` the protected part of each NAL is trimmed to whole 16-byte blocks (the remainder joins the
 /// clear part in front), which every CENC reader accepts; `cbcs` keeps partial blocks in the protected range
@@ -36,13 +32,15 @@ public enum SubsampleMap {
         let lengthSize: Int
         let headerSize: Int
         let isVCL: (UInt8) -> Bool
+        var parameterSets: H264ParameterSets?
         switch layout {
         case .wholeSample:
             return nil
-        case .avc(let size):
+        case .avc(let size, let sets):
             lengthSize = size
             headerSize = 1
             isVCL = { byte in (1...5).contains(byte & 0x1F) }
+            parameterSets = sets
         case .hevc(let size):
             lengthSize = size
             headerSize = 2
@@ -64,9 +62,11 @@ public enum SubsampleMap {
             guard length > 0, sample.endIndex - nalStart >= length else {
                 throw ProtectionError.badSampleMap(reason: "NAL of \(length) bytes at sample byte \(offset - sample.startIndex) overruns the sample")
             }
+            let nal = sample[nalStart..<(nalStart + length)]
             var clear = lengthSize + length
             if isVCL(sample[nalStart]) {
-                let keep = min(length, headerSize + sliceHeaderAllowance)
+                let headerBytes = parameterSets.flatMap { try? H264SliceHeader.byteLength(nal: nal, parameterSets: $0) }
+                let keep = min(length, headerBytes ?? headerSize + sliceHeaderAllowance)
                 var protected = length - keep
                 if scheme == .cenc { protected -= protected % 16 }
                 if protected >= 16 { clear = lengthSize + length - protected } else { protected = 0 }
@@ -76,6 +76,9 @@ public enum SubsampleMap {
                     offset = nalStart + length
                     continue
                 }
+            } else if parameterSets != nil {
+                // In-band SPS/PPS (avc3) replace the avcC's for the slices after them.
+                try? parameterSets?.add(nal)
             }
             pendingClear += clear
             offset = nalStart + length
@@ -83,7 +86,6 @@ public enum SubsampleMap {
         if pendingClear > 0 { append(clear: pendingClear, protected: 0, to: &entries) }
         return entries
     }
-
     /// `clearBytes` is 16 bits in `senc`: a longer clear run is split into entries with nothing protected.
     private static func append(clear: Int, protected: Int, to entries: inout [Subsample]) {
         var clear = clear
