@@ -4,21 +4,30 @@ import Protection
 import Storage
 
 extension MediaRoutes {
-    /// A segment or init of an encrypted item. Its key period comes from the segment's start in the index
-    /// (live rotation); VOD items and inits use period 0. The init a segment decodes with is read through
-    /// the store (its tracks say how to cut the samples).
+    /// A segment or init of an encrypted item. A live segment's key period comes from the key schedule
+    /// (rotation); an init's from `?keyperiod=` (the DASH Period of that key names it), which must be a
+    /// period the stream's segments use; VOD items use period 0. The init a segment decodes with is read
+    /// through the store (its tracks say how to cut the samples).
     func encryptedSegment(_ object: StoredObject, protection: ProtectionService, tree: MediaTree, owner: SafeName, rendition: SafeName,
                           fileName: String, contentType: String, request: Request) async throws -> Response {
         let number = SegmentFileName.segmentNumber(fileName)
         var period = 0
         var initName = SegmentFileName.initSegment
-        if tree == .live, let number,
-           let listing = try await index.listing(tree: tree, owner: owner),
-           let index = listing.renditions.first(where: { $0.rendition.id == rendition }),
-           let segment = index.segments.first(where: { $0.number == number }) {
-            period = KeyRotation(periodSeconds: protection.settings.rotationSeconds)
-                .periodIndex(start: segment.start, timescale: Int(index.rendition.timescale))
-            initName = SegmentFileName.initFileName(segment.initNumber)
+        let requestedPeriod = request.uri.queryParameters.get("keyperiod")
+        if tree == .live, number != nil || requestedPeriod != nil, let listing = try await index.listing(tree: tree, owner: owner) {
+            let schedule = KeySchedule.periods(listing, rotation: KeyRotation(periodSeconds: protection.settings.rotationSeconds))
+            if let number, let index = listing.renditions.first(where: { $0.rendition.id == rendition }),
+               let segment = index.segments.first(where: { $0.number == number }) {
+                period = schedule[number] ?? 0
+                initName = SegmentFileName.initFileName(segment.initNumber)
+            } else if number == nil, let requestedPeriod {
+                guard let wanted = Int(requestedPeriod), Set(schedule.values).contains(wanted) else {
+                    throw OriginError.notFound("key period '\(requestedPeriod)' of live stream '\(owner)'")
+                }
+                period = wanted
+            }
+        } else if let requestedPeriod, requestedPeriod != "0" {
+            throw OriginError.notFound("key period '\(requestedPeriod)': '\(owner)' has one key")
         }
         var initBytes: [UInt8]?
         if number != nil {

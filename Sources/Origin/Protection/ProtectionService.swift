@@ -93,13 +93,8 @@ public final class ProtectionService: Sendable {
                             licenceURL: String) async throws -> ManifestProtection {
         let keyOwner = Self.owner(tree: tree, id: owner)
         let rotation = tree == .live ? settings.rotationSeconds : 0
-        var indexes = Set<Int>()
-        for index in listing.renditions {
-            for segment in index.segments {
-                indexes.insert(ManifestProtection.periodIndex(start: segment.start, timescale: Int(index.rendition.timescale),
-                                                              rotationSeconds: rotation))
-            }
-        }
+        let schedule = KeySchedule.periods(listing, rotation: KeyRotation(periodSeconds: rotation))
+        var indexes = Set(schedule.values)
         if indexes.isEmpty { indexes.insert(0) }
         var periods: [ManifestProtection.Period] = []
         for index in indexes.sorted() {
@@ -113,7 +108,7 @@ public final class ProtectionService: Sendable {
         return ManifestProtection(
             hlsMethod: scheme == .aes128 ? .aes128 : scheme == .sampleAES ? .sampleAES : nil,
             dashScheme: scheme.isHLS ? nil : scheme.rawValue,
-            periods: periods, rotationSeconds: rotation, urlQuery: "scheme=\(scheme.rawValue)",
+            periods: periods, rotationSeconds: rotation, segmentPeriods: schedule, urlQuery: "scheme=\(scheme.rawValue)",
             ivs: scheme == .aes128 ? ivs : nil, clearKeyLicenceURL: licenceURL)
     }
 

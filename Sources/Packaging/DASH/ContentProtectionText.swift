@@ -16,13 +16,13 @@ extension Presentation {
         return protection
     }
 
-    /// The key period of the first segment of an AdaptationSet's range names the default KID (DASH key
-    /// rotation by Period is not implemented: live rotation is signalled in HLS only).
+    /// The key period of the first segment of an AdaptationSet's range names the default KID; with key
+    /// rotation every DASH Period holds one key period (`keyPeriods`), so that is the key of all of them.
     func appendContentProtection(firstNumber: Int, to out: inout String) {
         guard let protection = dashProtection, let scheme = protection.dashScheme else { return }
         let start = renditions.first?.segments.first { $0.number >= firstNumber }
         let timescale = Int(renditions.first?.rendition.timescale ?? 1)
-        let period = start.map { protection.period(start: $0.start, timescale: timescale) } ?? protection.periods[0]
+        let period = start.map { protection.period(segment: $0.number, start: $0.start, timescale: timescale) } ?? protection.periods[0]
         out += "      <ContentProtection"
         out.attribute("schemeIdUri", Self.mp4ProtectionScheme)
         out.attribute("value", scheme)

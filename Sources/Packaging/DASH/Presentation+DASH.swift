@@ -19,7 +19,7 @@ extension Presentation {
         let longest = longestSegment
         if isStatic {
             out.attribute("type", "static")
-            out.attribute("mediaPresentationDuration", XSDuration.string(periods(in: numbers).reduce(0) { $0 + listedDuration(of: $1) }))
+            out.attribute("mediaPresentationDuration", XSDuration.string(dashPeriods(in: numbers).reduce(0) { $0 + listedDuration(of: $1) }))
             out.attribute("minBufferTime", XSDuration.string(request.dash.minBufferTime ?? 2))
         } else {
             let ast = request.availabilityStartTime ?? 0  // Presentation.init derives it for live when not given
@@ -38,7 +38,7 @@ extension Presentation {
         // Static presentations play their periods back to back from 0 (an outage in an ended live stream
         // is not replayed as a gap); dynamic ones keep wall-clock period starts so the live edge is right.
         var cursor = 0.0
-        for (i, period) in periods(in: numbers).enumerated() {
+        for (i, period) in dashPeriods(in: numbers).enumerated() {
             let start = isStatic ? cursor : period.start
             appendPeriod(period, start: start, offsetFromFirstListed: isStatic && i == 0, to: &out)
             cursor += listedDuration(of: period)
@@ -181,7 +181,7 @@ extension Presentation {
         out.attribute("media", prefix + "seg-$Number$.m4s" + suffix)
         // Each Period names the init of its own segments (a live encoder that came back with other
         // parameters has a new one; every such change is a discontinuity, hence a new Period).
-        out.attribute("initialization", prefix + (listed.first?.initFileName ?? "init.mp4") + suffix)
+        out.attribute("initialization", prefix + (listed.first?.initFileName ?? "init.mp4") + suffix + Self.keyPeriodQuery(period))
         out += ">\n"
         SegmentTimelineText.append(listed, to: &out, indent: "          ")
         out += "        </SegmentTemplate>\n"

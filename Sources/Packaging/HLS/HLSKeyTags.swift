@@ -27,7 +27,7 @@ struct HLSKeyTags {
 
     mutating func before(_ segment: SegmentInfo) -> String {
         guard let protection, let method = protection.hlsMethod else { return "" }
-        let period = protection.period(start: segment.start, timescale: timescale)
+        let period = protection.period(segment: segment.number, start: segment.start, timescale: timescale)
         switch method {
         case .aes128:
             current = period.index

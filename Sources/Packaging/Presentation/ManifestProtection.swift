@@ -56,6 +56,10 @@ public struct ManifestProtection: Sendable, Hashable {
     public var periods: [Period]
     /// Seconds of media per key period; 0 = one period.
     public var rotationSeconds: Int
+    /// The key period of each segment number, decided once for all renditions (by the reference
+    /// rendition's segment start) so an audio segment that starts a few milliseconds before a video
+    /// boundary still shares its video segment's key. Empty when keys do not rotate.
+    public var segmentPeriods: [Int: Int]
     /// Appended (`?` + this) to every media playlist, init and segment URL, e.g. `scheme=aes-128`.
     public var urlQuery: String
     public var ivs: SegmentIVs?
@@ -63,23 +67,28 @@ public struct ManifestProtection: Sendable, Hashable {
     public var clearKeyLicenceURL: String?
 
     public init(hlsMethod: HLSMethod? = nil, dashScheme: String? = nil, periods: [Period], rotationSeconds: Int = 0,
-                urlQuery: String, ivs: SegmentIVs? = nil, clearKeyLicenceURL: String? = nil) {
+                segmentPeriods: [Int: Int] = [:], urlQuery: String, ivs: SegmentIVs? = nil, clearKeyLicenceURL: String? = nil) {
         precondition(!periods.isEmpty, "a protected manifest names at least one key")
         self.hlsMethod = hlsMethod
         self.dashScheme = dashScheme
         self.periods = periods.sorted { $0.index < $1.index }
         self.rotationSeconds = rotationSeconds
+        self.segmentPeriods = segmentPeriods
         self.urlQuery = urlQuery
         self.ivs = ivs
         self.clearKeyLicenceURL = clearKeyLicenceURL
     }
 
-    /// The key period a segment starting at `start` (ticks of `timescale`) belongs to; the same
-    /// arithmetic as the encryptor's (`KeyRotation`), falling back to the nearest listed period.
-    public func period(start: Int64, timescale: Int) -> Period {
-        let index = Self.periodIndex(start: start, timescale: timescale, rotationSeconds: rotationSeconds)
+    /// The key period of segment `number`: from `segmentPeriods` when it lists the number, else from the
+    /// segment's own start (ticks of `timescale`) by the encryptor's arithmetic (`KeyRotation`), falling
+    /// back to the nearest listed period.
+    public func period(segment number: Int, start: Int64, timescale: Int) -> Period {
+        let index = segmentPeriods[number] ?? Self.periodIndex(start: start, timescale: timescale, rotationSeconds: rotationSeconds)
         return periods.last { $0.index <= index } ?? periods[0]
     }
+
+    /// True when keys change within the presentation (DASH then starts a Period at each change).
+    public var rotates: Bool { rotationSeconds > 0 && periods.count > 1 }
 
     public static func periodIndex(start: Int64, timescale: Int, rotationSeconds: Int) -> Int {
         guard rotationSeconds > 0, timescale > 0, start > 0 else { return 0 }
