@@ -13,7 +13,9 @@ enum CatalogSchema {
         ("v2-asset-version-tombstones", createAssetTombstones),
         ("v3-live-stream-config-managed", addLiveStreamConfigManaged),
         ("v4-access-rules", createAccessRules),
-        ("v5-content-keys", createContentKeys),
+        ("v5-analytics-sessions-events-rollups", AnalyticsSchema.create),
+        ("v6-content-metadata-search", ContentSchema.create),
+        ("v7-content-keys", createContentKeys),
     ]
 
     static var migrator: DatabaseMigrator {
