@@ -41,7 +41,7 @@ mkdir -p "$work/data"
 ms_pid=$!
 port=""
 for _ in $(seq 1 300); do
-  port="$(grep -oE 'http://127\.0\.0\.1:[0-9]+/' "$work/mediaserve.log" | head -1 | grep -oE '[0-9]+/$' | tr -d /)" || true
+  port="$(grep -soE 'http://127\.0\.0\.1:[0-9]+/' "$work/mediaserve.log" | head -1 | grep -oE '[0-9]+/$' | tr -d /)" || true
   [ -n "$port" ] && curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
   sleep 0.1
 done
