@@ -23,6 +23,7 @@ demo: release fixtures
 # Network tests (in-process origin and RTMP servers fed by ffmpeg) run after the CPU-heavy ones so that
 # two cores of x264 encoding do not starve their servers.
 test: check-architecture fixtures
+	./scripts/fetch-shaka-packager.sh .tools
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --skip 'OriginTests|LiveTests'
 	$(SWIFT) test --skip-build --filter 'OriginTests|LiveTests'
@@ -42,11 +43,13 @@ bench-packaging:
 	$(SWIFT) build -c release --product PackagingBench
 	$$($(SWIFT) build -c release --show-bin-path)/PackagingBench
 
-# Preview page in headless Chromium: HLS and DASH must both play (issue 6). Debian's python3 has selenium.
+# Preview page in headless Chromium: HLS and DASH must both play (issue 6); an encrypted asset plays HLS
+# AES-128 in Video.js and DASH cenc through the ClearKey CDM (issue 13). Debian's python3 has selenium.
 test-browser:
 	./scripts/install-deps.sh browser
 	./scripts/fetch-player.sh .player
 	/usr/bin/python3 Tests/browser/preview_playback.py --binary .build/debug/mediaserve --player .player
+	/usr/bin/python3 Tests/browser/encrypted_playback.py --binary .build/debug/mediaserve --player .player
 
 # mediaserve against nginx on loopback (not part of `make test`).
 bench-origin:

@@ -72,6 +72,16 @@ let package = Package(
         .target(name: "Analytics"),
         // Assets, renditions, segment index, jobs and live streams in SQLite (GRDB), behind a protocol.
         .target(name: "Catalog", dependencies: ["MediaCore", "Analytics", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Content keys, the master-key envelope, per-request encryption (AES-128, cenc, cbcs), ClearKey
+        // licences and the SPEKE v2 / CPIX key-server client. No HTTP server types, no SQL.
+        .target(name: "Protection", dependencies: [
+            "MediaCore", "MP4",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         // Every ISO BMFF box the project reads or writes (one value type per box, parse + serialise), the
         // CMAF init/media segment writer and reader, and the one segment indexer. Pure Swift, bytes only.
         .target(name: "MP4", dependencies: ["MediaCore"]),
@@ -106,7 +116,7 @@ let package = Package(
         .target(
             name: "Origin",
             dependencies: [
-                "MediaCore", "Storage", "Catalog", "Packaging", "LiveSegmenting", "Publishing", "Access", "Analytics",
+                "MediaCore", "Storage", "Catalog", "Packaging", "LiveSegmenting", "Publishing", "Access", "Analytics", "Protection",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -134,7 +144,7 @@ let package = Package(
         .executableTarget(
             name: "mediaserve",
             dependencies: [
-                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "MP4", "Packaging", "Origin", "Live", "LiveSegmenting", "Publishing", "Access", "S3Storage", "Analytics",
+                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "MP4", "Packaging", "Origin", "Live", "LiveSegmenting", "Publishing", "Access", "S3Storage", "Analytics", "Protection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -143,6 +153,13 @@ let package = Package(
         // Shared by the test targets: fixture paths, running programs (ffprobe, mediaserve).
         .target(name: "TestSupport", dependencies: ["MediaCore"], path: "Tests/TestSupport"),
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"]),
+        .testTarget(name: "ProtectionTests", dependencies: [
+            "Protection", "MediaCore", "MP4", "TestSupport",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Catalog", "MediaCore"]),
         // Every box round-trips (write → read → equal, read → write → same bytes); the reader on cut and random bytes.
         .testTarget(name: "MP4Tests", dependencies: ["MP4", "TestSupport"]),

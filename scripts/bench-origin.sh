@@ -137,3 +137,6 @@ PY
 ./scripts/bench/origin-hotpath.sh
 ./scripts/bench/origin-access.sh
 BENCH_BINARY="$binary" ./scripts/bench/origin-analytics.sh
+
+# Issue 13: the same segment encrypted per request against its clear figure.
+./scripts/bench/origin-encryption.sh

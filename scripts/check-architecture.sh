@@ -15,7 +15,7 @@ set -euo pipefail
 FFMPEG_TARGETS="FFmpegKit"                  # av_*, avformat_*, avcodec_*, avfilter_*, sws_*, swr_* calls; import CFFmpeg
 SRT_TARGETS="SRTKit"                        # srt_* calls; import CSRT
 CATALOG_TARGETS="Catalog CatalogTests"      # import GRDB (add a PostgreSQL catalog target here)
-HTTP_TARGETS="Origin OriginTests"           # import Hummingbird* (any Hummingbird module)
+HTTP_TARGETS="Origin OriginTests ProtectionTests"  # import Hummingbird* (ProtectionTests: the test SPEKE key server)
 
 # kind % allowed targets % extended regex on code (comments removed) % what the line says
 RULES=(

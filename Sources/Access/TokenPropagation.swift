@@ -24,15 +24,17 @@ public enum TokenPropagation {
         return out
     }
 
-    /// DASH: SegmentTemplate `media` and `initialization`, SegmentURL `media`, `sourceURL`, and
-    /// `<BaseURL>` text. XML attribute text, so the separator is `&amp;`.
+    /// DASH: SegmentTemplate `media` and `initialization`, SegmentURL `media`, `sourceURL`, and the
+    /// text of `<BaseURL>` and of the ClearKey licence URL `<dashif:laurl ...>` (key requests answer under
+    /// the item's policy too). XML attribute text, so the separator is `&amp;`.
     public static func dash(_ text: String, query: String) -> String {
         let escaped = query.replacingOccurrences(of: "&", with: "&amp;")
         var out = Substring(text)
         for attribute in [" media=\"", " initialization=\"", " sourceURL=\""] {
             out = Substring(rewriteAttributes(out, name: attribute, query: escaped, separator: "&amp;"))
         }
-        return rewriteElements(String(out), open: "<BaseURL>", close: "</BaseURL>", query: escaped)
+        let based = rewriteElements(String(out), open: "<BaseURL>", close: "</BaseURL>", query: escaped)
+        return rewriteElements(based, open: "<dashif:laurl", close: "</dashif:laurl>", query: escaped)
     }
 
     /// `uri` with `query` added: `?query`, or `&query` after an existing one. Scheme URIs stay as they are.
@@ -67,8 +69,14 @@ public enum TokenPropagation {
         var out = ""
         var rest = Substring(text)
         while let start = rest.range(of: open), let end = rest[start.upperBound...].range(of: close) {
-            out += rest[..<start.upperBound]
-            out += appending(String(rest[start.upperBound..<end.lowerBound]), query: query, separator: "&amp;")
+            // `open` may stop before the tag's attributes (`<dashif:laurl Lic_type="...">`): text starts after `>`.
+            var textStart = start.upperBound
+            if !open.hasSuffix(">") {
+                guard let tagEnd = rest[start.upperBound..<end.lowerBound].firstIndex(of: ">") else { break }
+                textStart = rest.index(after: tagEnd)
+            }
+            out += rest[..<textStart]
+            out += appending(String(rest[textStart..<end.lowerBound]), query: query, separator: "&amp;")
             rest = rest[end.lowerBound...]
         }
         return out + rest

@@ -15,6 +15,7 @@ enum CatalogSchema {
         ("v4-access-rules", createAccessRules),
         ("v5-analytics-sessions-events-rollups", AnalyticsSchema.create),
         ("v6-content-metadata-search", ContentSchema.create),
+        ("v7-content-keys", createContentKeys),
     ]
 
     static var migrator: DatabaseMigrator {
@@ -104,6 +105,34 @@ enum CatalogSchema {
     /// delete them: the next start would create them again.
     private static func addLiveStreamConfigManaged(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE live_streams ADD COLUMN config_managed BOOLEAN NOT NULL DEFAULT 0")
+    }
+
+    /// Encryption (issue 13): which assets and live streams are delivered encrypted, their content keys
+    /// (sealed under the master key; the catalog never sees a clear key) with the DRM signalling a key
+    /// server returned, and the check value that tells a wrong master key at start-up. One key per
+    /// (owner, key period); a second origin racing to create the same one keeps the first (UNIQUE).
+    private static func createContentKeys(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE encrypted_items (
+                owner_kind TEXT NOT NULL CHECK (owner_kind IN ('vod', 'live')),
+                owner_id TEXT NOT NULL,
+                PRIMARY KEY (owner_kind, owner_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE content_keys (
+                kid TEXT PRIMARY KEY NOT NULL,
+                owner_kind TEXT NOT NULL CHECK (owner_kind IN ('vod', 'live')),
+                owner_id TEXT NOT NULL,
+                period INTEGER NOT NULL CHECK (period >= 0),
+                sealed BLOB NOT NULL,
+                signalling TEXT NOT NULL DEFAULT '[]',
+                created_at DATETIME NOT NULL,
+                UNIQUE (owner_kind, owner_id, period)
+            );
+            CREATE TABLE drm_master_key_check (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                sealed BLOB NOT NULL
+            );
+            """)
     }
 
     private static func createLiveStreams(_ db: Database) throws {

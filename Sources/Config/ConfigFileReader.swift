@@ -48,7 +48,8 @@ struct ConfigFileReader {
         case .scalar(let scalar) where scalar.style == .plain && ["", "~", "null"].contains(scalar.string):
             return  // `http:` with nothing under it: keep the defaults
         default:
-            let keys = ConfigSchema.fields.filter { $0.section == path }.map(\.leaf).joined(separator: ", ")
+            let keys = ConfigSchema.fields.filter { $0.path.hasPrefix(path + ".") }
+                .map { String($0.path.dropFirst(path.count + 1)) }.joined(separator: ", ")
             throw ConfigError.wrongType(origin: YAMLNodes.origin(file: file, node: node), key: path,
                                         expected: "a mapping (with keys \(keys))", found: YAMLNodes.describe(node))
         }

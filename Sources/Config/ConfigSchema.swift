@@ -101,19 +101,33 @@ enum ConfigSchema {
         optionalString("access.cdn_secret_header", \.access.cdnSecretHeader),
         optionalText("access.cdn_secret", \.access.cdnSecret, length: 16...4096, secret: true),
         optionalString("access.client_ip_header", \.access.clientIPHeader),
+        // Issue 13: encrypted delivery.
+        optionalText("drm.master_key", \.drm.masterKey, length: 1...200, secret: true),
+        choice("drm.hls_method", \.drm.hlsMethod, ["aes-128", "sample-aes"]),
+        choice("drm.dash_scheme", \.drm.dashScheme, ["cenc", "cbcs"]),
+        int("drm.key_rotation_seconds", \.drm.keyRotationSeconds, 0...86_400),
+        optionalString("drm.speke.url", \.drm.spekeURL),
+        optionalText("drm.speke.auth_header", \.drm.spekeAuthHeader, length: 3...8192, secret: true),
+        string("drm.speke.systems", \.drm.spekeSystems),
     ]
 
     static let byPath: [String: ConfigField] = Dictionary(uniqueKeysWithValues: fields.map { ($0.path, $0) })
 
-    /// True for `http`, `access`, `access.jwt`, ...: any proper prefix of a key path.
+    /// True for `http`, `access`, `access.jwt`, `drm.speke`, ...: any proper prefix of a key path.
     static func isSection(_ path: String) -> Bool {
-        fields.contains { $0.path.hasPrefix(path + ".") }
+        sections.contains(path)
     }
 
-    /// Section names in first-use order (`http`, `rtmp`, ...).
+    /// Section names in first-use order (`http`, `rtmp`, ...), nested ones too (`access.jwt`, `drm.speke`).
     static let sections: [String] = {
         var seen: [String] = []
-        for field in fields { if let section = field.section, !seen.contains(section) { seen.append(section) } }
+        for field in fields {
+            let parts = field.path.split(separator: ".")
+            for depth in stride(from: 1, to: parts.count, by: 1) {
+                let section = parts[..<depth].joined(separator: ".")
+                if !seen.contains(section) { seen.append(section) }
+            }
+        }
         return seen
     }()
 

@@ -49,6 +49,9 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "x264 preset (default: ingest.preset from the configuration).")
     var preset: String?
 
+    @Flag(help: "Deliver the asset encrypted (schemes from drm.hls_method / drm.dash_scheme; keys need drm.master_key).")
+    var encrypt = false
+
     @Flag(help: "Print JSON lines (progress events and the final result) instead of a progress bar.")
     var json = false
 
@@ -110,11 +113,19 @@ struct IngestCommand: ParsableCommand {
             item.policy = policy
             try rules.store(scope, item)
         }
+        // The flag goes in before the asset is visible, so it is never served clear by mistake.
+        let wasEncrypted = try stores.catalog.isEncrypted(ownerKind: "vod", ownerID: asset.rawValue)
+        if encrypt { try stores.catalog.setEncrypted(ownerKind: "vod", ownerID: asset.rawValue, true) }
+        do {
         try publisher.publish(asset: asset, job: StagingJanitor.jobName(asset: asset), replace: replace) { staging in
             let output = try IngestRunner.run(request, into: staging, cancellation: cancellation, progress: reporter.report)
             renditions = output.renditions
             return .init(record: AssetRecord(id: asset, title: title, sourceProbe: output.probe), renditions: output.renditions,
                          metadata: metadata)
+        }
+        } catch {
+            if encrypt, !wasEncrypted { try? stores.catalog.setEncrypted(ownerKind: "vod", ownerID: asset.rawValue, false) }
+            throw error
         }
         return IngestSummary(asset: asset, renditions: renditions, wallSeconds: Date().timeIntervalSince(started))
     }

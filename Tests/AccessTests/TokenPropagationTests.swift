@@ -47,4 +47,21 @@ import Testing
         #expect(out.contains("<BaseURL>https://cdn.example/</BaseURL>"))
         #expect(out.contains("value=\"/time\""))
     }
+
+    /// An encrypted item's MPD: the scheme the packager put on the templates stays first, the token
+    /// follows it, and the ClearKey licence URL (element text after attributes) gets the token too.
+    @Test func dashSchemeThenTokenAndTheClearKeyLicenceURL() {
+        let mpd = """
+            <MPD xmlns:dashif="https://dashif.org/CPS"><Period>
+            <ContentProtection schemeIdUri="urn:uuid:e2719d58-a985-b3c9-781a-b030af78d30e" value="ClearKey1.0">
+                    <dashif:laurl Lic_type="EME-1.0">/clearkey/license</dashif:laurl>
+                  </ContentProtection>
+            <SegmentTemplate media="v1/video/seg-$Number$.m4s?scheme=cenc" initialization="v1/video/init.mp4?scheme=cenc"/>
+            </Period></MPD>
+            """
+        let out = TokenPropagation.dash(mpd, query: token)
+        #expect(out.contains("media=\"v1/video/seg-$Number$.m4s?scheme=cenc&amp;exp=1800000000&amp;sig=AbC-_1\""))
+        #expect(out.contains("initialization=\"v1/video/init.mp4?scheme=cenc&amp;exp=1800000000&amp;sig=AbC-_1\""))
+        #expect(out.contains("<dashif:laurl Lic_type=\"EME-1.0\">/clearkey/license?exp=1800000000&amp;sig=AbC-_1</dashif:laurl>"))
+    }
 }

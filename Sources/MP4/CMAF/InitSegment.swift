@@ -38,9 +38,11 @@ public enum InitSegment {
         let tkhd = trak.header, mdhd = trak.media.header, handler = trak.media.handler.handlerType
         guard handler == "vide" || handler == "soun" else { return nil }
         guard let minf = trak.media.information else { throw MP4Error.missingBox(path: "moov/trak/mdia/minf") }
-        guard let entry = minf.sampleTable.description.entries.first else {
+        guard var entry = minf.sampleTable.description.entries.first else {
             throw MP4Error.malformed(box: "stsd", reason: "no sample entry")
         }
+        // An encrypted track describes itself by its clear entry (the codec is the same).
+        if case .protected(let protected) = entry { entry = protected.original }
         var track = TrackDescription(
             trackID: tkhd.trackID, kind: handler == "vide" ? .video : .audio,
             timescale: mdhd.timescale, codecs: "",
@@ -66,8 +68,8 @@ public enum InitSegment {
             track.codecs = codecs
             track.channels = Int(entry.channelCount)
             track.sampleRate = entry.sampleRate > 0 ? entry.sampleRate : Int(mdhd.timescale)
-        case .other(let raw):
-            throw MP4Error.unsupportedSampleEntry(fourCC: raw.type)
+        case .other, .protected:
+            throw MP4Error.unsupportedSampleEntry(fourCC: entry.boxType)
         }
         return track
     }

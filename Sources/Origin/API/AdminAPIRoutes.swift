@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import Hummingbird
 import MediaCore
+import Storage
 import _NIOFileSystem
 
 /// `/api/v1`: assets and jobs as JSON behind a bearer key; the OpenAPI document is public.
@@ -35,11 +36,12 @@ struct AdminAPIRoutes: Sendable {
             let id = try assetID(context)
             guard try await backend.deleteAsset(id) else { throw OriginError.notFound("asset '\(id)'") }
             media.forget(tree: .vod, owner: id.name)
+            try media.protection?.deleted(tree: .vod, owner: id.name)
             return Response(status: .noContent, headers: [.cacheControl: CachePolicy.noStore.headerValue])
         }
         LiveStreamRoutes(backend: backend, media: media, access: access).register(on: api)
         AccessAdminRoutes(backend: backend, access: access).register(on: api)
-        AssetPatchRoutes(backend: backend, access: access, content: content).register(on: api)
+        AssetPatchRoutes(backend: backend, access: access, content: content, protection: media.protection).register(on: api)
         api.get("jobs/:id") { _, context in
             let id = context.parameters.get("id") ?? ""
             guard SafeName.isValid(id), let job = try await backend.job(id) else { throw OriginError.notFound("job '\(id)'") }

@@ -5,7 +5,7 @@ import Hummingbird
 import MediaCore
 
 /// `PATCH /api/v1/assets/{id}`: the one handler for everything an asset's owner changes in place, its
-/// access rules and its catalogue metadata (Hummingbird takes one handler per method and path; a second
+/// access rules, its catalogue metadata and whether it is delivered encrypted (Hummingbird takes one handler per method and path; a second
 /// registration stops `serve` at start-up). The body is decoded whole by `AssetPatch` before anything is
 /// written, so a bad field leaves the asset as it was.
 struct AssetPatchRoutes: Sendable {
@@ -13,6 +13,8 @@ struct AssetPatchRoutes: Sendable {
     let access: AccessGate?
     /// Where titles, descriptions and tags live (the content API's catalogue); nil refuses them.
     let content: (any ContentCatalog)?
+    /// Encrypted delivery (issue 13); nil refuses `encrypted`.
+    let protection: ProtectionService?
 
     func register(on api: RouterGroup<OriginRequestContext>) {
         api.patch("assets/:id") { request, context in try await patch(request, context: context) }
@@ -27,6 +29,9 @@ struct AssetPatchRoutes: Sendable {
         if !patch.metadata.isEmpty, content == nil {
             throw OriginError.unavailable("this server keeps no titles, descriptions or tags (the content API is off)")
         }
+        if !patch.encryption.isEmpty, protection == nil {
+            throw OriginError.badRequest("encrypted assets need the drm settings (drm.master_key)")
+        }
         let scope = AccessScope(tree: .vod, owner: id.name)
         var rules = try await backend.accessRules(scope)
         if !patch.access.isEmpty {
@@ -40,6 +45,10 @@ struct AssetPatchRoutes: Sendable {
                 throw OriginError.notFound("asset '\(id)'")
             }
             context.logger.info("asset \(id): title, description or tags changed")
+        }
+        if let encrypted = patch.encryption.encrypted, let protection {
+            try protection.setEncrypted(tree: .vod, owner: id.name, encrypted)
+            context.logger.info("asset \(id): encrypted \(encrypted)")
         }
         guard var summary = try await backend.asset(id) else { throw OriginError.notFound("asset '\(id)'") }
         summary.access = AccessSummary(rules)

@@ -17,6 +17,8 @@ public struct LiveStreamCreation: Sendable, Equatable {
     public var mode: LiveStreamMode
     /// Who may play the stream (issue 12); nil follows `access.default_policy`.
     public var access: AccessPolicy?
+    /// Deliver the stream encrypted (issue 13).
+    public var encrypted = false
 
     public init(id: SafeName? = nil, dvrWindowSeconds: Int? = nil, mode: LiveStreamMode = .sliding) {
         self.id = id
@@ -55,6 +57,10 @@ public struct LiveStreamCreation: Sendable, Equatable {
                 throw OriginError.badRequest("access must be one of \(AccessPolicy.names), not '\(raw)'")
             }
             creation.access = policy
+        }
+        if let raw = object["encrypted"] {
+            guard let flag = raw as? Bool else { throw OriginError.badRequest("encrypted must be true or false, not '\(raw)'") }
+            creation.encrypted = flag
         }
         return creation
     }

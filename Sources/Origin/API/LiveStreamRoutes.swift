@@ -2,6 +2,7 @@ import Access
 import Foundation
 import Hummingbird
 import MediaCore
+import Storage
 import Publishing
 
 /// `/api/v1/live-streams`: configure live streams (id, publishing key, RTMP and SRT URLs, playback URLs), list,
@@ -17,7 +18,11 @@ struct LiveStreamRoutes: Sendable {
         api.get("live-streams") { _, _ in try AdminAPIRoutes.json(["streams": try await backend.listLiveStreams()]) }
         api.post("live-streams") { request, _ in
             let creation = try LiveStreamCreation.parse(try await Self.body(request))
+            if creation.encrypted, media.protection == nil {
+                throw OriginError.badRequest("encrypted live streams need the drm settings (drm.master_key)")
+            }
             var summary = try await backend.createLiveStream(creation)
+            if creation.encrypted, let id = SafeName(summary.id) { try media.protection?.setEncrypted(tree: .live, owner: id, true) }
             if let policy = creation.access, let id = SafeName(summary.id) {
                 let scope = AccessScope(tree: .live, owner: id)
                 try await backend.setAccessRules(scope, ItemAccess(policy: policy))
@@ -44,6 +49,7 @@ struct LiveStreamRoutes: Sendable {
             let id = try Self.streamID(context)
             guard try await backend.deleteLiveStream(id) else { throw OriginError.notFound("live stream '\(id)'") }
             media.forget(tree: .live, owner: id)
+            try media.protection?.deleted(tree: .live, owner: id)
             return Response(status: .noContent, headers: [.cacheControl: CachePolicy.noStore.headerValue])
         }
         api.post("live-streams/:id/archive") { request, context in

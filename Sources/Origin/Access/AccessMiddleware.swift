@@ -21,7 +21,7 @@ struct AccessMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let path = MediaPath(path: request.uri.path) else { return try await next(request, context) }
-        let viewer = viewerRequest(request, path: path, context: context)
+        let viewer = Self.viewerRequest(request, path: path, remoteIP: context.remoteIP, settings: gate.settings)
         let grant: AccessGrant
         switch try await gate.decide(viewer, path: request.uri.path) {
         case .deny(let refusal):
@@ -44,8 +44,9 @@ struct AccessMiddleware: RouterMiddleware {
         return response
     }
 
-    private func viewerRequest(_ request: Request, path: MediaPath, context: Context) -> ViewerRequest {
-        let settings = gate.settings
+    /// What the evaluator reads of a request; also used for key requests (`GatedKeyAccess`), which name
+    /// their item through the key rather than the path.
+    static func viewerRequest(_ request: Request, path: MediaPath, remoteIP: String?, settings: AccessSettings) -> ViewerRequest {
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
         let header = { (name: String) in HTTPField.Name(name).flatMap { request.headers[$0] } }
@@ -53,7 +54,7 @@ struct AccessMiddleware: RouterMiddleware {
         if let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") {
             bearer = String(authorization.dropFirst(7))
         }
-        var clientIP = context.remoteIP
+        var clientIP = remoteIP
         if let name = settings.clientIPHeader, let forwarded = header(name),
            let first = forwarded.split(separator: ",").first?.trimmingCharacters(in: .whitespaces) {
             clientIP = first

@@ -22,6 +22,8 @@ public struct CachePolicy: Sendable, Equatable {
     public static let noStore = CachePolicy("no-store")
     /// The preview page and player assets: short, so a redeploy shows.
     public static let shortLived = CachePolicy("public, max-age=60")
+    /// Content keys and licences: for this viewer only, never stored by a CDN or the browser cache.
+    public static let privateNoStore = CachePolicy("private, no-store")
 
     /// Live manifests change every segment: about half a target duration (at least one second).
     public static func liveManifest(targetDurationSeconds: Double) -> CachePolicy {

@@ -1,4 +1,5 @@
 import MediaCore
+import Packaging
 import Storage
 
 /// The published renditions of one VOD asset or live stream, as the origin needs them to build manifests
@@ -24,6 +25,8 @@ public struct MediaListing: Sendable {
     /// Live only: discontinuities that already left the index (keeps HLS EXT-X-DISCONTINUITY-SEQUENCE
     /// from going back as the DVR ring deletes segments).
     public var discontinuitiesBefore: Int = 0
+    /// Set by the media routes for an encrypted item: what its manifests signal for this request.
+    public var protection: ManifestProtection?
 
     public init(renditions: [RenditionIndex], targetDurationSeconds: Double? = nil,
                 availabilityStartTime: Double? = nil, ended: Bool = false, event: Bool = false, version: String? = nil,

@@ -62,6 +62,10 @@ extension MediaRoutes {
               let object = folder.openSegment(rendition: rendition, fileName: fileName) else { throw missing }
         guard let contentType = try await segmentContentType(tree: .vod, owner: owner, rendition: rendition,
                                                              isInit: fileName == SegmentFileName.initSegment) else { throw missing }
+        if let protection, try protection.isEncrypted(tree: .vod, owner: owner) {
+            return try await encryptedSegment(object, protection: protection, tree: .vod, owner: owner, rendition: rendition,
+                                              fileName: fileName, contentType: contentType, request: request)
+        }
         return try files.respond(object: object, contentType: contentType, cache: .immutable, request: request)
     }
 

@@ -12,13 +12,20 @@ public struct MediaRoutes: Sendable {
     let index: any MediaIndex
     let renderer: any ManifestRendering
     let files: FileResponder
+    /// Encrypted delivery (issue 13); nil when the server has no `drm` set-up at all.
+    let protection: ProtectionService?
+    /// Who may fetch keys: the access gate's decision for the key's item when access control is on.
+    let keyAccess: (any KeyAccessPolicy)?
     /// The `now` of live manifests (availability start, publish time): injected so tests can fix it.
     let clock: @Sendable () -> Double
     private let kinds = KindCache()
     private let manifests = ManifestCache()
 
     public init(store: any MediaStore, index: any MediaIndex, renderer: any ManifestRendering, files: FileResponder,
-                clock: @escaping @Sendable () -> Double = OriginClock.system) {
+                clock: @escaping @Sendable () -> Double = OriginClock.system, protection: ProtectionService? = nil,
+                keyAccess: (any KeyAccessPolicy)? = nil) {
+        self.protection = protection
+        self.keyAccess = keyAccess
         self.store = store
         self.index = index
         self.renderer = renderer
@@ -42,6 +49,7 @@ public struct MediaRoutes: Sendable {
         router.group(RouterPath(MediaTree.vod.rawValue)).get(":owner/:name/:file/:leaf") { request, context in
             try await vodVersionedSegment(request: request, context: context)
         }
+        if let protection { KeyRoutes(protection: protection, access: keyAccess ?? protection.access).register(on: router) }
     }
 
     func manifest(tree: MediaTree, request: Request, context: OriginRequestContext) async throws -> Response {
@@ -55,7 +63,7 @@ public struct MediaRoutes: Sendable {
     /// A manifest; `version` is the `v<n>` of a versioned VOD media playlist's path (nil elsewhere).
     func manifest(tree: MediaTree, owner: SafeName, name: ManifestName, version: AssetVersion?,
                   request: Request) async throws -> Response {
-        guard let listing = try await index.listing(tree: tree, owner: owner) else {
+        guard var listing = try await index.listing(tree: tree, owner: owner) else {
             throw tree == .live ? OriginError.notYetAvailable("live stream '\(owner)'") : OriginError.notFound("asset '\(owner)'")
         }
         if case .hlsMedia(let rendition) = name, !listing.renditions.contains(where: { $0.rendition.id == rendition }) {
@@ -67,12 +75,20 @@ public struct MediaRoutes: Sendable {
         }
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
-        let render = { try renderer.render(name, tree: tree, owner: owner, listing: listing, query: query, now: clock()) }
+        var schemeTag = "clear"
+        if let protection, try protection.isEncrypted(tree: tree, owner: owner) {
+            let scheme = try protection.scheme(for: name, query: query)
+            listing.protection = try await protection.manifestProtection(scheme: scheme, tree: tree, owner: owner, listing: listing,
+                                                                         licenceURL: "/clearkey/license")
+            schemeTag = scheme.rawValue
+        }
+        let finalListing = listing
+        let render = { try renderer.render(name, tree: tree, owner: owner, listing: finalListing, query: query, now: clock()) }
         let rendered: RenderedManifest
         if tree == .vod, let version = listing.version {
             // VOD text depends only on the asset version, the manifest and the query.
             let canonicalQuery = query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
-            rendered = try manifests.rendered(key: "\(owner)|\(version)|\(request.uri.path)|\(canonicalQuery)", render: render)
+            rendered = try manifests.rendered(key: "\(owner)|\(version)|\(schemeTag)|\(request.uri.path)|\(canonicalQuery)", render: render)
         } else {
             rendered = RenderedManifest(text: try render())
         }
@@ -100,6 +116,10 @@ public struct MediaRoutes: Sendable {
         }
         guard let contentType = try await segmentContentType(tree: tree, owner: owner, rendition: rendition, isInit: isInit) else {
             throw missing
+        }
+        if let protection, try protection.isEncrypted(tree: tree, owner: owner) {
+            return try await encryptedSegment(object, protection: protection, tree: tree, owner: owner, rendition: rendition,
+                                              fileName: fileName, contentType: contentType, request: request)
         }
         return try files.respond(object: object, contentType: contentType, cache: .immutable, request: request)
     }

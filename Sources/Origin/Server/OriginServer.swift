@@ -39,7 +39,7 @@ public struct OriginServer: Sendable {
         readiness: @escaping @Sendable () async -> String?, admin: (any AdminBackend)? = nil,
         liveStreams: @escaping @Sendable () async throws -> [AssetSummary] = { [] },
         services: [any Service] = [], metrics: OriginMetrics = OriginMetrics(), access: AccessGate? = nil,
-        clock: @escaping @Sendable () -> Double = OriginClock.system, analytics: AnalyticsFeatures? = nil, logger: Logger
+        clock: @escaping @Sendable () -> Double = OriginClock.system, analytics: AnalyticsFeatures? = nil, protection: ProtectionService? = nil, logger: Logger
     ) {
         self.access = access
         self.analytics = analytics
@@ -58,7 +58,8 @@ public struct OriginServer: Sendable {
         admission = ConnectionAdmission(limits: configuration.connections.fitted(toDescriptorLimit: Self.descriptorLimit()))
         let files = FileResponder(handoff: handoff, chunkLength: configuration.segmentChunkBytes)
         self.files = files
-        let media = MediaRoutes(store: store, index: index, renderer: renderer, files: files, clock: clock)
+        let media = MediaRoutes(store: store, index: index, renderer: renderer, files: files, clock: clock,
+                                protection: protection, keyAccess: access.map { GatedKeyAccess(gate: $0) })
         self.media = media
         let root = dataDirectory.root
         ops = OpsRoutes(metrics: metrics, recorder: recorder, clock: clock) {

@@ -18,12 +18,13 @@ public struct PackagingRenderer: ManifestRendering {
     public func render(_ manifest: ManifestName, tree: MediaTree, owner: SafeName, listing: MediaListing,
                        query: [String: String], now: Double) throws -> String {
         do {
-            let request = ManifestRequest(
+            var request = ManifestRequest(
                 renditions: listing.renditions, kind: Self.kind(tree: tree, listing: listing),
                 query: try ManifestQuery.parse(query), dvrWindow: listing.dvrWindowSeconds ?? dvrWindowSeconds,
                 hlsLiveSegmentCount: hlsLiveSegmentCount, now: now, availabilityStartTime: listing.availabilityStartTime,
                 discontinuitiesBefore: listing.discontinuitiesBefore,
                 urls: Self.urls(manifest, tree: tree, listing: listing))
+            request.protection = listing.protection
             let presentation = try Presentation(request)
             switch manifest {
             case .hlsMaster: return presentation.hlsMultivariantPlaylist()

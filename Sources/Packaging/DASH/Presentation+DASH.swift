@@ -11,11 +11,15 @@ extension Presentation {
     public func dashMPD() -> String {
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<MPD xmlns=\"urn:mpeg:dash:schema:mpd:2011\""
         out.reserveCapacity(4096)
+        if dashProtection != nil {
+            out.attribute("xmlns:cenc", Self.cencNamespace)
+            out.attribute("xmlns:dashif", Self.dashifNamespace)
+        }
         out.attribute("profiles", Self.dashProfiles)
         let longest = longestSegment
         if isStatic {
             out.attribute("type", "static")
-            out.attribute("mediaPresentationDuration", XSDuration.string(periods(in: numbers).reduce(0) { $0 + listedDuration(of: $1) }))
+            out.attribute("mediaPresentationDuration", XSDuration.string(dashPeriods(in: numbers).reduce(0) { $0 + listedDuration(of: $1) }))
             out.attribute("minBufferTime", XSDuration.string(request.dash.minBufferTime ?? 2))
         } else {
             let ast = request.availabilityStartTime ?? 0  // Presentation.init derives it for live when not given
@@ -34,7 +38,7 @@ extension Presentation {
         // Static presentations play their periods back to back from 0 (an outage in an ended live stream
         // is not replayed as a gap); dynamic ones keep wall-clock period starts so the live edge is right.
         var cursor = 0.0
-        for (i, period) in periods(in: numbers).enumerated() {
+        for (i, period) in dashPeriods(in: numbers).enumerated() {
             let start = isStatic ? cursor : period.start
             appendPeriod(period, start: start, offsetFromFirstListed: isStatic && i == 0, to: &out)
             cursor += listedDuration(of: period)
@@ -109,6 +113,7 @@ extension Presentation {
         }
         out.attribute("segmentAlignment", "true")
         out += ">\n"
+        appendContentProtection(firstNumber: range.lowerBound, to: &out)
         for video in videos {
             let r = video.rendition
             out += "      <Representation"
@@ -136,6 +141,7 @@ extension Presentation {
         out.attribute("contentType", "audio")
         out.attribute("segmentAlignment", "true")
         out += ">\n"
+        appendContentProtection(firstNumber: range.lowerBound, to: &out)
         for audio in audios {
             let r = audio.rendition
             out += "      <Representation"
@@ -171,10 +177,11 @@ extension Presentation {
         out.attribute("timescale", Int(index.rendition.timescale))
         if offset != 0 { out.attribute("presentationTimeOffset", offset) }
         out.attribute("startNumber", listed.first?.number ?? range.lowerBound)
-        out.attribute("media", prefix + "seg-$Number$.m4s")
+        let suffix = dashProtection?.urlSuffix ?? ""
+        out.attribute("media", prefix + "seg-$Number$.m4s" + suffix)
         // Each Period names the init of its own segments (a live encoder that came back with other
         // parameters has a new one; every such change is a discontinuity, hence a new Period).
-        out.attribute("initialization", prefix + (listed.first?.initFileName ?? "init.mp4"))
+        out.attribute("initialization", prefix + (listed.first?.initFileName ?? "init.mp4") + suffix + Self.keyPeriodQuery(period))
         out += ">\n"
         SegmentTimelineText.append(listed, to: &out, indent: "          ")
         out += "        </SegmentTemplate>\n"

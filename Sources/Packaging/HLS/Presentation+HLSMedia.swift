@@ -13,7 +13,12 @@ extension Presentation {
         let listed = segments(of: index, in: hlsNumbers)
         let ts = Int64(index.rendition.timescale)
         let prefix = request.urls.segmentPrefix(for: index.rendition.id)
-        let map = { (segment: SegmentInfo?) in "#EXT-X-MAP:URI=\"" + prefix + (segment?.initFileName ?? "init.mp4") + "\"\n" }
+        let protection = request.protection?.hlsMethod == nil ? nil : request.protection
+        let urlSuffix = protection?.urlSuffix ?? ""
+        let map = { (segment: SegmentInfo?) in
+            "#EXT-X-MAP:URI=\"" + prefix + (segment?.initFileName ?? "init.mp4") + urlSuffix + "\"\n"
+        }
+        var keys = HLSKeyTags(protection: protection, rendition: index.rendition.id, timescale: Int(ts))
         let uriStart = prefix + "seg-"
         var out = TextWriter(capacity: 256 + listed.count * (prefix.utf8.count + 80))
         out.append("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:")
@@ -36,20 +41,26 @@ extension Presentation {
                 if segment.discontinuity { out.append("#EXT-X-DISCONTINUITY\n") }
                 // A restarted encoder may have new parameters: re-announce the init segment after every
                 // discontinuity, and wherever the segment names another init (RFC 8216 §4.3.2.5).
-                if segment.discontinuity || segment.initNumber != listed[i - 1].initNumber { out.append(map(segment)) }
+                if segment.discontinuity || segment.initNumber != listed[i - 1].initNumber {
+                    out.append(keys.beforeMap())
+                    out.append(map(segment))
+                }
             }
             if let pdt = segment.programDateTime {
                 out.append("#EXT-X-PROGRAM-DATE-TIME:")
                 out.appendISO8601(pdt)
                 out.append(byte: 10)
             }
+            out.append(keys.before(segment))
             if segment.gap { out.append("#EXT-X-GAP\n") }
             out.append("#EXTINF:")
             out.appendMillis(Decimal3.millis(segment.duration, timescale: ts))
             out.append(",\n")
             out.append(uriStart)
             out.append(segment.number)
-            out.append(".m4s\n")
+            out.append(".m4s")
+            out.append(urlSuffix)
+            out.append("\n")
         }
         if isStatic { out.append("#EXT-X-ENDLIST\n") }
         return out.string

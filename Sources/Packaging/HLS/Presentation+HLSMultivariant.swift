@@ -49,10 +49,11 @@ extension Presentation {
         return out
     }
 
-    /// Media playlists inherit the time-shift window (the filters only matter here, in the multivariant list).
+    /// Media playlists inherit the time-shift window (the filters only matter here, in the multivariant list)
+    /// and the encryption scheme.
     var playlistQuerySuffix: String {
         let window = ManifestQuery(start: request.query.start, end: request.query.end)
-        let text = window.canonicalQueryString
+        let text = [window.canonicalQueryString, request.protection?.urlQuery ?? ""].filter { !$0.isEmpty }.joined(separator: "&")
         return text.isEmpty ? "" : "?" + text
     }
 }

@@ -78,6 +78,8 @@ public struct ManifestRequest: Sendable, Hashable {
     public var discontinuitiesBefore: Int
     public var urls: ManifestURLs
     public var dash: DASHTiming
+    /// Encryption to signal (nil: clear). Set by the origin for encrypted items.
+    public var protection: ManifestProtection?
 
     public init(renditions: [RenditionIndex], kind: PresentationKind, query: ManifestQuery = ManifestQuery(),
                 dvrWindow: Double = 7200, hlsLiveSegmentCount: Int? = 10, hlsTargetDuration: Int? = nil, now: Double? = nil,

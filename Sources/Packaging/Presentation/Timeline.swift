@@ -14,6 +14,9 @@ struct PeriodPlan: Hashable {
     /// True: media time 0 is the period start (presentationTimeOffset 0). False: the media time of the
     /// period's first segment in each rendition is.
     var zeroOffset: Bool
+    /// The key period every segment of this period is encrypted under (DASH key rotation), nil when keys
+    /// do not rotate. Its init is then the one encrypted with that period's key.
+    var keyPeriod: Int?
 }
 
 /// The reference timeline: periods and the presentation time of every segment of the reference rendition

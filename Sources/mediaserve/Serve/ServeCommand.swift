@@ -53,6 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
         let stores = try DataStores.open(config)
         try stores.recoverInterruptedWork(logger: logger)
         try ConfiguredLiveStreams.sync(loaded, catalog: stores.catalog, logger: logger)
+        let protection = try ServeProtection.make(config.drm, catalog: stores.catalog, logger: logger)
         let metrics = OriginMetrics()
         let pool = IngestWorkerPool(
             jobs: CatalogIngestJobs(catalog: stores.catalog, store: stores.media, ladder: loaded.ladder, preset: loaded.ladder.preset),
@@ -113,7 +114,7 @@ struct ServeCommand: AsyncParsableCommand {
             }, admin: admin,
             liveStreams: { live.publishingStreams.map { AssetSummary(liveStream: $0, renditions: live.indexes(for: $0)) } },
             services: [pool, listeners] + (analytics.service.map { [$0] } ?? []), metrics: metrics, access: access,
-            analytics: analytics.features, logger: logger)
+            analytics: analytics.features, protection: protection, logger: logger)
         let scheme = certificates == nil ? "http" : "https"
         let app = try server.makeApplication { port in
             Self.printBanner(host: config.http.host, port: port, data: stores.data.root.path, scheme: scheme)
