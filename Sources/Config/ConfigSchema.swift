@@ -62,6 +62,9 @@ enum ConfigSchema {
         int("live.hls_window_segments", \.live.hlsWindowSegments, 3...10_000),
         int("live.disconnect_timeout_seconds", \.live.disconnectTimeoutSeconds, 0...3_600),
         optionalString("live.streams_file", \.live.streamsFile),
+        int("live.segment_seconds", \.live.segmentSeconds, 1...60),
+        bool("live.low_latency.enabled", \.live.lowLatencyEnabled),
+        int("live.low_latency.part_milliseconds", \.live.lowLatencyPartMilliseconds, 100...5_000),
         optionalString("player.script_url", \.player.scriptURL),
         optionalString("player.local_dir", \.player.localDir),
         // Issue 12: HTTPS and access control.

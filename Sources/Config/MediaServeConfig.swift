@@ -173,6 +173,12 @@ public struct MediaServeConfig: Sendable, Hashable {
         /// updates in the catalog at start (config/live-streams.example.yaml); nil: streams come from the
         /// admin API only. Relative to the working directory.
         public var streamsFile: String?
+        /// Target segment duration: cuts land on the first keyframe at or after each multiple.
+        public var segmentSeconds: Int = 6
+        /// Low-latency HLS (parts, blocking playlist reload, delta updates) for every live stream.
+        public var lowLatencyEnabled = false
+        /// The longest low-latency part (LL-HLS PART-TARGET), in milliseconds.
+        public var lowLatencyPartMilliseconds = 500
 
         public init(dvrWindowSeconds: Int = 7200, hlsWindowSegments: Int = 10, disconnectTimeoutSeconds: Int = 30,
                     streamsFile: String? = nil) {
@@ -180,6 +186,11 @@ public struct MediaServeConfig: Sendable, Hashable {
             self.hlsWindowSegments = hlsWindowSegments
             self.disconnectTimeoutSeconds = disconnectTimeoutSeconds
             self.streamsFile = streamsFile
+        }
+
+        /// The part duration live streams are cut with, in seconds; nil when low latency is off.
+        public var partSeconds: Double? {
+            lowLatencyEnabled ? Double(lowLatencyPartMilliseconds) / 1000 : nil
         }
     }
 
