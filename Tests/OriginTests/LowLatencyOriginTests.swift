@@ -88,7 +88,11 @@ import TestSupport
         #expect(tooFar.status == 400)
         #expect(try await fetch(port, "/live/ll/video.m3u8?_HLS_part=1").status == 400, "_HLS_part without _HLS_msn")
 
-        // A delta update once the window is longer than the skip boundary (12 s of 2 s segments).
+        // A delta update once the window is longer than the skip boundary (12 s of 2 s segments): follow
+        // the stream with blocking reloads, one segment at a time, as a player does.
+        for msn in (target + 1)..<max(target + 1, 9) {
+            #expect(try await fetch(port, "/live/ll/video.m3u8?_HLS_msn=\(msn)").status == 200)
+        }
         let later = try await fetch(port, "/live/ll/video.m3u8?_HLS_msn=\(max(target, 9))&_HLS_skip=YES")
         #expect(later.status == 200)
         #expect(later.text.contains("#EXT-X-SKIP:SKIPPED-SEGMENTS="), "\(later.text)")
