@@ -41,7 +41,10 @@ PAGE = """<!doctype html>
 <script type="module">
 import { Hls } from './hls.mjs';
 const v = document.getElementById('v');
-const hls = new Hls({ lowLatencyMode: true });
+// A low-latency player's usual settings: hls.js's catch-up (maxLiveSyncPlaybackRate, default 1 = off) plays
+// up to 1.5x when behind its target (PART-HOLD-BACK), and liveMaxLatencyDurationCount (default: never) jumps
+// back to the live edge when more than two target durations behind, e.g. after a slow start.
+const hls = new Hls({ lowLatencyMode: true, maxLiveSyncPlaybackRate: 1.5, liveSyncDurationCount: 1, liveMaxLatencyDurationCount: 2 });
 window.hlsErrors = [];
 hls.on(Hls.Events.ERROR, (event, data) => window.hlsErrors.push(data.details + (data.fatal ? ' (fatal)' : '')));
 hls.loadSource(SOURCE_URL);
@@ -54,6 +57,8 @@ window.sample = () => {
            hlsLatency: hls.latency, targetLatency: hls.targetLatency, lowLatencyMode: hls.lowLatencyMode,
            parts: details && details.partList ? details.partList.length : 0,
            canBlockReload: details ? !!details.canBlockReload : false,
+           buffered: Array.from({length: v.buffered.length}, (_, i) => [v.buffered.start(i), v.buffered.end(i)]),
+           edge: details ? details.edge : null, liveSync: hls.liveSyncPosition,
            errors: window.hlsErrors.slice(-5) };
 };
 window.hlsReady = true;
@@ -67,6 +72,8 @@ def start_server(binary, data_dir, part_ms, segment_seconds):
             "--set", "api.key=" + API_KEY, "--set", "rtmp.port=0", "--set", "srt.port=0",
             "--set", "live.low_latency.enabled=true", "--set", f"live.low_latency.part_milliseconds={part_ms}",
             "--set", f"live.segment_seconds={segment_seconds}"]
+    if os.environ.get("LL_SERVER_LOG"):
+        args += ["--set", "log.level=info"]
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     http_port = rtmp_port = None
     deadline = time.time() + 60
@@ -83,7 +90,8 @@ def start_server(binary, data_dir, part_ms, segment_seconds):
     if http_port is None or rtmp_port is None:
         process.kill()
         raise SystemExit("lowlatency: mediaserve printed no ports:\n" + "".join(lines))
-    threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
+    log = open(os.environ["LL_SERVER_LOG"], "w") if os.environ.get("LL_SERVER_LOG") else None
+    threading.Thread(target=lambda: [log.write(line) if log else None for line in process.stdout], daemon=True).start()
     return process, http_port, rtmp_port
 
 
@@ -150,6 +158,8 @@ def measure(binary, hlsjs, part_ms, segment_seconds, seconds):
         deadline = time.time() + 45 + seconds
         while time.time() < deadline:
             state = driver.execute_script("return window.sample ? window.sample() : null;")
+            if os.environ.get("LL_DEBUG") and state:
+                print(json.dumps(state), file=sys.stderr)
             if state and state["playing"] and state["time"] > 0 and not state["paused"]:
                 started = started or time.time()
                 # The first seconds are hls.js finding the edge; measure after them.
@@ -166,7 +176,8 @@ def measure(binary, hlsjs, part_ms, segment_seconds, seconds):
                 "lowLatencyMode": state["lowLatencyMode"], "parts": state["parts"], "canBlockReload": state["canBlockReload"],
                 "hlsTargetLatency": state["targetLatency"], "samples": len(samples),
                 "median": round(statistics.median(samples), 3), "p90": round(samples[int(0.9 * (len(samples) - 1))], 3),
-                "max": round(samples[-1], 3), "min": round(samples[0], 3), "errors": state["errors"]}
+                "max": round(samples[-1], 3), "min": round(samples[0], 3), "hlsLatency": state["hlsLatency"],
+                "errors": state["errors"]}
     finally:
         if driver:
             driver.quit()
