@@ -45,13 +45,16 @@ let package = Package(
         // The only Swift code that calls av_*, sws_*, swr_*.
         .target(name: "FFmpegKit", dependencies: ["CFFmpeg", "MediaCore"]),
         // Ladder planning, the transcode pipeline, CMAF segmenting and progress (never imports CFFmpeg).
-        .target(name: "Ingest", dependencies: ["MediaCore", "FFmpegKit", "MP4"]),
+        .target(name: "Ingest", dependencies: ["MediaCore", "FFmpegKit", "MP4", "Storage"]),
         // Configuration: config/mediaserve.yaml + MEDIASERVE_* environment + flags, decoded once into a value.
         .target(name: "Config", dependencies: ["MediaCore", .product(name: "Yams", package: "Yams")]),
         // The data directory (vod/, live/, staging/) and atomic publishing, behind a protocol.
         .target(name: "Storage", dependencies: ["MediaCore"]),
+        // Viewer analytics (issue 16): player events, CMCD, sessions, QoE definitions, rollups, purge. Pure
+        // Swift, no I/O of its own: it writes through `AnalyticsStore`, which the catalog implements.
+        .target(name: "Analytics"),
         // Assets, renditions, segment index, jobs and live streams in SQLite (GRDB), behind a protocol.
-        .target(name: "Catalog", dependencies: ["MediaCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Catalog", dependencies: ["MediaCore", "Analytics", .product(name: "GRDB", package: "GRDB.swift")]),
         // Every ISO BMFF box the project reads or writes (one value type per box, parse + serialise), the
         // CMAF init/media segment writer and reader, and the one segment indexer. Pure Swift, bytes only.
         .target(name: "MP4", dependencies: ["MediaCore"]),
@@ -86,7 +89,7 @@ let package = Package(
         .target(
             name: "Origin",
             dependencies: [
-                "MediaCore", "Storage", "Catalog", "Packaging", "LiveSegmenting", "Publishing", "Access",
+                "MediaCore", "Storage", "Catalog", "Packaging", "LiveSegmenting", "Publishing", "Access", "Analytics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -114,7 +117,7 @@ let package = Package(
         .executableTarget(
             name: "mediaserve",
             dependencies: [
-                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "MP4", "Packaging", "Origin", "Live", "LiveSegmenting", "Publishing", "Access",
+                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "MP4", "Packaging", "Origin", "Live", "LiveSegmenting", "Publishing", "Access", "Analytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -123,6 +126,7 @@ let package = Package(
         // Shared by the test targets: fixture paths, running programs (ffprobe, mediaserve).
         .target(name: "TestSupport", dependencies: ["MediaCore"], path: "Tests/TestSupport"),
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Catalog", "MediaCore"]),
         // Every box round-trips (write → read → equal, read → write → same bytes); the reader on cut and random bytes.
         .testTarget(name: "MP4Tests", dependencies: ["MP4", "TestSupport"]),
         // Probe vs ffprobe on generated media, bad inputs, and the `mediaserve probe` CLI (runs the binary).
@@ -139,7 +143,7 @@ let package = Package(
         .testTarget(
             name: "OriginTests",
             dependencies: [
-                "Origin", "Publishing", "MediaCore", "Storage", "TestSupport", "Access", "Catalog",
+                "Origin", "Publishing", "MediaCore", "Storage", "TestSupport", "Access", "Catalog", "Analytics",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -13,6 +13,8 @@ enum CatalogSchema {
         ("v2-asset-version-tombstones", createAssetTombstones),
         ("v3-live-stream-config-managed", addLiveStreamConfigManaged),
         ("v4-access-rules", createAccessRules),
+        ("v5-analytics-sessions-events-rollups", AnalyticsSchema.create),
+        ("v6-content-metadata-search", ContentSchema.create),
     ]
 
     static var migrator: DatabaseMigrator {

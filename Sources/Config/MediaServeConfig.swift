@@ -20,12 +20,17 @@ public struct MediaServeConfig: Sendable, Hashable {
     public var ingest: Ingest
     public var live: Live
     public var player: Player
+    public var analytics: Analytics
+    public var contentAPI: ContentAPI
     /// Issue 12: who may play what (signed URLs, JWT tiers, webhook, geo and device rules).
     public var access: Access = Access()
 
     public init(dataDir: String = "./data", http: HTTP = HTTP(), rtmp: RTMP = RTMP(), srt: SRT = SRT(), api: API = API(),
                 log: Log = Log(), ladder: String = "config/ladder.yaml", ingest: Ingest = Ingest(),
-                live: Live = Live(), player: Player = Player()) {
+                live: Live = Live(), player: Player = Player(), analytics: Analytics = Analytics(),
+                contentAPI: ContentAPI = ContentAPI()) {
+        self.analytics = analytics
+        self.contentAPI = contentAPI
         self.dataDir = dataDir
         self.http = http
         self.rtmp = rtmp
@@ -209,6 +214,44 @@ public struct MediaServeConfig: Sendable, Hashable {
 }
 
 extension MediaServeConfig {
+    /// Viewer analytics (issue 16): playback events, CMCD, sessions and their retention.
+    public struct Analytics: Sendable, Hashable {
+        /// Off: no events endpoint, no CMCD crediting, no dashboard.
+        public var enabled: Bool
+        /// Sessions are deleted this many days after they were last heard from.
+        public var sessionTTLDays: Int
+        /// Raw events are deleted this many days after they arrived.
+        public var eventTTLDays: Int
+        /// Event batches a minute from one client address / for one session (429 above).
+        public var batchesPerMinutePerAddress: Int
+        public var batchesPerMinutePerSession: Int
+        /// The request header a CDN puts the viewer's country in; empty: none.
+        public var countryHeader: String
+        /// Assets and streams that get their own Prometheus series (the most watched now).
+        public var metricsTopAssets: Int
+
+        public init(enabled: Bool = true, sessionTTLDays: Int = 90, eventTTLDays: Int = 7, batchesPerMinutePerAddress: Int = 600,
+                    batchesPerMinutePerSession: Int = 120, countryHeader: String = "CF-IPCountry", metricsTopAssets: Int = 10) {
+            self.enabled = enabled
+            self.sessionTTLDays = sessionTTLDays
+            self.eventTTLDays = eventTTLDays
+            self.batchesPerMinutePerAddress = batchesPerMinutePerAddress
+            self.batchesPerMinutePerSession = batchesPerMinutePerSession
+            self.countryHeader = countryHeader
+            self.metricsTopAssets = metricsTopAssets
+        }
+    }
+
+    /// The content API for apps (`/api/v1/content`).
+    public struct ContentAPI: Sendable, Hashable {
+        /// False puts the listing behind the admin key.
+        public var isPublic: Bool
+
+        public init(isPublic: Bool = true) {
+            self.isPublic = isPublic
+        }
+    }
+
     /// The `access.*` keys (issue 12); README "Access control" describes each.
     public struct Access: Sendable, Hashable {
         public static let policies = ["public", "signed", "jwt", "webhook"]

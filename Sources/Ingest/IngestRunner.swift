@@ -59,6 +59,8 @@ public enum IngestRunner {
             renditions = try TranscodePipeline(plan: plan, settings: request.settings)
                 .run(source: request.source, into: staging, cancellation: cancellation, progress: progress)
         }
+        // Posters are decoded from the source again (one frame), after the renditions are complete.
+        try PosterPlan(renditions: renditions, durationSeconds: probe.duration)?.write(source: request.source, into: staging)
         return IngestOutput(probe: probe, renditions: renditions)
     }
 }

@@ -43,4 +43,10 @@ final class LocalAssetVersion: StoredAssetVersion {
         defer { close(folder) }
         return LocalFile(descriptor: openat(folder, fileName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)).map(StoredObject.localFile)
     }
+
+    /// Read through the same descriptor as the stamp, so a replace cannot pair one version's number with
+    /// another version's picture.
+    func openImage(_ image: PosterImage) -> StoredObject? {
+        LocalFile(descriptor: openat(descriptor, image.fileName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)).map(StoredObject.localFile)
+    }
 }

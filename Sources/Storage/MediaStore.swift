@@ -61,6 +61,8 @@ public protocol StoredAssetVersion: Sendable {
     func stamp() -> VersionStamp
     /// `<rendition>/<fileName>` of this version; nil when the name is not a segment file name or absent.
     func openSegment(rendition: SafeName, fileName: String) -> StoredObject?
+    /// A picture ingest wrote beside the renditions (`poster.jpg`, `thumbnail.jpg`) of this version; nil when absent.
+    func openImage(_ image: PosterImage) -> StoredObject?
 }
 
 /// The storage seam: every read and write of published media goes through here (Publishing, the origin,

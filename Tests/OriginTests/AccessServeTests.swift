@@ -207,6 +207,52 @@ import TestSupport
         #expect(metrics.contains(#"mediaserve_access_refusals_total{reason="geo_blocked"}"#))
     }
 
+    /// One `PATCH /api/v1/assets/{id}` takes access rules and catalogue metadata together. Access and the
+    /// content API each had their own handler once, and Hummingbird stopped `serve` at start-up over the
+    /// second; this runs the real binary with both on.
+    @Test func onePatchSetsAccessAndCatalogueMetadataTogether() async throws {
+        let setup = try await Setup.make()
+        defer { try? FileManager.default.removeItem(at: setup.root) }
+        let server = try setup.serve()
+        defer { server.terminate() }
+        let port = server.port
+        #expect(try await fetch(port, "/vod/other/master.m3u8").status == 200)
+
+        let patched = try await fetch(port, "/api/v1/assets/other", method: .PATCH, headers: Self.auth, body: Array(#"""
+            {"access": "signed", "blockedCountries": ["de"], "title": "Harbour at dawn",
+             "description": "Fishing boats leave the quay", "tags": ["sea", "travel"]}
+            """#.utf8))
+        #expect(patched.status == 200, "\(patched.text)")
+        let asset = try #require(try JSONSerialization.jsonObject(with: Data(patched.body)) as? [String: Any])
+        let rules = asset["access"] as? [String: Any]
+        #expect(rules?["policy"] as? String == "signed")
+        #expect(rules?["blockedCountries"] as? [String] == ["DE"])
+        #expect(asset["title"] as? String == "Harbour at dawn")
+        #expect(asset["description"] as? String == "Fishing boats leave the quay")
+        #expect(asset["tags"] as? [String] == ["sea", "travel"])
+
+        // Both took effect: the bare URL is refused, and the catalogue finds the asset by a word of its
+        // description, listing its URLs unsigned.
+        let bare = try await fetch(port, "/vod/other/master.m3u8")
+        #expect(bare.status == 403)
+        let found = try await fetch(port, "/api/v1/content?q=quay")
+        #expect(found.status == 200, "\(found.text)")
+        let page = try #require(try JSONSerialization.jsonObject(with: Data(found.body)) as? [String: Any])
+        let items = try #require(page["items"] as? [[String: Any]])
+        #expect(items.map { $0["id"] as? String } == ["other"])
+        #expect(items.first?["title"] as? String == "Harbour at dawn")
+        #expect(items.first?["hls"] as? String == "/vod/other/master.m3u8")
+
+        // A body with one bad field changes neither part.
+        let refused = try await fetch(port, "/api/v1/assets/show", method: .PATCH, headers: Self.auth,
+                                      body: Array(#"{"access": "public", "tags": [""]}"#.utf8))
+        #expect(refused.status == 400, "\(refused.text)")
+        #expect(refused.text.contains("tags"))
+        #expect(try await fetch(port, "/vod/show/master.m3u8").status == 403)
+        let show = try await fetch(port, "/api/v1/content/show")
+        #expect(try #require(try JSONSerialization.jsonObject(with: Data(show.body)) as? [String: Any])["tags"] as? [String] == [])
+    }
+
     @Test func freeTierSeesNoRungAboveItsLimitPremiumSeesAll() async throws {
         let setup = try await Setup.make()
         defer { try? FileManager.default.removeItem(at: setup.root) }

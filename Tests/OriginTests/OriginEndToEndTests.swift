@@ -158,7 +158,7 @@ import Yams
             let assets = try #require(paths["/assets"] as? [String: Any])
             #expect(Set(assets.keys) == ["get", "post"])
             let one = try #require(paths["/assets/{id}"] as? [String: Any])
-            #expect(one["get"] != nil && one["delete"] != nil)
+            #expect(Set(one.keys) == ["parameters", "get", "patch", "delete"])
             let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
             // The Job schema's states are the catalog's.
             let job = try #require(schemas["Job"] as? [String: Any])

@@ -3,8 +3,8 @@ import Foundation
 import Hummingbird
 import MediaCore
 
-/// `PATCH /api/v1/assets/{id}` (access policy and countries) and `POST /api/v1/playback-urls` (a signed
-/// HLS and DASH URL for one asset or stream).
+/// `POST /api/v1/playback-urls`: a signed HLS and DASH URL for one asset or stream. (An asset's access
+/// rules are set by `PATCH /api/v1/assets/{id}`, `AssetPatchRoutes`.)
 struct AccessAdminRoutes: Sendable {
     let backend: any AdminBackend
     let access: AccessGate?
@@ -13,21 +13,6 @@ struct AccessAdminRoutes: Sendable {
     static let defaultExpiresIn = 3600
 
     func register(on api: RouterGroup<OriginRequestContext>) {
-        api.patch("assets/:id") { request, context in
-            guard let id = AssetID(context.parameters.get("id") ?? "") else {
-                throw OriginError.notFound("asset ids use a-z, 0-9, '-' and '_' (at most 64)")
-            }
-            guard try await backend.asset(id) != nil else { throw OriginError.notFound("asset '\(id)'") }
-            let scope = AccessScope(tree: .vod, owner: id.name)
-            let current = try await backend.accessRules(scope)
-            let updated = try AccessPatch.parse(try await LiveStreamRoutes.body(request)).applied(to: current)
-            try await backend.setAccessRules(scope, updated)
-            access?.forget(scope)
-            context.logger.info("asset \(id): access \(updated.policy?.rawValue ?? "default")")
-            guard var summary = try await backend.asset(id) else { throw OriginError.notFound("asset '\(id)'") }
-            summary.access = AccessSummary(updated)
-            return try AdminAPIRoutes.json(summary)
-        }
         api.post("playback-urls") { request, _ in
             try await playbackURLs(try await LiveStreamRoutes.body(request))
         }
@@ -94,50 +79,5 @@ public struct AccessSummary: Codable, Sendable, Equatable {
         policy = item.policy?.rawValue
         blockedCountries = item.blockedCountries
         allowedCountries = item.allowedCountries
-    }
-}
-
-/// Body of `PATCH /api/v1/assets/{id}`: any of `access`, `blockedCountries`, `allowedCountries`.
-struct AccessPatch: Sendable {
-    var policy: AccessPolicy??
-    var blocked: [String]?
-    var allowed: [String]?
-
-    static func parse(_ body: Data) throws -> AccessPatch {
-        guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
-            throw OriginError.badRequest(#"the body must be a JSON object: {"access": "signed", "blockedCountries": ["KP"]}"#)
-        }
-        var patch = AccessPatch()
-        for key in object.keys where !["access", "blockedCountries", "allowedCountries"].contains(key) {
-            throw OriginError.badRequest("unknown field '\(key)': use access, blockedCountries or allowedCountries")
-        }
-        if let raw = object["access"] {
-            if raw is NSNull { patch.policy = .some(nil) } else {
-                guard let text = raw as? String, let policy = AccessPolicy(rawValue: text) else {
-                    throw OriginError.badRequest("access must be one of \(AccessPolicy.names) (or null for the default), not '\(raw)'")
-                }
-                patch.policy = .some(policy)
-            }
-        }
-        patch.blocked = try countries(object["blockedCountries"], name: "blockedCountries")
-        patch.allowed = try countries(object["allowedCountries"], name: "allowedCountries")
-        return patch
-    }
-
-    func applied(to item: ItemAccess) -> ItemAccess {
-        var out = item
-        if let policy { out.policy = policy }
-        if let blocked { out.blockedCountries = blocked }
-        if let allowed { out.allowedCountries = allowed }
-        return out
-    }
-
-    private static func countries(_ raw: Any?, name: String) throws -> [String]? {
-        guard let raw else { return nil }
-        guard let list = raw as? [String] else { throw OriginError.badRequest("\(name) must be a list of country codes such as [\"US\", \"DE\"]") }
-        switch ItemAccess.countryCodes(list) {
-        case .success(let codes): return codes
-        case .failure(let error): throw OriginError.badRequest("\(name): \(error)")
-        }
     }
 }

@@ -9,6 +9,8 @@ struct AdminAPIRoutes: Sendable {
     let configuration: OriginConfiguration
     let media: MediaRoutes
     let access: AccessGate?
+    /// The content API's catalogue, where `PATCH /api/v1/assets/{id}` keeps titles, descriptions and tags.
+    let content: (any ContentCatalog)?
 
     func register(on router: Router<OriginRequestContext>, limiter: FailedAuthLimiter, metrics: OriginMetrics) {
         router.get("api/v1/openapi.yaml") { _, _ in
@@ -36,6 +38,7 @@ struct AdminAPIRoutes: Sendable {
         }
         LiveStreamRoutes(backend: backend, media: media, access: access).register(on: api)
         AccessAdminRoutes(backend: backend, access: access).register(on: api)
+        AssetPatchRoutes(backend: backend, access: access, content: content).register(on: api)
         api.get("jobs/:id") { _, context in
             let id = context.parameters.get("id") ?? ""
             guard SafeName.isValid(id), let job = try await backend.job(id) else { throw OriginError.notFound("job '\(id)'") }

@@ -40,6 +40,10 @@ public struct AssetSummary: Codable, Sendable, Equatable {
     public var playback: PlaybackURLs
     /// The asset's own access rules (issue 12), when it has any.
     public var access: AccessSummary?
+    /// The catalogue's title, description and tags (issue 16); in the answer to `PATCH`.
+    public var title: String?
+    public var description: String?
+    public var tags: [String]?
 
     public init(id: AssetID, state: String, durationSeconds: Double?, createdAt: String?, version: Int? = nil,
                 renditions: [RenditionIndex]) {

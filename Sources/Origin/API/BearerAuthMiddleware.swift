@@ -22,7 +22,7 @@ struct BearerAuthMiddleware: RouterMiddleware {
         if let limiter, let wait = limiter.retryAfter(address) {
             metrics?.recordAdminAuthFailure(limited: true)
             context.logger.notice("admin API: \(address) slowed down after repeated wrong keys")
-            throw OriginError.tooManyRequests(retryAfter: wait)
+            throw OriginError.tooManyRequests("too many failed authentications from your address", retryAfter: wait)
         }
         guard let expected, let header = request.headers[.authorization], header.hasPrefix("Bearer "),
               Self.constantTimeEqual(Array(SHA256.hash(data: Array(header.dropFirst(7).utf8))), expected) else {

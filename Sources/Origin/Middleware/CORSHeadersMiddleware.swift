@@ -8,8 +8,11 @@ import Hummingbird
 /// allow-origin (config `http.cors_allow_origin: ""`) turns CORS off.
 public struct CORSHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     private let allowOrigin: String
-    private let allowMethods = "GET, HEAD, POST, DELETE, OPTIONS"
-    private let allowHeaders = "Authorization, Content-Type, Range, If-None-Match, If-Modified-Since, If-Range, X-Request-Id"
+    private let allowMethods = "GET, HEAD, POST, PATCH, DELETE, OPTIONS"
+    /// The CMCD headers (CTA-5004) are not CORS-safelisted: without them here, a player on another
+    /// origin that sends CMCD as headers would have every media request refused by its browser.
+    private let allowHeaders = "Authorization, Content-Type, Range, If-None-Match, If-Modified-Since, If-Range, X-Request-Id, "
+        + "CMCD-Object, CMCD-Request, CMCD-Session, CMCD-Status"
     private let exposeHeaders = "Content-Length, Content-Range, Content-Encoding, ETag, Last-Modified, Accept-Ranges, X-Request-Id"
     private let varyOrigin: Bool
 

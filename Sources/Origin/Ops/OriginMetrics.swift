@@ -63,6 +63,16 @@ public final class OriginMetrics: Sendable {
             .record(percent)
     }
 
+    /// Run before each exposition: gauges computed on demand (viewer figures) refresh themselves here.
+    private let collectors = Mutex<[@Sendable () -> Void]>([])
+
+    func addCollector(_ collect: @escaping @Sendable () -> Void) {
+        collectors.withLock { $0.append(collect) }
+    }
+
     /// The Prometheus text exposition (format 0.0.4).
-    public func exposition() -> String { registry.emitToString() }
+    public func exposition() -> String {
+        for collect in collectors.withLock({ $0 }) { collect() }
+        return registry.emitToString()
+    }
 }

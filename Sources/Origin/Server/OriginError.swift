@@ -11,8 +11,8 @@ public enum OriginError: Error, CustomStringConvertible, Sendable {
     case unauthorized
     /// Access control refused the request (issue 12): the one line says why (expired, region, ...).
     case forbidden(String)
-    /// Too many failed admin authentications from one address.
-    case tooManyRequests(retryAfter: Int)
+    /// A sender over its rate (failed admin authentications, playback events): 429 with `Retry-After`.
+    case tooManyRequests(String, retryAfter: Int)
     case payloadTooLarge(limit: Int)
     case rangeNotSatisfiable(size: Int)
     case conflict(String)
@@ -34,7 +34,7 @@ public enum OriginError: Error, CustomStringConvertible, Sendable {
         case .notYetAvailable(let what): return "not available yet: \(what)"
         case .unauthorized: return "missing or wrong API key: send 'Authorization: Bearer <key>'"
         case .forbidden(let reason): return "forbidden: \(reason)"
-        case .tooManyRequests(let seconds): return "too many failed authentications from your address: retry in \(seconds) s"
+        case .tooManyRequests(let reason, let seconds): return "\(reason): retry in \(seconds) s"
         case .payloadTooLarge(let limit): return "request body is larger than the limit of \(limit) bytes"
         case .rangeNotSatisfiable(let size): return "requested range is outside the \(size)-byte file"
         case .conflict(let reason): return "conflict: \(reason)"
@@ -78,7 +78,7 @@ extension OriginError: HTTPResponseError {
         switch self {
         case .unauthorized: headers[.wwwAuthenticate] = "Bearer realm=\"mediaserve\""
         case .rangeNotSatisfiable(let size): headers[.contentRange] = "bytes */\(size)"
-        case .tooManyRequests(let seconds): headers[.retryAfter] = String(seconds)
+        case .tooManyRequests(_, let seconds): headers[.retryAfter] = String(seconds)
         case .methodNotAllowed(let allow): headers[.allow] = allow
         default: break
         }

@@ -6,8 +6,8 @@ public struct OriginRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `AccessLogMiddleware` before any route runs; returned as `X-Request-Id`.
     public var requestID: String = ""
-
-    /// The peer's address (signed URLs bound to a network, admin rate limiting).
+    /// The peer's IP address (the CDN's, behind one): signed URLs bound to a network, admin and playback-event
+    /// rate limiting.
     public var remoteIP: String?
 
     public init(source: ApplicationRequestContextSource) {

@@ -26,15 +26,21 @@ public struct OriginServer: Sendable {
     /// Access control on `/vod/` and `/live/` (issue 12); nil serves every item publicly.
     let access: AccessGate?
     let adminLimiter = FailedAuthLimiter()
+    /// Viewer analytics and the content API (issue 16); nil leaves them out.
+    let analytics: AnalyticsFeatures?
+    let store: any MediaStore
+    let files: FileResponder
 
     public init(
         configuration: OriginConfiguration, dataDirectory: DataDirectory, index: any MediaIndex, renderer: any ManifestRendering,
         readiness: @escaping @Sendable () async -> String?, admin: (any AdminBackend)? = nil,
         liveStreams: @escaping @Sendable () async throws -> [AssetSummary] = { [] },
         services: [any Service] = [], metrics: OriginMetrics = OriginMetrics(), access: AccessGate? = nil,
-        clock: @escaping @Sendable () -> Double = OriginClock.system, logger: Logger
+        clock: @escaping @Sendable () -> Double = OriginClock.system, analytics: AnalyticsFeatures? = nil, logger: Logger
     ) {
         self.access = access
+        self.analytics = analytics
+        self.store = dataDirectory
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
@@ -44,6 +50,7 @@ public struct OriginServer: Sendable {
         self.handoff = handoff
         admission = ConnectionAdmission(limits: configuration.connections.fitted(toDescriptorLimit: Self.descriptorLimit()))
         let files = FileResponder(handoff: handoff, chunkLength: configuration.segmentChunkBytes)
+        self.files = files
         let media = MediaRoutes(store: dataDirectory, index: index, renderer: renderer, files: files, clock: clock)
         self.media = media
         let root = dataDirectory.root
@@ -51,7 +58,9 @@ public struct OriginServer: Sendable {
             if let problem = await readiness() { return problem }
             return OpsRoutes.dataDirectoryWritable(root)
         }
-        api = admin.map { AdminAPIRoutes(backend: $0, configuration: configuration, media: media, access: access) }
+        api = admin.map {
+            AdminAPIRoutes(backend: $0, configuration: configuration, media: media, access: access, content: analytics?.content)
+        }
         preview = PreviewRoutes(configuration: configuration, files: files) {
             PreviewCatalog(assets: try await admin?.listAssets() ?? [], live: try await liveStreams())
         }
@@ -64,6 +73,7 @@ public struct OriginServer: Sendable {
         if configuration.tls != nil { router.add(middleware: HSTSMiddleware()) }
         if let access { router.add(middleware: AccessMiddleware(gate: access, metrics: metrics)) }
         router.add(middleware: CORSHeadersMiddleware(allowOrigin: configuration.corsAllowOrigin))
+        if let analytics { registerAnalytics(analytics, on: router) }
         router.add(middleware: MediaMethodsMiddleware())
         media.register(on: router)
         ops.register(on: router)

@@ -1,3 +1,4 @@
+import Analytics
 import ArgumentParser
 import Catalog
 import Config
@@ -102,17 +103,38 @@ struct ServeCommand: AsyncParsableCommand {
         origin.tls = certificates
         origin.redirectPort = config.http.redirectPort > 0 ? config.http.redirectPort : nil
         let access = try await AccessWiring.gate(config, rules: CatalogAccessRules(catalog: catalog), index: index, logger: logger)
+        let analytics = Self.analytics(config, catalog: catalog, level: loaded.loggerLevel)
         let server = OriginServer(
             configuration: origin, dataDirectory: stores.data, index: index,
             renderer: PackagingRenderer(dvrWindowSeconds: Double(config.live.dvrWindowSeconds), hlsLiveSegmentCount: config.live.hlsWindowSegments),
             readiness: { Self.catalogProblem(catalog) }, admin: admin,
             liveStreams: { live.publishingStreams.map { AssetSummary(liveStream: $0, renditions: live.indexes(for: $0)) } },
-            services: [pool, listeners], metrics: metrics, access: access, logger: logger)
+            services: [pool, listeners] + (analytics.service.map { [$0] } ?? []), metrics: metrics, access: access,
+            analytics: analytics.features, logger: logger)
         let scheme = certificates == nil ? "http" : "https"
         let app = try server.makeApplication { port in
             Self.printBanner(host: config.http.host, port: port, data: stores.data.root.path, scheme: scheme)
         }
         try await app.runService()
+    }
+
+    /// The recorder over the catalog (none when `analytics.enabled` is false), the routes' view of it and
+    /// the loop that flushes and purges.
+    static func analytics(_ config: MediaServeConfig, catalog: Catalog, level: Logger.Level)
+        -> (features: AnalyticsFeatures, service: AnalyticsService?) {
+        let settings = AnalyticsRecorder.Settings(
+            batchesPerMinutePerAddress: config.analytics.batchesPerMinutePerAddress,
+            batchesPerMinutePerSession: config.analytics.batchesPerMinutePerSession,
+            sessionTTLDays: config.analytics.sessionTTLDays, eventTTLDays: config.analytics.eventTTLDays)
+        let recorder = AnalyticsRecorder(store: catalog, settings: settings) {
+            Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        }
+        let features = AnalyticsFeatures(
+            recorder: config.analytics.enabled ? recorder : nil, content: catalog, contentPublic: config.contentAPI.isPublic,
+            countryHeader: config.analytics.countryHeader.isEmpty ? nil : config.analytics.countryHeader,
+            metricsTopAssets: config.analytics.metricsTopAssets)
+        return (features, config.analytics.enabled
+            ? AnalyticsService(recorder: recorder, logger: Logger(label: "mediaserve.analytics", level: level)) : nil)
     }
 
     /// The address to print for a listener: a wildcard bind is reachable on this machine at 127.0.0.1.

@@ -1,0 +1,43 @@
+import Analytics
+import HTTPTypes
+import Hummingbird
+import MediaCore
+
+/// Credits the CMCD of every media request (`/vod/...`, `/live/...`) to its session, from the `CMCD`
+/// query argument or the four CMCD headers. Requests without CMCD cost one dictionary lookup and four
+/// header lookups; parsing never fails a request. Only answered requests (2xx, 304) are credited.
+struct CMCDMiddleware: RouterMiddleware {
+    typealias Context = OriginRequestContext
+    let recorder: AnalyticsRecorder
+    let countryHeader: HTTPField.Name?
+    private static let headerNames = CMCD.headerNames.compactMap { HTTPField.Name($0) }
+
+    init(recorder: AnalyticsRecorder, countryHeader: String?) {
+        self.recorder = recorder
+        self.countryHeader = countryHeader.flatMap { HTTPField.Name($0) }
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let response = try await next(request, context)
+        guard response.status.code < 400, let subject = Self.subject(path: request.uri.path) else { return response }
+        let query = request.uri.query.flatMap { $0.contains("CMCD=") ? request.uri.queryParameters["CMCD"].map(String.init) : nil }
+        var headers: [String] = []
+        for name in Self.headerNames { if let value = request.headers[name] { headers.append(value) } }
+        if let cmcd = CMCD.parse(query: query, headers: headers) {
+            recorder.record(cmcd, subject: subject, userAgent: request.headers[.userAgent],
+                            country: countryHeader.flatMap { request.headers[$0] })
+        }
+        return response
+    }
+
+    /// `/vod/<asset>/...` and `/live/<stream>/...`; nil for other paths.
+    static func subject(path: String) -> PlaybackSubject? {
+        let parts = path.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: true)
+        guard parts.count >= 2, let id = SafeName(String(parts[1])) else { return nil }
+        switch parts[0] {
+        case "vod": return .asset(id.rawValue)
+        case "live": return .stream(id.rawValue)
+        default: return nil
+        }
+    }
+}
