@@ -83,6 +83,23 @@ import TestSupport
         #expect(early.status == 200, "a part asked for early is held until it is written")
         #expect(early.body.count > 8 && Array(early.body[4..<8]) == Array("moof".utf8))
 
+        // LL-DASH: the dynamic MPD announces chunked CMAF (and passes the DASH schema); the segment being
+        // written, asked for early, is sent as it grows and is byte for byte the finished segment.
+        let mpd = try await fetch(port, "/live/ll/manifest.mpd")
+        let offset = try #require(Self.attribute("availabilityTimeOffset", in: mpd.text[...]).flatMap { Double($0) })
+        #expect(offset >= 1.5 && offset < 2, "the longest segment (2 s and a little audio) less one 0.5 s part: \(offset)")
+        #expect(mpd.text.contains("availabilityTimeComplete=\"false\""))
+        #expect(mpd.text.contains("<ServiceDescription id=\"0\">") && mpd.text.contains("<Latency referenceId=\"0\" target=\"2000\""))
+        try await LiveStreamAPITests.validateMPD(mpd.text)
+        let current = try await fetch(port, "/live/ll/video.m3u8")
+        let open = try #require(Self.segmentNumbers(current.text).last) + 1
+        let growing = try await fetch(port, "/live/ll/video/seg-\(open).m4s")
+        #expect(growing.status == 200, "\(growing.text.prefix(200))")
+        #expect(growing.header("Content-Length") == nil, "sent while it grows: chunked, no length up front")
+        let finished = try await fetch(port, "/live/ll/video/seg-\(open).m4s")
+        #expect(finished.status == 200 && finished.header("Content-Length") == String(finished.body.count))
+        #expect(growing.body == finished.body, "the growing response is the finished segment")
+
         // Beyond the next two segments: 400 at once.
         let tooFar = try await fetch(port, "/live/ll/video.m3u8?_HLS_msn=\(target + 50)&_HLS_part=0")
         #expect(tooFar.status == 400)

@@ -131,6 +131,11 @@ public struct MediaRoutes: Sendable {
         if opened == nil, tree == .live, let part = SegmentFileName.partNumber(fileName) {
             opened = try await awaitPart(part, rendition: rendition, owner: owner).flatMap { _ in store.openObject(key) }
         }
+        if opened == nil, tree == .live, let number = SegmentFileName.segmentNumber(fileName),
+           let growing = try await growingSegment(number, rendition: rendition, owner: owner) {
+            guard let contentType = try await segmentContentType(tree: tree, owner: owner, rendition: rendition, isInit: false) else { throw missing }
+            return Response(status: .ok, headers: [.contentType: contentType, .cacheControl: CachePolicy.immutable.headerValue], body: growing)
+        }
         guard let object = opened else { throw missing }
         guard let contentType = try await segmentContentType(tree: tree, owner: owner, rendition: rendition, isInit: isInit) else {
             throw missing
