@@ -9,20 +9,10 @@ import TestSupport
 /// Low-latency parts (issue 15) on real encoder output: every part is a CMAF chunk no longer than the part
 /// target, a segment is its parts back to back, parts that open a GOP say so, and old parts are deleted.
 @Suite struct LowLatencyPartTests {
-    /// 20 fps with 1 s GOPs: 0.5 s is exactly ten frames, so every part is a whole half second.
-    static func makeFLV(_ directory: URL, seconds: Int) async throws -> URL {
-        let url = directory.appendingPathComponent("source.flv")
-        let result = try await runAsync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=20",
-                                        "-f", "lavfi", "-i", "sine", "-c:v", "libx264", "-g", "20", "-c:a", "aac",
-                                        "-t", "\(seconds)", "-f", "flv", url.path])
-        guard result.status == 0 else { throw TestFailure("ffmpeg: \(result.stderr)") }
-        return url
-    }
-
     @Test func partsAreChunksOfTheirSegment() async throws {
         let directory = try temporaryDirectory("parts")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let flv = try await Self.makeFLV(directory, seconds: 14)
+        let flv = try await LiveSegmenterTests.makeFLV(directory, seconds: 14, rate: 20, gop: 20)
         let root = directory.appendingPathComponent("live")
         let streams = LiveStreams(root: root, configuration: LiveConfiguration(segmentDuration: 2, partDuration: 0.5))
         let stream = SafeName("ll")!
@@ -34,7 +24,7 @@ import TestSupport
         let videoParts = try #require(listing.parts[LiveSegmenter.videoRendition])
         let audioParts = try #require(listing.parts[LiveSegmenter.audioRendition])
         let video = try #require(listing.renditions.first { $0.rendition.id == LiveSegmenter.videoRendition })
-        // 20 fps, 1 s GOPs, 2 s segments: four 0.5 s parts per segment, the first of each independent.
+        // 20 fps (0.5 s is exactly ten frames), 1 s GOPs, 2 s segments: four 0.5 s parts per segment, the first of each independent.
         for segment in video.segments.suffix(3) {
             let parts = videoParts.filter { $0.segment == segment.number }
             #expect(parts.map(\.index) == [0, 1, 2, 3], "segment \(segment.number)")
@@ -65,7 +55,7 @@ import TestSupport
     @Test func blockingWaitEndsWhenThePartIsStored() async throws {
         let directory = try temporaryDirectory("partwait")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let flv = try await Self.makeFLV(directory, seconds: 6)
+        let flv = try await LiveSegmenterTests.makeFLV(directory, seconds: 6, rate: 20, gop: 20)
         let streams = LiveStreams(root: directory.appendingPathComponent("live"),
                                   configuration: LiveConfiguration(segmentDuration: 2, partDuration: 0.5))
         let stream = SafeName("wait")!

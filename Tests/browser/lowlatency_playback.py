@@ -20,7 +20,6 @@ import functools
 import http.server
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -31,9 +30,9 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from preview_playback import make_driver  # noqa: E402
+import preview_playback  # noqa: E402
+from preview_playback import API_KEY, make_driver  # noqa: E402
 
-API_KEY = "ll-browser-test-key"
 STREAM = "ll-browser"
 
 PAGE = """<!doctype html>
@@ -68,31 +67,9 @@ window.hlsReady = true;
 
 def start_server(binary, data_dir, part_ms, segment_seconds):
     """`mediaserve serve` with low latency on free ports; returns (process, HTTP port, RTMP port)."""
-    args = [binary, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", data_dir,
-            "--set", "api.key=" + API_KEY, "--set", "rtmp.port=0", "--set", "srt.port=0",
-            "--set", "live.low_latency.enabled=true", "--set", f"live.low_latency.part_milliseconds={part_ms}",
-            "--set", f"live.segment_seconds={segment_seconds}"]
-    if os.environ.get("LL_SERVER_LOG"):
-        args += ["--set", "log.level=info"]
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    http_port = rtmp_port = None
-    deadline = time.time() + 60
-    lines = []
-    while time.time() < deadline and (http_port is None or rtmp_port is None):
-        line = process.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        http_port = int(match.group(1)) if match else http_port
-        match = re.search(r"rtmp://127\.0\.0\.1:(\d+)/", line)
-        rtmp_port = int(match.group(1)) if match else rtmp_port
-    if http_port is None or rtmp_port is None:
-        process.kill()
-        raise SystemExit("lowlatency: mediaserve printed no ports:\n" + "".join(lines))
-    log = open(os.environ["LL_SERVER_LOG"], "w") if os.environ.get("LL_SERVER_LOG") else None
-    threading.Thread(target=lambda: [log.write(line) if log else None for line in process.stdout], daemon=True).start()
-    return process, http_port, rtmp_port
+    return preview_playback.start_server(binary, data_dir, None, settings=[
+        "live.low_latency.enabled=true", f"live.low_latency.part_milliseconds={part_ms}",
+        f"live.segment_seconds={segment_seconds}"])
 
 
 def api(port, method, path, body=None):
