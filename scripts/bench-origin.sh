@@ -132,3 +132,6 @@ for name in ("segment", "master", "mpd"):
     verdict = "meets" if ratio >= targets[name] and p99 <= 5.0 else "misses"
     print(f"{name:8} ratio mediaserve/nginx = {ratio:.2f}x (target >= {targets[name]}x, p99 <= 5 ms): {verdict}")
 PY
+
+# Issue 17 hot path: every media object at 50 and 500 connections, ratios against nginx.
+./scripts/bench/origin-hotpath.sh

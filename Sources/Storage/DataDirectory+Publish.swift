@@ -16,6 +16,7 @@ extension DataDirectory {
         try syncTree(source)
         let target = vodDirectory(asset).path
         let replaced = try move(source.path, to: target, asset: asset, replace: replace)
+        openAssets.forget(asset)
         try FileSystem.fsync(vodRoot.path)
         try FileSystem.fsync(stagingRoot.path)
         if let replaced { try? FileManager.default.removeItem(atPath: replaced) }
@@ -28,6 +29,7 @@ extension DataDirectory {
         guard FileSystem.kind(path) == .directory else { return false }
         let aside = stagingRoot.appendingPathComponent(".removed-\(asset)-\(UUID().uuidString)").path
         try FileSystem.rename(path, aside)
+        openAssets.forget(asset)
         try FileSystem.fsync(vodRoot.path)
         do {
             try FileManager.default.removeItem(atPath: aside)

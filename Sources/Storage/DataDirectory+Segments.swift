@@ -32,7 +32,7 @@ extension DataDirectory {
     }
 
     public func openVersion(of asset: AssetID) -> (any StoredAssetVersion)? {
-        LocalAssetVersion(vodRoot: vodRoot.path, asset: asset)
+        openAssets.version(of: asset)
     }
 
     public func renditions(of asset: AssetID) throws -> [SafeName] {

@@ -41,6 +41,7 @@ extension DataDirectory {
         }
         try FileSystem.fsync(temporary.path)
         try FileSystem.rename(temporary.path, folder.appendingPathComponent(Self.versionFileName).path)
+        openAssets.forget(asset)
         try FileSystem.fsync(folder.path)
     }
 

@@ -16,10 +16,20 @@ public struct DataDirectory: MediaStore, Hashable {
     public var stagingRoot: URL { root.appendingPathComponent("staging", isDirectory: true) }
     /// Where the catalog database lives (the Catalog module opens it).
     public var catalogFile: URL { root.appendingPathComponent("catalog.sqlite") }
+    /// Published asset folders and segment files kept open between requests (`OpenAssetCache`), shared by
+    /// every copy of this value.
+    let openAssets: OpenAssetCache
 
-    /// Opens (creating if needed) the data directory and checks that it is writable.
-    public init(root: URL) throws {
+    /// Opens (creating if needed) the data directory and checks that it is writable. `openFileLimit` is
+    /// how many descriptors the open-file cache of published media may hold (0: none).
+    public init(root: URL, openFileLimit: Int = 512) throws {
+        try self.init(root: root, openFileLimit: openFileLimit, settleNanoseconds: OpenAssetCache.defaultSettleNanoseconds)
+    }
+
+    init(root: URL, openFileLimit: Int, settleNanoseconds: Int64) throws {
         self.root = root.standardizedFileURL
+        openAssets = OpenAssetCache(vodRoot: self.root.appendingPathComponent("vod", isDirectory: true).path,
+                                    descriptorLimit: openFileLimit, settleNanoseconds: settleNanoseconds)
         for directory in [self.root, vodRoot, liveRoot, stagingRoot] {
             do {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -49,6 +59,10 @@ public struct DataDirectory: MediaStore, Hashable {
             throw StorageError.notWritable(path: stagingRoot.path, reason: "cannot write a file: \(String(cString: strerror(code)))")
         }
     }
+
+    public static func == (lhs: DataDirectory, rhs: DataDirectory) -> Bool { lhs.root == rhs.root }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(root) }
 
     public func vodDirectory(_ asset: AssetID) -> URL {
         vodRoot.appendingPathComponent(asset.rawValue, isDirectory: true)

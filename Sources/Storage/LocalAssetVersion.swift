@@ -24,6 +24,13 @@ final class LocalAssetVersion: StoredAssetVersion {
 
     deinit { close(descriptor) }
 
+    /// The opened folder's identity (fstat on its descriptor), for the open-file cache.
+    func identity() -> OpenAssetCache.Identity? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        return OpenAssetCache.Identity(info)
+    }
+
     func stamp() -> VersionStamp {
         let fd = openat(descriptor, DataDirectory.versionFileName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return errno == ENOENT ? .missing : .unreadable }

@@ -7,7 +7,9 @@ import Darwin
 /// A regular local file opened for reading, with the size, modification time and inode of exactly that
 /// file (fstat on the descriptor, so a file replaced between lookup and read cannot mix two versions).
 /// The origin sends it with sendfile(2). The descriptor is closed when the last reference goes: a
-/// response that is dropped unsent (HEAD, client gone) leaks nothing.
+/// response that is dropped unsent (HEAD, client gone) leaks nothing. A VOD file may be shared by
+/// concurrent requests (the open-file cache, `OpenAssetCache`): read it only at explicit offsets (pread,
+/// sendfile with an offset, a `dup` read that way), never through the descriptor's file position.
 public final class LocalFile: Sendable {
     public let descriptor: CInt
     public let size: Int

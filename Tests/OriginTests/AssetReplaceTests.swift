@@ -1,10 +1,12 @@
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
 /// A replace as an operator does it: `mediaserve ingest`, then `mediaserve ingest --replace` with another
 /// source of another length while `mediaserve serve` runs. The manifests move to v2, v2 serves the new
-/// bytes, v1 is gone (never the new bytes under v1's URLs), and ffmpeg plays v2 over HTTP.
+/// bytes, v1 is gone (never the new bytes under v1's URLs), and ffmpeg plays v2 over HTTP. The origin's
+/// caches (index, rendered manifests, open files) are warm with v1 when the replace lands.
 @Suite(.serialized) struct AssetReplaceTests {
     static let key = "replace-key-0123456789"
     static var auth: [(String, String)] { [("Authorization", "Bearer \(key)")] }
@@ -60,12 +62,35 @@ import TestSupport
         let unversioned = try await fetch(port, "/vod/clip/\(before.video)/seg-1.m4s")
         #expect(unversioned.body == before.segmentBytes[0], "version 1 still answers at the unversioned URL")
 
-        try await fixture.ingest(fixture.replacement, replace: true)
-        // The server notices the catalog's new version within its one-second revalidation.
-        let noticed = try await eventually(timeout: .seconds(5)) {
-            try await fetch(port, "/vod/clip/master.m3u8").text.contains("v2/")
+        // The master playlist is fetched over and over while the replace runs, so the origin's index and
+        // caches hold version 1, checked less than a second ago, when the ingest returns. Every answer is
+        // one whole version; the first one after the ingest returned is version 2 (no revalidation period
+        // in which the old manifest could still be served).
+        let finished = Flag()
+        let seen = try await withThrowingTaskGroup(of: Set<String>.self) { group in
+            group.addTask {
+                defer { finished.value.store(true, ordering: .sequentiallyConsistent) }
+                try await fixture.ingest(fixture.replacement, replace: true)
+                return []
+            }
+            group.addTask {
+                var versions = Set<String>()
+                while !finished.value.load(ordering: .sequentiallyConsistent) {
+                    let master = try await fetch(port, "/vod/clip/master.m3u8")
+                    let named = Set(master.text.matches(of: /(v\d+)\//).map { String($0.1) })
+                    #expect(master.status == 200 && named.count == 1, "during the replace: \(master.status) \(master.text)")
+                    versions.formUnion(named)
+                }
+                return versions
+            }
+            return try await group.reduce(into: Set<String>()) { $0.formUnion($1) }
         }
-        #expect(noticed, "the master playlist still names version 1 after 5 s")
+        #expect(seen.contains("v1"), "the master playlist was fetched while version 1 was current: \(seen)")
+        for manifest in ["master.m3u8", "manifest.mpd"] {
+            let first = try await fetch(port, "/vod/clip/\(manifest)")
+            #expect(first.status == 200 && first.text.contains("v2/") && !first.text.contains("v1/"),
+                    "\(manifest) right after the replace: \(first.text)")
+        }
         let after = try await Snapshot.take(port, version: 2)
         let summary = try await fetch(port, "/api/v1/assets/clip", headers: Self.auth)
         #expect(summary.text.contains("\"version\":2"), "\(summary.text)")
@@ -126,6 +151,11 @@ import TestSupport
             #expect(try await fetch(port, gone).status == 404, "\(gone)")
         }
     }
+}
+
+/// Set when the replacing ingest has returned.
+final class Flag: Sendable {
+    let value = Atomic<Bool>(false)
 }
 
 /// What one version of `clip` looks like through the origin: its manifests (checked to name `v<n>/`), the

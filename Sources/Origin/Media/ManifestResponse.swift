@@ -7,12 +7,17 @@ import Synchronization
 final class RenderedManifest: Sendable {
     let plain: ByteBuffer
     let tag: String
+    /// The quoted ETags of the plain and the gzip bytes, made once rather than per response.
+    let etag: String
+    let gzipETag: String
     private let gzipped = Mutex<ByteBuffer?>(nil)
 
     init(text: String) {
         plain = ByteBuffer(string: text)
         let digest = SHA256.hash(data: Array(text.utf8))
         tag = digest.prefix(12).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        etag = "\"\(tag)\""
+        gzipETag = "\"\(tag)-gz\""
     }
 
     func gzip() throws -> ByteBuffer {
@@ -51,7 +56,7 @@ enum ManifestResponse {
     static func make(_ manifest: RenderedManifest, contentType: String, cache: CachePolicy, request: Request) throws -> Response {
         var headers: HTTPFields = [.contentType: contentType, .cacheControl: cache.headerValue, .vary: "Accept-Encoding"]
         let gzip = acceptsGzip(request.headers[.acceptEncoding])
-        let validators = Validators(etag: "\"\(manifest.tag)\(gzip ? "-gz" : "")\"", lastModified: nil)
+        let validators = Validators(etag: gzip ? manifest.gzipETag : manifest.etag, lastModified: nil)
         headers[.eTag] = validators.etag
         if validators.notModified(ifNoneMatch: request.headers[.ifNoneMatch], ifModifiedSince: nil) {
             headers[.contentType] = nil

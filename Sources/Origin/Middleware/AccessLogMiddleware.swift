@@ -2,19 +2,15 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import Synchronization
 
 /// First middleware of the chain: gives every request an id (kept from a sane incoming `X-Request-Id`,
-/// otherwise a fresh random one), returns it as `X-Request-Id`, writes one access-log line and records the
-/// request's metrics. Errors thrown further in are turned into responses here so they are counted too.
-public struct AccessLogMiddleware: RouterMiddleware {
-    public typealias Context = OriginRequestContext
-    let logger: Logger
-    let metrics: OriginMetrics
-
-    public init(logger: Logger, metrics: OriginMetrics) {
-        self.logger = logger
-        self.metrics = metrics
-    }
+/// otherwise a fresh random one), returns it as `X-Request-Id`, and hands one access-log line and the
+/// request's metrics to the `RequestRecorder` (written off the response's path). Errors thrown further in
+/// are turned into responses here so they are counted too.
+struct AccessLogMiddleware: RouterMiddleware {
+    typealias Context = OriginRequestContext
+    let recorder: RequestRecorder
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -44,12 +40,9 @@ public struct AccessLogMiddleware: RouterMiddleware {
         let elapsed = start.duration(to: .now)
         let nanos = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
         let bytes = request.method == .head ? 0 : (response.body.contentLength ?? 0)
-        let kind = RouteKind.classify(path: request.uri.path)
-        metrics.recordRequest(kind: kind, status: response.status.code, bytes: bytes, durationNanoseconds: nanos)
-        if logger.logLevel <= .info {
-            logger.info("\(request.method) \(request.uri.path) \(response.status.code) \(bytes)B \(nanos / 1000)us",
-                        metadata: ["request_id": .string(context.requestID), "kind": .string(kind.rawValue)])
-        }
+        let path = request.uri.path
+        recorder.record(.init(method: request.method.rawValue, path: path, status: response.status.code, bytes: bytes,
+                              nanoseconds: nanos, requestID: context.requestID, kind: RouteKind.classify(path: path)))
         return response
     }
 
@@ -63,9 +56,23 @@ public struct AccessLogMiddleware: RouterMiddleware {
                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) {
             return incoming
         }
-        let value = UInt64.random(in: 0...UInt64.max)
-        let hex = String(value, radix: 16)
+        let hex = String(RequestIDSequence.next(), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+/// Fresh request ids without a getrandom(2) call per request (`UInt64.random` asks the kernel each
+/// time): a counter that starts at a random value, stepped by an odd constant (so it visits every
+/// 64-bit value once) and scrambled by SplitMix64's finaliser. Unique within a process, unpredictable
+/// enough for tracing; not a secret.
+enum RequestIDSequence {
+    private static let counter = Atomic<UInt64>(UInt64.random(in: 0...UInt64.max))
+
+    static func next() -> UInt64 {
+        var z = counter.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
 

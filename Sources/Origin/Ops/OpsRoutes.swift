@@ -4,6 +4,8 @@ import Hummingbird
 /// Liveness, readiness, the clock for DASH `UTCTiming`, and Prometheus metrics. None of them is cached.
 struct OpsRoutes: Sendable {
     let metrics: OriginMetrics
+    /// Flushed before `/metrics` answers, so its counts include every request answered before it.
+    let recorder: RequestRecorder
     /// Seconds since 1970 for `/time`: the same clock the live manifests use, so a DASH player's
     /// `UTCTiming` agrees with their `publishTime` and availability start.
     let clock: @Sendable () -> Double
@@ -23,7 +25,8 @@ struct OpsRoutes: Sendable {
             return Self.text(HTTPDate.iso8601(milliseconds: millis))
         }
         router.get("metrics") { _, _ in
-            Self.text(metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+            recorder.flush()
+            return Self.text(metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
     }
 

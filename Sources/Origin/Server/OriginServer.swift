@@ -26,6 +26,8 @@ public struct OriginServer: Sendable {
     /// Access control on `/vod/` and `/live/` (issue 12); nil serves every item publicly.
     let access: AccessGate?
     let adminLimiter = FailedAuthLimiter()
+    /// Access-log lines and request metrics, written off the response's path.
+    let recorder: RequestRecorder
     /// Viewer analytics and the content API (issue 16); nil leaves them out.
     let analytics: AnalyticsFeatures?
     let store: any MediaStore
@@ -45,6 +47,8 @@ public struct OriginServer: Sendable {
         self.metrics = metrics
         self.logger = logger
         self.services = services
+        let recorder = RequestRecorder(logger: logger, metrics: metrics)
+        self.recorder = recorder
         // sendfile(2) writes plain bytes: never under TLS.
         let handoff = configuration.useSendfile && configuration.tls == nil ? FileRegionHandoff() : nil
         self.handoff = handoff
@@ -54,7 +58,7 @@ public struct OriginServer: Sendable {
         let media = MediaRoutes(store: dataDirectory, index: index, renderer: renderer, files: files, clock: clock)
         self.media = media
         let root = dataDirectory.root
-        ops = OpsRoutes(metrics: metrics, clock: clock) {
+        ops = OpsRoutes(metrics: metrics, recorder: recorder, clock: clock) {
             if let problem = await readiness() { return problem }
             return OpsRoutes.dataDirectoryWritable(root)
         }
@@ -68,7 +72,7 @@ public struct OriginServer: Sendable {
 
     func makeRouter() -> Router<OriginRequestContext> {
         let router = Router(context: OriginRequestContext.self, options: .autoGenerateHeadEndpoints)
-        router.add(middleware: AccessLogMiddleware(logger: logger, metrics: metrics))
+        router.add(middleware: AccessLogMiddleware(recorder: recorder))
         router.add(middleware: PathGuardMiddleware())
         if configuration.tls != nil { router.add(middleware: HSTSMiddleware()) }
         if let access { router.add(middleware: AccessMiddleware(gate: access, metrics: metrics)) }

@@ -4,11 +4,15 @@ import MediaCore
 import Storage
 import Synchronization
 
-/// VOD listings from the catalog. The segment index of a published asset only changes when the asset is
-/// replaced (its catalog `version` goes up) or deleted, so it is kept in memory and revalidated with one
-/// primary-key read at most every `revalidateAfter` (one second) instead of re-reading every segment row
-/// per request: a replace or a delete by another process shows within that second; deletes through this
-/// server's API show at once.
+/// VOD listings from the catalog: the in-memory index of published assets the manifest routes read, so a
+/// manifest request makes no database query. The segment index of a published asset only changes when
+/// the asset is replaced (its catalog `version` goes up) or deleted, so it is kept in memory and
+/// revalidated with one primary-key read at most every `revalidateAfter` (one second), and at once when
+/// the store says the asset's files changed: `AssetPublisher` stamps every published version into the
+/// files (`vod/<asset>/version`) before the catalog entry is written, so a stamp other than the cached
+/// version, or no folder at all, means a publish, replace or delete happened (in this process or in
+/// `mediaserve ingest --replace` elsewhere) and the catalog is read again. The local store answers that
+/// from its open-file cache with one lstat(2). Deletes through this server's API also forget at once.
 ///
 /// Live listings come from the live segmenter's DVR ring, which is not wired into the origin yet: live
 /// manifests answer 404 (cacheable for one second) until it is.
@@ -20,11 +24,14 @@ public final class CatalogMediaIndex: MediaIndex, Sendable {
         var checked: ContinuousClock.Instant
     }
     let catalog: any CatalogStore
+    /// Where the published files are; nil trusts the cache for `revalidateAfter` (tests of the catalog alone).
+    let store: (any MediaStore)?
     let revalidateAfter: Duration
     private let cache = Mutex<[AssetID: Entry]>([:])
 
-    public init(catalog: any CatalogStore, revalidateAfter: Duration = .seconds(1)) {
+    public init(catalog: any CatalogStore, store: (any MediaStore)? = nil, revalidateAfter: Duration = .seconds(1)) {
         self.catalog = catalog
+        self.store = store
         self.revalidateAfter = revalidateAfter
     }
 
@@ -32,7 +39,7 @@ public final class CatalogMediaIndex: MediaIndex, Sendable {
         guard tree == .vod else { return nil }
         let owner = AssetID(owner)
         let now = ContinuousClock.now
-        if let entry = cache.withLock({ $0[owner] }), now - entry.checked < revalidateAfter {
+        if let entry = cache.withLock({ $0[owner] }), now - entry.checked < revalidateAfter, filesMatch(entry, owner) {
             return entry.listing
         }
         guard let record = try catalog.asset(owner), record.state == .ready else {
@@ -49,6 +56,18 @@ public final class CatalogMediaIndex: MediaIndex, Sendable {
                                    assetVersion: record.version)
         cache.withLock { $0[owner] = Entry(version: record.version, updatedAt: record.updatedAt, listing: listing, checked: now) }
         return listing
+    }
+
+    /// False when the store's files of the asset are not the version the entry was made from (replaced,
+    /// deleted, or published anew since); files stamped before stamps existed cannot tell, and match.
+    private func filesMatch(_ entry: Entry, _ asset: AssetID) -> Bool {
+        guard let store else { return true }
+        guard let files = store.openVersion(of: asset) else { return false }
+        switch files.stamp() {
+        case .version(let stamped): return stamped == entry.version
+        case .missing: return true
+        case .unreadable: return false
+        }
     }
 
     public func forget(_ asset: AssetID) {

@@ -81,7 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
                 Self.printSRT(host: config.srt.host, port: port)
             }
         }
-        let vodIndex = CatalogMediaIndex(catalog: catalog)
+        let vodIndex = CatalogMediaIndex(catalog: catalog, store: stores.data)
         let index = CombinedMediaIndex(vod: vodIndex, live: LiveMediaIndex(streams: live, isEvent: { stream in
             (try? catalog.liveStream(id: stream))??.eventMode == true
         }) { stream in
