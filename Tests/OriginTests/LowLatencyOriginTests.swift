@@ -49,7 +49,9 @@ import TestSupport
         // The first segment (2 s) and its parts: checked until a deadline, not timed.
         let appeared = try await eventually(timeout: .seconds(60), poll: .milliseconds(200)) {
             let response = try await fetch(port, "/live/ll/video.m3u8")
+            // Parts, and the audio rendition listed too (its first segment ends just after the video's).
             return response.status == 200 && response.text.contains("#EXT-X-PART:")
+                && response.text.contains("#EXT-X-RENDITION-REPORT:URI=\"audio.m3u8\"")
         }
         try #require(appeared, "no low-latency playlist within 60 s")
         let plain = try await fetch(port, "/live/ll/video.m3u8")
