@@ -202,6 +202,12 @@ public struct MediaServeConfig: Sendable, Hashable {
         /// matched (`{"action": "publish", ...}`, 2xx allows; down or slower than
         /// `access.webhook_timeout_ms` refuses). nil: the stream key alone decides.
         public var publishWebhookURL: String?
+        /// Target segment duration: cuts land on the first keyframe at or after each multiple.
+        public var segmentSeconds: Int = 6
+        /// Low-latency HLS (parts, blocking playlist reload, delta updates) for every live stream.
+        public var lowLatencyEnabled = false
+        /// The longest low-latency part (LL-HLS PART-TARGET), in milliseconds.
+        public var lowLatencyPartMilliseconds = 500
 
         public init(dvrWindowSeconds: Int = 7200, hlsWindowSegments: Int = 10, disconnectTimeoutSeconds: Int = 30,
                     streamsFile: String? = nil, publishWebhookURL: String? = nil) {
@@ -210,6 +216,11 @@ public struct MediaServeConfig: Sendable, Hashable {
             self.disconnectTimeoutSeconds = disconnectTimeoutSeconds
             self.streamsFile = streamsFile
             self.publishWebhookURL = publishWebhookURL
+        }
+
+        /// The part duration live streams are cut with, in seconds; nil when low latency is off.
+        public var partSeconds: Double? {
+            lowLatencyEnabled ? Double(lowLatencyPartMilliseconds) / 1000 : nil
         }
     }
 

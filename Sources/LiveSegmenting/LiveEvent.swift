@@ -25,9 +25,12 @@ public struct LiveConfiguration: Sendable, Equatable {
     /// Target segment duration in seconds: cuts land on the first keyframe at or after each multiple.
     public var segmentDuration: Double
     public var dvr: DVRRing
+    /// Low latency (LL-HLS parts, chunked CMAF): the longest part in seconds; nil cuts whole segments only.
+    public var partDuration: Double?
 
-    public init(segmentDuration: Double = 6, dvrWindow: Double = 7200) {
+    public init(segmentDuration: Double = 6, dvrWindow: Double = 7200, partDuration: Double? = nil) {
         self.segmentDuration = segmentDuration
         self.dvr = DVRRing(window: dvrWindow)
+        self.partDuration = partDuration
     }
 }

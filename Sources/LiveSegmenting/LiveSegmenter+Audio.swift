@@ -23,6 +23,10 @@ extension LiveSegmenter {
         }
         out += flushAudioCuts(upTo: (frame.pts, dts))
         if video == nil { out += cutAudioOnly(frame, dts: dts) }
+        if let partMs = partDurationMs, audio!.pendingDuration(until: dts + LiveSegmenter.aacFrameSamples) > partMs * rate / 1000,
+           let part = audio!.cutPart(number: audioCuts.first?.number ?? openNumber, nextDTS: dts) {
+            out.append(.part(audio!.rendition(frameRate: nil), part.0, bytes: part.1))
+        }
         audio!.append(dts: dts, compositionOffset: 0, isSync: true, data: frame.data, receivedAt: receivedAt)
         return out
     }
@@ -55,7 +59,7 @@ extension LiveSegmenter {
 
     mutating func cutAudio(number: Int, nextDTS: Int64?) -> [Output] {
         guard audio != nil, let cut = audio!.cut(number: number, nextDTS: nextDTS) else { return [] }
-        return [.segment(audio!.rendition(frameRate: nil), cut.info, bytes: cut.bytes)]
+        return Self.outputs(cut, rendition: audio!.rendition(frameRate: nil))
     }
 
     /// `onMetaData` gives the picture size when the SPS does not parse, and the frame rate.

@@ -17,6 +17,9 @@ public struct LiveSegmenter: Sendable {
         case initSegment(Rendition, number: Int, bytes: [UInt8])
         /// A finished media segment; `rendition` carries bitrates measured so far.
         case segment(Rendition, SegmentInfo, bytes: [UInt8])
+        /// Low latency: a finished part of the segment being collected (the segment's last part comes
+        /// just before the segment).
+        case part(Rendition, PartInfo, bytes: [UInt8])
     }
 
     public static let videoRendition = SafeName("video")!
@@ -24,6 +27,8 @@ public struct LiveSegmenter: Sendable {
     static let videoTimescale: Int64 = 90_000
 
     public let targetDurationMs: Int64
+    /// Low latency: parts (CMAF chunks) are cut so that none lasts longer than this; nil cuts none.
+    public let partDurationMs: Int64?
     var video: TrackFragmenter?
     var audio: TrackFragmenter?
     var videoConfig: AVCConfig?
@@ -48,8 +53,10 @@ public struct LiveSegmenter: Sendable {
 
     /// `firstNumber` continues after segments already on disk (a restarted server never reuses a name);
     /// `resumeAtSeconds` says where their media timeline ended, per rendition.
-    public init(targetDuration: Double = 6, firstNumber: Int = 1, resumeAtSeconds: [SafeName: Double] = [:]) {
+    /// `partDuration` (seconds) turns on low-latency parts.
+    public init(targetDuration: Double = 6, partDuration: Double? = nil, firstNumber: Int = 1, resumeAtSeconds: [SafeName: Double] = [:]) {
         targetDurationMs = Int64((targetDuration * 1000).rounded())
+        partDurationMs = partDuration.map { max(1, Int64(($0 * 1000).rounded())) }
         openNumber = firstNumber
         self.resumeAtSeconds = resumeAtSeconds
     }
@@ -96,7 +103,7 @@ public struct LiveSegmenter: Sendable {
     public mutating func endSession() -> [Output] {
         var out: [Output] = []
         if let cut = video?.cut(number: openNumber, nextDTS: nil), let video {
-            out.append(.segment(video.rendition(frameRate: frameRate), cut.info, bytes: cut.bytes))
+            out += Self.outputs(cut, rendition: video.rendition(frameRate: frameRate))
         }
         // Audio still owing earlier numbers gets them first, then the rest is the open segment.
         for pendingCut in audioCuts { out += cutAudio(number: pendingCut.number, nextDTS: nil) }
@@ -155,9 +162,9 @@ public struct LiveSegmenter: Sendable {
         var out: [Output] = []
         if frame.isKeyframe {
             if let boundary = nextBoundaryMs {
-                if frame.dts >= boundary, video!.pendingStart != nil {
+                if frame.dts >= boundary, video!.pendingStart != nil || !video!.segmentParts.isEmpty {
                     if let cut = video!.cut(number: openNumber, nextDTS: dts) {
-                        out.append(.segment(video!.rendition(frameRate: frameRate), cut.info, bytes: cut.bytes))
+                        out += Self.outputs(cut, rendition: video!.rendition(frameRate: frameRate))
                     }
                     if audio != nil { audioCuts.append((frame.pts, openNumber)) }  // video-only: nothing to align
                     openNumber += 1
@@ -169,8 +176,21 @@ public struct LiveSegmenter: Sendable {
                 nextBoundaryMs = frame.dts + targetDurationMs
             }
         }
+        if let partMs = partDurationMs, let last = video!.lastPendingDTS,
+           video!.pendingDuration(until: dts + (dts - last)) > partMs * 90,
+           let part = video!.cutPart(number: openNumber, nextDTS: dts) {
+            out.append(.part(video!.rendition(frameRate: frameRate), part.0, bytes: part.1))
+        }
         video!.append(dts: dts, compositionOffset: Int32(clamping: (frame.pts - frame.dts) * 90), isSync: frame.isKeyframe,
                       data: frame.data, receivedAt: receivedAt)
+        return out
+    }
+
+    /// A cut as outputs: the low-latency last part (when there is one), then the segment.
+    static func outputs(_ cut: (info: SegmentInfo, bytes: [UInt8], part: (PartInfo, [UInt8])?), rendition: Rendition) -> [Output] {
+        var out: [Output] = []
+        if let part = cut.part { out.append(.part(rendition, part.0, bytes: part.1)) }
+        out.append(.segment(rendition, cut.info, bytes: cut.bytes))
         return out
     }
 }

@@ -78,7 +78,21 @@ public final class LiveStreams: Sendable {
         guard let slot = slots.withLockedValue({ $0[stream] }) else { return nil }
         let snapshot = slot.snapshot()
         return LiveListing(renditions: snapshot.indexes, discontinuitiesBefore: snapshot.discontinuitiesBefore,
-                           dvrWindowSeconds: slot.dvr.window)
+                           dvrWindowSeconds: slot.dvr.window, parts: snapshot.parts, partTargetSeconds: configuration.partDuration)
+    }
+
+    /// The stream's listing as soon as `condition` holds for it, waiting for the segmenter to store more
+    /// (woken by each stored file, not polling); nil when the stream is unknown or `deadline` passes first.
+    /// LL-HLS blocking playlist reloads and parts asked for before they exist wait here.
+    public func listing(for stream: SafeName, when condition: (LiveListing) -> Bool,
+                        until deadline: ContinuousClock.Instant) async -> LiveListing? {
+        guard let slot = slots.withLockedValue({ $0[stream] }) else { return nil }
+        while true {
+            let seen = slot.changes.generation
+            if let listing = listing(for: stream), condition(listing) { return listing }
+            guard ContinuousClock.now < deadline else { return nil }
+            await slot.changes.wait(after: seen, until: deadline)
+        }
     }
 
     /// Video samples the stream's open segment holds so far (0 for an unknown stream): how far a publisher
@@ -101,6 +115,15 @@ public struct LiveListing: Sendable, Equatable {
     public var discontinuitiesBefore: Int
     /// The stream's DVR window in seconds (its own, or the configured default).
     public var dvrWindowSeconds: Double
+    /// Low latency: the parts on disk per rendition (the newest segments' and the open segment's), oldest first.
+    public var parts: [SafeName: [PartInfo]] = [:]
+    /// Low latency: the configured longest part (LL-HLS PART-TARGET); nil when the stream cuts no parts.
+    public var partTargetSeconds: Double?
+
+    /// Where `rendition`'s live edge is: its newest complete segment and newest part.
+    public func edge(of rendition: SafeName) -> LivePartEdge {
+        LivePartEdge(rendition, renditions: renditions, parts: parts)
+    }
 }
 
 /// One publisher's hold on a stream. Feed it media in arrival order from one task; `finish` releases it.

@@ -25,10 +25,18 @@ final class StreamSlot: Sendable {
         var journalLines = 0
         /// The last write failed (full disk): reported once, and again when writes work.
         var storageFailing = false
+        /// Low latency: the parts on disk per rendition, oldest first (the newest segments' and the open one's).
+        var parts: [SafeName: [PartInfo]] = [:]
     }
+
+    /// Parts are kept for this many segments before the newest complete one: playlists list those of the
+    /// last few (`LowLatencyHLS`), and a player that just read a playlist may still ask for an older one.
+    static let partSegmentsKept = 6
 
     let files: SegmentFiles
     let dvr: DVRRing
+    /// Signalled whenever a segment, part or init is stored: blocking playlist reloads wait on it.
+    let changes = ChangeSignal()
     /// What could not be restored from the earlier run, in one line (nil when everything loaded).
     let restoreWarning: String?
     private let state: NIOLockedValueBox<State>
@@ -38,7 +46,8 @@ final class StreamSlot: Sendable {
         self.dvr = configuration.dvr
         let restored = files.restore(dvr: configuration.dvr)
         restoreWarning = restored.warning
-        var segmenter = LiveSegmenter(targetDuration: configuration.segmentDuration, firstNumber: (restored.highestNumber ?? 0) + 1,
+        var segmenter = LiveSegmenter(targetDuration: configuration.segmentDuration, partDuration: configuration.partDuration,
+                                      firstNumber: (restored.highestNumber ?? 0) + 1,
                                       resumeAtSeconds: restored.resumeAtSeconds)
         segmenter.spoolDirectory = files.scratchDirectory
         var initial = State(segmenter: segmenter, indexes: restored.indexes, resumedAfterEarlierRun: restored.highestNumber != nil)
@@ -57,16 +66,16 @@ final class StreamSlot: Sendable {
 
     /// The index as manifests list it: renditions cut to the segment numbers they all still hold at the
     /// old end (the DVR ring trims each by its own clock), and the discontinuities before that point.
-    func snapshot() -> (indexes: [RenditionIndex], discontinuitiesBefore: Int) {
+    func snapshot() -> (indexes: [RenditionIndex], discontinuitiesBefore: Int, parts: [SafeName: [PartInfo]]) {
         state.withLockedValue { state in
             let listed = state.indexes.filter { !$0.segments.isEmpty }
-            guard let common = listed.compactMap(\.segments.first?.number).max() else { return (listed, 0) }
+            guard let common = listed.compactMap(\.segments.first?.number).max() else { return (listed, 0, state.parts) }
             // Usually nothing to cut: keep the arrays shared (copy-on-write) instead of copying per request.
             let aligned = listed.map { index in
                 index.segments[0].number >= common ? index
                     : RenditionIndex(rendition: index.rendition, segments: Array(index.segments.drop { $0.number < common }))
             }
-            return (aligned, state.discontinuities.prefix { $0 < common }.count)
+            return (aligned, state.discontinuities.prefix { $0 < common }.count, state.parts)
         }
     }
 
@@ -86,10 +95,19 @@ final class StreamSlot: Sendable {
 
     /// Runs `step` on the segmenter and stores its outputs; returns the events to report (after the lock).
     func process(stream: SafeName, _ step: (inout LiveSegmenter) -> [LiveSegmenter.Output]) throws -> [LiveEvent] {
-        try state.withLockedValue { state in
+        var stored = false
+        defer { if stored { changes.signal() } }
+        return try state.withLockedValue { state in
             var events: [LiveEvent] = []
-            for output in step(&state.segmenter) {
+            let outputs = step(&state.segmenter)
+            stored = !outputs.isEmpty
+            for output in outputs {
                 switch output {
+                case .part(let rendition, let part, let bytes):
+                    // A part that cannot be written is left out of the playlists; the segment it belongs to
+                    // still follows (or becomes a gap), so players fall back to whole segments.
+                    guard (try? files.write(bytes, to: .part(rendition: rendition.id, segment: part.segment, index: part.index))) != nil else { continue }
+                    state.parts[rendition.id, default: []].append(part)
                 case .initSegment(let rendition, let number, let bytes):
                     try files.write(bytes, to: .initSegment(rendition: rendition.id, number: number))
                     try journal(.initSegment(rendition, number: number), &state)
@@ -131,6 +149,7 @@ final class StreamSlot: Sendable {
                         state.discontinuities.append(info.number)
                     }
                     let expired = update(&state, rendition: rendition, appending: info)
+                    dropOldParts(&state, rendition: rendition.id, newestSegment: info.number)
                     events.append(.segment(stream: stream, rendition: rendition, segment: info))
                     if !expired.isEmpty {
                         try expire(expired, of: rendition.id, &state)
@@ -141,6 +160,14 @@ final class StreamSlot: Sendable {
             compactJournalIfLong(&state)
             return events
         }
+    }
+
+    /// Deletes the parts of segments `partSegmentsKept` or more before `newestSegment`.
+    private func dropOldParts(_ state: inout State, rendition: SafeName, newestSegment: Int) {
+        guard let parts = state.parts[rendition], let first = parts.first, first.segment <= newestSegment - Self.partSegmentsKept else { return }
+        let old = parts.prefix { $0.segment <= newestSegment - Self.partSegmentsKept }
+        for part in old { files.store.remove(.part(rendition: rendition, segment: part.segment, index: part.index), of: files.stream) }
+        state.parts[rendition] = Array(parts.dropFirst(old.count))
     }
 
     private func journal(_ line: IndexJournal.Line, _ state: inout State) throws {

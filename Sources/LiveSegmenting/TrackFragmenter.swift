@@ -31,6 +31,12 @@ struct TrackFragmenter: Sendable {
     private var totalBytes = 0
     private var totalTicks: Int64 = 0
     private var peakBitrate = 0
+    /// Low latency: the parts of the segment being collected, their bytes back to back, where its first
+    /// sample arrived, and whether a part's bytes were lost (the segment becomes a gap).
+    private(set) var segmentParts: [PartInfo] = []
+    private var segmentBytes: [UInt8] = []
+    private var segmentReceivedAt: Double = 0
+    private var segmentGap = false
 
     init(track: CMAFTrack, renditionID: SafeName, defaultSampleDuration: Int64) {
         self.track = track
@@ -76,7 +82,54 @@ struct TrackFragmenter: Sendable {
 
     /// Emits every pending sample as segment `number`. `nextDTS` (the first sample after the cut) gives the
     /// last sample its duration; without it (end of stream) the previous duration is repeated.
-    mutating func cut(number: Int, nextDTS: Int64?) -> (info: SegmentInfo, bytes: [UInt8])? {
+    ///
+    /// A low-latency track (`cutPart` was called since the last cut) ends its segment with a last part of
+    /// whatever is pending, returned in `part`; the segment is then its parts back to back (a CMAF segment
+    /// of several chunks), so a player that fetched the parts and one that fetches the segment get the
+    /// same bytes.
+    mutating func cut(number: Int, nextDTS: Int64?) -> (info: SegmentInfo, bytes: [UInt8], part: (PartInfo, [UInt8])?)? {
+        guard let start = segmentParts.first?.start ?? pending.first?.dts else { return nil }
+        guard !segmentParts.isEmpty else {
+            guard let fragment = fragment(number: number, nextDTS: nextDTS) else { return nil }
+            let info = finish(number: number, start: start, duration: fragment.duration, bytes: fragment.bytes,
+                              receivedAt: fragment.receivedAt, gap: fragment.bytes == nil)
+            return (info, fragment.bytes ?? [], nil)
+        }
+        let last = cutPart(number: number, nextDTS: nextDTS)
+        let duration = segmentParts.reduce(Int64(0)) { $0 + $1.duration }
+        let bytes = segmentGap ? nil : segmentBytes
+        let info = finish(number: number, start: start, duration: duration, bytes: bytes, receivedAt: segmentReceivedAt, gap: segmentGap)
+        segmentParts = []
+        segmentBytes = []
+        segmentGap = false
+        return (info, bytes ?? [], last)
+    }
+
+    /// Low latency: emits the pending samples as the next part of segment `number` (its bytes are also kept
+    /// for the segment). Nil when nothing is pending. A part whose bytes the spool lost makes the whole
+    /// segment a gap; the part itself is then not published (nil bytes).
+    mutating func cutPart(number: Int, nextDTS: Int64?) -> (PartInfo, [UInt8])? {
+        guard let fragment = fragment(number: number, nextDTS: nextDTS) else { return nil }
+        if segmentParts.isEmpty { segmentReceivedAt = fragment.receivedAt }
+        let part = PartInfo(segment: number, index: segmentParts.count, start: fragment.start, duration: fragment.duration,
+                            independent: fragment.independent, discontinuity: discontinuityNext, initNumber: initNumber)
+        segmentParts.append(part)
+        guard let bytes = fragment.bytes else {
+            segmentGap = true
+            return nil
+        }
+        segmentBytes += bytes
+        return (part, bytes)
+    }
+
+    /// Duration in ticks of the pending samples if `nextDTS` came next (what a part cut now would last).
+    func pendingDuration(until nextDTS: Int64) -> Int64 {
+        pending.first.map { nextDTS - $0.dts } ?? 0
+    }
+
+    /// Turns every pending sample into one `moof`+`mdat` (nil bytes when the spool lost them).
+    private mutating func fragment(number: Int, nextDTS: Int64?)
+        -> (start: Int64, duration: Int64, bytes: [UInt8]?, receivedAt: Double, independent: Bool)? {
         guard let first = pending.first else { return nil }
         var samples: [CMAFSampleEntry] = []
         samples.reserveCapacity(pending.count)
@@ -89,25 +142,22 @@ struct TrackFragmenter: Sendable {
                                            compositionOffset: pending[index].compositionOffset, isSync: pending[index].isSync))
         }
         let duration = samples.reduce(Int64(0)) { $0 + Int64($1.duration) }
-        guard let bytes = CMAFWriter.mediaSegment(track, sequenceNumber: UInt32(truncatingIfNeeded: number),
-                                                  baseMediaDecodeTime: UInt64(max(first.dts, 0)), entries: samples,
-                                                  payload: { payload.drain(into: &$0) }) else {
-            // The spool lost the bytes (the disk failed under it): the segment keeps its number and time as
-            // a gap (HLS EXT-X-GAP), so the timeline and the numbering go on without a silent hole.
-            let gap = SegmentInfo(number: number, start: first.dts, duration: duration, size: 0, discontinuity: discontinuityNext,
-                                  programDateTime: first.receivedAt, initNumber: initNumber, gap: true)
-            discontinuityNext = false
-            lastEnd = first.dts + duration
-            pending.removeAll(keepingCapacity: true)
-            return (gap, [])
-        }
-        let info = SegmentInfo(number: number, start: first.dts, duration: duration, size: bytes.count,
-                               discontinuity: discontinuityNext, programDateTime: first.receivedAt, initNumber: initNumber)
-        discontinuityNext = false
-        lastEnd = first.dts + duration
+        // The spool may lose the bytes (the disk failed under it): the caller keeps the number and time as
+        // a gap (HLS EXT-X-GAP), so the timeline and the numbering go on without a silent hole.
+        let bytes = CMAFWriter.mediaSegment(track, sequenceNumber: UInt32(truncatingIfNeeded: number),
+                                            baseMediaDecodeTime: UInt64(max(first.dts, 0)), entries: samples,
+                                            payload: { payload.drain(into: &$0) })
         pending.removeAll(keepingCapacity: true)
-        record(bytes: bytes.count, ticks: duration)
-        return (info, bytes)
+        lastEnd = first.dts + duration
+        return (first.dts, duration, bytes, first.receivedAt, first.isSync)
+    }
+
+    private mutating func finish(number: Int, start: Int64, duration: Int64, bytes: [UInt8]?, receivedAt: Double, gap: Bool) -> SegmentInfo {
+        let info = SegmentInfo(number: number, start: start, duration: duration, size: gap ? 0 : bytes?.count ?? 0,
+                               discontinuity: discontinuityNext, programDateTime: receivedAt, initNumber: initNumber, gap: gap)
+        discontinuityNext = false
+        if !gap, let bytes { record(bytes: bytes.count, ticks: duration) }
+        return info
     }
 
     private mutating func record(bytes: Int, ticks: Int64) {

@@ -94,7 +94,8 @@ public struct LiveDirectory: LiveMediaStore {
             var entry = LiveRenditionFiles()
             for file in files {
                 let path = directory.appendingPathComponent(file).path
-                if file.hasPrefix("."), file.hasSuffix(".tmp") {
+                // Parts are only for players at the live edge of a running segmenter: an earlier run's are stale.
+                if (file.hasPrefix(".") && file.hasSuffix(".tmp")) || SegmentFileName.partNumber(file) != nil {
                     try? manager.removeItem(atPath: path)
                 } else if file == SegmentFileName.initSegment {
                     entry.inits.insert(nil)

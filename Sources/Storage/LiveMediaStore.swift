@@ -7,6 +7,8 @@ public enum LiveFile: Hashable, Sendable {
     case initSegment(rendition: SafeName, number: Int?)
     /// `<rendition>/seg-<n>.m4s`.
     case segment(rendition: SafeName, number: Int)
+    /// `<rendition>/part-<n>.<k>.m4s`: part `k` of segment `n` (low-latency streams; transient).
+    case part(rendition: SafeName, segment: Int, index: Int)
     /// `.index.jsonl`: the stream's segment index journal, reloaded at start-up.
     case journal
     /// `.last-segment-number`: the highest segment or init number ever used (names never return).
@@ -17,6 +19,7 @@ public enum LiveFile: Hashable, Sendable {
         switch self {
         case .initSegment(let rendition, let number): return "\(rendition.rawValue)/\(SegmentFileName.initFileName(number))"
         case .segment(let rendition, let number): return "\(rendition.rawValue)/\(SegmentFileName.segment(number))"
+        case .part(let rendition, let segment, let index): return "\(rendition.rawValue)/\(PartInfo.fileName(segment: segment, index: index))"
         case .journal: return ".index.jsonl"
         case .lastSegmentNumber: return ".last-segment-number"
         }

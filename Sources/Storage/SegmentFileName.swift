@@ -9,7 +9,17 @@ public enum SegmentFileName {
     public static let maxDigits = 12
 
     public static func isValid(_ name: String) -> Bool {
-        isInitSegment(name) || segmentNumber(name) != nil
+        isInitSegment(name) || segmentNumber(name) != nil || partNumber(name) != nil
+    }
+
+    /// `part-42.3.m4s` -> (42, 3): part 3 of segment 42 of a low-latency live stream; nil for anything else.
+    public static func partNumber(_ name: String) -> (segment: Int, index: Int)? {
+        guard name.hasPrefix("part-"), name.hasSuffix(".m4s") else { return nil }
+        let middle = name.dropFirst(5).dropLast(4)
+        let pieces = middle.split(separator: ".", omittingEmptySubsequences: false)
+        guard pieces.count == 2, let segment = number(in: "seg-\(pieces[0]).m4s", prefix: "seg-", suffix: ".m4s"),
+              let index = number(in: "seg-\(pieces[1]).m4s", prefix: "seg-", suffix: ".m4s") else { return nil }
+        return (segment, index)
     }
 
     /// `init.mp4` or a canonical `init-<n>.mp4`.

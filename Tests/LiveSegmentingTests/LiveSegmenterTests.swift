@@ -8,10 +8,11 @@ import TestSupport
 
 /// The segmenter and the stream store on real encoder output (an FLV file ffmpeg writes), no network.
 @Suite struct LiveSegmenterTests {
-    static func makeFLV(_ directory: URL, seconds: Int) async throws -> URL {
+    /// `rate` frames a second with a keyframe every `gop` frames (default 1 s GOPs at 25 fps).
+    static func makeFLV(_ directory: URL, seconds: Int, rate: Int = 25, gop: Int = 25) async throws -> URL {
         let url = directory.appendingPathComponent("source.flv")
-        let result = try await runAsync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25",
-                                        "-f", "lavfi", "-i", "sine", "-c:v", "libx264", "-g", "25", "-c:a", "aac",
+        let result = try await runAsync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=\(rate)",
+                                        "-f", "lavfi", "-i", "sine", "-c:v", "libx264", "-g", "\(gop)", "-c:a", "aac",
                                         "-t", "\(seconds)", "-f", "flv", url.path])
         guard result.status == 0 else { throw TestFailure("ffmpeg: \(result.stderr)") }
         return url

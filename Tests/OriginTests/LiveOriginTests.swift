@@ -31,7 +31,7 @@ import TestSupport
         let publisher = Process()
         publisher.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         publisher.arguments = ["ffmpeg", "-v", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
-                               "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", "16",
+                               "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", "60",
                                "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "aac",
                                "-f", "flv", "rtmp://127.0.0.1:\(server.rtmpPort)/live/\(streamKey)"]
         publisher.standardOutput = FileHandle.nullDevice
@@ -78,6 +78,9 @@ import TestSupport
         let listed = try await fetch(port, "/api/v1/live-streams", headers: Self.auth)
         #expect(listed.text.contains("\"publishing\":true"))
         #expect(!listed.text.contains(streamKey))
+        // The publisher runs long enough for every check above on a loaded machine (a 16 s run ended before
+        // the "publishing" checks once ffprobe was slow); it is stopped here.
+        publisher.terminate()
         publisher.waitUntilExit()
     }
 }

@@ -30,12 +30,15 @@ import signed_playback
 API_KEY = "browser-test-key"
 
 
-def start_server(binary, data_dir, player_dir):
-    """Starts `mediaserve serve` on free ports; returns (process, HTTP port, RTMP port) from its banner."""
+def start_server(binary, data_dir, player_dir, settings=()):
+    """Starts `mediaserve serve` on free ports; returns (process, HTTP port, RTMP port) from its banner.
+    `settings` are more `KEY=VALUE` for `--set` (the low-latency test's); `player_dir` may be None."""
     args = [binary, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", data_dir,
-            "--set", "api.key=" + API_KEY, "--set", "player.local_dir=" + player_dir, "--set", "rtmp.port=0",
+            "--set", "api.key=" + API_KEY, "--set", "rtmp.port=0",
             "--set", "access.signing_key=" + signed_playback.SIGNING_KEY]
     args += ["--set", "srt.port=0"]  # SRT's default UDP port 9000 may be taken on a shared machine
+    for setting in ([f"player.local_dir={player_dir}"] if player_dir else []) + list(settings):
+        args += ["--set", setting]
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines = []
     http_port = rtmp_port = None

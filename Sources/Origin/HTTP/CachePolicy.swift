@@ -25,6 +25,21 @@ public struct CachePolicy: Sendable, Equatable {
     /// Content keys and licences: for this viewer only, never stored by a CDN or the browser cache.
     public static let privateNoStore = CachePolicy("private, no-store")
 
+    /// A low-latency media playlist without `_HLS_msn`: it changes with every part, so caches keep it
+    /// about one part (one second, the smallest max-age). Players then reload with blocking requests.
+    public static func lowLatencyPlaylist(partTargetSeconds: Double) -> CachePolicy {
+        let seconds = max(1, Int(partTargetSeconds.rounded(.up)))
+        return CachePolicy("public, max-age=\(seconds), s-maxage=\(seconds)")
+    }
+
+    /// A blocking reload's answer (`_HLS_msn`/`_HLS_part` in the URL, and so in a CDN's cache key): every
+    /// player asking that URL wants exactly what it holds, so a CDN collapses them onto one origin
+    /// request and keeps the answer for the six target durations a player may still ask it.
+    public static func lowLatencyBlockingPlaylist(targetDurationSeconds: Double) -> CachePolicy {
+        let seconds = max(1, Int((6 * targetDurationSeconds).rounded(.up)))
+        return CachePolicy("public, max-age=\(seconds), s-maxage=\(seconds)")
+    }
+
     /// Live manifests change every segment: about half a target duration (at least one second).
     public static func liveManifest(targetDurationSeconds: Double) -> CachePolicy {
         let seconds = max(1, Int((targetDurationSeconds / 2).rounded(.down)))

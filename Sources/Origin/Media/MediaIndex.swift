@@ -27,6 +27,15 @@ public struct MediaListing: Sendable {
     public var discontinuitiesBefore: Int = 0
     /// Set by the media routes for an encrypted item: what its manifests signal for this request.
     public var protection: ManifestProtection?
+    /// Live low latency: the configured longest part (LL-HLS PART-TARGET); nil when the stream cuts none.
+    public var partTargetSeconds: Double?
+    /// Live low latency: the parts on disk per rendition, oldest first.
+    public var parts: [SafeName: [PartInfo]] = [:]
+
+    /// Where `rendition`'s live edge is (newest segment and part).
+    public func edge(of rendition: SafeName) -> LivePartEdge {
+        LivePartEdge(rendition, renditions: renditions, parts: parts)
+    }
 
     public init(renditions: [RenditionIndex], targetDurationSeconds: Double? = nil,
                 availabilityStartTime: Double? = nil, ended: Bool = false, event: Bool = false, version: String? = nil,
@@ -47,6 +56,20 @@ public struct MediaListing: Sendable {
 public protocol MediaIndex: Sendable {
     /// Nil when no such asset or stream is published.
     func listing(tree: MediaTree, owner: SafeName) async throws -> MediaListing?
+    /// The listing as soon as `condition` holds for it, waiting at most until `deadline` for a live stream
+    /// to grow (LL-HLS blocking playlist reload, a part asked for early); nil when there is no such
+    /// stream or the deadline passes first.
+    func listing(tree: MediaTree, owner: SafeName, when condition: @escaping @Sendable (MediaListing) -> Bool,
+                 until deadline: ContinuousClock.Instant) async throws -> MediaListing?
+}
+
+extension MediaIndex {
+    /// An index whose listings never grow while a request waits: the condition holds now or never.
+    public func listing(tree: MediaTree, owner: SafeName, when condition: @escaping @Sendable (MediaListing) -> Bool,
+                        until deadline: ContinuousClock.Instant) async throws -> MediaListing? {
+        guard let listing = try await listing(tree: tree, owner: owner), condition(listing) else { return nil }
+        return listing
+    }
 }
 
 /// Turns a listing into manifest text; implemented over Packaging's HLS and DASH builders.
@@ -70,6 +93,14 @@ public struct CombinedMediaIndex: MediaIndex {
         switch tree {
         case .vod: return try await vod.listing(tree: tree, owner: owner)
         case .live: return try await live?.listing(tree: tree, owner: owner)
+        }
+    }
+
+    public func listing(tree: MediaTree, owner: SafeName, when condition: @escaping @Sendable (MediaListing) -> Bool,
+                        until deadline: ContinuousClock.Instant) async throws -> MediaListing? {
+        switch tree {
+        case .vod: return try await vod.listing(tree: tree, owner: owner, when: condition, until: deadline)
+        case .live: return try await live?.listing(tree: tree, owner: owner, when: condition, until: deadline)
         }
     }
 }

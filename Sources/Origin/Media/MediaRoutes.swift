@@ -63,8 +63,16 @@ public struct MediaRoutes: Sendable {
     /// A manifest; `version` is the `v<n>` of a versioned VOD media playlist's path (nil elsewhere).
     func manifest(tree: MediaTree, owner: SafeName, name: ManifestName, version: AssetVersion?,
                   request: Request) async throws -> Response {
+        var query: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
         guard var listing = try await index.listing(tree: tree, owner: owner) else {
             throw tree == .live ? OriginError.notYetAvailable("live stream '\(owner)'") : OriginError.notFound("asset '\(owner)'")
+        }
+        var blocking: BlockingReload?
+        if tree == .live, case .hlsMedia(let rendition) = name, listing.partTargetSeconds != nil,
+           let reload = try BlockingReload.parse(query) {
+            listing = try await held(reload, rendition: rendition, owner: owner, listing: listing)
+            blocking = reload
         }
         if case .hlsMedia(let rendition) = name, !listing.renditions.contains(where: { $0.rendition.id == rendition }) {
             throw OriginError.notFound("rendition '\(rendition)' of '\(owner)'")
@@ -73,8 +81,6 @@ public struct MediaRoutes: Sendable {
         if tree == .vod, vodCache == nil {
             throw OriginError.notFound("\(request.uri.path): asset '\(owner)' is at version \(listing.assetVersion)")
         }
-        var query: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
         var schemeTag = "clear"
         if let protection, try protection.isEncrypted(tree: tree, owner: owner) {
             let scheme = try protection.scheme(for: name, query: query)
@@ -93,8 +99,33 @@ public struct MediaRoutes: Sendable {
             rendered = RenderedManifest(text: try render())
         }
         let contentType = name == .dash ? "application/dash+xml" : "application/vnd.apple.mpegurl"
-        let cache = vodCache ?? .liveManifest(targetDurationSeconds: listing.targetDurationSeconds ?? 6)
+        let cache = vodCache ?? Self.liveManifestCache(listing, blocking: blocking != nil)
         return try ManifestResponse.make(rendered, contentType: contentType, cache: cache, request: request)
+    }
+
+    /// An LL-HLS blocking reload: the listing once `reload`'s segment or part is in it. 400 for a segment
+    /// beyond the next two, 503 when it does not come within three target durations.
+    func held(_ reload: BlockingReload, rendition: SafeName, owner: SafeName, listing: MediaListing) async throws -> MediaListing {
+        let edge = listing.edge(of: rendition)
+        if edge.satisfies(msn: reload.msn, part: reload.part) { return listing }
+        if reload.isTooFarAhead(of: edge) {
+            throw OriginError.badRequest("_HLS_msn=\(reload.msn) is more than two segments past the newest (\(edge.lastSegment ?? 0))")
+        }
+        let limit = BlockingReload.holdLimit(targetDurationSeconds: listing.targetDurationSeconds ?? 6)
+        let satisfied = { @Sendable (listing: MediaListing) in listing.edge(of: rendition).satisfies(msn: reload.msn, part: reload.part) }
+        guard let ready = try await index.listing(tree: .live, owner: owner, when: satisfied, until: .now + limit) else {
+            throw OriginError.unavailable("segment \(reload.msn)\(reload.part.map { " part \($0)" } ?? "") of '\(owner)/\(rendition)' did not arrive within \(limit)")
+        }
+        return ready
+    }
+
+    /// Live playlists change every segment, low-latency ones every part. A blocking reload's answer names
+    /// its segment and part in the URL (which a CDN keeps in its cache key): it never goes stale for the
+    /// players that ask that URL, so it may be kept as long as such a request can come (the skip window).
+    static func liveManifestCache(_ listing: MediaListing, blocking: Bool) -> CachePolicy {
+        let target = listing.targetDurationSeconds ?? 6
+        guard let part = listing.partTargetSeconds else { return .liveManifest(targetDurationSeconds: target) }
+        return blocking ? .lowLatencyBlockingPlaylist(targetDurationSeconds: target) : .lowLatencyPlaylist(partTargetSeconds: part)
     }
 
     /// Live segments; VOD segments go through `vodSegment`, which checks the asset version.
@@ -111,17 +142,42 @@ public struct MediaRoutes: Sendable {
             : .notFound("\(tree.rawValue)/\(owner)/\(rendition)/\(fileName)")
         // The store checks every level (locally with lstat: real folders and a regular file inside vod/
         // or live/ only).
-        guard let object = store.openObject(MediaObjectKey(tree: tree, owner: owner, rendition: rendition, fileName: fileName)) else {
-            throw missing
+        let key = MediaObjectKey(tree: tree, owner: owner, rendition: rendition, fileName: fileName)
+        // An encrypted item is encrypted per request from whole stored segments: its low-latency parts and a
+        // segment still being written are never sent (they would go out clear).
+        let encrypted = try protection.map { try $0.isEncrypted(tree: tree, owner: owner) } ?? false
+        if encrypted, SegmentFileName.partNumber(fileName) != nil { throw missing }
+        var opened = store.openObject(key)
+        if opened == nil, tree == .live, let part = SegmentFileName.partNumber(fileName) {
+            opened = try await awaitPart(part, rendition: rendition, owner: owner).flatMap { _ in store.openObject(key) }
         }
+        if opened == nil, tree == .live, !encrypted, let number = SegmentFileName.segmentNumber(fileName),
+           let growing = try await growingSegment(number, rendition: rendition, owner: owner) {
+            guard let contentType = try await segmentContentType(tree: tree, owner: owner, rendition: rendition, isInit: false) else { throw missing }
+            return Response(status: .ok, headers: [.contentType: contentType, .cacheControl: CachePolicy.immutable.headerValue], body: growing)
+        }
+        guard let object = opened else { throw missing }
         guard let contentType = try await segmentContentType(tree: tree, owner: owner, rendition: rendition, isInit: isInit) else {
             throw missing
         }
-        if let protection, try protection.isEncrypted(tree: tree, owner: owner) {
+        if let protection, encrypted {
             return try await encryptedSegment(object, protection: protection, tree: tree, owner: owner, rendition: rendition,
                                               fileName: fileName, contentType: contentType, request: request)
         }
         return try files.respond(object: object, contentType: contentType, cache: .immutable, request: request)
+    }
+
+    /// A part asked for before it is written (a player following EXT-X-PRELOAD-HINT): held until the
+    /// segmenter stores it, for at most three target durations, and only when it is at most the next two
+    /// segments ahead (anything further is not coming soon: 404 at once). Nil when it did not come.
+    func awaitPart(_ part: (segment: Int, index: Int), rendition: SafeName, owner: SafeName) async throws -> MediaListing? {
+        guard let listing = try await index.listing(tree: .live, owner: owner), listing.partTargetSeconds != nil else { return nil }
+        let reload = BlockingReload(msn: part.segment, part: part.index)
+        guard !reload.isTooFarAhead(of: listing.edge(of: rendition)) else { return nil }
+        let limit = BlockingReload.holdLimit(targetDurationSeconds: listing.targetDurationSeconds ?? 6)
+        return try await index.listing(tree: .live, owner: owner, when: { listing in
+            listing.edge(of: rendition).satisfies(msn: part.segment, part: part.index)
+        }, until: .now + limit)
     }
 
     /// The segment's Content-Type from its rendition's kind; nil when the index has no such rendition (its

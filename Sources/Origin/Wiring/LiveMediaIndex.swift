@@ -24,8 +24,24 @@ public struct LiveMediaIndex: MediaIndex {
     }
 
     public func listing(tree: MediaTree, owner: SafeName) async throws -> MediaListing? {
+        guard tree == .live, let live = streams.listing(for: owner) else { return nil }
+        return mediaListing(owner, live)
+    }
+
+    /// Waits on the segmenter (woken by each stored file) until the listing satisfies `condition`.
+    public func listing(tree: MediaTree, owner: SafeName, when condition: @escaping @Sendable (MediaListing) -> Bool,
+                        until deadline: ContinuousClock.Instant) async throws -> MediaListing? {
         guard tree == .live else { return nil }
-        guard let live = streams.listing(for: owner) else { return nil }
+        var found: MediaListing?
+        _ = await streams.listing(for: owner, when: { live in
+            guard let listing = mediaListing(owner, live), condition(listing) else { return false }
+            found = listing
+            return true
+        }, until: deadline)
+        return found
+    }
+
+    private func mediaListing(_ owner: SafeName, _ live: LiveListing) -> MediaListing? {
         let renditions = live.renditions
         guard let reference = renditions.first(where: { $0.rendition.kind == .video }) ?? renditions.first,
               let first = reference.segments.first else { return nil }
@@ -35,6 +51,8 @@ public struct LiveMediaIndex: MediaIndex {
                                    ended: !streams.publishingStreams.contains(owner) && isEnded(owner), event: isEvent(owner))
         listing.dvrWindowSeconds = live.dvrWindowSeconds
         listing.discontinuitiesBefore = live.discontinuitiesBefore
+        listing.partTargetSeconds = live.partTargetSeconds
+        listing.parts = live.parts
         return listing
     }
 }

@@ -23,7 +23,9 @@ public struct PackagingRenderer: ManifestRendering {
                 query: try ManifestQuery.parse(query), dvrWindow: listing.dvrWindowSeconds ?? dvrWindowSeconds,
                 hlsLiveSegmentCount: hlsLiveSegmentCount, now: now, availabilityStartTime: listing.availabilityStartTime,
                 discontinuitiesBefore: listing.discontinuitiesBefore,
-                urls: Self.urls(manifest, tree: tree, listing: listing))
+                urls: Self.urls(manifest, tree: tree, listing: listing),
+                lowLatency: listing.partTargetSeconds.map { LowLatencyHLS(partTarget: $0, parts: listing.parts,
+                                                                          skip: Self.asksForDelta(query["_HLS_skip"])) })
             request.protection = listing.protection
             let presentation = try Presentation(request)
             switch manifest {
@@ -46,6 +48,11 @@ public struct PackagingRenderer: ManifestRendering {
         let folder = "v\(listing.assetVersion)/"
         let prefixes = listing.renditions.map { ($0.rendition.id, folder + $0.rendition.id.rawValue + "/") }
         return ManifestURLs(segmentPrefixes: Dictionary(prefixes, uniquingKeysWith: { first, _ in first }), playlistPrefix: folder)
+    }
+
+    /// `_HLS_skip=YES` (skip segments) or `v2` (also date ranges, of which live streams have none).
+    static func asksForDelta(_ value: String?) -> Bool {
+        value == "YES" || value == "v2"
     }
 
     /// Ended wins over event: a finished event stream is a complete presentation (ENDLIST, static MPD).

@@ -35,6 +35,7 @@ extension Presentation {
         }
         out.attribute("maxSegmentDuration", XSDuration.string(longest))
         out += ">\n"
+        if let lowLatency = dashLowLatency { out += lowLatency.serviceDescription }
         // Static presentations play their periods back to back from 0 (an outage in an ended live stream
         // is not replayed as a gap); dynamic ones keep wall-clock period starts so the live edge is right.
         var cursor = 0.0
@@ -51,6 +52,12 @@ extension Presentation {
         }
         out += "</MPD>\n"
         return out
+    }
+
+    /// Low-latency DASH applies to a running clear stream only (a finished one is static and complete; an
+    /// encrypted one is encrypted per request from whole segments, so it cannot be sent as it grows).
+    var dashLowLatency: LowLatencyDASH? {
+        isStatic || dashProtection != nil ? nil : request.lowLatency.map { LowLatencyDASH(partTarget: $0.partTarget) }
     }
 
     /// The longest segment of any rendition, rounded up to the millisecond (MPD maxSegmentDuration must
@@ -182,6 +189,11 @@ extension Presentation {
         // Each Period names the init of its own segments (a live encoder that came back with other
         // parameters has a new one; every such change is a discontinuity, hence a new Period).
         out.attribute("initialization", prefix + (listed.first?.initFileName ?? "init.mp4") + suffix + Self.keyPeriodQuery(period))
+        if let lowLatency = dashLowLatency {
+            // Chunked CMAF: a segment may be asked for once its first part exists, and then arrives as it grows.
+            out.attribute("availabilityTimeOffset", Decimal3.string(lowLatency.availabilityTimeOffset(segmentSeconds: longestSegment), trim: true))
+            out.attribute("availabilityTimeComplete", "false")
+        }
         out += ">\n"
         SegmentTimelineText.append(listed, to: &out, indent: "          ")
         out += "        </SegmentTemplate>\n"

@@ -80,11 +80,14 @@ public struct ManifestRequest: Sendable, Hashable {
     public var dash: DASHTiming
     /// Encryption to signal (nil: clear). Set by the origin for encrypted items.
     public var protection: ManifestProtection?
+    /// Live low latency (LL-HLS parts, blocking reload, delta updates); nil for everything else.
+    public var lowLatency: LowLatencyHLS?
 
     public init(renditions: [RenditionIndex], kind: PresentationKind, query: ManifestQuery = ManifestQuery(),
                 dvrWindow: Double = 7200, hlsLiveSegmentCount: Int? = 10, hlsTargetDuration: Int? = nil, now: Double? = nil,
                 availabilityStartTime: Double? = nil, discontinuitiesBefore: Int = 0,
-                urls: ManifestURLs = ManifestURLs(), dash: DASHTiming = DASHTiming()) {
+                urls: ManifestURLs = ManifestURLs(), dash: DASHTiming = DASHTiming(), lowLatency: LowLatencyHLS? = nil) {
+        self.lowLatency = lowLatency
         self.renditions = renditions
         self.kind = kind
         self.query = query

@@ -67,7 +67,8 @@ struct ServeCommand: AsyncParsableCommand {
             settings: .init(rtmp: RTMPServerConfiguration(host: config.rtmp.host, port: config.rtmp.port,
                                                          maxConnectionsPerAddress: config.rtmp.maxConnectionsPerAddress),
                             srt: srtSettings,
-                            live: LiveConfiguration(dvrWindow: Double(config.live.dvrWindowSeconds)),
+                            live: LiveConfiguration(segmentDuration: Double(config.live.segmentSeconds),
+                                                    dvrWindow: Double(config.live.dvrWindowSeconds), partDuration: config.live.partSeconds),
                             disconnectTimeout: Double(config.live.disconnectTimeoutSeconds)),
             data: stores.data, catalog: catalog, authorisePublish: AccessWiring.publishAuthoriser(config, logger: logger),
             logger: Logger(label: "mediaserve.live", level: loaded.loggerLevel))

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Glass-to-player latency of a low-latency live stream (issue 15), as `make bench-live` reports it: hls.js 1.6
+# in headless Chromium, lowLatencyMode, playing a stream ffmpeg publishes over RTMP in real time; latency is
+# Date.now() against hls.playingDate (EXT-X-PROGRAM-DATE-TIME = arrival time at the origin), the median
+# over LATENCYBENCH_SECONDS (default 30) after 5 s of settling. Two runs: 0.5 s parts with 2 s segments,
+# and 0.2 s parts with 1 s segments (MediaMTX's LL-HLS defaults), against the issue's targets (<= 3 s and
+# <= 2 s) and OvenMediaEngine's published 2-5 s. Not a test: figures move with the machine's load.
+# Usage: scripts/bench/live-latency.sh [mediaserve binary]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+binary="${1:-.build/release/mediaserve}"
+seconds="${LATENCYBENCH_SECONDS:-30}"
+./scripts/install-deps.sh browser >/dev/null
+./scripts/fetch-hlsjs.sh .hlsjs >/dev/null
+echo "live latency (glass to player, hls.js lowLatencyMode, $binary, load average $(cut -d' ' -f1-3 /proc/loadavg)):"
+for run in "500 2 3.0" "200 1 2.0"; do
+  set -- $run
+  figures="$(/usr/bin/python3 Tests/browser/lowlatency_playback.py --binary "$binary" --hlsjs .hlsjs --json \
+             --part-ms "$1" --segment-seconds "$2" --seconds "$seconds" --target "$3" || true)"
+  python3 - "$figures" "$3" <<'PY'
+import json, sys
+figures, target = sys.argv[1].strip().splitlines(), float(sys.argv[2])
+if not figures:
+    print("  no figures (the player did not play)"); sys.exit(0)
+f = json.loads(figures[-1])
+verdict = "meets" if f["median"] <= target else "misses"
+print(f"  {f['partMs']} ms parts, {f['segmentSeconds']} s segments: median {f['median']} s, p90 {f['p90']} s, max {f['max']} s "
+      f"({f['samples']} samples); target <= {target} s: {verdict}; OvenMediaEngine publishes 2-5 s "
+      f"(ratio to its 2 s best: {f['median'] / 2:.2f}x)")
+PY
+done
