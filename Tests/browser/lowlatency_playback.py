@@ -11,9 +11,9 @@ clock is on both sides.
 Passes when hls.js plays in low-latency mode with blocking reloads (its level details show parts and
 CAN-BLOCK-RELOAD) and the median latency over the measuring window stays at or under --target seconds.
 
-    /usr/bin/python3 Tests/browser/lowlatency_playback.py --binary .build/debug/mediaserve --hlsjs .hlsjs
+    /usr/bin/python3 Tests/browser/lowlatency_playback.py --binary .build/debug/mediaserve --hlsjs .player
 Needs chromium, chromium-driver, python3-selenium (scripts/install-deps.sh browser) and hls.js
-(scripts/fetch-hlsjs.sh). `--json` prints the figures for `make bench-live`.
+(scripts/fetch-player.sh puts it there as hls.js). `--json` prints the figures for `make bench-live`.
 """
 import argparse
 import functools
@@ -124,7 +124,7 @@ def measure(binary, hlsjs, part_ms, segment_seconds, seconds):
             raise SystemExit("lowlatency: no low-latency playlist within 60 s")
         site = os.path.join(work, "site")
         os.makedirs(site)
-        shutil.copy(os.path.join(hlsjs, "hls.mjs"), site)
+        shutil.copy(os.path.join(hlsjs, "hls.js"), os.path.join(site, "hls.mjs"))
         with open(os.path.join(site, "index.html"), "w") as f:
             f.write(PAGE.replace("SOURCE_URL", json.dumps(f"http://127.0.0.1:{port}/live/{STREAM}/master.m3u8")))
         page = serve_page(site)
@@ -173,7 +173,7 @@ def measure(binary, hlsjs, part_ms, segment_seconds, seconds):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
-    parser.add_argument("--hlsjs", required=True, help="folder with hls.mjs (scripts/fetch-hlsjs.sh)")
+    parser.add_argument("--hlsjs", required=True, help="folder with hls.mjs (scripts/fetch-player.sh puts it there as hls.js)")
     parser.add_argument("--part-ms", type=int, default=500)
     parser.add_argument("--segment-seconds", type=int, default=2)
     parser.add_argument("--seconds", type=int, default=20, help="measuring window after 5 s of settling")

@@ -11,11 +11,11 @@ cd "$(dirname "$0")/../.."
 binary="${1:-.build/release/mediaserve}"
 seconds="${LATENCYBENCH_SECONDS:-30}"
 ./scripts/install-deps.sh browser >/dev/null
-./scripts/fetch-hlsjs.sh .hlsjs >/dev/null
+./scripts/fetch-player.sh .player >/dev/null
 echo "live latency (glass to player, hls.js lowLatencyMode, $binary, load average $(cut -d' ' -f1-3 /proc/loadavg)):"
 for run in "500 2 3.0" "200 1 2.0"; do
   set -- $run
-  figures="$(/usr/bin/python3 Tests/browser/lowlatency_playback.py --binary "$binary" --hlsjs .hlsjs --json \
+  figures="$(/usr/bin/python3 Tests/browser/lowlatency_playback.py --binary "$binary" --hlsjs .player --json \
              --part-ms "$1" --segment-seconds "$2" --seconds "$seconds" --target "$3" || true)"
   python3 - "$figures" "$3" <<'PY'
 import json, sys
