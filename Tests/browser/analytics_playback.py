@@ -6,8 +6,8 @@
   per-asset table in Chromium with no script error in the console.
 
 The player is the preview page's (Video.js), which sends events but no CMCD: CMCD crediting is covered by
-the Swift suites (AnalyticsOriginTests), since hls.js (the player that sends CMCD) comes only from npm,
-which the build machines cannot reach.
+the Swift suites (AnalyticsOriginTests). hls.js with CMCD on (hls.js is in .player/ since signed_playback.py
+uses it) is not a case here yet.
 """
 import base64
 import json
