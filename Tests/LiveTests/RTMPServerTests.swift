@@ -186,7 +186,7 @@ extension RTMPServerTests {
         #expect(await eventually(timeout: .seconds(10)) { server.openConnections == 2 }, "the two held connections are open")
         let started = ContinuousClock.now
         #expect(try await connectionIsClosedByServer(port: port, sending: [3]))
-        #expect(ContinuousClock.now - started < .seconds(5), "the third connection must not wait for the 60 s timeout")
+        #expect(ContinuousClock.now - started < .seconds(20), "the third connection must not wait for the 60 s timeout (20 s leaves room for a loaded machine)")
         for channel in held { #expect(channel.isActive) }
         for channel in held { try? await channel.close() }
         try await server.shutdown()

@@ -138,9 +138,10 @@ import Storage
             #expect(health.status == 200)
             #expect(peak <= connections * 4, "at most a few segment files per connection, not one per queued request")
             print("pipelining flood: \(connections) connections sent \(sent.reduce(0, +) / request.count) requests unread; peak open segment descriptors \(peak); /healthz from 127.0.0.2 \(health.status) in \(String(format: "%.3f", health.seconds)) s")
-            // Nobody reads: the write timeout drops them, and every descriptor is given back.
+            // Nobody reads: the write timeout drops them, and every descriptor is given back but the one the
+            // store's open-file cache shares between requests (Storage/OpenAssetCache: one per file).
             #expect(await eventually(timeout: .seconds(10)) { fixture.server.admission.openConnections == 0 })
-            #expect(await eventually(timeout: .seconds(5)) { openDescriptors(on: path) == 0 })
+            #expect(await eventually(timeout: .seconds(5)) { openDescriptors(on: path) <= 1 })
             for socket in sockets { socket.close() }
         }
     }
@@ -158,7 +159,8 @@ import Storage
             #expect(await eventually(timeout: .seconds(20)) { fixture.server.admission.openConnections == 0 }, "a reader that stalls is dropped (write timeout 1 s; 20 s leaves room for a loaded machine, the default is 30 s)")
             let elapsed = started.duration(to: .now)
             let large = fixture.data.url.appendingPathComponent("vod/clip1/video-360p/seg-3.m4s").resolvingSymlinksInPath().path
-            #expect(await eventually(timeout: .seconds(5)) { openDescriptors(on: large) == 0 })
+            // What stays open is at most the open-file cache's one shared descriptor.
+            #expect(await eventually(timeout: .seconds(5)) { openDescriptors(on: large) <= 1 })
             print("stalled reader of a 12 MB segment dropped after \(elapsed) (write timeout 1 s)")
             #expect(try await healthCheck(fixture.port).status == 200)
             socket.close()
