@@ -44,7 +44,7 @@ bench-packaging:
 	$$($(SWIFT) build -c release --show-bin-path)/PackagingBench
 
 # Preview page in headless Chromium: HLS and DASH must both play (issue 6); an encrypted asset plays HLS
-# AES-128 in Video.js and DASH cenc through the ClearKey CDM (issue 13). Debian's python3 has selenium.
+# AES-128 in hls.js and DASH cenc through the ClearKey CDM (issue 13). Debian's python3 has selenium.
 # Then hls.js 1.6 (from scripts/fetch-player.sh) plays a low-latency stream (issue 15): median glass-to-player
 # latency under 5 s on a debug build (the <= 3 s target is `make bench-live`'s figure).
 test-browser:
