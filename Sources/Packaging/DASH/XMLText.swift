@@ -1,23 +1,9 @@
+import MediaCore
+
 /// Minimal XML text helpers: the MPD is written as text in XSD element and attribute order.
 enum XMLText {
-    /// Escapes the five XML special characters; the common case (nothing to escape) allocates nothing new.
-    static func escaped(_ value: String) -> String {
-        guard value.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
-            return value
-        }
-        var out = ""
-        for ch in value {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    /// Escapes the five XML special characters (one implementation for every XML writer: MediaCore).
+    static func escaped(_ value: String) -> String { XMLEscaping.escaped(value) }
 
     /// xs:language (RFC 5646-like): letters, then `-` groups of letters/digits, 1-8 characters each.
     static func isLanguageTag(_ value: String) -> Bool {

@@ -1,4 +1,5 @@
 import Foundation
+import MediaCore
 
 /// CPIX XML text from a document. Elements a request asks for (PSSH, ContentProtectionData,
 /// HLSSignalingData) are written empty when the document has no value for them.
@@ -60,18 +61,5 @@ public enum CPIXWriter {
 
     private static func base64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { XMLEscaping.escaped(text) }
 }
