@@ -56,7 +56,7 @@ public final class PostgresTestServer: @unchecked Sendable {
 
     private static func start(bin: URL, data: URL, directory: URL, port: Int) throws -> TestServerProcess {
         let command = asPostgres + [bin.appendingPathComponent("postgres").path, "-D", data.path, "-p", String(port),
-                                    "-h", "127.0.0.1", "-k", directory.path, "-c", "fsync=off", "-c", "synchronous_commit=off",
+                                    "-h", "127.0.0.1", "-k", directory.path, "-c", "fsync=off",
                                     "-c", "full_page_writes=off", "-c", "max_connections=200"]
         let server = try TestServerProcess(name: "postgres", port: port, directory: directory, program: command[0],
                                            arguments: Array(command.dropFirst()))
