@@ -179,7 +179,7 @@ let package = Package(
         .testTarget(name: "ProbeTests", dependencies: ["FFmpegKit", "MediaCore", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "MediaCore", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "MediaCore"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CatalogPostgres", "MediaCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CatalogPostgres", "Analytics", "MediaCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "PackagingTests",
             dependencies: ["Packaging", "MP4", "MediaCore", "TestSupport", "Catalog"],
