@@ -6,12 +6,8 @@ extension Catalog {
     @discardableResult
     public func publishAsset(_ asset: AssetRecord, renditions: [RenditionIndex], replace: Bool,
                              metadata: ContentMetadataChange, lease: JobLease?) throws -> AssetRecord {
-        try CatalogRules.validate(renditions, asset: asset.id)
-        var asset = asset
-        if let title = metadata.title { asset.title = title }
-        let content = ContentMetadataChange(title: asset.title, description: metadata.description, tags: metadata.tags)
+        let (asset, content, probeJSON) = try CatalogRules.preparePublish(asset, renditions: renditions, metadata: metadata)
         let tagsJSON = try Self.tagsJSON(content)
-        let probeJSON = try asset.sourceProbe.map(CatalogRules.probeJSON)
         let now = clock()
         return try perform("publish asset \(asset.id)") {
             try writer.write { db in

@@ -4,10 +4,8 @@ import MediaCore
 
 extension Catalog {
     public func enqueueJob(id: String?, kind: JobKind, assetID: AssetID, sourcePath: String, options: String) throws -> JobRecord {
-        try CatalogRules.checkJobOptions(options)
         let now = clock()
-        let job = JobRecord(id: id ?? UUID().uuidString.lowercased(), kind: kind, assetID: assetID,
-                            sourcePath: sourcePath, options: options, createdAt: now, updatedAt: now)
+        let job = try CatalogRules.newJob(id: id, kind: kind, assetID: assetID, sourcePath: sourcePath, options: options, now: now)
         try perform("enqueue job") {
             try writer.write { db in
                 try db.execute(sql: """

@@ -24,6 +24,39 @@ public enum CatalogRules {
         }
     }
 
+    /// What a publish stores besides the index: the record (the metadata's title, if any, wins), the
+    /// content metadata (its title, else the record's), the probe as JSON. Validates the index first.
+    public static func preparePublish(_ asset: AssetRecord, renditions: [RenditionIndex], metadata: ContentMetadataChange) throws
+        -> (asset: AssetRecord, content: ContentMetadataChange, probeJSON: String?) {
+        try validate(renditions, asset: asset.id)
+        var asset = asset
+        if let title = metadata.title { asset.title = title }
+        let content = ContentMetadataChange(title: asset.title, description: metadata.description, tags: metadata.tags)
+        return (asset, content, try asset.sourceProbe.map(probeJSON))
+    }
+
+    /// A new queued job with its options checked.
+    public static func newJob(id: String?, kind: JobKind, assetID: AssetID, sourcePath: String, options: String, now: Date) throws -> JobRecord {
+        try checkJobOptions(options)
+        return JobRecord(id: id ?? UUID().uuidString.lowercased(), kind: kind, assetID: assetID,
+                         sourcePath: sourcePath, options: options, createdAt: now, updatedAt: now)
+    }
+
+    /// The content API's relation (published assets and live streams with their metadata) in SQL both
+    /// backends read alike; callers add WHERE, ORDER BY and LIMIT.
+    public static let contentSelect = """
+        SELECT * FROM (
+            SELECT 'asset' AS kind, a.id AS id, COALESCE(m.title, a.title) AS title, m.description AS description,
+                   COALESCE(m.tags, '[]') AS tags, a.duration AS duration, a.version AS version, CAST(NULL AS TEXT) AS live_state,
+                   a.created_at AS created_at
+            FROM assets a LEFT JOIN content_metadata m ON m.kind = 'asset' AND m.id = a.id
+            WHERE a.state = 'ready'
+            UNION ALL
+            SELECT 'stream', s.id, m.title, m.description, COALESCE(m.tags, '[]'), NULL, NULL, s.state, s.created_at
+            FROM live_streams s LEFT JOIN content_metadata m ON m.kind = 'stream' AND m.id = s.id
+        ) AS content
+        """
+
     /// The source probe as the JSON text the `assets.source_probe` column keeps.
     public static func probeJSON(_ probe: SourceProbe) throws -> String {
         let encoder = JSONEncoder()

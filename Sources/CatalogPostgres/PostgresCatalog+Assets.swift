@@ -6,11 +6,7 @@ extension PostgresCatalog {
     @discardableResult
     public func publishAsset(_ asset: AssetRecord, renditions: [RenditionIndex], replace: Bool,
                              metadata: ContentMetadataChange, lease: JobLease?) throws -> AssetRecord {
-        try CatalogRules.validate(renditions, asset: asset.id)
-        var asset = asset
-        if let title = metadata.title { asset.title = title }
-        let content = ContentMetadataChange(title: asset.title, description: metadata.description, tags: metadata.tags)
-        let probeJSON = try asset.sourceProbe.map(CatalogRules.probeJSON)
+        let (asset, content, probeJSON) = try CatalogRules.preparePublish(asset, renditions: renditions, metadata: metadata)
         let now = clock()
         return try pool.transaction("publish asset \(asset.id)") { session in
             if let lease { try Self.completeLeasedJob(lease, now: now, session: session) }

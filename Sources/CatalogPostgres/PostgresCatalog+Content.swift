@@ -68,19 +68,7 @@ extension PostgresCatalog {
         }
     }
 
-    /// Published assets and live streams with their metadata, as one relation.
-    private static let contentSelect = """
-        SELECT * FROM (
-            SELECT 'asset' AS kind, a.id AS id, COALESCE(m.title, a.title) AS title, m.description AS description,
-                   COALESCE(m.tags, '[]') AS tags, a.duration AS duration, a.version AS version, NULL::text AS live_state,
-                   a.created_at AS created_at
-            FROM assets a LEFT JOIN content_metadata m ON m.kind = 'asset' AND m.id = a.id
-            WHERE a.state = 'ready'
-            UNION ALL
-            SELECT 'stream', s.id, m.title, m.description, COALESCE(m.tags, '[]'), NULL, NULL, s.state, s.created_at
-            FROM live_streams s LEFT JOIN content_metadata m ON m.kind = 'stream' AND m.id = s.id
-        ) AS content
-        """
+    private static var contentSelect: String { CatalogRules.contentSelect }
 
     private static func contentEntry(_ row: SQLRow) throws -> ContentEntry {
         let rawID: String = try row.get("id"), rawKind: String = try row.get("kind")

@@ -7,10 +7,8 @@ import MediaCore
 /// waiting or taking the same one. Lease times are the server's `now()`, so nodes' clocks may differ.
 extension PostgresCatalog {
     public func enqueueJob(id: String?, kind: JobKind, assetID: AssetID, sourcePath: String, options: String) throws -> JobRecord {
-        try CatalogRules.checkJobOptions(options)
         let now = clock()
-        let job = JobRecord(id: id ?? UUID().uuidString.lowercased(), kind: kind, assetID: assetID,
-                            sourcePath: sourcePath, options: options, createdAt: now, updatedAt: now)
+        let job = try CatalogRules.newJob(id: id, kind: kind, assetID: assetID, sourcePath: sourcePath, options: options, now: now)
         try pool.withSession("enqueue job") { session in
             try session.execute("""
                 INSERT INTO jobs (id, kind, asset_id, source_path, options, state, percent, attempts, created_at, updated_at)
