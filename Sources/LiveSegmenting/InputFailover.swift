@@ -51,8 +51,8 @@ struct InputFeed {
         lastMediaAt = time
     }
 
-    /// The newest moment this input was heard from (media, or connecting).
-    var lastHeard: Double { max(lastMediaAt ?? connectedAt, connectedAt) }
+    /// The newest moment this input was heard from: its newest media, or its connecting when none came.
+    var lastHeard: Double { lastMediaAt ?? connectedAt }
 
     var keyframeDTS: Int64? {
         guard case .video(let frame)? = gop.first?.event, frame.isKeyframe else { return nil }
