@@ -45,7 +45,7 @@ public enum LiveStreamsFileReader {
             }
             if let earlier = streams.first(where: { $0.key == stream.key || $0.backupKey == stream.key }) {
                 throw ConfigError.invalidValue(origin: stream.origin, key: "streams[\(index)].key",
-                                               reason: "is the same as a key of '\(earlier.id)' (\(earlier.origin)): every stream needs its own key")
+                                               reason: "is the same as the key of '\(earlier.id)' (\(earlier.origin)): every stream needs its own key")
             }
             if let backup = stream.backupKey,
                let earlier = streams.first(where: { $0.key == backup || $0.backupKey == backup }) ?? (backup == stream.key ? stream : nil) {

@@ -143,6 +143,7 @@ import TestSupport
         #expect(first.discontinuity && listed.entries.filter(\.discontinuity).map(\.number) == [switchSegment])
         let gap = try #require(first.programDateTime) - (try #require(before.programDateTime) + before.duration)
         #expect(gap < Self.segmentSeconds, "viewer-visible gap at the switch: \(gap) s")
+        print("failover: gap between the primary's last segment and the backup's first: \(String(format: "%.3f", gap)) s (segment \(switchSegment))")
         #expect(listed.targetDuration == 2, "\(afterSwitch)")
 
         // ffprobe decodes the segments on both sides of the switch, each after its own init (EXT-X-MAP).
