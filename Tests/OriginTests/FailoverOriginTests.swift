@@ -6,7 +6,8 @@ import TestSupport
 /// (the primary over RTMP, the backup over SRT), the primary killed with SIGKILL mid-stream. The playlist
 /// keeps advancing from the backup with no gap longer than one segment (measured on EXT-X-PROGRAM-DATE-TIME),
 /// the numbering continues, ffprobe decodes the segments on both sides of the switch, the switch is in the
-/// API and /metrics, and a new primary takes the stream back (`live.failback: auto`).
+/// API and /metrics, and a new primary takes the stream back (`live.failback: auto`); a frozen primary
+/// (SIGSTOP: connected but silent) is lost after `live.input_loss_seconds` and back once it resumes.
 @Suite(.serialized) struct FailoverOriginTests {
     static let apiKey = "failover-key-0123456789"
     static let segmentSeconds = 2.0
@@ -111,6 +112,7 @@ import TestSupport
             try await Self.playlist(port, "/live/fo/video.m3u8").entries.count >= standing + 2
         })
         var status = try await Self.stream(port, "fo")
+        #expect(status["hasBackupKey"] as? Bool == true && status["backupKey"] == nil, "GET never shows a key")
         #expect(status["activeInput"] as? String == "primary" && Self.switches(status).isEmpty,
                 "the standby's media is not written while the primary runs")
 
@@ -161,7 +163,7 @@ import TestSupport
                 if rendition == "video" { #expect(decoded.firstPictureType?.contains("I") == true, "segment \(entry.number) opens on a keyframe") }
             }
         }
-        let metrics = try await fetch(port, "/metrics")
+        let metrics = try await fetch(port, "/metrics")  // before the failbacks below
         #expect(metrics.text.contains("mediaserve_live_input_switches_total{reason=\"connection_lost\",stream=\"fo\"} 1")
                 || metrics.text.contains("mediaserve_live_input_switches_total{stream=\"fo\",reason=\"connection_lost\"} 1"),
                 "\(metrics.text.split(separator: "\n").filter { $0.contains("input_switches") })")
@@ -179,12 +181,30 @@ import TestSupport
         #expect(try await eventually(timeout: .seconds(30), poll: .milliseconds(200)) {
             try await Self.playlist(port, "/live/fo/video.m3u8").entries.contains { $0.number == backSegment + 1 }
         }, "the returned primary's segments follow")
+        // The primary freezes (SIGSTOP: connected, silent): after live.input_loss_seconds the backup takes
+        // over again; resumed, the primary gets the stream back.
+        kill(try #require(returned?.processIdentifier), SIGSTOP)
+        #expect(try await eventually(timeout: .seconds(20), poll: .milliseconds(100)) {
+            Self.switches(try await Self.stream(port, "fo")).count == 3
+        }, "the silent primary is lost")
+        status = try await Self.stream(port, "fo")
+        #expect(Self.switches(status).last?["reason"] as? String == "input_loss")
+        #expect(status["activeInput"] as? String == "backup" && status["connectedInputs"] as? [String] == ["primary", "backup"])
+        kill(try #require(returned?.processIdentifier), SIGCONT)
+        #expect(try await eventually(timeout: .seconds(30), poll: .milliseconds(200)) {
+            Self.switches(try await Self.stream(port, "fo")).count == 4
+        }, "auto failback after the freeze")
+        #expect(Self.switches(try await Self.stream(port, "fo")).last?["reason"] as? String == "failback")
+        let lastSwitch = try #require(Self.switches(try await Self.stream(port, "fo")).last?["segment"] as? Int)
+        #expect(try await eventually(timeout: .seconds(30), poll: .milliseconds(200)) {
+            try await Self.playlist(port, "/live/fo/video.m3u8").entries.contains { $0.number == lastSwitch + 1 }
+        })
         let final = try await Self.playlist(port, "/live/fo/video.m3u8")
         #expect(zip(final.entries, final.entries.dropFirst()).allSatisfy { $1.number == $0.number + 1 })
         #expect(final.targetDuration == 2, "EXT-X-TARGETDURATION never changed")
         // Both switches are in the DASH MPD as Periods, which passes the schema.
         let mpd = try await fetch(port, "/live/fo/manifest.mpd").text
-        #expect(mpd.components(separatedBy: "<Period ").count - 1 >= 3, "\(mpd.prefix(600))")
+        #expect(mpd.components(separatedBy: "<Period ").count - 1 >= 5, "\(mpd.prefix(600))")
         try await LiveStreamAPITests.validateMPD(mpd)
     }
 

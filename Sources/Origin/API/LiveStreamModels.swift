@@ -92,6 +92,8 @@ public struct LiveStreamSummary: Codable, Sendable, Equatable {
     public var backupKey: String?
     public var backupRtmpUrl: String?
     public var backupSrtUrl: String?
+    /// Whether the stream has a backup key (shown in every response; the key itself only on creation).
+    public var hasBackupKey: Bool
     /// Low-latency HLS/DASH (parts) for this stream: its own choice, or `live.low_latency.enabled`.
     public var lowLatency: Bool
     /// Which input's media is written now (`primary`, `backup`), nil while none is.
@@ -112,6 +114,7 @@ public struct LiveStreamSummary: Codable, Sendable, Equatable {
         self.rtmpUrl = rtmpUrl
         self.srtUrl = srtUrl
         lowLatency = false
+        hasBackupKey = false
         connectedInputs = []
         inputSwitches = []
         playback = PlaybackURLs(hls: "/live/\(id)/master.m3u8", dash: "/live/\(id)/manifest.mpd")

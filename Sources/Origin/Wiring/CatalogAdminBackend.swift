@@ -126,6 +126,7 @@ public struct CatalogAdminBackend: AdminBackend {
     func summary(_ record: LiveStreamRecord, publishing: Bool) -> LiveStreamSummary {
         var shown = Self.summary(record, publishing: publishing)
         shown.lowLatency = record.lowLatency ?? liveLowLatencyDefault
+        shown.hasBackupKey = record.backupKey != nil
         if let inputs = live?.inputStatus(for: record.id) {
             shown.activeInput = inputs.active?.rawValue
             shown.connectedInputs = inputs.connected.map(\.rawValue)
