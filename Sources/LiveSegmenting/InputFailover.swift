@@ -47,7 +47,8 @@ struct InputFeed {
     }
 
     private mutating func noteMedia(at time: Double, lossSeconds: Double) {
-        if let last = lastMediaAt, time - last <= lossSeconds { } else { steadySince = time }
+        let unbroken = lastMediaAt.map { time - $0 <= lossSeconds } ?? false
+        if !unbroken { steadySince = time }
         lastMediaAt = time
     }
 

@@ -208,6 +208,53 @@ import TestSupport
         try await LiveStreamAPITests.validateMPD(mpd)
     }
 
+    @Test func manualFailbackIsAskedForThroughTheAPI() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("origin-failback-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let server = try ServerProcess(dataDirectory: data, apiKey: Self.apiKey,
+                                       extra: ["--set", "live.segment_seconds=2", "--set", "live.failback=manual"])
+        defer { server.terminate() }
+        let port = server.port
+        let created = try await LiveTestClient.createStream(port, apiKey: Self.apiKey, ["id": "man"])
+        let key = try #require(created["key"] as? String)
+        let backupKey = try #require(created["backupKey"] as? String)
+        let failback = { try await fetch(port, "/api/v1/live-streams/man/failback", method: .POST, headers: LiveTestClient.auth(Self.apiKey)) }
+        #expect(try await fetch(port, "/api/v1/live-streams/nope/failback", method: .POST, headers: LiveTestClient.auth(Self.apiKey)).status == 404)
+        #expect(try await fetch(port, "/api/v1/live-streams/man/failback", method: .POST).status == 401)
+
+        // The backup alone runs the stream; asking for the primary then is refused with a reason.
+        let backup = try Self.publisher("rtmp://127.0.0.1:\(server.rtmpPort)/live/\(backupKey)", format: "flv", seconds: 90)
+        defer { if backup.isRunning { backup.terminate() } }
+        #expect(try await eventually(timeout: .seconds(60), poll: .milliseconds(200)) {
+            try await Self.playlist(port, "/live/man/video.m3u8").entries.count >= 1
+        })
+        #expect((try await Self.stream(port, "man"))["activeInput"] as? String == "backup")
+        let early = try await failback()
+        #expect(early.status == 409 && early.text.contains("no publisher on its primary key"), "\(early.text)")
+
+        // A primary connects: under `manual` it stays a standby, however steady, until asked.
+        let primary = try Self.publisher("rtmp://127.0.0.1:\(server.rtmpPort)/live/\(key)", format: "flv", seconds: 90)
+        defer { if primary.isRunning { primary.terminate() } }
+        #expect(try await eventually(timeout: .seconds(30), poll: .milliseconds(200)) {
+            (try await Self.stream(port, "man"))["connectedInputs"] as? [String] == ["primary", "backup"]
+        })
+        let standing = try await Self.playlist(port, "/live/man/video.m3u8").entries.count
+        #expect(try await eventually(timeout: .seconds(30), poll: .milliseconds(200)) {
+            try await Self.playlist(port, "/live/man/video.m3u8").entries.count >= standing + 2
+        })
+        #expect(Self.switches(try await Self.stream(port, "man")).isEmpty, "no automatic failback")
+        let asked = try await failback()
+        #expect(asked.status == 202, "\(asked.text)")
+        #expect(try await eventually(timeout: .seconds(20), poll: .milliseconds(100)) {
+            Self.switches(try await Self.stream(port, "man")).count == 1
+        }, "the switch at the primary's next keyframe")
+        let status = try await Self.stream(port, "man")
+        #expect(Self.switches(status).first?["reason"] as? String == "manual_failback")
+        #expect(status["activeInput"] as? String == "primary")
+        let again = try await failback()
+        #expect(again.status == 409 && again.text.contains("already on its primary input"))
+    }
+
     @Test func onlyAStreamAskingForLowLatencyGetsParts() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("origin-ll-stream-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
