@@ -23,11 +23,16 @@ public struct LiveStreamSync: Sendable, Equatable {
 public struct LiveStreamSyncPlan: Sendable {
     public var sync = LiveStreamSync()
     public var placeholderKeys: [(SafeName, String)] = []
+    /// Listed streams whose backup key is cleared before the new ones are written (for the same reason).
+    public var clearedBackupKeys: [SafeName] = []
 
     public init(existing: [LiveStreamRecord], configured streams: [LiveStreamRecord]) throws {
         let listed = Set(streams.map(\.id))
         for stream in streams {
-            if let holder = existing.first(where: { $0.key == stream.key && $0.id != stream.id && !listed.contains($0.id) }) {
+            let keys = [stream.key, stream.backupKey].compactMap { $0 }
+            if let holder = existing.first(where: { other in
+                other.id != stream.id && !listed.contains(other.id) && keys.contains { $0 == other.key || $0 == other.backupKey }
+            }) {
                 throw CatalogError.liveStreamKeyCollision(configured: stream.id, holder: holder.id)
             }
         }
@@ -38,7 +43,9 @@ public struct LiveStreamSyncPlan: Sendable {
                 continue
             }
             if old.key != stream.key { placeholderKeys.append((stream.id, "pending sync " + stream.id.rawValue)) }
+            if old.backupKey != nil { clearedBackupKeys.append(stream.id) }
             let same = old.key == stream.key && old.dvrWindowSeconds == stream.dvrWindowSeconds && old.eventMode == stream.eventMode
+                && old.backupKey == stream.backupKey && old.lowLatency == stream.lowLatency
             if same { sync.unchanged.append(stream.id) } else { sync.updated.append(stream.id) }
         }
     }
@@ -55,17 +62,23 @@ extension Catalog {
                 for (id, placeholder) in plan.placeholderKeys {
                     try db.execute(sql: "UPDATE live_streams SET key = ? WHERE id = ?", arguments: [placeholder, id.rawValue])
                 }
+                for id in plan.clearedBackupKeys {
+                    try db.execute(sql: "UPDATE live_streams SET backup_key = NULL WHERE id = ?", arguments: [id.rawValue])
+                }
                 for stream in streams {
                     if plan.sync.created.contains(stream.id) {
                         try db.execute(sql: """
-                            INSERT INTO live_streams (id, key, state, dvr_window_seconds, event_mode, created_at, config_managed)
-                            VALUES (?, ?, ?, ?, ?, ?, 1)
+                            INSERT INTO live_streams (id, key, state, dvr_window_seconds, event_mode, created_at, config_managed,
+                                                      backup_key, low_latency)
+                            VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)
                             """, arguments: [stream.id.rawValue, stream.key, LiveStreamState.idle.rawValue, stream.dvrWindowSeconds,
-                                             stream.eventMode, clock()])
+                                             stream.eventMode, clock(), stream.backupKey, stream.lowLatency])
                     } else {
                         try db.execute(sql: """
-                            UPDATE live_streams SET key = ?, dvr_window_seconds = ?, event_mode = ?, config_managed = 1 WHERE id = ?
-                            """, arguments: [stream.key, stream.dvrWindowSeconds, stream.eventMode, stream.id.rawValue])
+                            UPDATE live_streams SET key = ?, dvr_window_seconds = ?, event_mode = ?, config_managed = 1, backup_key = ?,
+                                                    low_latency = ? WHERE id = ?
+                            """, arguments: [stream.key, stream.dvrWindowSeconds, stream.eventMode, stream.backupKey, stream.lowLatency,
+                                             stream.id.rawValue])
                     }
                 }
                 return plan.sync

@@ -10,14 +10,16 @@ extension PostgresCatalog {
             if try session.queryOne("SELECT 1 FROM live_streams WHERE id = $1", [stream.id.rawValue]) != nil {
                 throw CatalogError.liveStreamExists(stream.id)
             }
-            if try session.queryOne("SELECT 1 FROM live_streams WHERE key = $1", [stream.key]) != nil {
+            for key in [stream.key, stream.backupKey].compactMap({ $0 })
+                where try session.queryOne("SELECT 1 FROM live_streams WHERE key = $1 OR backup_key = $1", [key]) != nil {
                 throw CatalogError.liveStreamKeyInUse
             }
+            if stream.backupKey == stream.key { throw CatalogError.liveStreamKeyInUse }
             try session.execute("""
-                INSERT INTO live_streams (id, key, state, dvr_window_seconds, event_mode, created_at, config_managed)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                INSERT INTO live_streams (id, key, state, dvr_window_seconds, event_mode, created_at, config_managed, backup_key, low_latency)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                 """, [stored.id.rawValue, stored.key, stored.state.rawValue, stored.dvrWindowSeconds, stored.eventMode,
-                      stored.createdAt, stored.configManaged])
+                      stored.createdAt, stored.configManaged, stored.backupKey, stored.lowLatency])
         }
         return stored
     }
@@ -26,8 +28,9 @@ extension PostgresCatalog {
         try fetchLiveStream(where: "id = $1", id.rawValue)
     }
 
+    /// The stream whose primary or backup key is `key` (the record's `key` tells which).
     public func liveStream(key: String) throws -> LiveStreamRecord? {
-        try fetchLiveStream(where: "key = $1", key)
+        try fetchLiveStream(where: "key = $1 OR backup_key = $1", key)
     }
 
     public func listLiveStreams() throws -> [LiveStreamRecord] {
@@ -65,17 +68,23 @@ extension PostgresCatalog {
             for (id, placeholder) in plan.placeholderKeys {
                 try session.execute("UPDATE live_streams SET key = $1 WHERE id = $2", [placeholder, id.rawValue])
             }
+            for id in plan.clearedBackupKeys {
+                try session.execute("UPDATE live_streams SET backup_key = NULL WHERE id = $1", [id.rawValue])
+            }
             for stream in streams {
                 if plan.sync.created.contains(stream.id) {
                     try session.execute("""
-                        INSERT INTO live_streams (id, key, state, dvr_window_seconds, event_mode, created_at, config_managed)
-                        VALUES ($1, $2, $3, $4, $5, $6, TRUE)
+                        INSERT INTO live_streams (id, key, state, dvr_window_seconds, event_mode, created_at, config_managed,
+                                                  backup_key, low_latency)
+                        VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, $8)
                         """, [stream.id.rawValue, stream.key, LiveStreamState.idle.rawValue, stream.dvrWindowSeconds,
-                              stream.eventMode, clock()])
+                              stream.eventMode, clock(), stream.backupKey, stream.lowLatency])
                 } else {
                     try session.execute("""
-                        UPDATE live_streams SET key = $1, dvr_window_seconds = $2, event_mode = $3, config_managed = TRUE WHERE id = $4
-                        """, [stream.key, stream.dvrWindowSeconds, stream.eventMode, stream.id.rawValue])
+                        UPDATE live_streams SET key = $1, dvr_window_seconds = $2, event_mode = $3, config_managed = TRUE,
+                                                backup_key = $4, low_latency = $5 WHERE id = $6
+                        """, [stream.key, stream.dvrWindowSeconds, stream.eventMode, stream.backupKey, stream.lowLatency,
+                              stream.id.rawValue])
                 }
             }
             return plan.sync
@@ -119,6 +128,7 @@ extension PostgresCatalog {
         }
         return LiveStreamRecord(id: id, key: try row.get("key"), state: LiveStreamState(rawValue: try row.get("state")),
                                 dvrWindowSeconds: try row.get("dvr_window_seconds"), eventMode: try row.get("event_mode"),
-                                createdAt: try row.get("created_at"), configManaged: try row.get("config_managed"))
+                                createdAt: try row.get("created_at"), configManaged: try row.get("config_managed"),
+                                backupKey: try row.get("backup_key"), lowLatency: try row.get("low_latency"))
     }
 }

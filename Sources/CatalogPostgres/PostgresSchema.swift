@@ -169,7 +169,12 @@ enum PostgresSchema {
                 sealed BYTEA NOT NULL
             );
             """),
-        ("v8-job-leases", """
+        ("v8-live-stream-backup-key-low-latency", """
+            ALTER TABLE live_streams ADD COLUMN backup_key TEXT;
+            CREATE UNIQUE INDEX live_streams_by_backup_key ON live_streams(backup_key);
+            ALTER TABLE live_streams ADD COLUMN low_latency BOOLEAN;
+            """),
+        ("v9-job-leases", """
             ALTER TABLE jobs ADD COLUMN lease_owner TEXT;
             ALTER TABLE jobs ADD COLUMN lease_expires_at TIMESTAMPTZ;
             CREATE INDEX jobs_by_lease ON jobs(lease_expires_at) WHERE state = 'running';
