@@ -18,8 +18,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
-        // 4.x for jwt-kit 5.8 (issue 12); 3.12.3 still satisfies everything else.
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // 4.x for jwt-kit 5.8 (issue 12); 4.5.2's AES._CBC is BoringSSL's bulk AES_cbc_encrypt (3.x encrypts
+        // block by block in Swift, 50x slower), which encrypted delivery relies on (issue 13).
+        .package(url: "https://github.com/apple/swift-crypto", "4.5.2"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
@@ -189,7 +190,7 @@ let package = Package(
         .testTarget(
             name: "OriginTests",
             dependencies: [
-                "Origin", "Publishing", "MediaCore", "Storage", "TestSupport", "Access", "Catalog", "Analytics",
+                "Origin", "Publishing", "MediaCore", "Storage", "TestSupport", "Access", "Catalog", "Analytics", "Protection",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -264,10 +264,13 @@ public struct MediaServeConfig: Sendable, Hashable {
         public var spekeAuthHeader: String?
         /// DRM systems asked of the key server, comma-separated: widevine, playready, fairplay (or system ids).
         public var spekeSystems: String
+        /// Encrypted segments and inits kept in memory (LRU, bytes), so repeated requests are not encrypted
+        /// again; 0 = encrypt every request.
+        public var cacheMaxBytes: Int
 
         public init(masterKey: String? = nil, hlsMethod: String = "aes-128", dashScheme: String = "cenc",
                     keyRotationSeconds: Int = 0, spekeURL: String? = nil, spekeAuthHeader: String? = nil,
-                    spekeSystems: String = "widevine,playready") {
+                    spekeSystems: String = "widevine,playready", cacheMaxBytes: Int = 256 << 20) {
             self.masterKey = masterKey
             self.hlsMethod = hlsMethod
             self.dashScheme = dashScheme
@@ -275,6 +278,7 @@ public struct MediaServeConfig: Sendable, Hashable {
             self.spekeURL = spekeURL
             self.spekeAuthHeader = spekeAuthHeader
             self.spekeSystems = spekeSystems
+            self.cacheMaxBytes = cacheMaxBytes
         }
     }
 

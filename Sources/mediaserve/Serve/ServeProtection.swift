@@ -32,7 +32,8 @@ enum ServeProtection {
         }
         let vault = KeyVault(master: master, storage: CatalogKeyStorage(store: catalog), keyServer: keyServer,
                              keyServerScheme: dash.sampleScheme ?? .cenc)
-        return ProtectionService(vault: vault, settings: .init(hlsScheme: hls, dashScheme: dash, rotationSeconds: drm.keyRotationSeconds),
+        return ProtectionService(vault: vault, settings: .init(hlsScheme: hls, dashScheme: dash, rotationSeconds: drm.keyRotationSeconds,
+                                                                 cacheMaxBytes: drm.cacheMaxBytes),
                                  store: catalog)
     }
 }
