@@ -26,6 +26,26 @@ import Testing
         #expect(refusal.message.contains("expired"))
     }
 
+    /// Valid signatures are remembered (one HMAC per URL per minute): what is remembered must open exactly
+    /// that URL and nothing near it, and expiry is still checked on every request.
+    @Test func aRememberedSignatureOpensNothingElse() throws {
+        let query = parameters(signer.query(for: SignedURLClaims(scope: scope, expires: now + 30)))
+        _ = try signer.verify(query: query, scope: scope, now: now).get()
+        _ = try signer.verify(query: query, scope: scope, now: now + 1).get()
+        #expect(reason(signer.verify(query: query, scope: AccessScope(tree: .vod, owner: SafeName("other")!), now: now)) == .badSignature)
+        var longer = query
+        longer["exp"] = String(now + 99_999)
+        #expect(reason(signer.verify(query: longer, scope: scope, now: now)) == .badSignature)
+        var taller = query
+        taller["mh"] = "2160"
+        #expect(reason(signer.verify(query: taller, scope: scope, now: now)) == .badSignature)
+        var forged = query
+        forged["sig"] = String(query["sig"]!.reversed())
+        #expect(reason(signer.verify(query: forged, scope: scope, now: now)) != nil)
+        #expect(reason(signer.verify(query: query, scope: scope, now: now + 31)) == .expired)
+        _ = try signer.verify(query: query, scope: scope, now: now + 2).get()
+    }
+
     @Test func anotherItemTamperingAndMissingTokensAreRefused() {
         let query = parameters(signer.query(for: SignedURLClaims(scope: scope, expires: now + 60)))
         let other = AccessScope(tree: .vod, owner: SafeName("other")!)
