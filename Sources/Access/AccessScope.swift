@@ -44,7 +44,9 @@ public struct MediaPath: Sendable, Hashable {
         guard parts.count >= 4, parts[0].isEmpty, let tree = AccessScope.Tree(rawValue: String(parts[1])),
               let owner = SafeName(String(parts[2])) else { return nil }
         var rest = Array(parts[3...])
-        if rest.count >= 2, Self.isVersion(rest[0]) { rest.removeFirst() }
+        // `v<n>/` only where a version can stand: before `<r>.m3u8` or `<r>/<file>`. A rendition that looks
+        // like a version (`v360/seg-1.m4s`, unversioned) is a rendition, and its segments are checked too.
+        if Self.isVersion(rest[0]), rest.count == 3 || (rest.count == 2 && rest[1].hasSuffix(".m3u8")) { rest.removeFirst() }
         let scope = AccessScope(tree: tree, owner: owner)
         switch rest.count {
         case 1:

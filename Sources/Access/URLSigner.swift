@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 /// What a signed URL grants: one item (its path prefix), until an instant, optionally only to one
 /// client network and only up to a rendition height.
@@ -30,6 +31,8 @@ public struct URLSigner: Sendable {
 
     private let signingKey: SymmetricKey
     private let verifyingKeys: [SymmetricKey]
+    /// Messages whose signature was found valid lately: a player makes hundreds of requests with one URL.
+    private let verified = SignatureMemo()
 
     public init(key: String, previousKeys: [String] = []) {
         signingKey = SymmetricKey(data: Array(key.utf8))
@@ -53,8 +56,12 @@ public struct URLSigner: Sendable {
         }
         let fields = Self.fields(expires, query["ip"], query["mh"])
         let message = Self.message(scope, fields)
-        guard verifyingKeys.contains(where: { HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: message, using: $0) }) else {
-            return .failure(AccessRefusal(.badSignature, "the URL's signature does not match: it was altered or was signed for other content"))
+        let memoKey = String(decoding: message, as: UTF8.self) + "\n" + signature
+        if !verified.contains(memoKey, now: now) {
+            guard verifyingKeys.contains(where: { HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: message, using: $0) }) else {
+                return .failure(AccessRefusal(.badSignature, "the URL's signature does not match: it was altered or was signed for other content"))
+            }
+            verified.insert(memoKey, now: now)
         }
         var claims = SignedURLClaims(scope: scope, expires: expires)
         if let ip = query["ip"] {
@@ -84,5 +91,33 @@ public struct URLSigner: Sendable {
     /// Versioned, newline-separated: the scope, then each parameter as `name=value`.
     private static func message(_ scope: AccessScope, _ fields: [(String, String)]) -> [UInt8] {
         Array((["mediaserve-signed-url-v1", scope.pathPrefix] + fields.map { "\($0.0)=\($0.1)" }).joined(separator: "\n").utf8)
+    }
+}
+
+/// Signed-URL messages (scope, parameters and signature) already found valid, so the requests of one
+/// signed URL cost one HMAC per `windowSeconds`, not one each. Only valid signatures are kept (forged
+/// ones are checked every time and cannot fill it), and it is emptied every window and when full, so it
+/// stays small. A hit is exactly the same message and signature that verified: nothing weaker is trusted,
+/// and expiry, network and height are still checked per request.
+final class SignatureMemo: Sendable {
+    let windowSeconds: Int
+    let capacity: Int
+    private let state = Mutex<(window: Int, keys: Set<String>)>((0, []))
+
+    init(windowSeconds: Int = 60, capacity: Int = 10_000) {
+        self.windowSeconds = windowSeconds
+        self.capacity = capacity
+    }
+
+    func contains(_ key: String, now: Int) -> Bool {
+        state.withLock { $0.window == now / windowSeconds && $0.keys.contains(key) }
+    }
+
+    func insert(_ key: String, now: Int) {
+        state.withLock { state in
+            let window = now / windowSeconds
+            if state.window != window || state.keys.count >= capacity { state = (window, []) }
+            state.keys.insert(key)
+        }
     }
 }

@@ -49,6 +49,7 @@ enum ConfigSchema {
         int("http.header_timeout_seconds", \.http.headerTimeoutSeconds, 1...3_600),
         int("http.idle_timeout_seconds", \.http.idleTimeoutSeconds, 1...3_600),
         int("http.write_timeout_seconds", \.http.writeTimeoutSeconds, 1...3_600),
+        bool("http.fast_path", \.http.fastPath),
         string("rtmp.host", \.rtmp.host),
         int("rtmp.port", \.rtmp.port, 0...65535),
         int("rtmp.max_connections_per_address", \.rtmp.maxConnectionsPerAddress, 0...100_000),

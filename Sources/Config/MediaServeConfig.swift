@@ -112,6 +112,9 @@ public struct MediaServeConfig: Sendable, Hashable {
         public var idleTimeoutSeconds: Int
         /// Seconds a client may go without reading anything of a response before it is dropped.
         public var writeTimeoutSeconds: Int
+        /// Answer VOD GET/HEAD requests that are in memory on the event loop, ahead of the router (plain
+        /// HTTP with sendfile only); false sends every request through Hummingbird (for comparison).
+        public var fastPath: Bool = true
 
         public init(host: String = "127.0.0.1", port: Int = 8080, corsAllowOrigin: String = "*",
                     maxUploadBytes: Int = 10 << 30, maxConnections: Int = 10_000, maxConnectionsPerAddress: Int = 512,

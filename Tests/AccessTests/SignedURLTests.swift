@@ -26,17 +26,27 @@ import Testing
         #expect(refusal.message.contains("expired"))
     }
 
+    /// Valid signatures are remembered (one HMAC per URL per minute): what is remembered must open exactly
+    /// that URL and nothing near it, and expiry is still checked on every request.
+    @Test func aRememberedSignatureOpensNothingElse() throws {
+        let query = parameters(signer.query(for: SignedURLClaims(scope: scope, expires: now + 30)))
+        _ = try signer.verify(query: query, scope: scope, now: now).get()
+        _ = try signer.verify(query: query, scope: scope, now: now + 1).get()
+        #expect(reason(signer.verify(query: query, scope: AccessScope(tree: .vod, owner: SafeName("other")!), now: now)) == .badSignature)
+        expectLongerAndTallerRefused(query)
+        var forged = query
+        forged["sig"] = String(query["sig"]!.reversed())
+        #expect(reason(signer.verify(query: forged, scope: scope, now: now)) != nil)
+        #expect(reason(signer.verify(query: query, scope: scope, now: now + 31)) == .expired)
+        _ = try signer.verify(query: query, scope: scope, now: now + 2).get()
+    }
+
     @Test func anotherItemTamperingAndMissingTokensAreRefused() {
         let query = parameters(signer.query(for: SignedURLClaims(scope: scope, expires: now + 60)))
         let other = AccessScope(tree: .vod, owner: SafeName("other")!)
         #expect(reason(signer.verify(query: query, scope: other, now: now)) == .badSignature)
         #expect(reason(signer.verify(query: query, scope: AccessScope(tree: .live, owner: SafeName("film")!), now: now)) == .badSignature)
-        var longer = query
-        longer["exp"] = String(now + 99_999)
-        #expect(reason(signer.verify(query: longer, scope: scope, now: now)) == .badSignature)
-        var taller = query
-        taller["mh"] = "2160"
-        #expect(reason(signer.verify(query: taller, scope: scope, now: now)) == .badSignature)
+        expectLongerAndTallerRefused(query)
         #expect(reason(signer.verify(query: [:], scope: scope, now: now)) == .missingToken)
         var garbled = query
         garbled["sig"] = "not base64!"
@@ -76,6 +86,16 @@ import Testing
         #expect(IPNetwork("300.0.0.1") == nil)
         #expect(IPNetwork("10.0.0.0/33") == nil)
         #expect(IPNetwork("nonsense") == nil)
+    }
+
+    /// The same signature with a later expiry or a taller height limit must not verify.
+    func expectLongerAndTallerRefused(_ query: [String: String]) {
+        var longer = query
+        longer["exp"] = String(now + 99_999)
+        #expect(reason(signer.verify(query: longer, scope: scope, now: now)) == .badSignature)
+        var taller = query
+        taller["mh"] = "2160"
+        #expect(reason(signer.verify(query: taller, scope: scope, now: now)) == .badSignature)
     }
 
     func reason(_ result: Result<SignedURLClaims, AccessRefusal>) -> AccessRefusal.Reason? {

@@ -53,13 +53,13 @@ func withOrigin<T: Sendable>(
     configuration: OriginConfiguration, dataDirectory: URL, index: any MediaIndex, renderer: any ManifestRendering,
     admin: (any AdminBackend)? = nil, readiness: @escaping @Sendable () async -> String? = { nil },
     clock: @escaping @Sendable () -> Double = OriginClock.system,
-    analytics: AnalyticsFeatures? = nil,
+    analytics: AnalyticsFeatures? = nil, access: AccessGate? = nil,
     _ body: @Sendable (Int, OriginServer) async throws -> T
 ) async throws -> T {
     var logger = Logger(label: "origin-test")
     logger.logLevel = .warning
     let server = OriginServer(configuration: configuration, dataDirectory: try DataDirectory(root: dataDirectory), index: index, renderer: renderer, readiness: readiness,
-                              admin: admin, clock: clock, analytics: analytics, logger: logger)
+                              admin: admin, access: access, clock: clock, analytics: analytics, logger: logger)
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     let app = try server.makeApplication { port in continuation.yield(port) }
     return try await withThrowingTaskGroup(of: Void.self) { group in

@@ -65,4 +65,33 @@ import TestSupport
         // Real clients are not cut off by the deadline.
         #expect(try await Self.curl(server.port).out == "2 200")
     }
+
+    /// Past `http.max_connections`, HTTPS keeps the health-check reserve plain HTTP has: health checks are
+    /// answered on both protocols, anything else gets 503 with Retry-After.
+    @Test func healthCheckReserveHoldsOverHTTPS() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tls-reserve-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let server = try ServerProcess(dataDirectory: root.appendingPathComponent("data"), apiKey: Self.apiKey, extra: try await Self.certificate(in: root)
+            + ["--set", "http.max_connections=2", "--set", "http.header_timeout_seconds=120"])
+        defer { server.terminate() }
+        // Two connections that never start TLS take both ordinary slots.
+        let first = try Loopback.connect(port: server.port, receiveTimeoutSeconds: 10)
+        defer { close(first) }
+        let second = try Loopback.connect(port: server.port, receiveTimeoutSeconds: 10)
+        defer { close(second) }
+        let held = try await eventually(timeout: .seconds(20), poll: .milliseconds(100)) {
+            try await runAsync("curl", ["-sk", "--http2", "--max-time", "10", "-o", "/dev/null", "-w", "%{http_code}",
+                                        "https://127.0.0.1:\(server.port)/vod/none/master.m3u8"]).stdout == "503"
+        }
+        #expect(held, "an ordinary request on the reserve gets 503")
+        for version in ["--http2", "--http1.1"] {
+            let health = try await runAsync("curl", ["-sk", version, "--max-time", "10", "-o", "/dev/null", "-w", "%{http_version} %{http_code}",
+                                                     "https://127.0.0.1:\(server.port)/healthz"])
+            #expect(health.stdout.hasSuffix(" 200"), "\(version) /healthz on the reserve: \(health.stdout)")
+            let other = try await runAsync("curl", ["-sk", version, "--max-time", "10", "-D", "-", "-o", "/dev/null",
+                                                    "https://127.0.0.1:\(server.port)/api/v1/assets"])
+            #expect(other.stdout.contains(" 503"), "\(version) anything else on the reserve: \(other.stdout)")
+            #expect(other.stdout.lowercased().contains("retry-after: 5"), "\(version): \(other.stdout)")
+        }
+    }
 }

@@ -6,13 +6,18 @@ import MediaCore
 import Publishing
 @testable import Origin
 
-/// A fixed index: the header and safety tests need listings, not a catalog.
-struct StaticIndex: MediaIndex {
+/// A fixed index: the header and safety tests need listings, not a catalog. Always current, so the fast
+/// path answers from it as it does from the catalog's in-memory index.
+struct StaticIndex: CachedMediaIndex {
     var vod: [SafeName: MediaListing] = [:]
     var live: [SafeName: MediaListing] = [:]
 
     func listing(tree: MediaTree, owner: SafeName) async throws -> MediaListing? {
         tree == .vod ? vod[owner] : live[owner]
+    }
+
+    func cachedListing(tree: MediaTree, owner: SafeName) -> MediaListing? {
+        tree == .vod ? vod[owner] : nil
     }
 }
 

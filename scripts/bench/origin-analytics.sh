@@ -13,78 +13,33 @@
 # The machine may be shared: the ratios compare runs made seconds apart under the same load.
 #   BENCH_BINARY=path/to/mediaserve   use that binary instead of building the release one
 #   BENCH_DURATION (10s per wrk run), BENCH_ROUNDS (3 interleaved rounds of the segment variants),
-#   BENCH_CONNECTIONS (50), BENCH_THREADS (2), BENCH_ANALYTICS_PORT (18090, +1 for nginx)
+#   BENCH_CONNECTIONS (50), BENCH_THREADS (2), BENCH_ANALYTICS_PORT (a free one; nginx gets another)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/bench/lib.sh
 
 DURATION="${BENCH_DURATION:-10s}"
 CONNECTIONS="${BENCH_CONNECTIONS:-50}"
 THREADS="${BENCH_THREADS:-2}"
 ROUNDS="${BENCH_ROUNDS:-3}"
-MS_PORT="${BENCH_ANALYTICS_PORT:-18090}"
-NGINX_PORT=$((MS_PORT + 1))
+MS_PORT="${BENCH_ANALYTICS_PORT:-$(bench_free_port)}"
+NGINX_PORT="$(bench_free_port)"
 KEY="bench-analytics-key"
 
-for tool in wrk nginx ffmpeg curl python3; do
-  command -v "$tool" >/dev/null || { echo "bench-analytics: '$tool' is missing: run scripts/install-deps.sh bench" >&2; exit 1; }
-done
-
-work="$(mktemp -d /tmp/mediaserve-bench-analytics.XXXXXX)"
-chmod 755 "$work"
-ms_pid=""
-cleanup() {
-  [ -n "$ms_pid" ] && kill "$ms_pid" 2>/dev/null && wait "$ms_pid" 2>/dev/null || true
-  [ -f "$work/nginx/nginx.pid" ] && kill "$(cat "$work/nginx/nginx.pid")" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-binary="${BENCH_BINARY:-}"
-if [ -z "$binary" ]; then
-  echo "bench-analytics: building mediaserve (release)"
-  swift build -c release --product mediaserve >/dev/null
-  binary="$(swift build -c release --show-bin-path)/mediaserve"
-fi
-
-echo "bench-analytics: making a 720p source and ingesting it"
-ffmpeg -v error -f lavfi -i "testsrc2=size=1280x720:rate=30,noise=alls=12:allf=t" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
-  -t 13 -c:v libx264 -preset ultrafast -crf 18 -c:a aac -shortest "$work/source.mp4"
+bench_init bench-analytics
+bench_require wrk nginx ffmpeg curl python3
+bench_binary
+bench_source 13
 "$binary" ingest "$work/source.mp4" --id bench --data-dir "$work/data" --rungs 720 --preset ultrafast --json >/dev/null
-"$binary" serve --host 127.0.0.1 --port "$MS_PORT" --data-dir "$work/data" --set api.key="$KEY" --set log.level=warning \
-  --set rtmp.port=0 --set srt.port=0 --set analytics.batches_per_minute_per_address=1000000 \
-  --set analytics.batches_per_minute_per_session=1000000 > "$work/mediaserve.log" 2>&1 &
-ms_pid=$!
-for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$MS_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+bench_serve "$MS_PORT" --set api.key="$KEY" --set analytics.batches_per_minute_per_address=1000000 \
+  --set analytics.batches_per_minute_per_session=1000000
 
 # The video segment closest to 2 MB, under its version as the manifests name it.
-segment="$(cd "$work/data/vod/bench" && find . -name 'seg-*.m4s' -printf '%s %P\n' \
-  | awk '{d = $1 - 2097152; if (d < 0) d = -d; print d, $1, $2}' | sort -n | head -1 | awk '{print $3}')"
+segment="$(bench_closest 2097152)"
 segment_path="/vod/bench/v$(cat "$work/data/vod/bench/version")/$segment"
 curl -fsS -o /dev/null "http://127.0.0.1:$MS_PORT$segment_path"
 
-mkdir -p "$work/nginx/tmp"
-cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes $(nproc);
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-user root;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 10000000;
-  client_body_temp_path $work/nginx/tmp;
-  proxy_temp_path $work/nginx/tmp;
-  fastcgi_temp_path $work/nginx/tmp;
-  uwsgi_temp_path $work/nginx/tmp;
-  scgi_temp_path $work/nginx/tmp;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    location = /api/v1/playback-events { return 202; }
-  }
-}
-CONF
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf"
-for _ in $(seq 1 50); do curl -fsS -o /dev/null -X POST "http://127.0.0.1:$NGINX_PORT/api/v1/playback-events" 2>/dev/null && break; sleep 0.1; done
+bench_nginx "$NGINX_PORT" "    location = /api/v1/playback-events { return 202; }"
 
 # Each request a batch of 10 events of a new session (per-thread counter under a random prefix), timed now.
 cat > "$work/events.lua" <<'LUA'
@@ -110,10 +65,7 @@ LUA
 
 cmcd_query='CMCD=br%3D3200%2Cbl%3D21300%2Cd%3D6000%2Cmtp%3D25400%2Cot%3Dv%2Csid%3D%226e2fb550-c457-11e9-bb97-0800200c9a66%22%2Csu%2Ctb%3D6000'
 echo "bench-analytics: wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $(nproc) cores, segment $segment ($(stat -c %s "$work/data/vod/bench/$segment") bytes)"
-run() {  # name, then wrk arguments
-  local name="$1"; shift
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" > "$work/wrk-$name.txt"
-}
+run() { bench_wrk "$@"; }
 run events-mediaserve -s "$work/events.lua" "http://127.0.0.1:$MS_PORT/api/v1/playback-events"
 run events-nginx -s "$work/events.lua" "http://127.0.0.1:$NGINX_PORT/api/v1/playback-events"
 # Interleaved rounds, so load from elsewhere on the machine falls on all three variants alike; the ratio is
@@ -130,19 +82,12 @@ sleep 3
 summary="$(curl -fsS -H "Authorization: Bearer $KEY" "http://127.0.0.1:$MS_PORT/api/v1/analytics/summary?asset=bench")"
 
 python3 - "$work" "$summary" "$ROUNDS" <<'PY'
-import json, re, statistics, sys
+import json, statistics, sys
 work, summary, rounds = sys.argv[1], json.loads(sys.argv[2])["summary"], int(sys.argv[3])
-UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
-SIZES = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
+sys.path.insert(0, "scripts/bench")
+from wrk_parse import parse as parse_wrk
 def parse(name):
-    text = open(f"{work}/wrk-{name}.txt").read()
-    total = int(re.search(r"(\d+) requests in", text).group(1))
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-    value, unit = re.search(r"Transfer/sec:\s+([\d.]+)(\w+)", text).groups()
-    value99, unit99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", text).groups()
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-    return {"total": total, "rps": rps, "mib": float(value) * SIZES[unit] / 1024**2,
-            "p99": float(value99) * UNITS[unit99], "errors": int(errors.group(1)) if errors else 0}
+    return parse_wrk(f"{work}/wrk-{name}.txt")
 ms, nginx = parse("events-mediaserve"), parse("events-nginx")
 print(f"{'':22} {'req/s':>10} {'MiB/s':>9} {'p99 ms':>8} {'non-2xx':>8}")
 for label, row in (("events mediaserve", ms), ("events nginx (202)", nginx)):

@@ -9,65 +9,24 @@
 # and must give the same bytes.
 #
 #   scripts/bench/origin-encryption.sh            (called by scripts/bench-origin.sh; needs wrk, ffmpeg, curl)
-#   BENCH_BINARY=path/to/mediaserve  to measure a binary already built (say which build in the figures)
+#   BENCH_BINARY or MEDIASERVE_BINARY=path/to/mediaserve  to measure a binary already built (say which build in the figures)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/bench/lib.sh
 
 DURATION="${BENCH_DURATION:-10s}"
 CONNECTIONS="${BENCH_CONNECTIONS:-50}"
 THREADS="${BENCH_THREADS:-2}"
 KEY="bench-key"
-for tool in wrk ffmpeg curl python3; do
-  command -v "$tool" >/dev/null || { echo "bench-encryption: '$tool' is missing: run scripts/install-deps.sh bench" >&2; exit 1; }
-done
-
-work="$(mktemp -d /tmp/mediaserve-bench-enc.XXXXXX)"
-ms_pid=""
-cleanup() {
-  [ -n "$ms_pid" ] && kill "$ms_pid" 2>/dev/null && wait "$ms_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-binary="${BENCH_BINARY:-}"
-if [ -z "$binary" ]; then
-  echo "bench-encryption: building mediaserve (release)"
-  swift build -c release --product mediaserve >/dev/null
-  binary="$(swift build -c release --show-bin-path)/mediaserve"
-fi
-
-ffmpeg -v error -f lavfi -i "testsrc2=size=1280x720:rate=30,noise=alls=12:allf=t" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
-  -t 13 -c:v libx264 -preset ultrafast -crf 18 -c:a aac -shortest "$work/source.mp4"
-mkdir -p "$work/data"
+bench_init bench-encryption
+bench_require wrk ffmpeg curl python3
+bench_binary
+bench_source 13
 master_key="$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
-# start_server [--set k=v ...]: serve the bench data directory, sets $ms_pid and $port.
-start_server() {
-  "$binary" serve --host 127.0.0.1 --port 0 --data-dir "$work/data" --set api.key="$KEY" --set log.level=info --set rtmp.port=0 \
-    --set srt.port=0 --set drm.master_key="$master_key" "$@" > "$work/mediaserve.log" 2>&1 &
-  ms_pid=$!
-  port=""
-  for _ in $(seq 1 300); do
-    port="$(grep -soE 'http://127\.0\.0\.1:[0-9]+/' "$work/mediaserve.log" | head -1 | grep -oE '[0-9]+/$' | tr -d /)" || true
-    [ -n "$port" ] && curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-    sleep 0.1
-  done
-  [ -n "$port" ] || { echo "bench-encryption: mediaserve did not start" >&2; cat "$work/mediaserve.log" >&2; exit 1; }
-}
-start_server
-base="http://127.0.0.1:$port"
-job="$(curl -fsS -X POST -H "Authorization: Bearer $KEY" --data-binary @"$work/source.mp4" "$base/api/v1/assets?id=bench" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
-state=""
-for _ in $(seq 1 600); do
-  state="$(curl -fsS -H "Authorization: Bearer $KEY" "$base/api/v1/jobs/$job" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')"
-  [ "$state" = succeeded ] && break
-  [ "$state" = failed ] && { echo "bench-encryption: ingest failed" >&2; exit 1; }
-  sleep 1
-done
-[ "$state" = succeeded ] || { echo "bench-encryption: ingest did not finish" >&2; exit 1; }
+bench_serve "$(bench_free_port)" --set api.key="$KEY" --set log.level=info --set drm.master_key="$master_key"
+bench_ingest_api "$KEY" bench
 # The video segment closest to 2 MB, by the URL the manifests use (vod/bench/v1/<rendition>/seg-N.m4s).
-segment="$(cd "$work/data/vod/bench" && find . -name 'seg-*.m4s' -printf '%s %P\n' \
-  | awk '{d = $1 - 2097152; if (d < 0) d = -d; print d, $1, $2}' | sort -n | head -1 | awk '{print $3}')"
+segment="$(bench_closest 2097152)"
 url="$base/vod/bench/v1/$segment"
 results="$work/results.txt"
 : > "$results"
@@ -92,8 +51,8 @@ done
 # The encryptor itself: the same server with its encrypted-object cache off (drm.cache_max_bytes=0), so
 # every request reads and encrypts the segment again (what a cache miss costs; not held to the target).
 kill "$ms_pid" && wait "$ms_pid" 2>/dev/null || true
-start_server --set drm.cache_max_bytes=0
-base="http://127.0.0.1:$port"
+bench_serve "$(bench_free_port)" --set api.key="$KEY" --set log.level=info --set drm.master_key="$master_key" \
+  --set drm.cache_max_bytes=0
 url="$base/vod/bench/v1/$segment"
 for scheme in aes-128 cenc cbcs; do
   curl -fsS "$url?scheme=$scheme" -o "$work/$scheme.3"

@@ -23,6 +23,8 @@ public final class AccessGate: Sendable {
     let cacheSeconds: Double
     private let remembered = Mutex<[String: (value: ItemAccess, until: Double)]>([:])
     private let heights = Mutex<[String: (value: Int?, until: Double)]>([:])
+    /// Token-carrying rewrites of manifests, shared by the middleware and the fast path.
+    let propagations = PropagatedManifests()
 
     public init(settings: AccessSettings, rules: any AccessRulesSource, index: any MediaIndex, jwks: JWKSSource? = nil,
                 webhook: AuthorisationWebhook? = nil, cacheSeconds: Double = 5) {
@@ -56,6 +58,22 @@ public final class AccessGate: Sendable {
         let decision = evaluator.decide(viewer, item: item, jwt: jwt, webhook: verdict)
         guard case .allow(let grant) = decision, grant.maxHeight != nil, let rendition = viewer.path.rendition else { return decision }
         if let refusal = grant.refusal(renditionHeight: try await height(of: rendition, in: viewer.path.scope)) { return .deny(refusal) }
+        return decision
+    }
+
+    /// The decision when everything it needs is already in memory (the item's remembered rules and, under
+    /// a height limit, the rendition's height) and neither a JWKS nor the webhook has to be asked; nil
+    /// otherwise (the request then goes through `decide`, which fills what was missing).
+    func knownDecision(_ viewer: ViewerRequest) -> AccessDecision? {
+        let now = Date().timeIntervalSince1970
+        guard let item = remembered.withLock({ $0[viewer.path.scope.pathPrefix] }), item.until > now,
+              evaluator.needs(item.value, viewer) == nil else { return nil }
+        let decision = evaluator.decide(viewer, item: item.value)
+        guard case .allow(let grant) = decision, grant.maxHeight != nil, let rendition = viewer.path.rendition else { return decision }
+        guard let height = heights.withLock({ $0[viewer.path.scope.pathPrefix + rendition.rawValue] }), height.until > now else {
+            return nil
+        }
+        if let refusal = grant.refusal(renditionHeight: height.value) { return .deny(refusal) }
         return decision
     }
 

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 
 /// Puts every `/vod/` and `/live/` request through the access decision (DESIGN.md, "A protected media
@@ -33,25 +34,40 @@ struct AccessMiddleware: RouterMiddleware {
         }
         var response = try await next(forwarded(request, path: path, grant: grant), context)
         guard response.status.code < 400 else { return response }
-        if grant.viewerSpecific, let cache = response.headers[.cacheControl] { response.headers[.cacheControl] = Self.privateCache(cache) }
-        let vary = grant.vary + (path.isManifest ? grant.manifestVary : [])
-        if !vary.isEmpty {
-            response.headers[.vary] = ([response.headers[.vary]].compactMap { $0 } + vary).joined(separator: ", ")
-        }
-        if path.isManifest, response.status == .ok, let query = grant.propagatedQuery {
-            response = try await Self.propagate(query, into: response, dash: request.uri.path.hasSuffix(".mpd"))
+        Self.apply(grant, isManifest: path.isManifest, to: &response.headers)
+        if path.isManifest, let query = grant.propagatedQuery {
+            if response.status == .ok {
+                response = try await propagate(query, into: response, dash: request.uri.path.hasSuffix(".mpd"))
+            }
+            // The routes answered a GET (see `forwarded`): a HEAD gets its headers, with the rewritten length.
+            if request.method == .head { response = response.createHeadResponse() }
         }
         return response
+    }
+
+    /// What an allowed request's grant does to its response headers: `private` when the answer was for
+    /// this viewer's credentials, and `Vary` naming the request headers the decision read.
+    static func apply(_ grant: AccessGrant, isManifest: Bool, to headers: inout HTTPFields) {
+        if grant.viewerSpecific, let cache = headers[.cacheControl] { headers[.cacheControl] = privateCache(cache) }
+        let vary = grant.vary + (isManifest ? grant.manifestVary : [])
+        if !vary.isEmpty {
+            headers[.vary] = ([headers[.vary]].compactMap { $0 } + vary).joined(separator: ", ")
+        }
     }
 
     /// What the evaluator reads of a request; also used for key requests (`GatedKeyAccess`), which name
     /// their item through the key rather than the path.
     static func viewerRequest(_ request: Request, path: MediaPath, remoteIP: String?, settings: AccessSettings) -> ViewerRequest {
+        viewerRequest(uri: request.uri, headers: request.headers, path: path, remoteIP: remoteIP, settings: settings)
+    }
+
+    /// The same from the request's parts (the fast path has no Hummingbird `Request`).
+    static func viewerRequest(uri: URI, headers: HTTPFields, path: MediaPath, remoteIP: String?, settings: AccessSettings) -> ViewerRequest {
         var query: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
-        let header = { (name: String) in HTTPField.Name(name).flatMap { request.headers[$0] } }
+        for (key, value) in uri.queryParameters { query[String(key)] = String(value) }
+        let header = { (name: String) in HTTPField.Name(name).flatMap { headers[$0] } }
         var bearer: String?
-        if let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") {
+        if let authorization = headers[.authorization], authorization.hasPrefix("Bearer ") {
             bearer = String(authorization.dropFirst(7))
         }
         var clientIP = remoteIP
@@ -61,18 +77,20 @@ struct AccessMiddleware: RouterMiddleware {
         }
         return ViewerRequest(
             path: path, query: query, bearerToken: bearer, country: header(settings.geo.countryHeader),
-            mobileHeader: header(settings.devices.mobileHeader), userAgent: request.headers[.userAgent], clientIP: clientIP,
+            mobileHeader: header(settings.devices.mobileHeader), userAgent: headers[.userAgent], clientIP: clientIP,
             cdnSecret: settings.cdnSecret.flatMap { header($0.name) }, now: Int(Date().timeIntervalSince1970))
     }
 
-    /// The request the routes see: no access parameters, the height limit as `max_height` on manifests,
-    /// and (when the token will be written into it) asking for the manifest uncompressed.
-    private func forwarded(_ request: Request, path: MediaPath, grant: AccessGrant) -> Request {
+    /// The query the routes see under `grant`: no access parameters, and on manifests the height limit as
+    /// `max_height` (the lower of the viewer's own and the grant's). `changed` is false when it is the
+    /// request's query as it came.
+    static func forwardedQuery(_ uri: URI, path: MediaPath, grant: AccessGrant) -> (items: [(String, String)], changed: Bool) {
         var items: [(String, String)] = []
         var userMax: Int?
-        for (key, value) in request.uri.queryParameters {
+        let parameters = uri.queryParameters
+        for (key, value) in parameters {
             let name = String(key)
-            if Self.accessParameters.contains(name) { continue }
+            if accessParameters.contains(name) { continue }
             if name == "max_height", path.isManifest, let limit = grant.listedMaxHeight {
                 userMax = Int(String(value)) ?? limit
                 continue
@@ -80,7 +98,14 @@ struct AccessMiddleware: RouterMiddleware {
             items.append((name, String(value)))
         }
         if path.isManifest, let limit = grant.listedMaxHeight { items.append(("max_height", String(min(userMax ?? limit, limit)))) }
-        let stripped = items.count != request.uri.queryParameters.count || grant.listedMaxHeight != nil
+        return (items, items.count != parameters.count || grant.listedMaxHeight != nil)
+    }
+
+    /// The request the routes see: no access parameters, the height limit as `max_height` on manifests,
+    /// and (when the token will be written into it) asking for the manifest uncompressed, whole (no 304)
+    /// and as a GET even for a HEAD: the rewritten bytes decide the ETag and Content-Length a HEAD reports.
+    private func forwarded(_ request: Request, path: MediaPath, grant: AccessGrant) -> Request {
+        let (items, stripped) = Self.forwardedQuery(request.uri, path: path, grant: grant)
         guard stripped || (path.isManifest && grant.propagatedQuery != nil) else { return request }
         var head = request.head
         let encoded = items.map { "\($0.0)=\(Self.escape($0.1))" }.joined(separator: "&")
@@ -88,6 +113,7 @@ struct AccessMiddleware: RouterMiddleware {
         if path.isManifest, grant.propagatedQuery != nil {
             head.headerFields[.acceptEncoding] = nil
             head.headerFields[.ifNoneMatch] = nil
+            if head.method == .head { head.method = .get }
         }
         return Request(head: head, body: request.body)
     }
@@ -104,17 +130,23 @@ struct AccessMiddleware: RouterMiddleware {
     }
 
     /// Rewrites a manifest body with the token in every URI; a new strong ETag over the bytes sent.
-    static func propagate(_ query: String, into response: Response, dash: Bool) async throws -> Response {
-        let collected = BodyCollector.Box()
-        try await response.body.write(BodyCollector(box: collected))
-        let text = String(buffer: collected.buffer.withLock { $0 })
-        let rewritten = dash ? TokenPropagation.dash(text, query: query) : TokenPropagation.hls(text, query: query)
+    /// The rewrite is kept per (manifest ETag, token query), so a player reloading with the same URL
+    /// costs a lookup, not a rewrite and a digest.
+    func propagate(_ query: String, into response: Response, dash: Bool) async throws -> Response {
         var response = response
-        let digest = SHA256.hash(data: Array(rewritten.utf8))
-        response.headers[.eTag] = "\"" + digest.prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
+        let rewritten: PropagatedManifests.Entry
+        if let etag = response.headers[.eTag], let hit = gate.propagations.cached(etag: etag, query: query, dash: dash) {
+            rewritten = hit
+        } else {
+            let collected = BodyCollector.Box()
+            try await response.body.write(BodyCollector(box: collected))
+            let text = String(buffer: collected.buffer.withLock { $0 })
+            rewritten = gate.propagations.rewrite(text, etag: response.headers[.eTag], query: query, dash: dash)
+        }
+        response.headers[.eTag] = rewritten.etag
         response.headers[.contentEncoding] = nil
-        response.headers[.contentLength] = nil
-        response.body = ResponseBody(byteBuffer: ByteBuffer(string: rewritten))
+        response.body = ResponseBody(byteBuffer: rewritten.body)
+        response.headers[.contentLength] = String(rewritten.body.readableBytes)
         return response
     }
 }

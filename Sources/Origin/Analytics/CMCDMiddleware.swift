@@ -1,6 +1,7 @@
 import Analytics
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import MediaCore
 
 /// Credits the CMCD of every media request (`/vod/...`, `/live/...`) to its session, from the `CMCD`
@@ -19,15 +20,21 @@ struct CMCDMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let response = try await next(request, context)
-        guard response.status.code < 400, let subject = Self.subject(path: request.uri.path) else { return response }
-        let query = request.uri.query.flatMap { $0.contains("CMCD=") ? request.uri.queryParameters["CMCD"].map(String.init) : nil }
-        var headers: [String] = []
-        for name in Self.headerNames { if let value = request.headers[name] { headers.append(value) } }
-        if let cmcd = CMCD.parse(query: query, headers: headers) {
-            recorder.record(cmcd, subject: subject, userAgent: request.headers[.userAgent],
-                            country: countryHeader.flatMap { request.headers[$0] })
-        }
+        guard response.status.code < 400 else { return response }
+        credit(uri: request.uri, headers: request.headers)
         return response
+    }
+
+    /// Credits the CMCD a media request carries, if any (the fast path calls this for what it answers).
+    func credit(uri: URI, headers: HTTPFields) {
+        guard let subject = Self.subject(path: uri.path) else { return }
+        let query = uri.query.flatMap { $0.contains("CMCD=") ? uri.queryParameters["CMCD"].map(String.init) : nil }
+        var values: [String] = []
+        for name in Self.headerNames { if let value = headers[name] { values.append(value) } }
+        if let cmcd = CMCD.parse(query: query, headers: values) {
+            recorder.record(cmcd, subject: subject, userAgent: headers[.userAgent],
+                            country: countryHeader.flatMap { headers[$0] })
+        }
     }
 
     /// `/vod/<asset>/...` and `/live/<stream>/...`; nil for other paths.

@@ -13,7 +13,8 @@ final class ConnectionDeadlines: ChannelInboundHandler, RemovableChannelHandler 
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
-    private let headerTimeout: TimeAmount
+    /// Nil: no header deadline here (HTTPS, where `FirstRequestDeadline` keeps it).
+    private let headerTimeout: TimeAmount?
     private let writeTimeout: TimeAmount
     private let logger: Logger
     private var context: ChannelHandlerContext?
@@ -24,8 +25,8 @@ final class ConnectionDeadlines: ChannelInboundHandler, RemovableChannelHandler 
     private var queuedResponses = 0
     private var bufferedAtLastCheck = -1
 
-    init(headerTimeout: Duration, writeTimeout: Duration, logger: Logger) {
-        self.headerTimeout = TimeAmount(headerTimeout)
+    init(headerTimeout: Duration?, writeTimeout: Duration, logger: Logger) {
+        self.headerTimeout = headerTimeout.map { TimeAmount($0) }
         self.writeTimeout = TimeAmount(writeTimeout)
         self.logger = logger
     }
@@ -43,7 +44,7 @@ final class ConnectionDeadlines: ChannelInboundHandler, RemovableChannelHandler 
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if betweenRequests {
+        if betweenRequests, let headerTimeout {
             betweenRequests = false
             headerTimer?.cancel()
             let timeout = headerTimeout
@@ -80,14 +81,12 @@ final class ConnectionDeadlines: ChannelInboundHandler, RemovableChannelHandler 
         if writeTimer == nil { scheduleWriteCheck() }
     }
 
-    /// A queued response went to the socket; `remaining` are still waiting.
+    /// A queued response went to the socket; `remaining` are still waiting. The check stays scheduled: it
+    /// ends itself when it finds nothing queued, so a keep-alive connection schedules one timer per
+    /// `writeTimeout`, not one per response (a timer-heap insert and a cancel were per-request costs).
     func responseWritten(remaining: Int) {
         queuedResponses = remaining
         bufferedAtLastCheck = -1
-        if remaining == 0 {
-            writeTimer?.cancel()
-            writeTimer = nil
-        }
     }
 
     /// Every `writeTimeout`, while responses are queued: if the bytes waiting in the channel did not go

@@ -18,6 +18,8 @@ struct OriginHTTPChannel: ServerChildChannel, HTTPChannelHandler {
     let limits: HTTPConnectionLimits
     let admission: ConnectionAdmission
     let additionalChannelHandlers: @Sendable () -> [any RemovableChannelHandler]
+    /// Added after Hummingbird's connection-state handler, last before the application (the fast path).
+    let lastHandler: @Sendable () -> (any ChannelHandler)?
     let logger: Logger
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
@@ -41,6 +43,7 @@ struct OriginHTTPChannel: ServerChildChannel, HTTPChannelHandler {
                 try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
                 try pipeline.addHandlers(additionalChannelHandlers())
                 try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: limits.idleTimeout, logger: logger))
+                if let last = lastHandler() { try pipeline.addHandler(last) }
             }
             return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
         }
@@ -82,10 +85,11 @@ final class ConnectionRefusal: ChannelInboundHandler, RemovableChannelHandler {
 extension HTTPServerBuilder {
     /// The origin's HTTP/1 server: `OriginHTTPChannel` with these limits.
     static func origin(limits: HTTPConnectionLimits, admission: ConnectionAdmission, logger: Logger,
-                       additionalChannelHandlers: @escaping @Sendable () -> [any RemovableChannelHandler]) -> HTTPServerBuilder {
+                       additionalChannelHandlers: @escaping @Sendable () -> [any RemovableChannelHandler],
+                       lastHandler: @escaping @Sendable () -> (any ChannelHandler)? = { nil }) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
             OriginHTTPChannel(responder: responder, limits: limits, admission: admission,
-                              additionalChannelHandlers: additionalChannelHandlers, logger: logger)
+                              additionalChannelHandlers: additionalChannelHandlers, lastHandler: lastHandler, logger: logger)
         }
     }
 }

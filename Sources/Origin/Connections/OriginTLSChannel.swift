@@ -5,12 +5,13 @@ import Logging
 import NIOCore
 import NIOSSL
 
-/// HTTPS (HTTP/2 and HTTP/1.1 by ALPN, Hummingbird's `HTTP2UpgradeChannel`) with the origin's connection
-/// defences that can work before the request is known: admission (total and per-address limits; a TLS
-/// connection over the total is closed, since its requests cannot be told apart from health checks before
-/// the handshake), and a deadline for the handshake and the first request bytes (`headerTimeout`), so a
-/// client that opens a connection and stalls cannot hold a slot. The idle timeout is Hummingbird's, set
-/// from the same limits for both protocols.
+/// HTTPS (HTTP/2 and HTTP/1.1 by ALPN, Hummingbird's `HTTP2UpgradeChannel`) with the defences plain HTTP
+/// has: admission (total and per-address limits, and the health-check reserve: a connection over the total
+/// is served `/healthz`, `/readyz` and `/metrics` only, decided per request once it is decrypted), a
+/// deadline for the handshake and the first request bytes (`headerTimeout`), the write deadline on the
+/// raw socket, and for HTTP/1.1 the request gate (pipelining bound and back-pressure, framing rules),
+/// installed by `TLSGateInstaller` once ALPN has chosen the protocol. The idle timeout is Hummingbird's,
+/// set from the same limits for both protocols.
 struct OriginTLSChannel: ServerChildChannel {
     struct Value: ServerChildChannelValue {
         let channel: any Channel
@@ -25,17 +26,8 @@ struct OriginTLSChannel: ServerChildChannel {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let address = channel.remoteAddress?.ipAddress
-        let refusal: String?
-        switch admission.admit(address: address) {
-        case .admitted:
-            refusal = nil
-        case .healthChecksOnly:
-            admission.release(address: address)
-            refusal = "\(limits.maxConnections) connections already open"
-        case .refused(let reason):
-            refusal = reason
-        }
-        if let refusal {
+        let decision = admission.admit(address: address)
+        if case .refused(let refusal) = decision {
             self.logger.notice("refusing HTTPS connection: \(refusal)", metadata: ["peer": "\(address ?? "?")"])
             channel.close(promise: nil)
             return channel.eventLoop.makeSucceededFuture(Value(channel: channel, upgraded: nil))
@@ -43,6 +35,17 @@ struct OriginTLSChannel: ServerChildChannel {
         let admission = self.admission
         channel.closeFuture.whenComplete { _ in admission.release(address: address) }
         let timeout = limits.headerTimeout, log = self.logger
+        do {
+            // On the raw (encrypted) bytes, ahead of the TLS handler: the write deadline for clients that
+            // stop reading. The header deadline is `FirstRequestDeadline`'s (the decrypted bytes are HTTP/2
+            // frames or HTTP/1.1, which only the protocol's own handlers can tell apart).
+            let pipeline = channel.pipeline.syncOperations
+            try pipeline.addHandler(ConnectionDeadlines(headerTimeout: nil, writeTimeout: limits.writeTimeout, logger: log))
+            try pipeline.addHandler(AdmissionMark(healthChecksOnly: decision == .healthChecksOnly))
+        } catch {
+            channel.close(promise: nil)
+            return channel.eventLoop.makeFailedFuture(error)
+        }
         return inner.setup(channel: channel, logger: logger).flatMapThrowing { upgraded in
             let pipeline = channel.pipeline.syncOperations
             try pipeline.addHandler(FirstRequestDeadline(timeout: timeout, logger: log),
@@ -103,7 +106,9 @@ extension HTTPServerBuilder {
                           logger: Logger) throws -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
             let configuration = HTTP2UpgradeChannel.Configuration(
-                idleTimeout: limits.idleTimeout, streamConfiguration: .init(idleTimeout: TimeAmount(limits.idleTimeout)))
+                idleTimeout: limits.idleTimeout,
+                streamConfiguration: .init(additionalChannelHandlers: [TLSGateInstaller(maxResponsesInFlight: limits.maxResponsesInFlight)],
+                                           idleTimeout: TimeAmount(limits.idleTimeout)))
             return OriginTLSChannel(inner: try HTTP2UpgradeChannel(tlsConfiguration: tls, configuration: configuration, responder: responder),
                                     limits: limits, admission: admission, logger: logger)
         }

@@ -30,8 +30,21 @@ public struct FileResponder: Sendable {
         return try respond(object: .localFile(file), contentType: contentType, cache: cache, request: request)
     }
 
-    /// The same for an object the media store opened.
-    func respond(object: StoredObject, contentType: String, cache: CachePolicy, request: Request) throws -> Response {
+    /// What a GET or HEAD of a stored object answers, before any body is attached: the Hummingbird route
+    /// and the fast path both send exactly this.
+    struct Plan {
+        enum Outcome {
+            /// 200 or 206 with these bytes of the object (empty for HEAD).
+            case send(status: HTTPResponse.Status, range: Range<Int>)
+            case notModified
+            case unsatisfiable(size: Int)
+        }
+        var outcome: Outcome
+        var headers: HTTPFields
+    }
+
+    static func plan(object: StoredObject, contentType: String, cache: CachePolicy, isHead: Bool,
+                     ifNoneMatch: String?, ifModifiedSince: String?, ifRange: String?, range rangeHeader: String?) -> Plan {
         let validators: Validators, size: Int
         switch object {
         case .localFile(let file):
@@ -48,14 +61,14 @@ public struct FileResponder: Sendable {
             .acceptRanges: "bytes",
         ]
         if let lastModified = validators.lastModified { headers[.lastModified] = HTTPDate.format(lastModified) }
-        if validators.notModified(ifNoneMatch: request.headers[.ifNoneMatch], ifModifiedSince: request.headers[.ifModifiedSince]) {
+        if validators.notModified(ifNoneMatch: ifNoneMatch, ifModifiedSince: ifModifiedSince) {
             headers[.contentType] = nil
-            return Response(status: .notModified, headers: headers)
+            return Plan(outcome: .notModified, headers: headers)
         }
-        let rangeHeader = validators.ifRangeHolds(request.headers[.ifRange]) ? request.headers[.range] : nil
+        let usedRange = validators.ifRangeHolds(ifRange) ? rangeHeader : nil
         let status: HTTPResponse.Status
         let range: Range<Int>
-        switch ByteRangeRequest(header: rangeHeader, size: size) {
+        switch ByteRangeRequest(header: usedRange, size: size) {
         case .whole:
             status = .ok
             range = 0..<size
@@ -64,10 +77,25 @@ public struct FileResponder: Sendable {
             range = closed.lowerBound..<(closed.upperBound + 1)
             headers[.contentRange] = "bytes \(closed.lowerBound)-\(closed.upperBound)/\(size)"
         case .unsatisfiable:
-            throw OriginError.rangeNotSatisfiable(size: size)
+            return Plan(outcome: .unsatisfiable(size: size), headers: headers)
+        }
+        if isHead { headers[.contentLength] = String(range.count) }
+        return Plan(outcome: .send(status: status, range: range), headers: headers)
+    }
+
+    /// The same for an object the media store opened.
+    func respond(object: StoredObject, contentType: String, cache: CachePolicy, request: Request) throws -> Response {
+        let plan = Self.plan(object: object, contentType: contentType, cache: cache, isHead: request.method == .head,
+                             ifNoneMatch: request.headers[.ifNoneMatch], ifModifiedSince: request.headers[.ifModifiedSince],
+                             ifRange: request.headers[.ifRange], range: request.headers[.range])
+        let headers = plan.headers
+        let status: HTTPResponse.Status, range: Range<Int>
+        switch plan.outcome {
+        case .notModified: return Response(status: .notModified, headers: headers)
+        case .unsatisfiable(let size): throw OriginError.rangeNotSatisfiable(size: size)
+        case .send(let planned, let planRange): (status, range) = (planned, planRange)
         }
         if request.method == .head {
-            headers[.contentLength] = String(range.count)
             return Response(status: status, headers: headers, body: ResponseBody())
         }
         switch object {

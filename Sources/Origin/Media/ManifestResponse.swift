@@ -1,6 +1,7 @@
 import CompressNIO
 import Crypto
 import Hummingbird
+import MediaCore
 import Synchronization
 
 /// A manifest's bytes as sent: plain and gzipped (made on first use), and a strong ETag over the text.
@@ -38,6 +39,16 @@ final class ManifestCache: Sendable {
 
     init(capacity: Int = 1024) { self.capacity = capacity }
 
+    /// The manifest rendered under `key` earlier, if it is still kept.
+    func cached(key: String) -> RenderedManifest? { entries.withLock { $0[key] } }
+
+    /// The cache key of a VOD manifest: asset, listing version, encryption scheme, path and the query in
+    /// canonical (sorted) order.
+    static func key(owner: SafeName, version: String, scheme: String, path: String, query: [String: String]) -> String {
+        let canonicalQuery = query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+        return "\(owner)|\(version)|\(scheme)|\(path)|\(canonicalQuery)"
+    }
+
     func rendered(key: String, render: () throws -> String) throws -> RenderedManifest {
         if let hit = entries.withLock({ $0[key] }) { return hit }
         let made = RenderedManifest(text: try render())
@@ -53,17 +64,34 @@ final class ManifestCache: Sendable {
 /// sent (`-gz` for the gzip variant), 304 handling, and gzip when the client accepts it, with
 /// `Vary: Accept-Encoding` either way so a CDN keeps the two encodings apart.
 enum ManifestResponse {
-    static func make(_ manifest: RenderedManifest, contentType: String, cache: CachePolicy, request: Request) throws -> Response {
+    /// Status, headers and body of a manifest response, before the layers around the route add theirs;
+    /// the Hummingbird route and the fast path both send exactly this.
+    struct Answer {
+        var status: HTTPResponse.Status
+        var headers: HTTPFields
+        /// Nil for 304.
+        var body: ByteBuffer?
+    }
+
+    static func answer(_ manifest: RenderedManifest, contentType: String, cache: CachePolicy,
+                       acceptEncoding: String?, ifNoneMatch: String?) throws -> Answer {
         var headers: HTTPFields = [.contentType: contentType, .cacheControl: cache.headerValue, .vary: "Accept-Encoding"]
-        let gzip = acceptsGzip(request.headers[.acceptEncoding])
+        let gzip = acceptsGzip(acceptEncoding)
         let validators = Validators(etag: gzip ? manifest.gzipETag : manifest.etag, lastModified: nil)
         headers[.eTag] = validators.etag
-        if validators.notModified(ifNoneMatch: request.headers[.ifNoneMatch], ifModifiedSince: nil) {
+        if validators.notModified(ifNoneMatch: ifNoneMatch, ifModifiedSince: nil) {
             headers[.contentType] = nil
-            return Response(status: .notModified, headers: headers)
+            return Answer(status: .notModified, headers: headers, body: nil)
         }
         if gzip { headers[.contentEncoding] = "gzip" }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: gzip ? try manifest.gzip() : manifest.plain))
+        return Answer(status: .ok, headers: headers, body: gzip ? try manifest.gzip() : manifest.plain)
+    }
+
+    static func make(_ manifest: RenderedManifest, contentType: String, cache: CachePolicy, request: Request) throws -> Response {
+        let answer = try answer(manifest, contentType: contentType, cache: cache,
+                                acceptEncoding: request.headers[.acceptEncoding], ifNoneMatch: request.headers[.ifNoneMatch])
+        guard let body = answer.body else { return Response(status: answer.status, headers: answer.headers) }
+        return Response(status: answer.status, headers: answer.headers, body: .init(byteBuffer: body))
     }
 
     /// True when `gzip` is listed with a non-zero quality (RFC 9110 §12.5.3).

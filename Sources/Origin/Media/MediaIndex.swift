@@ -74,6 +74,14 @@ extension MediaIndex {
     }
 }
 
+/// An index that can tell, without waiting, what it already holds in memory: the fast path
+/// (`MediaFastPath`) answers on the event loop and may not await a catalog read.
+public protocol CachedMediaIndex: MediaIndex {
+    /// The listing when it is in memory and known to be current now; nil when finding out would take a
+    /// catalog read or a wait (the request then goes the ordinary way, which fills the cache).
+    func cachedListing(tree: MediaTree, owner: SafeName) -> MediaListing?
+}
+
 /// Turns a listing into manifest text; implemented over Packaging's HLS and DASH builders.
 public protocol ManifestRendering: Sendable {
     /// Throws `OriginError.badRequest` for query parameters the packager refuses (bad window, filters).
@@ -82,7 +90,7 @@ public protocol ManifestRendering: Sendable {
 }
 
 /// VOD from one index, live from another (the catalog and the live segmenter's DVR ring).
-public struct CombinedMediaIndex: MediaIndex {
+public struct CombinedMediaIndex: CachedMediaIndex {
     let vod: any MediaIndex
     let live: (any MediaIndex)?
 
@@ -103,6 +111,13 @@ public struct CombinedMediaIndex: MediaIndex {
         switch tree {
         case .vod: return try await vod.listing(tree: tree, owner: owner, when: condition, until: deadline)
         case .live: return try await live?.listing(tree: tree, owner: owner, when: condition, until: deadline)
+        }
+    }
+
+    public func cachedListing(tree: MediaTree, owner: SafeName) -> MediaListing? {
+        switch tree {
+        case .vod: return (vod as? any CachedMediaIndex)?.cachedListing(tree: tree, owner: owner)
+        case .live: return (live as? any CachedMediaIndex)?.cachedListing(tree: tree, owner: owner)
         }
     }
 }

@@ -18,8 +18,8 @@ public struct MediaRoutes: Sendable {
     let keyAccess: (any KeyAccessPolicy)?
     /// The `now` of live manifests (availability start, publish time): injected so tests can fix it.
     let clock: @Sendable () -> Double
-    private let kinds = KindCache()
-    private let manifests = ManifestCache()
+    let kinds = KindCache()
+    let manifests = ManifestCache()
 
     public init(store: any MediaStore, index: any MediaIndex, renderer: any ManifestRendering, files: FileResponder,
                 clock: @escaping @Sendable () -> Double = OriginClock.system, protection: ProtectionService? = nil,
@@ -93,8 +93,8 @@ public struct MediaRoutes: Sendable {
         let rendered: RenderedManifest
         if tree == .vod, let version = listing.version {
             // VOD text depends only on the asset version, the manifest and the query.
-            let canonicalQuery = query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
-            rendered = try manifests.rendered(key: "\(owner)|\(version)|\(schemeTag)|\(request.uri.path)|\(canonicalQuery)", render: render)
+            let key = ManifestCache.key(owner: owner, version: version, scheme: schemeTag, path: request.uri.path, query: query)
+            rendered = try manifests.rendered(key: key, render: render)
         } else {
             rendered = RenderedManifest(text: try render())
         }
@@ -183,7 +183,11 @@ public struct MediaRoutes: Sendable {
     /// The segment's Content-Type from its rendition's kind; nil when the index has no such rendition (its
     /// files are not part of any manifest, so they are not served).
     func segmentContentType(tree: MediaTree, owner: SafeName, rendition: SafeName, isInit: Bool) async throws -> String? {
-        switch try await mediaKind(tree: tree, owner: owner, rendition: rendition) {
+        Self.segmentContentType(try await mediaKind(tree: tree, owner: owner, rendition: rendition), isInit: isInit)
+    }
+
+    static func segmentContentType(_ kind: MediaKind?, isInit: Bool) -> String? {
+        switch kind {
         case .audio: return "audio/mp4"
         case .video: return isInit ? "video/mp4" : "video/iso.segment"
         case nil: return nil
@@ -211,4 +215,9 @@ public struct MediaRoutes: Sendable {
 /// Rendition kinds by `tree/owner/rendition`, shared by every copy of the routes.
 final class KindCache: Sendable {
     let mutex = Mutex<[String: MediaKind]>([:])
+
+    /// The kind remembered for a rendition, without asking the index (nil when not remembered yet).
+    func known(tree: MediaTree, owner: SafeName, rendition: SafeName) -> MediaKind? {
+        mutex.withLock { $0["\(tree.rawValue)/\(owner)/\(rendition)"] }
+    }
 }

@@ -22,7 +22,7 @@ public struct CORSHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard !allowOrigin.isEmpty, request.headers[.origin] != nil else { return try await next(request, context) }
+        guard applies(to: request.headers) else { return try await next(request, context) }
         if request.method == .options, request.headers[.accessControlRequestMethod] != nil {
             var headers: HTTPFields = [
                 .accessControlAllowOrigin: allowOrigin,
@@ -35,12 +35,20 @@ public struct CORSHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             return Response(status: .noContent, headers: headers)
         }
         var response = try await next(request, context)
-        response.headers[.accessControlAllowOrigin] = allowOrigin
-        response.headers[.accessControlExposeHeaders] = exposeHeaders
-        if varyOrigin {
-            let vary = response.headers[.vary]
-            response.headers[.vary] = vary.map { $0 + ", Origin" } ?? "Origin"
-        }
+        addHeaders(to: &response.headers)
         return response
+    }
+
+    /// Whether a (non-preflight) request gets CORS headers: CORS is on and the request names an origin.
+    func applies(to headers: HTTPFields) -> Bool { !allowOrigin.isEmpty && headers[.origin] != nil }
+
+    /// The allow-origin, expose and Vary headers of an answered CORS request (the fast path adds them too).
+    func addHeaders(to headers: inout HTTPFields) {
+        headers[.accessControlAllowOrigin] = allowOrigin
+        headers[.accessControlExposeHeaders] = exposeHeaders
+        if varyOrigin {
+            let vary = headers[.vary]
+            headers[.vary] = vary.map { $0 + ", Origin" } ?? "Origin"
+        }
     }
 }

@@ -56,6 +56,11 @@ public final class ProtectionService: Sendable {
         return value
     }
 
+    /// Whether the item is encrypted, when that is already known without a catalog read (nil otherwise).
+    public func knownEncrypted(tree: MediaTree, owner: SafeName) -> Bool? {
+        known.withLock { $0[Self.owner(tree: tree, id: owner)] }
+    }
+
     /// Marks an item encrypted or clear (`PATCH /api/v1/assets/<id>`, live-stream creation).
     public func setEncrypted(tree: MediaTree, owner: SafeName, _ encrypted: Bool) throws {
         let key = Self.owner(tree: tree, id: owner)

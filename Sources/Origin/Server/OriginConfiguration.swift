@@ -20,6 +20,9 @@ public struct OriginConfiguration: Sendable {
     public var segmentChunkBytes: Int
     /// Send segment bodies with sendfile(2) (plain HTTP/1); false streams them in `segmentChunkBytes` reads.
     public var useSendfile: Bool
+    /// Answer VOD GET/HEAD requests whose answer is in memory on the event loop (`MediaFastPath`, config
+    /// `http.fast_path`); false sends every request through Hummingbird.
+    public var useFastPath: Bool = true
     /// HTTPS with HTTP/2 (issue 12): nil serves plain HTTP/1.1.
     public var tls: CertificateStore?
     /// With `tls`: a plain-HTTP port answering 301 to HTTPS (nil: none).

@@ -32,6 +32,8 @@ public struct OriginServer: Sendable {
     let analytics: AnalyticsFeatures?
     let store: any MediaStore
     let files: FileResponder
+    /// VOD GET/HEAD answered on the event loop from memory (plain HTTP with sendfile only); nil when off.
+    let fastPath: MediaFastPath?
 
     public init(
         configuration: OriginConfiguration, dataDirectory: DataDirectory, store: (any MediaStore)? = nil,
@@ -66,6 +68,14 @@ public struct OriginServer: Sendable {
         ops = OpsRoutes(metrics: metrics, recorder: recorder, clock: clock) {
             if let problem = await readiness() { return problem }
             return OpsRoutes.dataDirectoryWritable(root)
+        }
+        if configuration.useFastPath, handoff != nil, let cached = index as? any CachedMediaIndex {
+            fastPath = MediaFastPath(
+                media: media, index: cached, access: access, cors: CORSHeadersMiddleware(allowOrigin: configuration.corsAllowOrigin),
+                cmcd: analytics?.recorder.map { CMCDMiddleware(recorder: $0, countryHeader: analytics?.countryHeader) },
+                recorder: recorder, serverName: Self.serverName)
+        } else {
+            fastPath = nil
         }
         api = admin.map {
             AdminAPIRoutes(backend: $0, configuration: configuration, media: media, access: access, content: analytics?.content)
@@ -114,14 +124,15 @@ public struct OriginServer: Sendable {
         } else {
             // Plain HTTP/1.1 through our own connection setup: connection limits, header/idle/write
             // timeouts and pipelining back-pressure (issue 17).
-            let admission = self.admission
+            let admission = self.admission, fastPath = self.fastPath
             server = .origin(limits: admission.limits, admission: admission, logger: logger,
-                             additionalChannelHandlers: { handoff.map { [$0.installer()] } ?? [] })
+                             additionalChannelHandlers: { handoff.map { [$0.installer()] } ?? [] },
+                             lastHandler: { fastPath.flatMap { fastPath in handoff.map { FastPathHandler(fastPath: fastPath, handoff: $0) } } })
         }
         var app = Application(
             router: makeRouter(),
             server: server,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mediaserve"),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: Self.serverName),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
         app.addServices(contentsOf: extra)
@@ -130,6 +141,9 @@ public struct OriginServer: Sendable {
 }
 
 extension OriginServer {
+    /// The `Server` header of every response.
+    static let serverName = "mediaserve"
+
     /// The process's soft open-file limit (RLIMIT_NOFILE); the connection total is kept below it.
     static func descriptorLimit() -> Int {
         var limit = rlimit()

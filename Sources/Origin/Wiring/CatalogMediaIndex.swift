@@ -16,7 +16,7 @@ import Synchronization
 ///
 /// Live listings come from the live segmenter's DVR ring, which is not wired into the origin yet: live
 /// manifests answer 404 (cacheable for one second) until it is.
-public final class CatalogMediaIndex: MediaIndex, Sendable {
+public final class CatalogMediaIndex: CachedMediaIndex, Sendable {
     private struct Entry {
         var version: Int
         var updatedAt: Date
@@ -56,6 +56,16 @@ public final class CatalogMediaIndex: MediaIndex, Sendable {
                                    assetVersion: record.version)
         cache.withLock { $0[owner] = Entry(version: record.version, updatedAt: record.updatedAt, listing: listing, checked: now) }
         return listing
+    }
+
+    /// The cached listing while it is within `revalidateAfter` of its last catalog check and the files'
+    /// stamp still matches it (one lstat through the open-file cache); nil otherwise.
+    public func cachedListing(tree: MediaTree, owner: SafeName) -> MediaListing? {
+        guard tree == .vod else { return nil }
+        let owner = AssetID(owner)
+        guard let entry = cache.withLock({ $0[owner] }), ContinuousClock.now - entry.checked < revalidateAfter,
+              filesMatch(entry, owner) else { return nil }
+        return entry.listing
     }
 
     /// False when the store's files of the asset are not the version the entry was made from (replaced,

@@ -113,6 +113,7 @@ struct ServeCommand: AsyncParsableCommand {
                 headerTimeout: .seconds(config.http.headerTimeoutSeconds), idleTimeout: .seconds(config.http.idleTimeoutSeconds),
                 writeTimeout: .seconds(config.http.writeTimeoutSeconds)))
         origin.tls = certificates
+        origin.useFastPath = config.http.fastPath
         origin.redirectPort = config.http.redirectPort > 0 ? config.http.redirectPort : nil
         let access = try await AccessWiring.gate(config, rules: CatalogAccessRules(catalog: catalog), index: index, logger: logger)
         let analytics = Self.analytics(config, catalog: catalog, level: loaded.loggerLevel)
