@@ -28,6 +28,16 @@ public struct MediaServeConfig: Sendable, Hashable {
     public var drm: DRM = DRM()
     /// Issue 14: where published media live (the data directory, or an S3-compatible bucket).
     public var storage: Storage = Storage()
+    /// Issue 14: what `serve` runs on this node.
+    public var node: Node = Node()
+
+    /// `node.*`: the roles of `serve` (`origin`, `worker`, `live`; all three by default). The names are
+    /// checked when `serve` starts (`NodeRoles`), so a typo stops it with the list of valid names.
+    public struct Node: Sendable, Hashable {
+        public var roles: [String] = ["origin", "worker", "live"]
+
+        public init() {}
+    }
 
     /// `storage.*`: nil `url` keeps media in the data directory; `s3://BUCKET/PREFIX` puts them in a bucket
     /// (credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`).
