@@ -22,6 +22,12 @@ final class PointerCache: Sendable {
         }
     }
 
+    /// The last pointer read, however old: served while the store does not answer, so objects already in
+    /// the cache keep playing through an outage of the store.
+    func stale(_ asset: AssetID) -> AssetPointer? {
+        entries.withLockedValue { $0[asset]?.pointer }
+    }
+
     func store(_ pointer: AssetPointer?, for asset: AssetID) {
         entries.withLockedValue { entries in
             // Bounded by the assets asked for; drop stale entries when it grows.

@@ -92,7 +92,13 @@ public final class S3MediaStore: MediaStore {
             let client = client
             data = try run("read", key) { try await client.get(key: key, maxBytes: 4_096) }
         } else {
-            data = try read("read", key) { try await $0.get(key: key, maxBytes: 4_096) }
+            do {
+                data = try read("read", key) { try await $0.get(key: key, maxBytes: 4_096) }
+            } catch {
+                // The store is down: keep serving the version this node knew (its cached objects play on).
+                if outages.current != nil, let stale = pointers.stale(asset) { return stale }
+                throw error
+            }
         }
         let pointer = data.flatMap { AssetPointer(String(decoding: $0, as: UTF8.self)) }
         pointers.store(pointer, for: asset)
@@ -313,7 +319,8 @@ public final class S3MediaStore: MediaStore {
         _ = try? run("delete", key) { try await client.delete(key: key) }
     }
 
-    /// Copies the body to `uploads/<id>/source` in the bucket, where a worker on any node finds it.
+    /// Moves the body to `uploads/<id>/source` in the bucket, where a worker on any node finds it; the
+    /// local copy goes (nothing is left on a node that only receives uploads).
     public func shareUpload(_ file: URL) throws {
         guard let upload = UploadName(file) else {
             throw StorageError.io(operation: "share upload", path: file.path, reason: "it is not an upload folder's file (uploads/<id>/<file>)")
@@ -321,12 +328,12 @@ public final class S3MediaStore: MediaStore {
         let key = key(upload.key)
         let client = client
         try run("upload", key) { try await client.upload(file: file, key: key) }
+        work.discardUpload(file)
     }
 
-    /// The body on this node: the file itself where it was received, else this node's copy of
-    /// `uploads/<id>/source`, fetched from the bucket on first use (whole, then renamed into place).
+    /// This node's copy of `uploads/<id>/source`, fetched from the bucket on first use (whole, then
+    /// renamed into place). A path that is no upload is a file the job named itself, used as it is.
     public func localUpload(_ file: URL) throws -> URL {
-        if FileManager.default.fileExists(atPath: file.path) { return file }
         guard let upload = UploadName(file) else { return file }
         let local = upload.localFile(in: work)
         if FileManager.default.fileExists(atPath: local.path) { return local }

@@ -70,10 +70,16 @@ struct MultiNodeTests {
                                   method: "POST", bodyFile: source)
         #expect(upload.status == 202, "upload: \(upload.body)")
         let job = try #require(try Self.json(upload.body)["id"] as? String)
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: originA.data.appendingPathComponent("uploads").path)) ?? []).isEmpty,
+                "origin A keeps no copy of the body: it is in the bucket")
         var ranOn: Set<String> = []
+        var fetched: Set<String> = []
         let done = try await eventually(timeout: .seconds(600), poll: .milliseconds(200)) {
             for worker in workers where FileManager.default.fileExists(atPath: worker.data.appendingPathComponent("staging/job-\(job)").path) {
                 ranOn.insert(worker.name)
+            }
+            for worker in workers where !((try? FileManager.default.contentsOfDirectory(atPath: worker.data.appendingPathComponent("uploads").path)) ?? []).isEmpty {
+                fetched.insert(worker.name)
             }
             let state = try Self.json(HTTP.get("\(originA.base)/api/v1/jobs/\(job)", headers: ["Authorization: Bearer \(Self.apiKey)"]).body)["state"] as? String
             #expect(state != "failed", "job failed: \(workers.map(\.output.text).joined(separator: "\n").suffix(3_000))")
@@ -81,6 +87,7 @@ struct MultiNodeTests {
         }
         #expect(done, "the job did not finish: \(workers.map(\.output.text).joined(separator: "\n").suffix(3_000))")
         #expect(ranOn.count == 1, "the job ran on \(ranOn.sorted())")
+        #expect(fetched == ranOn, "the worker that ran it fetched the body from the bucket: \(fetched.sorted())")
         #expect(try await client.list(prefix: "site/uploads/").isEmpty, "the upload's copy in the bucket is deleted after the publish")
         let folders = Set(try await client.list(prefix: "site/vod/clip/").compactMap { object -> String? in
             let parts = object.key.split(separator: "/")

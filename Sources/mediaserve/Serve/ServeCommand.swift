@@ -49,13 +49,13 @@ struct ServeCommand: AsyncParsableCommand {
         let config = loaded.config
         var logger = Logger(label: "mediaserve.origin")
         logger.logLevel = loaded.loggerLevel
+        let roles = try NodeRoles(names: config.node.roles)
         try AccessWiring.checkAdminKey(config)
         let certificates = try AccessWiring.certificates(config)
-        if config.usesDevelopmentAPIKey {
+        if config.usesDevelopmentAPIKey, roles.contains(.origin) {
             logger.warning("the admin API uses the development key from the defaults: set api.key (MEDIASERVE_API_KEY) before exposing this server")
         }
 
-        let roles = try NodeRoles(names: config.node.roles)
         let stores = try DataStores.open(config)
         try stores.recoverInterruptedWork(roles: roles, logger: logger)
         try ConfiguredLiveStreams.sync(loaded, catalog: stores.catalog, logger: logger)
