@@ -8,8 +8,8 @@
 #     jobs from one queue), with each worker's transcode realtime factor;
 #  4. bytes per viewer-hour of each published rendition, and origin requests per CPU-second.
 # The binary is BENCH_BINARY (default .build/debug/mediaserve: the figures are then labelled "debug").
-# The catalog is shared as one SQLite file linked into each node's data directory (one machine), until
-# the PostgreSQL catalog lands. Settings: BENCH_DURATION=10s BENCH_CONNECTIONS=50 BENCH_JOBS=4.
+# The catalog is one SQLite file linked into each node's data directory (SQLite serves several processes
+# of one machine; the catalog is not what these figures measure, and no PostgreSQL server is needed). Settings: BENCH_DURATION=10s BENCH_CONNECTIONS=50 BENCH_JOBS=4.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -40,10 +40,7 @@ extension Catalog {
                              change.title, change.description, tagsJSON])
     }
 
-    /// The tags as the JSON array text the table keeps; nil when the change leaves them.
-    static func tagsJSON(_ change: ContentMetadataChange) throws -> String? {
-        try change.tags.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-    }
+    static func tagsJSON(_ change: ContentMetadataChange) throws -> String? { try CatalogRules.tagsJSON(change) }
 
     /// One item, or nil.
     public func contentEntry(kind: ContentEntry.Kind, id: SafeName) throws -> ContentEntry? {

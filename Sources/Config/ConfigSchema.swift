@@ -29,6 +29,8 @@ struct ConfigField: Sendable {
 enum ConfigSchema {
     static let fields: [ConfigField] = [
         string("data_dir", \.dataDir),
+        optional("catalog.url", \.catalog.url, type: .optionalString, secret: true),
+        int("catalog.job_lease_seconds", \.catalog.jobLeaseSeconds, 5...3600),
         optionalString("storage.url", \.storage.url),
         optionalString("storage.s3.endpoint", \.storage.s3Endpoint),
         string("storage.s3.region", \.storage.s3Region),

@@ -39,6 +39,20 @@ public struct MediaServeConfig: Sendable, Hashable {
         public init() {}
     }
 
+    /// Issue 14: the catalog and job queue (SQLite in the data directory, or a shared PostgreSQL).
+    public var catalog: CatalogSettings = CatalogSettings()
+
+    /// `catalog.*`: nil `url` keeps the catalog in `data_dir/catalog.sqlite`; `postgres://USER:PASS@HOST:PORT/DB`
+    /// shares one PostgreSQL database between nodes (masked when the configuration is printed).
+    public struct CatalogSettings: Sendable, Hashable {
+        public var url: String?
+        /// How long a worker holds a claimed job without a heartbeat (it renews every third of this); a
+        /// worker that dies loses its job to another after this long.
+        public var jobLeaseSeconds: Int = 30
+
+        public init() {}
+    }
+
     /// `storage.*`: nil `url` keeps media in the data directory; `s3://BUCKET/PREFIX` puts them in a bucket
     /// (credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`).
     public struct Storage: Sendable, Hashable {

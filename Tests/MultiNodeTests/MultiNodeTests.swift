@@ -3,17 +3,13 @@ import Testing
 import TestSupport
 @testable import S3
 
-/// Issue 14's multi-node test: one shared S3 bucket (rclone serve s3, then moto) and one shared catalog,
-/// two origins, two workers and one live node, each `mediaserve serve --roles ...` as its own process with
-/// its own data directory on loopback. Upload through origin A; the job runs on one worker; ffprobe
-/// decodes HLS and DASH from origin B; a replace (`mediaserve ingest --replace` with the same
+/// Issue 14's multi-node test: one shared S3 bucket (rclone serve s3, then moto) and one PostgreSQL 15
+/// catalog, two origins, two workers and one live node, each `mediaserve serve --roles ...` as its own
+/// process with its own data directory on loopback. Upload through origin A; one worker takes the job and
+/// is killed (SIGKILL) mid-job; the other takes it over when the lease lapses and publishes it once;
+/// ffprobe decodes HLS and DASH from origin B; a replace (`mediaserve ingest --replace` with the same
 /// configuration) reaches both origins; an RTMP publish to the live node plays from origin B; a delete
 /// removes the objects.
-///
-/// The catalog is shared as one SQLite file that every node's `data_dir/catalog.sqlite` links to (SQLite
-/// allows many processes of one machine): what this branch has until the PostgreSQL catalog lands. The
-/// step "kill -9 the worker mid-job and the other finishes it" needs PostgreSQL's job leases and is not
-/// run on SQLite (a job left `running` there is only requeued when a node starts).
 ///
 /// Slow (two transcodes, five servers, an RTMP publish): `make test-multinode` runs it
 /// (MEDIASERVE_MULTINODE=1); `make test` runs `NodeRolesTests` only.
@@ -36,8 +32,11 @@ struct MultiNodeTests {
         try Self.ladderText.write(to: ladder, atomically: true, encoding: .utf8)
         let streams = root.appendingPathComponent("streams.yaml")
         try "streams:\n  - id: arena\n    key: \(Self.streamKey)\n    dvr_window_seconds: 120\n".write(to: streams, atomically: true, encoding: .utf8)
-        let catalog = try SharedCatalog(root: root)
+        let postgres = try PostgresTestServer()
+        defer { postgres.server.stop() }
         let environment = s3.environment.merging([
+            "MEDIASERVE_CATALOG_URL": postgres.url,
+            "MEDIASERVE_CATALOG_JOB_LEASE_SECONDS": "6",
             "MEDIASERVE_STORAGE_URL": "s3://media/site",
             "MEDIASERVE_STORAGE_S3_ENDPOINT": s3.endpoint,
             "MEDIASERVE_STORAGE_S3_PATH_STYLE": "true",
@@ -48,8 +47,7 @@ struct MultiNodeTests {
         ]) { _, new in new }
 
         func node(_ name: String, _ roles: String, _ extra: [String] = []) throws -> NodeProcess {
-            try catalog.prepare(root.appendingPathComponent(name))
-            return try NodeProcess(name, roles: roles, root: root, environment: environment, extra: extra)
+            try NodeProcess(name, roles: roles, root: root, environment: environment, extra: extra)
         }
         let originA = try node("origin-a", "origin")
         defer { originA.stop() }
@@ -64,7 +62,8 @@ struct MultiNodeTests {
         #expect(try HTTP.get("\(workers[0].base)/healthz").status == 200)
         #expect(try HTTP.get("\(workers[0].base)/api/v1/assets", headers: ["Authorization: Bearer \(Self.apiKey)"]).status == 404)
 
-        // Upload through origin A: the body reaches the bucket (uploads/), one worker takes the job.
+        // Upload through origin A: the body reaches the bucket (uploads/), one worker takes the job and dies
+        // mid-job (SIGKILL: no clean-up, no lease released); the other takes it over once the lease lapses.
         let source = try TestMedia.file("1080p25_stereo.mp4")
         let upload = try HTTP.get("\(originA.base)/api/v1/assets?id=clip", headers: ["Authorization: Bearer \(Self.apiKey)"],
                                   method: "POST", bodyFile: source)
@@ -74,9 +73,14 @@ struct MultiNodeTests {
                 "origin A keeps no copy of the body: it is in the bucket")
         var ranOn: Set<String> = []
         var fetched: Set<String> = []
+        var killed: String?
         let done = try await eventually(timeout: .seconds(600), poll: .milliseconds(200)) {
             for worker in workers where FileManager.default.fileExists(atPath: worker.data.appendingPathComponent("staging/job-\(job)").path) {
                 ranOn.insert(worker.name)
+                if killed == nil {
+                    worker.kill9()
+                    killed = worker.name
+                }
             }
             for worker in workers where !((try? FileManager.default.contentsOfDirectory(atPath: worker.data.appendingPathComponent("uploads").path)) ?? []).isEmpty {
                 fetched.insert(worker.name)
@@ -86,8 +90,8 @@ struct MultiNodeTests {
             return state == "succeeded" || state == "failed"
         }
         #expect(done, "the job did not finish: \(workers.map(\.output.text).joined(separator: "\n").suffix(3_000))")
-        #expect(ranOn.count == 1, "the job ran on \(ranOn.sorted())")
-        #expect(fetched == ranOn, "the worker that ran it fetched the body from the bucket: \(fetched.sorted())")
+        #expect(killed != nil && ranOn.count == 2, "the job started on one worker, was killed, and finished on the other: \(ranOn.sorted())")
+        #expect(fetched == ranOn, "each worker that ran it fetched the body from the bucket: \(fetched.sorted())")
         #expect(try await client.list(prefix: "site/uploads/").isEmpty, "the upload's copy in the bucket is deleted after the publish")
         let folders = Set(try await client.list(prefix: "site/vod/clip/").compactMap { object -> String? in
             let parts = object.key.split(separator: "/")
@@ -102,7 +106,6 @@ struct MultiNodeTests {
 
         // A replace through the CLI with the same configuration reaches both origins.
         let replaceData = root.appendingPathComponent("cli")
-        try catalog.prepare(replaceData)
         let replace = try run(TestMedia.mediaserveBinary.path, ["ingest", try TestMedia.file("720p5994.mp4").path, "--data-dir", replaceData.path,
                                                                 "--id", "clip", "--replace", "--copy"], environment: environment)
         #expect(replace.status == 0, "replace: \(replace.stderr)")
@@ -137,7 +140,7 @@ struct MultiNodeTests {
         #expect(gone, "origin B still serves the deleted asset")
     }
 
-    /// One small rung keeps the transcode short on a loaded machine.
+    /// Two small rungs: long enough to be killed mid-job, short enough for a loaded machine.
     static let ladderText = """
         segment_seconds: 2
         preset: ultrafast
@@ -145,6 +148,7 @@ struct MultiNodeTests {
         audio: { codec: aac-lc, bitrate_kbps: 96, sample_rate: 48000, channels: 2 }
         rungs:
           - { height: 240, video_kbps: 300, profile: main }
+          - { height: 360, video_kbps: 600, profile: main }
 
         """
 
@@ -157,20 +161,5 @@ struct MultiNodeTests {
         let probe = try run("ffprobe", ["-v", "error", "-count_frames", "-select_streams", "v:0",
                                         "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", url])
         return Int(probe.stdout.split(separator: "\n").first?.trimmingCharacters(in: .whitespaces) ?? "") ?? 0
-    }
-}
-
-/// The catalog every node shares. SQLite on this branch: one file that each node's
-/// `data_dir/catalog.sqlite` links to (SQLite resolves the link, so its WAL and locks are shared too).
-struct SharedCatalog {
-    let file: URL
-
-    init(root: URL) throws {
-        file = root.appendingPathComponent("shared-catalog.sqlite")
-    }
-
-    func prepare(_ data: URL) throws {
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(at: data.appendingPathComponent("catalog.sqlite"), withDestinationURL: file)
     }
 }
