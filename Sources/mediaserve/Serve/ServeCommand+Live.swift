@@ -13,7 +13,7 @@ extension ServeCommand {
 
     /// The live role: both listeners over the streams in the catalog, writing into `store` (the data
     /// directory, or the shared bucket every origin reads live streams from).
-    static func liveService(_ config: MediaServeConfig, store: any MediaStore, catalog: Catalog, level: Logger.Level) -> LiveService {
+    static func liveService(_ config: MediaServeConfig, store: any MediaStore, catalog: any CatalogStore, level: Logger.Level) -> LiveService {
         var logger = Logger(label: "mediaserve.live")
         logger.logLevel = level
         let srtSettings = config.srt.enabled
