@@ -9,7 +9,8 @@
 #  4. bytes per viewer-hour of each published rendition, and origin requests per CPU-second.
 # The binary is BENCH_BINARY (default .build/debug/mediaserve: the figures are then labelled "debug").
 # The catalog is one SQLite file linked into each node's data directory (SQLite serves several processes
-# of one machine; the catalog is not what these figures measure, and no PostgreSQL server is needed). Settings: BENCH_DURATION=10s BENCH_CONNECTIONS=50 BENCH_JOBS=4.
+# of one machine; the catalog is not what these figures measure, and no PostgreSQL server is needed).
+# Settings: BENCH_DURATION=10s BENCH_CONNECTIONS=50 BENCH_JOBS=4, BENCH_SKIP_INGEST=1 (parts 1 and 2 only). 
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -70,8 +71,9 @@ node() {
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"; }
 
 echo "bench-scale: $build build, $(nproc) cores; rclone serve s3 on 127.0.0.1:$s3_port"
+# 720p30 at 5 Mb/s: 6 s segments of about 3.5 MB, what a top rung of a real ladder sends.
 ffmpeg -v error -f lavfi -i "testsrc2=size=1280x720:rate=30,noise=alls=12:allf=t" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
-  -t 24 -c:v libx264 -preset ultrafast -crf 20 -c:a aac -shortest "$work/source.mp4"
+  -t 24 -c:v libx264 -preset ultrafast -b:v 5M -maxrate 5M -bufsize 10M -g 60 -c:a aac -shortest "$work/source.mp4"
 
 # --- 1, 2: one asset in the bucket and the same asset in a local data directory ---
 env "${s3_env[@]}" "$binary" ingest "$work/source.mp4" --data-dir "$work/cli" --id bench --copy > /dev/null
@@ -90,14 +92,14 @@ playlist="$(curl -fsS "http://127.0.0.1:$s3_origin/vod/bench/master.m3u8" | grep
 rendition_dir="$(dirname "$playlist")"
 segments=($(curl -fsS "http://127.0.0.1:$s3_origin/vod/bench/$playlist" | grep '^seg-\|/seg-' | sed 's/?.*//'))
 [ "${#segments[@]}" -gt 1 ] || { echo "bench-scale: no segments in $playlist" >&2; exit 1; }
-segment_path="/vod/bench/$rendition_dir/$(basename "${segments[1]}")"
+segment_path="/vod/bench/$rendition_dir/${segments[1]}"
 segment_bytes="$(curl -fsS "http://127.0.0.1:$local_origin$segment_path" | wc -c)"
 
 ttfb() { curl -s -o /dev/null -w '%{time_starttransfer}\n' "$1"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
-cold="$(for s in "${segments[@]}"; do ttfb "http://127.0.0.1:$s3_origin/vod/bench/$rendition_dir/$(basename "$s")"; done | median)"
-warm="$(for s in "${segments[@]}"; do ttfb "http://127.0.0.1:$s3_origin/vod/bench/$rendition_dir/$(basename "$s")"; done | median)"
-localt="$(for s in "${segments[@]}"; do ttfb "http://127.0.0.1:$local_origin/vod/bench/$rendition_dir/$(basename "$s")"; done | median)"
+cold="$(for s in "${segments[@]}"; do ttfb "http://127.0.0.1:$s3_origin/vod/bench/$rendition_dir/$s"; done | median)"
+warm="$(for s in "${segments[@]}"; do ttfb "http://127.0.0.1:$s3_origin/vod/bench/$rendition_dir/$s"; done | median)"
+localt="$(for s in "${segments[@]}"; do ttfb "http://127.0.0.1:$local_origin/vod/bench/$rendition_dir/$s"; done | median)"
 
 run_wrk() { wrk -t2 -c"$CONNECTIONS" -d"$DURATION" "$1" | awk '/Requests\/sec/ {print $2}'; }
 cpu0="$(cpu_seconds "$s3_pid")"; s3_rps="$(run_wrk "http://127.0.0.1:$s3_origin$segment_path")"; cpu1="$(cpu_seconds "$s3_pid")"
@@ -116,6 +118,7 @@ print(f"time to first byte, median per segment: cold (cache miss, fetched from t
       f"warm {float(warm) * 1000:.1f} ms, local disk {float(localt) * 1000:.1f} ms")
 PY
 kill "$s3_pid" "$local_pid" 2>/dev/null || true
+[ "${BENCH_SKIP_INGEST:-0}" = 1 ] && exit 0
 
 # --- 3, 4: ingest throughput, one worker node against two, default ladder ---
 node upload-origin origin "${s3_env[@]}"; upload_origin="$node_port"
@@ -148,9 +151,9 @@ bytes_per_hour="$(for r in $(curl -fsS "http://127.0.0.1:$upload_origin/vod/one-
                    curl -fsS "http://127.0.0.1:$upload_origin/vod/one-1/master.m3u8" | grep -o 'URI="[^"]*"' | sed 's/URI="//;s/"//'); do
   total=0
   for s in $(curl -fsS "http://127.0.0.1:$upload_origin/vod/one-1/$r" | grep -v '^#' | sed 's/?.*//'); do
-    total=$((total + $(curl -fsS "http://127.0.0.1:$upload_origin/vod/one-1/$(dirname "$r")/$(basename "$s")" | wc -c)))
+    total=$((total + $(curl -fsS "http://127.0.0.1:$upload_origin/vod/one-1/$(dirname "$r")/$s" | wc -c)))
   done
-  echo "$(dirname "$r") $total"
+  echo "$(basename "$r" .m3u8) $total"
 done)"
 python3 - "$one" "$two" "$JOBS" "$job_seconds" "$build" "$bytes_per_hour" <<'PY'
 import sys
