@@ -3,7 +3,7 @@ SWIFT ?= swift
 MEDIA_DIR ?= .media
 export MEDIASERVE_MEDIA_DIR := $(abspath $(MEDIA_DIR))
 
-.PHONY: demo test check-architecture deps build release fixtures clean test-browser bench-packaging bench-origin bench-ingest bench-live fuzz soak
+.PHONY: demo test check-architecture deps build release fixtures clean test-browser bench-packaging bench-origin bench-ingest bench-live fuzz soak test-multinode bench-scale
 
 deps:
 	./scripts/install-deps.sh
@@ -38,6 +38,19 @@ check-architecture: deps
 
 clean:
 	rm -rf .build $(MEDIA_DIR)
+
+# Issue 14: two origins, two workers and a live node (separate `mediaserve serve --roles ...` processes) on one
+# S3 bucket, rclone serve s3 then moto, and one catalog (several minutes; `make test` runs NodeRolesTests only).
+test-multinode: fixtures
+	$(SWIFT) build --build-tests
+	MEDIASERVE_MULTINODE=1 $(SWIFT) test --skip-build --filter MultiNodeTests
+
+# Issue 14's figures for docs/scaling.md: S3-cached origin against local disk, cold TTFB, 1 vs 2 workers,
+# bytes per viewer-hour (debug build unless BENCH_BINARY names a release one; not in `make test`).
+bench-scale: fixtures
+	./scripts/install-deps.sh bench
+	$(SWIFT) build --product mediaserve
+	./scripts/bench-scale.sh
 
 # Manifest build time for a 2-hour, 7-rendition asset and a 2-hour live DVR window (release build; not in `make test`).
 bench-packaging:

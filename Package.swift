@@ -67,7 +67,10 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
-        .testTarget(name: "S3StorageTests", dependencies: ["S3Storage", "S3", "Storage", "MediaCore", "TestSupport"]),
+        .testTarget(name: "S3StorageTests", dependencies: ["S3Storage", "S3", "Storage", "MediaCore", "TestSupport",
+                                                          .product(name: "NIOCore", package: "swift-nio")]),
+        // Issue 14: nodes by role as separate processes (`make test-multinode` for the whole cluster).
+        .testTarget(name: "MultiNodeTests", dependencies: ["S3", "TestSupport"]),
         // SigV4 against AWS's published vectors; the client against real rclone and moto servers.
         .testTarget(name: "S3Tests", dependencies: ["S3", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]),
         // Viewer analytics (issue 16): player events, CMCD, sessions, QoE definitions, rollups, purge. Pure

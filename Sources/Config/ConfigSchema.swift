@@ -120,6 +120,8 @@ enum ConfigSchema {
         optionalString("drm.speke.url", \.drm.spekeURL),
         optionalText("drm.speke.auth_header", \.drm.spekeAuthHeader, length: 3...8192, secret: true),
         string("drm.speke.systems", \.drm.spekeSystems),
+        // Issue 14: nodes by role.
+        list("node.roles", \.node.roles, secret: false),
     ]
 
     static let byPath: [String: ConfigField] = Dictionary(uniqueKeysWithValues: fields.map { ($0.path, $0) })

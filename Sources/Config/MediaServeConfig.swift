@@ -28,6 +28,17 @@ public struct MediaServeConfig: Sendable, Hashable {
     public var drm: DRM = DRM()
     /// Issue 14: where published media live (the data directory, or an S3-compatible bucket).
     public var storage: Storage = Storage()
+    /// Issue 14: what `serve` runs on this node.
+    public var node: Node = Node()
+
+    /// `node.*`: the roles of `serve` (`origin`, `worker`, `live`; all three by default). The names are
+    /// checked when `serve` starts (`NodeRoles`), so a typo stops it with the list of valid names.
+    public struct Node: Sendable, Hashable {
+        public var roles: [String] = ["origin", "worker", "live"]
+
+        public init() {}
+    }
+
     /// Issue 14: the catalog and job queue (SQLite in the data directory, or a shared PostgreSQL).
     public var catalog: CatalogSettings = CatalogSettings()
 

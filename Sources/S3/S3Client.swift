@@ -217,7 +217,8 @@ public final class S3Client: Sendable {
             for entry in node.all("Contents") {
                 guard let key = entry.value("Key") else { continue }
                 objects.append(S3ObjectInfo(key: key, size: entry.value("Size").flatMap(Int.init) ?? 0,
-                                            etag: entry.value("ETag") ?? "", lastModified: nil))
+                                            etag: entry.value("ETag") ?? "",
+                                            lastModified: entry.value("LastModified").flatMap(HTTPDate.parseISO8601)))
             }
             token = node.value("IsTruncated") == "true" ? node.value("NextContinuationToken") : nil
         } while token != nil
@@ -318,6 +319,15 @@ enum HTTPDate {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.date(from: text).map { Int($0.timeIntervalSince1970) }
+    }
+
+    /// LIST's `LastModified` (`2009-10-12T17:50:30.000Z`, fractions optional) to seconds since 1970.
+    static func parseISO8601(_ text: String) -> Int? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return Int(date.timeIntervalSince1970) }
+        formatter.formatOptions = [.withInternetDateTime]
         return formatter.date(from: text).map { Int($0.timeIntervalSince1970) }
     }
 }

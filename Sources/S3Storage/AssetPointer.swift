@@ -12,9 +12,7 @@ struct AssetPointer: Equatable, Sendable {
         guard parts.count == 2, let version = Int(parts[0]), version >= 1, String(version) == parts[0],
               parts[1].hasSuffix("\n") else { return nil }
         let folder = String(parts[1].dropLast())
-        guard !folder.isEmpty, folder.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x7a) || $0 == 0x2d }) else {
-            return nil
-        }
+        guard Self.isFolderName(folder) else { return nil }
         self.version = version
         self.folder = folder
     }
@@ -25,4 +23,9 @@ struct AssetPointer: Equatable, Sendable {
     }
 
     var text: String { "\(version) \(folder)\n" }
+
+    /// A folder name publishing makes (a lowercase UUID): digits, lowercase letters and dashes only.
+    static func isFolderName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x7a) || $0 == 0x2d }
+    }
 }

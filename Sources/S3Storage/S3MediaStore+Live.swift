@@ -30,8 +30,7 @@ extension S3MediaStore {
 
     public func read(_ file: LiveFile, of stream: SafeName) -> Data? {
         let key = liveKey(file, stream)
-        let client = client
-        return try? run("read", key) { try await client.get(key: key) }
+        return try? read("read", key) { try await $0.get(key: key) }
     }
 
     public func remove(_ file: LiveFile, of stream: SafeName) {

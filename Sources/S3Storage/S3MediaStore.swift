@@ -15,19 +15,34 @@ import Storage
 /// `publish` uploads it, then writes the pointer, the one step that makes it visible. Reads of media go
 /// through `ObjectCache` and reach the origin as local files.
 public final class S3MediaStore: MediaStore {
+    /// Writes (publishing, live segments, deletes): patient, with the full retry policy.
     public let client: S3Client
+    /// Reads on a viewer's behalf (pointers, cache misses, live journals): short timeouts and few retries,
+    /// so a request fails within seconds when the store is down instead of waiting out minutes.
+    public let reader: S3Client
     public let prefix: String
     public let cache: ObjectCache
     /// Local staging and uploads.
     public let work: DataDirectory
+    /// Set by a read the store did not answer; reads fail at once while it holds (fast 503s).
+    public let outages: StoreOutage
+    let pointers: PointerCache
 
-    /// `prefix` without leading or trailing slashes ("" for the bucket's root).
-    public init(client: S3Client, prefix: String, cache: ObjectCache, work: DataDirectory) {
+    /// `prefix` without leading or trailing slashes ("" for the bucket's root). `reader` defaults to
+    /// `client`; `pointerTTL` is how long a read pointer is trusted (0 asks the store every time).
+    public init(client: S3Client, prefix: String, cache: ObjectCache, work: DataDirectory, reader: S3Client? = nil,
+                pointerTTL: Duration = .seconds(1), outages: StoreOutage = StoreOutage()) {
         self.client = client
+        self.reader = reader ?? client
         self.prefix = prefix.split(separator: "/").joined(separator: "/")
         self.cache = cache
         self.work = work
+        self.outages = outages
+        pointers = PointerCache(ttl: pointerTTL)
     }
+
+    /// Why reads fail now (the store did not answer a moment ago); nil while it answers.
+    public var outage: String? { outages.current.map { "object store unavailable: \($0)" } }
 
     func key(_ rest: String) -> String { prefix.isEmpty ? rest : prefix + "/" + rest }
     func assetKey(_ asset: AssetID, _ rest: String) -> String { key("vod/\(asset.rawValue)/\(rest)") }
@@ -42,6 +57,23 @@ public final class S3MediaStore: MediaStore {
         do { return try blocking(work) } catch { throw Self.storageError(error, operation: operation, key: key) }
     }
 
+    /// A read on a viewer's behalf through `reader`: refused at once during an outage, and an unreachable
+    /// store starts one.
+    func read<T: Sendable>(_ operation: String, _ key: String, _ work: @escaping @Sendable (S3Client) async throws -> T) throws -> T {
+        if let reason = outages.current {
+            throw StorageError.io(operation: operation, path: key, reason: "object store unavailable: \(reason)")
+        }
+        let reader = reader
+        do {
+            let result = try blocking { try await work(reader) }
+            outages.succeeded()
+            return result
+        } catch {
+            if case S3Error.unavailable = error { outages.failed((error as? S3Error)?.description ?? "\(error)") }
+            throw Self.storageError(error, operation: operation, key: key)
+        }
+    }
+
     // MARK: Staging and publishing
 
     public func newStaging(job: String) throws -> URL { try work.newStaging(job: job) }
@@ -50,17 +82,34 @@ public final class S3MediaStore: MediaStore {
     public func stampVersion(_ version: Int, staging: URL) throws { try work.stampVersion(version, staging: staging) }
     public func availableBytes() throws -> Int64 { try work.availableBytes() }
 
-    func pointer(_ asset: AssetID) throws -> AssetPointer? {
+    /// The asset's pointer: from `pointers` when fresh, else read (`fresh` always reads, with the patient
+    /// client: what publishing decides on).
+    func pointer(_ asset: AssetID, fresh: Bool = false) throws -> AssetPointer? {
+        if !fresh, let known = pointers.lookup(asset) { return known }
         let key = pointerKey(asset)
-        let client = client
-        guard let data = try run("read", key, { try await client.get(key: key, maxBytes: 4_096) }) else { return nil }
-        return AssetPointer(String(decoding: data, as: UTF8.self))
+        let data: Data?
+        if fresh {
+            let client = client
+            data = try run("read", key) { try await client.get(key: key, maxBytes: 4_096) }
+        } else {
+            do {
+                data = try read("read", key) { try await $0.get(key: key, maxBytes: 4_096) }
+            } catch {
+                // The store is down: keep serving the version this node knew (its cached objects play on).
+                if outages.current != nil, let stale = pointers.stale(asset) { return stale }
+                throw error
+            }
+        }
+        let pointer = data.flatMap { AssetPointer(String(decoding: $0, as: UTF8.self)) }
+        pointers.store(pointer, for: asset)
+        return pointer
     }
 
     func writePointer(_ pointer: AssetPointer, asset: AssetID) throws {
         let key = pointerKey(asset)
         let client = client
         try run("write", key) { try await client.put(ByteBuffer(string: pointer.text), key: key, contentType: "text/plain") }
+        pointers.store(pointer, for: asset)
     }
 
     /// Uploads every staged file under a fresh folder, then writes the pointer. A failed upload deletes what
@@ -72,12 +121,17 @@ public final class S3MediaStore: MediaStore {
         guard let stampData = try? Data(contentsOf: stampFile), let version = DataDirectory.parseVersionStamp(stampData) else {
             throw StorageError.invalidStagedAsset(path: source.path, reason: "it has no version stamp (stampVersion first)")
         }
-        let old = try pointer(asset)
+        let old = try pointer(asset, fresh: true)
         if old != nil, !replace { throw StorageError.assetExists(asset) }
         let folder = UUID().uuidString.lowercased()
         let files = try stagedFiles(source)
         let uploads = files.map { (file: source.appendingPathComponent($0), key: assetKey(asset, "\(folder)/\($0)")) }
         let client = client
+        // Written first and deleted last: a crash anywhere between leaves this marker, and
+        // `sweepUnfinishedPublishes` removes the folder it names (or the replaced one) later.
+        let marker = PublishMarker(asset: asset, folder: folder, replacedFolder: old?.folder)
+        let markerKey = key(marker.key)
+        try run("write", markerKey) { try await client.put(ByteBuffer(string: marker.text), key: markerKey, contentType: "text/plain") }
         do {
             try run("upload", assetKey(asset, folder)) {
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -97,11 +151,14 @@ public final class S3MediaStore: MediaStore {
             try writePointer(AssetPointer(version: version, folder: folder), asset: asset)
         } catch {
             let keys = uploads.map(\.key)
-            _ = try? run("delete", assetKey(asset, folder)) { try await client.delete(keys: keys) }
+            if (try? run("delete", assetKey(asset, folder), { try await client.delete(keys: keys) })) != nil {
+                _ = try? run("delete", markerKey) { try await client.delete(key: markerKey) }
+            }
             throw error
         }
         work.discardStaging(source)
-        if let old { try? deleteFolder(asset: asset, folder: old.folder) }
+        if let old, (try? deleteFolder(asset: asset, folder: old.folder)) == nil { return }
+        _ = try? run("delete", markerKey) { try await client.delete(key: markerKey) }
     }
 
     /// `<rendition>/<file>` of every staged media file and the posters (the version stamp is the pointer's business).
@@ -137,7 +194,7 @@ public final class S3MediaStore: MediaStore {
 
     public func restampVersion(_ version: Int, asset: AssetID) throws {
         guard version >= 1 else { throw StorageError.invalidVersion(version) }
-        guard var pointer = try pointer(asset) else {
+        guard var pointer = try pointer(asset, fresh: true) else {
             throw StorageError.io(operation: "stamp version of", path: pointerKey(asset), reason: "no such asset")
         }
         pointer.version = version
@@ -151,6 +208,7 @@ public final class S3MediaStore: MediaStore {
         let all = assetKey(asset, "")
         let client = client
         let cache = cache
+        defer { pointers.forget(asset) }
         return try run("remove", all) {
             guard try await client.head(key: pointerKey) != nil else { return false }
             try await client.delete(key: pointerKey)
@@ -193,9 +251,8 @@ public final class S3MediaStore: MediaStore {
     /// The cached local file of an immutable object, fetched on a miss; nil when the object is absent.
     func cachedFile(_ key: String) throws -> LocalFile? {
         if let file = cache.open(key) { return file }
-        let client = client
         return try cache.fill(key) { temporary in
-            try run("download", key) { try await client.download(key: key, to: temporary) != nil }
+            try read("download", key) { try await $0.download(key: key, to: temporary) != nil }
         }
     }
 
@@ -251,7 +308,74 @@ public final class S3MediaStore: MediaStore {
     // MARK: Uploads
 
     public func newUpload() throws -> URL { try work.newUpload() }
-    public func discardUpload(_ file: URL) { work.discardUpload(file) }
+
+    /// The local upload's copy and the bucket's (`uploads/<id>/source`) both go.
+    public func discardUpload(_ file: URL) {
+        work.discardUpload(file)
+        guard let upload = UploadName(file) else { return }
+        work.discardUpload(upload.localFile(in: work))
+        let key = key(upload.key)
+        let client = client
+        _ = try? run("delete", key) { try await client.delete(key: key) }
+    }
+
+    /// Moves the body to `uploads/<id>/source` in the bucket, where a worker on any node finds it; the
+    /// local copy goes (nothing is left on a node that only receives uploads).
+    public func shareUpload(_ file: URL) throws {
+        guard let upload = UploadName(file) else {
+            throw StorageError.io(operation: "share upload", path: file.path, reason: "it is not an upload folder's file (uploads/<id>/<file>)")
+        }
+        let key = key(upload.key)
+        let client = client
+        try run("upload", key) { try await client.upload(file: file, key: key) }
+        work.discardUpload(file)
+    }
+
+    /// This node's copy of `uploads/<id>/source`, fetched from the bucket on first use (whole, then
+    /// renamed into place). A path that is no upload is a file the job named itself, used as it is.
+    public func localUpload(_ file: URL) throws -> URL {
+        guard let upload = UploadName(file) else { return file }
+        let local = upload.localFile(in: work)
+        if FileManager.default.fileExists(atPath: local.path) { return local }
+        let key = key(upload.key)
+        do {
+            try FileManager.default.createDirectory(at: local.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw StorageError.io(operation: "create upload folder", path: local.deletingLastPathComponent().path, reason: "\(error)")
+        }
+        let temporary = local.path + ".part"
+        let client = client
+        let found = try run("fetch upload", key) { try await client.download(key: key, to: temporary) != nil }
+        guard found else {
+            throw StorageError.io(operation: "fetch upload", path: "s3://\(client.endpoint.bucket)/\(key)", reason: "the upload is not in the bucket")
+        }
+        guard rename(temporary, local.path) == 0 else {
+            throw StorageError.io(operation: "rename upload", path: local.path, reason: String(cString: strerror(errno)))
+        }
+        return local
+    }
+}
+
+/// An upload's file named by its folder id (`uploads/<id>/<file>`), the same on every node: the id is
+/// a UUID the receiving node chose, so it can name the bucket's copy and each worker's local copy.
+struct UploadName {
+    let id: String
+    let file: String
+
+    init?(_ url: URL) {
+        let file = url.lastPathComponent
+        let id = url.deletingLastPathComponent().lastPathComponent
+        guard url.deletingLastPathComponent().deletingLastPathComponent().lastPathComponent == "uploads",
+              AssetPointer.isFolderName(id), AssetPointer.isFolderName(file) else { return nil }
+        self.id = id
+        self.file = file
+    }
+
+    var key: String { "uploads/\(id)/\(file)" }
+
+    func localFile(in work: DataDirectory) -> URL {
+        work.uploadsRoot.appendingPathComponent(id, isDirectory: true).appendingPathComponent(file)
+    }
 }
 
 /// One published version, pinned by its pointer: every file is read from the pointer's folder.

@@ -32,8 +32,12 @@ extension S3MediaStore {
         }
         let bucket = try S3Endpoint(endpoint: endpoint, region: region, bucket: location.bucket, pathStyle: pathStyle)
         let cache = try ObjectCache(directory: cacheDirectory.appendingPathComponent("objects"), maxBytes: cacheMaxBytes)
+        // Reads for viewers fail within seconds when the store is down (two tries, 5 s each; then
+        // `StoreOutage` answers at once); writes keep the patient defaults.
+        let reader = S3Client(endpoint: bucket, credentials: credentials,
+                              retry: RetryPolicy(attempts: 2, baseMilliseconds: 50, capMilliseconds: 250), requestTimeout: .seconds(5))
         return S3MediaStore(client: S3Client(endpoint: bucket, credentials: credentials), prefix: location.prefix,
-                            cache: cache, work: work)
+                            cache: cache, work: work, reader: reader)
     }
 
     /// Nil when the bucket answers with these keys; otherwise what is wrong (for `/readyz`).

@@ -22,4 +22,12 @@ extension DataDirectory {
         guard folder.deletingLastPathComponent().path == uploadsRoot.path else { return }
         try? FileManager.default.removeItem(at: folder)
     }
+
+    /// Nothing to do: workers of this data directory run on this node.
+    public func shareUpload(_ file: URL) throws {}
+
+    public func localUpload(_ file: URL) throws -> URL { file }
+
+    /// A local directory answers or fails per call; it has no outage to remember.
+    public var outage: String? { nil }
 }

@@ -123,6 +123,17 @@ public protocol MediaStore: LiveMediaStore {
     func newUpload() throws -> URL
     /// Removes an upload (its folder) once it is no longer needed or the upload failed.
     func discardUpload(_ file: URL)
+    /// Makes a received upload reachable by a worker on any node (a shared store keeps a copy; the
+    /// local directory has nothing to do). Called before its job is queued.
+    func shareUpload(_ file: URL) throws
+    /// The upload's body as a local file on this node (a worker of a shared store fetches it first).
+    func localUpload(_ file: URL) throws -> URL
+
+    // MARK: Faults
+
+    /// Why reads of this store fail right now (a remote store that did not answer a moment ago); nil when
+    /// it answers. The origin answers 503 with it instead of 404 when an object comes back absent.
+    var outage: String? { get }
 }
 
 extension MediaStore {

@@ -58,13 +58,20 @@ struct DataStores: Sendable {
         }
     }
 
-    /// Start-up recovery of the long-running server, after a crash or kill: deletes staging/ (partial
-    /// output nobody will finish) and puts jobs left `running` back in the queue. Only the process that
-    /// runs jobs may call it: a one-off command running beside a server would delete its work.
-    func recoverInterruptedWork(logger: Logger) throws {
+    /// Start-up recovery of the long-running server, after a crash or kill, as far as this node's roles
+    /// make it safe (issue 14):
+    /// - staging/ is this node's own work space (jobs, live archives): emptied on every node;
+    /// - jobs left `running` are put back in the queue only by a worker, and only while the catalog is
+    ///   this node's own (SQLite in `data_dir`): no other process can be running them then (on PostgreSQL
+    ///   a lapsed lease hands the job to another worker);
+    /// - upload bodies no job names are removed only by an origin (the node that receives them), on its
+    ///   own catalog for the same reason.
+    /// A one-off command running beside a server must not call it: it would delete the server's work.
+    func recoverInterruptedWork(roles: NodeRoles, logger: Logger) throws {
         let removed = try data.cleanStaging()
-        let jobs = try catalog.markInterruptedJobs()
-        try removeOrphanUploads(logger: logger)
+        let jobs = roles.contains(.worker) && !sharedCatalog ? try catalog.markInterruptedJobs() : InterruptedJobs(requeued: [], interrupted: [])
+        if roles.contains(.origin) && !sharedCatalog { try removeOrphanUploads(logger: logger) }
+        if roles.contains(.worker) { sweepBucket(logger: logger) }
         if removed > 0 || !jobs.requeued.isEmpty || !jobs.interrupted.isEmpty {
             logger.notice("recovered after an unclean stop", metadata: [
                 "staging_removed": "\(removed)",
@@ -73,6 +80,26 @@ struct DataStores: Sendable {
             ])
         }
     }
+
+    /// Publishes into the bucket that crashed an hour or more ago leave folders no pointer names: deleted
+    /// here (younger ones may be uploads in flight on another worker). A store that does not answer now
+    /// is logged, not fatal: the next worker start tries again.
+    func sweepBucket(logger: Logger) {
+        guard let objectStore else { return }
+        do {
+            let removed = try objectStore.sweepUnfinishedPublishes(olderThan: Self.unfinishedPublishAge)
+            if removed > 0 { logger.notice("deleted \(removed) folder(s) of unfinished publishes from the bucket") }
+        } catch {
+            logger.warning("could not sweep unfinished publishes from the bucket", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Seconds after which a publish marker counts as abandoned (no publish uploads for this long).
+    static let unfinishedPublishAge: TimeInterval = 3_600
+
+    /// True when other nodes use the same catalog (PostgreSQL, `catalog.url`): a job left `running` there
+    /// may be another worker's, and goes back to the queue only when its lease lapses.
+    var sharedCatalog: Bool { postgres != nil }
 }
 
 extension LoadedConfig {

@@ -1,5 +1,6 @@
 import Foundation
 import MediaCore
+import NIOCore
 import Testing
 import TestSupport
 @testable import S3
@@ -111,6 +112,29 @@ import TestSupport
         #expect(!store.assetExists(asset))
         #expect(try await fixture.keys().isEmpty)
         #expect(try store.removeAsset(asset) == false)
+    }
+
+    /// What a worker killed mid-upload leaves (its `publishing/` marker and part of a new folder) is deleted
+    /// by the sweep once the marker is old enough; a younger one may be a publish in flight and stays.
+    @Test(arguments: S3TestServer.Kind.allCases)
+    func sweepDeletesFoldersOfCrashedPublishes(_ kind: S3TestServer.Kind) async throws {
+        let fixture = try Fixture(kind)
+        defer { fixture.stop() }
+        try await fixture.client.createBucket()
+        let store = fixture.store
+        let asset = AssetID("movie")!
+        let (staging, _) = try fixture.stage(job: "job-1", version: 1, seed: 5)
+        try store.publish(staging: staging, asset: asset, replace: false)
+        #expect(try await fixture.client.list(prefix: "tenant/a/publishing/").isEmpty, "a finished publish deletes its marker")
+        let published = try await fixture.keys()
+        let crashed = PublishMarker(asset: asset, folder: "0badf00d-crash", replacedFolder: try #require(try store.pointer(asset)).folder)
+        try await fixture.client.put(ByteBuffer(string: crashed.text), key: "tenant/a/" + crashed.key)
+        try await fixture.client.put(ByteBuffer(string: "partial"), key: "tenant/a/vod/movie/0badf00d-crash/360p/init.mp4")
+        #expect(try store.sweepUnfinishedPublishes(olderThan: 3_600) == 0)
+        #expect(try await fixture.keys().count == published.count + 2)
+        #expect(try store.sweepUnfinishedPublishes(olderThan: 3_600, now: Date().addingTimeInterval(7_200)) == 1)
+        #expect(try await fixture.keys() == published)
+        #expect(store.publishedVersion(asset) == 1)
     }
 
     /// A publish into a bucket that does not exist fails with the store's reason and leaves nothing visible.

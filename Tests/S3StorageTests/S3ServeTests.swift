@@ -44,11 +44,30 @@ import TestSupport
                     "\(manifest): \(probe.stdout)")
         }
 
+        // One segment fetched (and so cached) while the store is up.
+        let master = try run("curl", ["-fsS", "\(base)/vod/clip/master.m3u8"]).stdout
+        let playlist = try #require(master.split(separator: "\n").first { !$0.hasPrefix("#") && !$0.isEmpty })
+        let folder = playlist.split(separator: "/").dropLast().joined(separator: "/")
+        let media = try run("curl", ["-fsS", "\(base)/vod/clip/\(playlist)"]).stdout
+        let segment = try #require(media.split(separator: "\n").first { !$0.hasPrefix("#") && $0.contains("seg-") })
+        let cached = "\(base)/vod/clip/\(folder.isEmpty ? "" : folder + "/")\(segment)"
+        #expect(try await httpStatus(cached) == 200)
+
         // The store goes away: readiness says so quickly instead of hanging.
         server.server.kill9()
         let started = ContinuousClock.now
         #expect(try await httpStatus("\(base)/readyz") == 503)
         #expect(ContinuousClock.now - started < .seconds(15))
+        // A cached segment still plays; one the store must answer for is 503 (not 404, which a CDN would
+        // cache), within the reader's bound, and the next one at once while the outage holds.
+        #expect(try await httpStatus(cached) == 200)
+        let uncached = cached.replacingOccurrences(of: "seg-", with: "seg-9999")
+        let first = ContinuousClock.now
+        #expect(try await httpStatus(uncached) == 503)
+        #expect(ContinuousClock.now - first < .seconds(12))
+        let second = ContinuousClock.now
+        #expect(try await httpStatus(uncached) == 503)
+        #expect(ContinuousClock.now - second < .seconds(1))
     }
 
     func httpStatus(_ url: String) async throws -> Int {

@@ -7,7 +7,7 @@ import NIOConcurrencyHelpers
 import Storage
 
 /// Live ingest as `mediaserve serve` runs it: both listeners (RTMP, and SRT when configured) over one set
-/// of streams, stream keys and states from the catalog, segments under `data/live/<stream>/` (through the
+/// of streams, stream keys and states from the catalog, segments under `live/<stream>/` of the store (through the
 /// live storage seam), and the in-memory segment index the origin's live routes read.
 ///
 /// Catalog states follow the publisher, whichever listener it came through: `live` when one is accepted;
@@ -53,10 +53,12 @@ public final class LiveService: Sendable {
     private let sleep: Sleep
     private let endings = NIOLockedValueBox<[SafeName: Task<Void, Never>]>([:])
 
+    /// `data` is where segments, inits and the journal go: the data directory, or the shared bucket
+    /// (`storage.url`, issue 14) that origins without the live role read them from.
     /// `observer` hears every live event after the catalog was updated (e.g. to purge cached manifests).
     /// The SRT listener logs as `mediaserve.live.srt` at `logger`'s level. `authorisePublish` is asked
     /// by both listeners after a stream key matched (`live.publish_webhook_url`).
-    public init(settings: Settings, data: DataDirectory, catalog: any CatalogStore,
+    public init(settings: Settings, data: any LiveMediaStore, catalog: any CatalogStore,
                 authorisePublish: PublishAuthoriser? = nil,
                 logger: Logger = Logger(label: "mediaserve.live"),
                 sleep: @escaping Sleep = { try await Task.sleep(for: $0) },
@@ -67,11 +69,7 @@ public final class LiveService: Sendable {
         let relay = NIOLockedValueBox<(@Sendable (LiveEvent) -> Void)?>(nil)
         streams = LiveStreams(
             store: data, configuration: settings.live,
-            dvrWindow: { stream in
-                guard let record = (try? catalog.liveStream(id: stream)).flatMap({ $0 }) else { return nil }
-                // An event keeps every segment from its start (HLS EVENT), up to the longest DVR window allowed.
-                return record.eventMode ? LiveService.eventWindowSeconds : Double(record.dvrWindowSeconds)
-            },
+            dvrWindow: { stream in (try? catalog.liveStream(id: stream)).flatMap { $0 }.map(LiveService.dvrWindow) },
             lowLatency: { stream in (try? catalog.liveStream(id: stream)).flatMap { $0 }?.lowLatency },
             onEvent: { event in relay.withLockedValue { $0 }?(event) })
         rtmp = RTMPServer(configuration: settings.rtmp, streams: streams,
@@ -90,6 +88,12 @@ public final class LiveService: Sendable {
             self?.track(event, disconnectTimeout: timeout)
             observer(event)
         } }
+    }
+
+    /// A stream's DVR window in seconds: its own, or for an event every segment from its start (HLS
+    /// EVENT), up to the longest DVR window allowed.
+    public static func dvrWindow(_ record: LiveStreamRecord) -> Double {
+        record.eventMode ? eventWindowSeconds : Double(record.dvrWindowSeconds)
     }
 
     /// The stream a publisher's key opens, nil for an unknown key: what every listener (RTMP, SRT) asks.

@@ -47,7 +47,8 @@ extension MediaRoutes {
     func vodSegment(owner: SafeName, version: AssetVersion?, rendition: SafeName, fileName: String,
                     request: Request) async throws -> Response {
         let missing = OriginError.notFound(request.uri.path)
-        guard SegmentFileName.isValid(fileName), let folder = store.openVersion(of: AssetID(owner)) else { throw missing }
+        guard SegmentFileName.isValid(fileName) else { throw missing }
+        guard let folder = store.openVersion(of: AssetID(owner)) else { throw absent(missing) }
         let filesVersion: Int
         switch folder.stamp() {
         case .version(let stamped): filesVersion = stamped
@@ -58,8 +59,8 @@ extension MediaRoutes {
         case .unreadable:
             throw missing
         }
-        guard filesVersion == (version?.number ?? 1),
-              let object = folder.openSegment(rendition: rendition, fileName: fileName) else { throw missing }
+        guard filesVersion == (version?.number ?? 1) else { throw missing }
+        guard let object = folder.openSegment(rendition: rendition, fileName: fileName) else { throw absent(missing) }
         guard let contentType = try await segmentContentType(tree: .vod, owner: owner, rendition: rendition,
                                                              isInit: fileName == SegmentFileName.initSegment) else { throw missing }
         if let protection, try protection.isEncrypted(tree: .vod, owner: owner) {

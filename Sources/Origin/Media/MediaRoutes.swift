@@ -66,7 +66,7 @@ public struct MediaRoutes: Sendable {
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
         guard var listing = try await index.listing(tree: tree, owner: owner) else {
-            throw tree == .live ? OriginError.notYetAvailable("live stream '\(owner)'") : OriginError.notFound("asset '\(owner)'")
+            throw absent(tree == .live ? OriginError.notYetAvailable("live stream '\(owner)'") : OriginError.notFound("asset '\(owner)'"))
         }
         var blocking: BlockingReload?
         if tree == .live, case .hlsMedia(let rendition) = name, listing.partTargetSeconds != nil,
@@ -128,6 +128,13 @@ public struct MediaRoutes: Sendable {
         return blocking ? .lowLatencyBlockingPlaylist(targetDurationSeconds: target) : .lowLatencyPlaylist(partTargetSeconds: part)
     }
 
+    /// What to answer for an object the store did not hand out: `missing` (404), or 503 when the store
+    /// could not be read (a remote store that is down: the object may well exist, and a CDN must not
+    /// cache a 404 for it).
+    func absent(_ missing: OriginError) -> OriginError {
+        store.outage.map(OriginError.unavailable) ?? missing
+    }
+
     /// Live segments; VOD segments go through `vodSegment`, which checks the asset version.
     func segment(tree: MediaTree, request: Request, context: OriginRequestContext) async throws -> Response {
         let fileName = context.parameters.get("file") ?? ""
@@ -156,7 +163,7 @@ public struct MediaRoutes: Sendable {
             guard let contentType = try await segmentContentType(tree: tree, owner: owner, rendition: rendition, isInit: false) else { throw missing }
             return Response(status: .ok, headers: [.contentType: contentType, .cacheControl: CachePolicy.immutable.headerValue], body: growing)
         }
-        guard let object = opened else { throw missing }
+        guard let object = opened else { throw absent(missing) }
         guard let contentType = try await segmentContentType(tree: tree, owner: owner, rendition: rendition, isInit: isInit) else {
             throw missing
         }

@@ -29,6 +29,9 @@ public struct OriginConfiguration: Sendable {
     public var redirectPort: Int?
     /// Connection limits and the header, idle and write timeouts (hostile clients, issue 17).
     public var connections: HTTPConnectionLimits
+    /// Only `/healthz`, `/readyz`, `/time` and `/metrics`: a node without the origin role (`serve --roles
+    /// worker,live`, issue 14) answers its orchestrator and Prometheus, and serves no media or admin API.
+    public var opsOnly = false
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, corsAllowOrigin: String = "*",

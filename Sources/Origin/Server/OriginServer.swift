@@ -89,6 +89,10 @@ public struct OriginServer: Sendable {
         let router = Router(context: OriginRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: AccessLogMiddleware(recorder: recorder))
         router.add(middleware: PathGuardMiddleware())
+        if configuration.opsOnly {
+            ops.register(on: router)
+            return router
+        }
         if configuration.tls != nil { router.add(middleware: HSTSMiddleware()) }
         if let access { router.add(middleware: AccessMiddleware(gate: access, metrics: metrics)) }
         router.add(middleware: CORSHeadersMiddleware(allowOrigin: configuration.corsAllowOrigin))

@@ -82,6 +82,8 @@ public struct CatalogAdminBackend: AdminBackend {
         if try catalog.asset(id) != nil {
             throw OriginError.conflict("asset '\(id)' already exists: delete it first or upload with another ?id=")
         }
+        // A worker on another node must find the body before the job can be claimed.
+        try data.shareUpload(source)
         let job = try catalog.enqueueJob(assetID: id, sourcePath: source.path, options: IngestJobOptions(originalName: originalName, metadata: metadata))
         jobQueued()
         return Self.summary(job)

@@ -3,7 +3,8 @@ import LiveSegmenting
 import MediaCore
 import Storage
 
-/// Live listings from the live segmenter's in-memory DVR index (`LiveStreams`): the renditions with the
+/// Live listings from the live segmenter's in-memory DVR index (`LiveStreams`), or on an origin without
+/// the live role from the journals in the shared store (`StoredLiveStreams`, issue 14): the renditions with the
 /// segments still inside the window, the stream's own DVR window (the catalog's `dvr_window_seconds`,
 /// or the event window) and the discontinuities already behind it. The stream's clock origin (DASH availabilityStartTime) is the
 /// arrival time of its first listed segment minus that segment's media time.
@@ -11,12 +12,12 @@ import Storage
 /// A stream counts as ended (HLS ENDLIST, static MPD) only when `isEnded` says so (the catalog's `ended`
 /// state, after the disconnect timeout); a publisher that merely dropped may still come back.
 public struct LiveMediaIndex: MediaIndex {
-    let streams: LiveStreams
+    let streams: any LiveListings
     let isEnded: @Sendable (SafeName) -> Bool
     /// Event streams (the catalog's `event_mode`) get growing manifests instead of a sliding window.
     let isEvent: @Sendable (SafeName) -> Bool
 
-    public init(streams: LiveStreams, isEvent: @escaping @Sendable (SafeName) -> Bool = { _ in false },
+    public init(streams: any LiveListings, isEvent: @escaping @Sendable (SafeName) -> Bool = { _ in false },
                 isEnded: @escaping @Sendable (SafeName) -> Bool) {
         self.streams = streams
         self.isEvent = isEvent

@@ -96,10 +96,12 @@ public struct CatalogIngestJobs: IngestJobs {
         let throttle = ProgressThrottle(catalog: catalog, job: job.id, report: progress)
         let metadata = try catalog.job(id: job.id).flatMap { try? $0.decodeOptions(as: IngestJobOptions.self) }?.metadata
             ?? ContentMetadataChange()
+        // Received on another node when the store is shared: fetched from it first.
+        let source = try store.localUpload(URL(fileURLWithPath: job.source)).path
         do {
             try AssetPublisher(store: store, catalog: catalog).publish(asset: asset, job: "job-\(job.id)", replace: false,
                                                                        lease: job.lease) { staging in
-                let output = try IngestRunner.run(IngestRequest(source: job.source, ladder: ladder, preset: preset), into: staging,
+                let output = try IngestRunner.run(IngestRequest(source: source, ladder: ladder, preset: preset), into: staging,
                                                   cancellation: flag, progress: throttle.update)
                 return .init(record: AssetRecord(id: asset, title: metadata.title, sourceProbe: output.probe), renditions: output.renditions,
                              metadata: metadata)

@@ -10,6 +10,7 @@ import Logging
 import MediaCore
 import Origin
 import Publishing
+import ServiceLifecycle
 import Storage
 import Synchronization
 
@@ -29,6 +30,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on; 0 picks a free one (overrides http.port).")
     var port: Int?
 
+    @Option(help: "What this node runs, comma-separated: origin, worker, live (overrides node.roles; default all three).")
+    var roles: String?
+
     func run() async throws {
         do {
             try await serve()
@@ -41,52 +45,45 @@ struct ServeCommand: AsyncParsableCommand {
         var extra = ConfigOverrides()
         if let host { extra.set("http.host", host, flag: "--host") }
         if let port { extra.set("http.port", String(port), flag: "--port") }
+        if let roles { extra.set("node.roles", roles, flag: "--roles") }
         let loaded = try configOptions.load(extra: extra)
         let config = loaded.config
         var logger = Logger(label: "mediaserve.origin")
         logger.logLevel = loaded.loggerLevel
+        let roles = try NodeRoles(names: config.node.roles)
         try AccessWiring.checkAdminKey(config)
         let certificates = try AccessWiring.certificates(config)
-        if config.usesDevelopmentAPIKey {
+        if config.usesDevelopmentAPIKey, roles.contains(.origin) {
             logger.warning("the admin API uses the development key from the defaults: set api.key (MEDIASERVE_API_KEY) before exposing this server")
         }
 
         let stores = try DataStores.open(config)
-        try stores.recoverInterruptedWork(logger: logger)
+        try stores.recoverInterruptedWork(roles: roles, logger: logger)
         try ConfiguredLiveStreams.sync(loaded, catalog: stores.catalog, logger: logger)
         let protection = try ServeProtection.make(config.drm, catalog: stores.catalog, logger: logger)
         let metrics = OriginMetrics()
-        let pool = IngestWorkerPool(
+        let pool = roles.contains(.worker) ? IngestWorkerPool(
             jobs: CatalogIngestJobs(catalog: stores.catalog, store: stores.media, ladder: loaded.ladder, preset: loaded.ladder.preset,
                                     leaseSeconds: Double(config.catalog.jobLeaseSeconds)),
-            workers: config.ingest.workers, metrics: metrics, logger: Logger(label: "mediaserve.jobs", level: loaded.loggerLevel))
+            workers: config.ingest.workers, metrics: metrics, logger: Logger(label: "mediaserve.jobs", level: loaded.loggerLevel)) : nil
         let catalog = stores.catalog
-        let srtSettings = config.srt.enabled
-            ? SRTServerConfiguration(host: config.srt.host, port: config.srt.port, latencyMilliseconds: config.srt.latencyMilliseconds,
-                                     passphrase: config.srt.passphrase)
-            : nil
-        let liveService = LiveService(
-            settings: .init(rtmp: RTMPServerConfiguration(host: config.rtmp.host, port: config.rtmp.port,
-                                                         maxConnectionsPerAddress: config.rtmp.maxConnectionsPerAddress),
-                            srt: srtSettings,
-                            live: LiveConfiguration(segmentDuration: Double(config.live.segmentSeconds),
-                                                    dvrWindow: Double(config.live.dvrWindowSeconds), partDuration: config.live.partSeconds,
-                                                    partTarget: config.live.lowLatencyPartSeconds,
-                                                    inputLossSeconds: config.live.inputLossSeconds,
-                                                    failback: FailbackMode(rawValue: config.live.failback) ?? .auto),
-                            disconnectTimeout: Double(config.live.disconnectTimeoutSeconds)),
-            data: stores.data, catalog: catalog, authorisePublish: AccessWiring.publishAuthoriser(config, logger: logger),
-            logger: Logger(label: "mediaserve.live", level: loaded.loggerLevel))
-        let live = liveService.streams
-        metrics.followInputSwitches(of: live)
+        let liveService = roles.contains(.live) ? Self.liveService(config, store: stores.media, catalog: catalog, level: loaded.loggerLevel) : nil
+        // Without the live role, live manifests come from the journals the live nodes write into the store.
+        let live: any LiveListings = liveService?.streams ?? StoredLiveStreams(
+            store: stores.media, configuration: Self.liveConfiguration(config),
+            dvrWindow: { stream in (try? catalog.liveStream(id: stream)).flatMap { $0 }.map(LiveService.dvrWindow) },
+            publishing: { ((try? catalog.listLiveStreams()) ?? []).filter { $0.state == .live }.map(\.id) })
+        if let streams = liveService?.streams { metrics.followInputSwitches(of: streams) }
         let rtmpPort = ListenerPort()
         let srtPort = ListenerPort()
-        let listeners = LiveListenersService(live: liveService) { ports in
-            rtmpPort.value.withLock { $0 = ports.rtmp }
-            Self.printRTMP(host: config.rtmp.host, port: ports.rtmp)
-            if let port = ports.srt {
-                srtPort.value.withLock { $0 = port }
-                Self.printSRT(host: config.srt.host, port: port)
+        let listeners = liveService.map { liveService in
+            LiveListenersService(live: liveService) { ports in
+                rtmpPort.value.withLock { $0 = ports.rtmp }
+                Self.printRTMP(host: config.rtmp.host, port: ports.rtmp)
+                if let port = ports.srt {
+                    srtPort.value.withLock { $0 = port }
+                    Self.printSRT(host: config.srt.host, port: port)
+                }
             }
         }
         let vodIndex = CatalogMediaIndex(catalog: catalog, store: stores.data)
@@ -101,9 +98,9 @@ struct ServeCommand: AsyncParsableCommand {
         })
         let admin = CatalogAdminBackend(catalog: catalog, data: stores.media, index: vodIndex,
                                         liveDVRWindowSeconds: config.live.dvrWindowSeconds,
-                                        liveLowLatencyDefault: config.live.lowLatencyEnabled, live: live, rtmpPort: { rtmpPort.value.withLock { $0 } },
+                                        liveLowLatencyDefault: config.live.lowLatencyEnabled, live: liveService?.streams, rtmpPort: { rtmpPort.value.withLock { $0 } },
                                         srtPort: { srtPort.value.withLock { $0 } },
-                                        publishingStreams: { live.publishingStreams }) { pool.wake() }
+                                        publishingStreams: { live.publishingStreams }) { pool?.wake() }
         var origin = OriginConfiguration(
             host: config.http.host, port: config.http.port, corsAllowOrigin: config.http.corsAllowOrigin,
             maxUploadBytes: config.http.maxUploadBytes, apiKey: config.api.key,
@@ -114,6 +111,7 @@ struct ServeCommand: AsyncParsableCommand {
                 writeTimeout: .seconds(config.http.writeTimeoutSeconds)))
         origin.tls = certificates
         origin.useFastPath = config.http.fastPath
+        origin.opsOnly = !roles.contains(.origin)
         origin.redirectPort = config.http.redirectPort > 0 ? config.http.redirectPort : nil
         let access = try await AccessWiring.gate(config, rules: CatalogAccessRules(catalog: catalog), index: index, logger: logger)
         let analytics = Self.analytics(config, catalog: catalog, level: loaded.loggerLevel)
@@ -125,11 +123,12 @@ struct ServeCommand: AsyncParsableCommand {
                 return await objectStore?.problem()
             }, admin: admin,
             liveStreams: { live.publishingStreams.map { AssetSummary(liveStream: $0, renditions: live.indexes(for: $0)) } },
-            services: [pool, listeners] + (analytics.service.map { [$0] } ?? []), metrics: metrics, access: access,
+            services: ([pool, listeners] as [(any Service)?]).compactMap { $0 } + (analytics.service.map { [$0] } ?? []),
+            metrics: metrics, access: access,
             analytics: analytics.features, protection: protection, logger: logger)
         let scheme = certificates == nil ? "http" : "https"
         let app = try server.makeApplication { port in
-            Self.printBanner(host: config.http.host, port: port, data: stores.data.root.path, scheme: scheme)
+            Self.printBanner(host: config.http.host, port: port, data: stores.data.root.path, scheme: scheme, roles: roles)
         }
         try await app.runService()
     }
@@ -185,9 +184,18 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    static func printBanner(host: String, port: Int, data: String, scheme: String = "http") {
+    static func printBanner(host: String, port: Int, data: String, scheme: String = "http", roles: NodeRoles = .all) {
         let shown = displayHost(host)
         let base = "\(scheme)://\(shown.contains(":") ? "[\(shown)]" : shown):\(port)"
+        guard roles.contains(.origin) else {
+            let text = """
+                mediaserve: node roles \(roles) (no origin) using \(data), operations at \(base)/
+                  health     \(base)/healthz  \(base)/readyz  \(base)/metrics  \(base)/time
+
+                """
+            FileHandle.standardOutput.write(Data(text.utf8))
+            return
+        }
         let text = """
             mediaserve: serving \(data) at \(base)/
               preview    \(base)/
