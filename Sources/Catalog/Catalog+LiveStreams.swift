@@ -15,10 +15,11 @@ extension Catalog {
                     throw CatalogError.liveStreamKeyInUse
                 }
                 try db.execute(sql: """
-                    INSERT INTO live_streams (id, key, state, dvr_window_seconds, event_mode, created_at, config_managed)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO live_streams (id, key, state, dvr_window_seconds, event_mode, created_at, config_managed, transcode)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [stored.id.rawValue, stored.key, stored.state.rawValue, stored.dvrWindowSeconds,
-                                     stored.eventMode, stored.createdAt, stored.configManaged])
+                                     stored.eventMode, stored.createdAt, stored.configManaged,
+                                     try Self.transcodeText(stored.transcode)])
             }
         }
         return stored
@@ -72,8 +73,20 @@ extension Catalog {
         guard let id = SafeName(idText) else {
             throw CatalogError.invalidStoredValue(table: "live_streams", column: "id", value: idText)
         }
+        var transcode: LiveTranscodeLadder?
+        if let text: String = row["transcode"] {
+            guard let ladder = try? JSONDecoder().decode(LiveTranscodeLadder.self, from: Data(text.utf8)) else {
+                throw CatalogError.invalidStoredValue(table: "live_streams", column: "transcode", value: text)
+            }
+            transcode = ladder
+        }
         return LiveStreamRecord(id: id, key: row["key"], state: LiveStreamState(rawValue: row["state"]),
                                 dvrWindowSeconds: row["dvr_window_seconds"], eventMode: row["event_mode"],
-                                createdAt: row["created_at"], configManaged: row["config_managed"])
+                                createdAt: row["created_at"], configManaged: row["config_managed"], transcode: transcode)
+    }
+
+    static func transcodeText(_ ladder: LiveTranscodeLadder?) throws -> String? {
+        guard let ladder else { return nil }
+        return String(decoding: try JSONEncoder().encode(ladder), as: UTF8.self)
     }
 }

@@ -16,6 +16,7 @@ enum CatalogSchema {
         ("v5-analytics-sessions-events-rollups", AnalyticsSchema.create),
         ("v6-content-metadata-search", ContentSchema.create),
         ("v7-content-keys", createContentKeys),
+        ("v8-live-stream-transcode", addLiveStreamTranscode),
     ]
 
     static var migrator: DatabaseMigrator {
@@ -103,6 +104,11 @@ enum CatalogSchema {
 
     /// Streams listed in the streams file (`live.streams_file`) are marked so the admin API refuses to
     /// delete them: the next start would create them again.
+    /// A stream's transcode ladder as JSON (`LiveTranscodeLadder`); NULL publishes the source alone.
+    private static func addLiveStreamTranscode(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE live_streams ADD COLUMN transcode TEXT")
+    }
+
     private static func addLiveStreamConfigManaged(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE live_streams ADD COLUMN config_managed BOOLEAN NOT NULL DEFAULT 0")
     }

@@ -117,9 +117,12 @@ public struct LiveStreamRecord: Codable, Sendable, Hashable {
     /// Listed in the streams file (`live.streams_file`): the file, not the admin API, decides whether it
     /// exists, so the API refuses to delete it.
     public var configManaged: Bool
+    /// The transcode ladder (issue 15); nil publishes the source as it arrives, alone.
+    public var transcode: LiveTranscodeLadder?
 
     public init(id: SafeName, key: String, state: LiveStreamState = .idle, dvrWindowSeconds: Int,
-                eventMode: Bool = false, createdAt: Date = Date(), configManaged: Bool = false) {
+                eventMode: Bool = false, createdAt: Date = Date(), configManaged: Bool = false,
+                transcode: LiveTranscodeLadder? = nil) {
         self.id = id
         self.key = key
         self.state = state
@@ -127,6 +130,7 @@ public struct LiveStreamRecord: Codable, Sendable, Hashable {
         self.eventMode = eventMode
         self.createdAt = createdAt
         self.configManaged = configManaged
+        self.transcode = transcode
     }
 }
 

@@ -16,6 +16,8 @@ public enum LiveEvent: Equatable, Sendable {
     case storageFailed(stream: SafeName, reason: String)
     /// Writes work again after `storageFailed`.
     case storageRecovered(stream: SafeName)
+    /// The stream's encoders fell behind real time: transcoded rung `rendition` is no longer encoded or listed.
+    case rungShed(stream: SafeName, rendition: SafeName, lagSeconds: Double)
     /// The publisher went away; the last (short) segments were already reported.
     case publishEnded(stream: SafeName)
 }
@@ -27,10 +29,14 @@ public struct LiveConfiguration: Sendable, Equatable {
     public var dvr: DVRRing
     /// Low latency (LL-HLS parts, chunked CMAF): the longest part in seconds; nil cuts whole segments only.
     public var partDuration: Double?
+    /// The ladder of streams that do not name their own (`live.transcode.rungs`); nil transcodes nothing.
+    public var defaultTranscode: LiveTranscodeLadder?
 
-    public init(segmentDuration: Double = 6, dvrWindow: Double = 7200, partDuration: Double? = nil) {
+    public init(segmentDuration: Double = 6, dvrWindow: Double = 7200, partDuration: Double? = nil,
+                defaultTranscode: LiveTranscodeLadder? = nil) {
         self.segmentDuration = segmentDuration
         self.dvr = DVRRing(window: dvrWindow)
         self.partDuration = partDuration
+        self.defaultTranscode = defaultTranscode
     }
 }

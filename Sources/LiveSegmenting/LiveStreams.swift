@@ -14,15 +14,24 @@ public final class LiveStreams: Sendable {
     private let onEvent: @Sendable (LiveEvent) -> Void
     private let dvrWindowOverride: @Sendable (SafeName) -> Double?
     private let slots = NIOLockedValueBox<[SafeName: StreamSlot]>([:])
+    /// A stream's own ladder (the catalog's); nil falls back to `configuration.defaultTranscode`.
+    private let transcodeLadder: @Sendable (SafeName) -> LiveTranscodeLadder?
+    private let makeTranscoder: LiveTranscoderFactory?
 
     /// `dvrWindow` may give a stream its own window (the catalog stores one per stream); nil keeps
     /// `configuration.dvr`.
+    /// `transcode` may give a stream its own ladder, and `transcoder` makes the encoders of a stream that
+    /// has one (issue 15; without it every stream is published as it arrives).
     public init(store: any LiveMediaStore, configuration: LiveConfiguration = LiveConfiguration(),
                 dvrWindow: @escaping @Sendable (SafeName) -> Double? = { _ in nil },
+                transcode: @escaping @Sendable (SafeName) -> LiveTranscodeLadder? = { _ in nil },
+                transcoder: LiveTranscoderFactory? = nil,
                 onEvent: @escaping @Sendable (LiveEvent) -> Void = { _ in }) {
         self.store = store
         self.configuration = configuration
         self.dvrWindowOverride = dvrWindow
+        self.transcodeLadder = transcode
+        self.makeTranscoder = transcoder
         self.onEvent = onEvent
     }
 
@@ -37,8 +46,20 @@ public final class LiveStreams: Sendable {
     public func beginPublishing(_ stream: SafeName) -> LivePublication? {
         let slot = self.slot(stream).slot
         guard slot.claim() else { return nil }
+        var ladder = transcodeLadder(stream) ?? configuration.defaultTranscode
+        if ladder?.rungs.isEmpty == true { ladder = nil }
+        var transcoder: (any LiveRungTranscoder)?
+        if let ladder, let makeTranscoder {
+            transcoder = makeTranscoder(stream, ladder, RungSink(stream: stream, slot: slot, onEvent: onEvent))
+        }
+        slot.setTranscode(transcoder == nil ? nil : ladder)
         onEvent(.publishStarted(stream: stream))
-        return LivePublication(stream: stream, slot: slot, onEvent: onEvent)
+        return LivePublication(stream: stream, slot: slot, transcoder: transcoder, onEvent: onEvent)
+    }
+
+    /// The stream's transcode status (rungs encoded, shed, above the source, lag); nil without a transcoder.
+    public func transcodeStatus(for stream: SafeName) -> LiveTranscodeStatus? {
+        slots.withLockedValue { $0[stream] }?.transcodeStatus
     }
 
     /// The stream's slot, made (and its earlier run's index restored from disk) on first use.
@@ -130,21 +151,28 @@ public struct LiveListing: Sendable, Equatable {
 public final class LivePublication: Sendable {
     public let stream: SafeName
     private let slot: StreamSlot
+    private let transcoder: (any LiveRungTranscoder)?
     private let onEvent: @Sendable (LiveEvent) -> Void
 
-    init(stream: SafeName, slot: StreamSlot, onEvent: @escaping @Sendable (LiveEvent) -> Void) {
+    init(stream: SafeName, slot: StreamSlot, transcoder: (any LiveRungTranscoder)?, onEvent: @escaping @Sendable (LiveEvent) -> Void) {
         self.stream = stream
         self.slot = slot
+        self.transcoder = transcoder
         self.onEvent = onEvent
     }
 
-    /// Segments the event and writes whatever segments it completes. Throws `LiveError.storage`.
+    /// Segments the event and writes whatever segments it completes, then hands it to the transcoder
+    /// (which only queues it). Throws `LiveError.storage`.
     public func receive(_ event: ArrivedMediaEvent) throws {
+        transcoder?.prepare(for: event)
         for event in try slot.process(stream: stream, { $0.receive(event) }) { onEvent(event) }
+        transcoder?.submit(event)
     }
 
-    /// Writes the last (short) segments and releases the stream for the next publisher.
+    /// Writes the last (short) segments (the rungs' too, once their encoders caught up) and releases the
+    /// stream for the next publisher.
     public func finish() {
+        transcoder?.stop()
         let events = (try? slot.process(stream: stream, { $0.endSession() })) ?? []
         slot.release()
         for event in events { onEvent(event) }

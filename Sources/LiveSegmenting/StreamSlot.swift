@@ -27,6 +27,11 @@ final class StreamSlot: Sendable {
         var storageFailing = false
         /// Low latency: the parts on disk per rendition, oldest first (the newest segments' and the open one's).
         var parts: [SafeName: [PartInfo]] = [:]
+        /// A transcoded stream without passthrough: the source is still segmented (its keyframes decide
+        /// every rung's cuts) but neither stored nor listed.
+        var hideSource = false
+        /// What this stream's transcoder is doing (nil when it has none).
+        var transcode: LiveTranscodeStatus?
     }
 
     /// Parts are kept for this many segments before the newest complete one: playlists list those of the
@@ -79,6 +84,51 @@ final class StreamSlot: Sendable {
         }
     }
 
+    /// A publisher starts with `ladder` (nil: no transcode): the status starts afresh.
+    func setTranscode(_ ladder: LiveTranscodeLadder?) {
+        state.withLockedValue { state in
+            state.hideSource = ladder.map { !$0.passthrough } ?? false
+            state.transcode = ladder.map { ladder in
+                var status = LiveTranscodeStatus()
+                status.active = ladder.rungs
+                return status
+            }
+        }
+    }
+
+    var transcodeStatus: LiveTranscodeStatus? { state.withLockedValue { $0.transcode } }
+
+    func updateTranscodeStatus(_ change: (inout LiveTranscodeStatus) -> Void) {
+        state.withLockedValue { state in
+            var status = state.transcode ?? LiveTranscodeStatus()
+            change(&status)
+            state.transcode = status
+        }
+    }
+
+    /// No rung could be made: the source is listed after all (better than no video).
+    func showSource() {
+        state.withLockedValue { $0.hideSource = false }
+    }
+
+    /// Drops a rung: no more segmenting, its segments, parts and inits removed and journaled as expired.
+    func shed(_ rendition: SafeName) {
+        defer { changes.signal() }
+        state.withLockedValue { state in
+            state.segmenter.removeRung(rendition)
+            guard let position = state.indexes.firstIndex(where: { $0.rendition.id == rendition }) else { return }
+            let segments = state.indexes[position].segments
+            state.indexes.remove(at: position)
+            try? journal(.expired(rendition, numbers: segments.map(\.number)), &state)
+            for segment in segments { files.remove(rendition, number: segment.number) }
+            for number in Set(segments.map(\.initNumber)) { files.removeInit(rendition, number: number) }
+            if let current = state.currentInits.removeValue(forKey: rendition) { files.removeInit(rendition, number: current) }
+            for part in state.parts.removeValue(forKey: rendition) ?? [] {
+                files.store.remove(.part(rendition: rendition, segment: part.segment, index: part.index), of: files.stream)
+            }
+        }
+    }
+
     func claim() -> Bool {
         state.withLockedValue { state in
             guard !state.publishing else { return false }
@@ -99,7 +149,8 @@ final class StreamSlot: Sendable {
         defer { if stored { changes.signal() } }
         return try state.withLockedValue { state in
             var events: [LiveEvent] = []
-            let outputs = step(&state.segmenter)
+            var outputs = step(&state.segmenter)
+            if state.hideSource { outputs.removeAll { $0.renditionID == LiveSegmenter.videoRendition } }
             stored = !outputs.isEmpty
             for output in outputs {
                 switch output {

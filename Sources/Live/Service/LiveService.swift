@@ -55,9 +55,10 @@ public final class LiveService: Sendable {
 
     /// `observer` hears every live event after the catalog was updated (e.g. to purge cached manifests).
     /// The SRT listener logs as `mediaserve.live.srt` at `logger`'s level. `authorisePublish` is asked
-    /// by both listeners after a stream key matched (`live.publish_webhook_url`).
+    /// by both listeners after a stream key matched (`live.publish_webhook_url`). `transcoder` encodes
+    /// the rungs of streams with a ladder (their own from the catalog, or `settings.live.defaultTranscode`).
     public init(settings: Settings, data: DataDirectory, catalog: any CatalogStore,
-                authorisePublish: PublishAuthoriser? = nil,
+                authorisePublish: PublishAuthoriser? = nil, transcoder: LiveTranscoderFactory? = nil,
                 logger: Logger = Logger(label: "mediaserve.live"),
                 sleep: @escaping Sleep = { try await Task.sleep(for: $0) },
                 observer: @escaping @Sendable (LiveEvent) -> Void = { _ in }) {
@@ -72,6 +73,8 @@ public final class LiveService: Sendable {
                 // An event keeps every segment from its start (HLS EVENT), up to the longest DVR window allowed.
                 return record.eventMode ? LiveService.eventWindowSeconds : Double(record.dvrWindowSeconds)
             },
+            transcode: { stream in (try? catalog.liveStream(id: stream)).flatMap { $0 }?.transcode },
+            transcoder: transcoder,
             onEvent: { event in relay.withLockedValue { $0 }?(event) })
         rtmp = RTMPServer(configuration: settings.rtmp, streams: streams,
                           validateKey: { LiveService.stream(forKey: $0, catalog: catalog) }, authorise: authorisePublish,

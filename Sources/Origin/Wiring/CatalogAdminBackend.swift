@@ -91,17 +91,21 @@ public struct CatalogAdminBackend: AdminBackend {
         if try catalog.liveStream(id: id) != nil { throw OriginError.conflict("live stream '\(id)' already exists") }
         let record = try catalog.createLiveStream(LiveStreamRecord(
             id: id, key: Self.randomHex(bytes: 24), dvrWindowSeconds: request.dvrWindowSeconds ?? liveDVRWindowSeconds,
-            eventMode: request.mode == .event))
+            eventMode: request.mode == .event, transcode: request.transcode))
         return Self.summary(record, publishing: false, key: record.key)
     }
 
     public func listLiveStreams() async throws -> [LiveStreamSummary] {
         let publishing = Set(publishingStreams())
-        return try catalog.listLiveStreams().map { Self.summary($0, publishing: publishing.contains($0.id)) }
+        return try catalog.listLiveStreams().map {
+            Self.summary($0, publishing: publishing.contains($0.id), transcoding: live?.transcodeStatus(for: $0.id))
+        }
     }
 
     public func liveStream(_ id: SafeName) async throws -> LiveStreamSummary? {
-        try catalog.liveStream(id: id).map { Self.summary($0, publishing: publishingStreams().contains(id)) }
+        try catalog.liveStream(id: id).map {
+            Self.summary($0, publishing: publishingStreams().contains(id), transcoding: live?.transcodeStatus(for: id))
+        }
     }
 
     /// The key stops working at once (new publishers are refused); a connected publisher keeps going
@@ -120,11 +124,15 @@ public struct CatalogAdminBackend: AdminBackend {
         return try summary(record)
     }
 
-    static func summary(_ record: LiveStreamRecord, publishing: Bool, key: String? = nil) -> LiveStreamSummary {
+    static func summary(_ record: LiveStreamRecord, publishing: Bool, key: String? = nil,
+                        transcoding: LiveTranscodeStatus? = nil) -> LiveStreamSummary {
         // The catalog's state may lag (its write failed on a full disk): "live" needs a publisher now.
         let state = record.state == .live && !publishing ? LiveStreamState.idle : record.state
-        return LiveStreamSummary(id: record.id, state: state.rawValue, publishing: publishing,
-                          mode: record.eventMode ? .event : .sliding, dvrWindowSeconds: record.dvrWindowSeconds, key: key)
+        var summary = LiveStreamSummary(id: record.id, state: state.rawValue, publishing: publishing,
+                                        mode: record.eventMode ? .event : .sliding, dvrWindowSeconds: record.dvrWindowSeconds, key: key)
+        summary.transcode = record.transcode
+        summary.transcoding = transcoding
+        return summary
     }
 
     /// Lower-case hex of `bytes` random bytes (stream keys are secrets: 24 bytes).

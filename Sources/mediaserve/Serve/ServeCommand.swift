@@ -5,6 +5,7 @@ import Config
 import Foundation
 import Live
 import LiveSegmenting
+import LiveTranscoding
 import Logging
 import MediaCore
 import Origin
@@ -68,10 +69,18 @@ struct ServeCommand: AsyncParsableCommand {
                                                          maxConnectionsPerAddress: config.rtmp.maxConnectionsPerAddress),
                             srt: srtSettings,
                             live: LiveConfiguration(segmentDuration: Double(config.live.segmentSeconds),
-                                                    dvrWindow: Double(config.live.dvrWindowSeconds), partDuration: config.live.partSeconds),
+                                                    dvrWindow: Double(config.live.dvrWindowSeconds), partDuration: config.live.partSeconds,
+                                                    defaultTranscode: config.live.transcodeLadder),
                             disconnectTimeout: Double(config.live.disconnectTimeoutSeconds)),
             data: stores.data, catalog: catalog, authorisePublish: AccessWiring.publishAuthoriser(config, logger: logger),
-            logger: Logger(label: "mediaserve.live", level: loaded.loggerLevel))
+            transcoder: LiveTranscoder.factory(
+                settings: LiveTranscodeSettings(preset: config.live.transcodePreset, tune: config.live.transcodeTune,
+                                                maxLagSeconds: Double(config.live.transcodeMaxLagMilliseconds) / 1000),
+                logger: Logger(label: "mediaserve.live.transcode", level: loaded.loggerLevel)),
+            logger: Logger(label: "mediaserve.live", level: loaded.loggerLevel),
+            observer: { event in
+                if case .rungShed(let stream, let rendition, _) = event { metrics.recordRungShed(stream: stream, rendition: rendition) }
+            })
         let live = liveService.streams
         let rtmpPort = ListenerPort()
         let srtPort = ListenerPort()
