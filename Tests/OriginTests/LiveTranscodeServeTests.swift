@@ -14,7 +14,11 @@ import TestSupport
     @Test func oneFeedBecomesAnAlignedLadder() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("origin-abr-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
-        let server = try ServerProcess(dataDirectory: data, apiKey: Self.key, extra: ["--set", "srt.enabled=false"])
+        // A budget no shared test machine misses (alignment is checked here, shedding below); the stream
+        // ends as soon as its publisher leaves, so ffmpeg reads a finished HLS and a static MPD.
+        let server = try ServerProcess(dataDirectory: data, apiKey: Self.key,
+                                       extra: ["--set", "srt.enabled=false", "--set", "live.transcode.max_lag_ms=600000",
+                                               "--set", "live.disconnect_timeout_seconds=0"])
         defer { server.terminate() }
         let port = server.port
         let created = try await LiveTestClient.createStream(port, apiKey: Self.key,
@@ -45,7 +49,9 @@ import TestSupport
         try await LiveStreamAPITests.validateMPD(dynamicMPD)
         let ffmpeg = try await published
         #expect(ffmpeg.status == 0, "ffmpeg: \(ffmpeg.stderr)")
-        try await LiveTestClient.waitUntilNotPublishing(port, apiKey: Self.key)
+        try await Self.waitUntilEncoded(port, stream: "abr")
+        let after = try await fetch(port, "/api/v1/live-streams/abr", headers: Self.auth).text
+        #expect(after.contains("\"shed\":[]"), "nothing shed with this budget: \(after)")
 
         // HLS: one variant per rendition, with its size and codec; the same segment numbers everywhere.
         let master = try await fetch(port, "/live/abr/master.m3u8").text
@@ -101,7 +107,7 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: data) }
         // No encoder delivers a picture within a millisecond of its arrival: every measurement is over budget.
         let server = try ServerProcess(dataDirectory: data, apiKey: Self.key,
-                                       extra: ["--set", "srt.enabled=false", "--set", "live.transcode.max_lag_ms=1",
+                                       extra: ["--set", "srt.enabled=false", "--set", "live.transcode.max_lag_ms=1", "--set", "live.disconnect_timeout_seconds=0",
                                                "--set", "live.transcode.rungs=480,360"])
         defer { server.terminate() }
         let port = server.port
@@ -133,8 +139,18 @@ import TestSupport
         #expect(!master.contains("video-480p") && !master.contains("video-360p") && master.contains("video.m3u8"), "\(master)")
         #expect(try await fetch(port, "/live/shed/video-480p.m3u8").status == 404)
         _ = try await published
-        try await LiveTestClient.waitUntilNotPublishing(port, apiKey: Self.key)
+        try await Self.waitUntilEncoded(port, stream: "shed")
         try await LiveRestartTests.expectDecodes(port, "/live/shed/master.m3u8")
+    }
+
+    /// After ffmpeg exits the stream is released once its rungs encoded what was queued: on a loaded machine
+    /// that can take longer than a passthrough stream's release, so the deadline is longer (a condition
+    /// checked until it, not a timing assertion).
+    static func waitUntilEncoded(_ port: Int, stream: String) async throws {
+        let released = try await eventually(timeout: .seconds(180), poll: .milliseconds(300)) {
+            !(try await fetch(port, "/api/v1/live-streams/\(stream)", headers: auth)).text.contains("\"publishing\":true")
+        }
+        #expect(released, "\(stream) still publishing 180 s after ffmpeg exited")
     }
 
     /// Start times (`t` of each `S`, expanded over `r`) of every video Representation's SegmentTimeline.
@@ -143,7 +159,7 @@ import TestSupport
         var current: String?
         var next = 0
         for line in mpd.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-            if line.hasPrefix("<Representation"), line.contains("width=") {
+            if line.hasPrefix("<Representation"), line.contains(" width=") {
                 current = Self.attribute("id", in: line)
                 next = 0
             } else if line.hasPrefix("</Representation") {
