@@ -1,6 +1,8 @@
 import Foundation
+import MediaCore
 import Testing
 import TestSupport
+@testable import Origin
 
 /// Live ABR through the binary (issue 15): ffmpeg publishes one 1280x720 feed to a stream created with a
 /// ladder; the server decodes it once and encodes the rungs; HLS and DASH list every rendition, ffprobe
@@ -141,6 +143,24 @@ import TestSupport
         _ = try await published
         try await Self.waitUntilEncoded(port, stream: "shed")
         try await LiveRestartTests.expectDecodes(port, "/live/shed/master.m3u8")
+    }
+
+    /// The body's `transcode` as the API reads it, and a one-line 400 for each thing wrong with it.
+    @Test func transcodeBodyIsCheckedInOneLine() throws {
+        func parse(_ json: String) throws -> LiveStreamCreation { try LiveStreamCreation.parse(Data(json.utf8)) }
+        #expect(try parse(#"{"transcode": {"rungs": [360, 720, 480]}}"#).transcode == LiveTranscodeLadder(rungs: [720, 480, 360]))
+        #expect(try parse(#"{"transcode": {"rungs": [480], "passthrough": false}}"#).transcode?.passthrough == false)
+        #expect(try parse(#"{"transcode": {"rungs": []}}"#).transcode?.rungs == [])
+        #expect(try parse(#"{}"#).transcode == nil)
+        for (body, says) in [(#"{"transcode": [720]}"#, "must be an object"), (#"{"transcode": {"rungs": [721]}}"#, "even height"),
+                             (#"{"transcode": {"rungs": ["720p"]}}"#, "list of heights"), (#"{"transcode": {"rung": [720]}}"#, "no field 'rung'"),
+                             (#"{"transcode": {"rungs": [], "passthrough": false}}"#, "no video"),
+                             (#"{"transcode": {"rungs": [480], "passthrough": "no"}}"#, "true or false")] {
+            #expect { try parse(body) } throws: { error in
+                guard case OriginError.badRequest(let message) = error else { return false }
+                return message.contains(says) && !message.contains("\n")
+            }
+        }
     }
 
     /// After ffmpeg exits the stream is released once its rungs encoded what was queued: on a loaded machine
