@@ -117,14 +117,20 @@ public struct LiveStreamRecord: Codable, Sendable, Hashable {
     /// Listed in the streams file (`live.streams_file`): the file, not the admin API, decides whether it
     /// exists, so the API refuses to delete it.
     public var configManaged: Bool
-    /// The transcode ladder (issue 15); nil publishes the source as it arrives, alone.
+    /// Secret key of the standby publisher (issue 15): it takes over when the primary fails. nil: none.
+    public var backupKey: String?
+    /// The stream's own low-latency choice; nil follows `live.low_latency.enabled`.
+    public var lowLatency: Bool?
+    /// The transcode ladder (issue 15); nil follows `live.transcode.rungs`.
     public var transcode: LiveTranscodeLadder?
 
     public init(id: SafeName, key: String, state: LiveStreamState = .idle, dvrWindowSeconds: Int,
                 eventMode: Bool = false, createdAt: Date = Date(), configManaged: Bool = false,
-                transcode: LiveTranscodeLadder? = nil) {
+                backupKey: String? = nil, lowLatency: Bool? = nil, transcode: LiveTranscodeLadder? = nil) {
         self.id = id
         self.key = key
+        self.backupKey = backupKey
+        self.lowLatency = lowLatency
         self.state = state
         self.dvrWindowSeconds = dvrWindowSeconds
         self.eventMode = eventMode

@@ -57,6 +57,10 @@ public struct LiveSegmenter: Sendable {
     var rungs: [SafeName: RungTrack] = [:]
     /// Presentation ms (source clock) of the keyframe that opened the segment being collected.
     var openSegmentStartMs: Int64?
+    /// A transcoded stream: the video media this segmenter takes (from whichever input is active) is kept
+    /// for the transcoder until `takeForwarded`.
+    var forwardsTaken = false
+    private var forwarded: [ArrivedMediaEvent] = []
     /// Where tracks keep the bytes of the segment being collected (`SampleSpool`): the stream's
     /// directory in a server; nil keeps them in memory.
     public var spoolDirectory: URL?
@@ -84,6 +88,12 @@ public struct LiveSegmenter: Sendable {
     }
 
     public mutating func receive(_ arrived: ArrivedMediaEvent) -> [Output] {
+        if forwardsTaken {
+            switch arrived.event {
+            case .video, .videoConfig, .metadata: forwarded.append(arrived)
+            default: break
+            }
+        }
         switch arrived.event {
         case .metadata(let properties):
             absorbMetadata(properties)
@@ -107,6 +117,12 @@ public struct LiveSegmenter: Sendable {
         case .audio(let frame):
             return receiveAudio(frame, receivedAt: arrived.receivedAt)
         }
+    }
+
+    /// The media taken since the last call, for the transcoder.
+    mutating func takeForwarded() -> [ArrivedMediaEvent] {
+        defer { forwarded.removeAll(keepingCapacity: true) }
+        return forwarded
     }
 
     /// The publisher went away: emit what is collected as the (short) last segment of the session.

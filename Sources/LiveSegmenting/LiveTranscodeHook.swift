@@ -6,10 +6,8 @@ import RTMP
 /// What decodes a stream's source once and encodes its rungs (the `LiveTranscoding` target's
 /// `LiveTranscoder`). The segmenter side never waits on encoding: `submit` only queues.
 public protocol LiveRungTranscoder: AnyObject, Sendable {
-    /// Called before the segmenter takes `event`: a changed decoder configuration ends the segment being
-    /// collected, so the transcoder first lets its rungs finish the pictures they hold (`drain`).
-    func prepare(for event: ArrivedMediaEvent)
-    /// A source media event, after the segmenter took it (in arrival order, from the publication's task).
+    /// A source media event the segmenter took (from whichever input is active), in order, after the
+    /// stream's lock was released.
     func submit(_ event: ArrivedMediaEvent)
     /// Returns once every picture submitted so far was encoded and handed to the sink (or dropped), so
     /// the segmenter can end a session (or a decoder configuration) with every rung complete.
@@ -91,7 +89,7 @@ public final class RungSink: Sendable {
 
     private func run(_ step: (inout LiveSegmenter) -> [LiveSegmenter.Output]) {
         // A rung's file that cannot be written is reported by the slot (storageFailed) like the source's.
-        guard let events = try? slot.process(stream: stream, step) else { return }
+        guard let events = try? slot.process(stream: stream, { (step(&$0.segmenter), nil) }) else { return }
         for event in events { onEvent(event) }
     }
 }

@@ -32,8 +32,6 @@ public final class LiveTranscoder: LiveRungTranscoder, @unchecked Sendable {
     private var policy: ShedPolicy
     private var overloaded = false
     private var lagReports = 0
-    /// The last decoder configuration submitted (publication's task only).
-    private var submittedConfig: [UInt8]?
     // Touched only by the decoding thread:
     private var decoder: Decoder?
     private var avcC: [UInt8]?
@@ -58,12 +56,6 @@ public final class LiveTranscoder: LiveRungTranscoder, @unchecked Sendable {
     /// A factory for `LiveStreams`: every stream with a ladder gets a transcoder with these settings.
     public static func factory(settings: LiveTranscodeSettings, logger: Logger) -> LiveTranscoderFactory {
         { stream, ladder, sink in LiveTranscoder(stream: stream, ladder: ladder, settings: settings, sink: sink, logger: logger) }
-    }
-
-    public func prepare(for event: ArrivedMediaEvent) {
-        guard case .videoConfig(let record) = event.event, record != submittedConfig else { return }
-        if submittedConfig != nil { drain() }
-        submittedConfig = record
     }
 
     public func submit(_ event: ArrivedMediaEvent) {

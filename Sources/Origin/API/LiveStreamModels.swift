@@ -20,6 +20,8 @@ public struct LiveStreamCreation: Sendable, Equatable {
     public var access: AccessPolicy?
     /// Deliver the stream encrypted (issue 13).
     public var encrypted = false
+    /// Low-latency HLS/DASH for this stream (`"lowLatency"`); nil follows `live.low_latency.enabled`.
+    public var lowLatency: Bool?
     /// The stream's own transcode ladder (issue 15); nil follows `live.transcode.rungs`.
     public var transcode: LiveTranscodeLadder?
 
@@ -65,6 +67,10 @@ public struct LiveStreamCreation: Sendable, Equatable {
             guard let flag = raw as? Bool else { throw OriginError.badRequest("encrypted must be true or false, not '\(raw)'") }
             creation.encrypted = flag
         }
+        if let raw = object["lowLatency"] ?? object["low_latency"] {
+            guard let flag = raw as? Bool else { throw OriginError.badRequest("lowLatency must be true or false, not '\(raw)'") }
+            creation.lowLatency = flag
+        }
         if let raw = object["transcode"] { creation.transcode = try parseTranscode(raw) }
         return creation
     }
@@ -93,8 +99,8 @@ public struct LiveStreamCreation: Sendable, Equatable {
     }
 }
 
-/// A configured live stream as the API shows it; `key`, `rtmpUrl` and `srtUrl` only when the stream is
-/// created (they hold the secret key).
+/// A configured live stream as the API shows it; `key`, `backupKey` and their URLs only when the stream is
+/// created (they hold the secret keys).
 public struct LiveStreamSummary: Codable, Sendable, Equatable {
     public var id: String
     public var state: String
@@ -108,6 +114,20 @@ public struct LiveStreamSummary: Codable, Sendable, Equatable {
     public var playback: PlaybackURLs
     /// The stream's access policy when it has its own (issue 12).
     public var access: String?
+    /// The standby publisher's key and URLs (issue 15): it takes over when the primary fails.
+    public var backupKey: String?
+    public var backupRtmpUrl: String?
+    public var backupSrtUrl: String?
+    /// Whether the stream has a backup key (shown in every response; the key itself only on creation).
+    public var hasBackupKey: Bool
+    /// Low-latency HLS/DASH (parts) for this stream: its own choice, or `live.low_latency.enabled`.
+    public var lowLatency: Bool
+    /// Which input's media is written now (`primary`, `backup`), nil while none is.
+    public var activeInput: String?
+    /// Inputs with a publisher connected now.
+    public var connectedInputs: [String]
+    /// The newest input switches, oldest first: `at` (ISO 8601), `from`, `to`, `reason`, first `segment`.
+    public var inputSwitches: [InputSwitchSummary]
     /// Its own transcode ladder, when it has one (issue 15).
     public var transcode: LiveTranscodeLadder?
     /// While a transcoded stream is published: rungs encoded, shed (fell behind real time), above the source.
@@ -123,7 +143,32 @@ public struct LiveStreamSummary: Codable, Sendable, Equatable {
         self.key = key
         self.rtmpUrl = rtmpUrl
         self.srtUrl = srtUrl
+        lowLatency = false
+        hasBackupKey = false
+        connectedInputs = []
+        inputSwitches = []
         playback = PlaybackURLs(hls: "/live/\(id)/master.m3u8", dash: "/live/\(id)/manifest.mpd")
+    }
+}
+
+/// One input switch as the API shows it.
+public struct InputSwitchSummary: Codable, Sendable, Equatable {
+    public var at: String
+    public var from: String
+    public var to: String
+    public var reason: String
+    public var segment: Int
+    public var discontinuity: Bool
+
+    public init(_ change: InputSwitch) {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        at = formatter.string(from: Date(timeIntervalSince1970: change.at))
+        from = change.from.rawValue
+        to = change.to.rawValue
+        reason = change.reason.rawValue
+        segment = change.segment
+        discontinuity = change.discontinuity
     }
 }
 
