@@ -88,6 +88,7 @@ bench-live:
 	$$($(SWIFT) build -c release --show-bin-path)/LiveBench
 	$(SWIFT) build -c release --product mediaserve
 	./scripts/bench/live-latency.sh $$($(SWIFT) build -c release --show-bin-path)/mediaserve
+	./scripts/bench/live-transcode.py $$($(SWIFT) build -c release --show-bin-path)/mediaserve
 
 # libFuzzer (swiftc -sanitize=fuzzer,address) over the RTMP/AMF0/FLV, fMP4, SRT (Annex B, ADTS, stream id) and
 # HTTP target/query parsers, FUZZ_SECONDS each (default 60) from Fuzz/corpus/; prints executions and crashes per

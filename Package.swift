@@ -160,7 +160,7 @@ let package = Package(
         .executableTarget(
             name: "mediaserve",
             dependencies: [
-                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "CatalogPostgres", "Ingest", "MP4", "Packaging", "Origin", "Live", "LiveSegmenting", "Publishing", "Access", "S3Storage", "Analytics", "Protection",
+                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "CatalogPostgres", "Ingest", "MP4", "Packaging", "Origin", "Live", "LiveSegmenting", "LiveTranscoding", "Publishing", "Access", "S3Storage", "Analytics", "Protection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -225,6 +225,16 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // Live ABR (issue 15): the publisher's H.264 decoded once, each rung scaled and encoded with x264 on its
+        // own thread (FFmpeg through FFmpegKit), handed back to the segmenter; shedding when behind real time.
+        .target(
+            name: "LiveTranscoding",
+            dependencies: ["MediaCore", "RTMP", "LiveSegmenting", "FFmpegKit", "Ingest", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "LiveTranscodingTests",
+            dependencies: ["LiveTranscoding", "MediaCore"]
         ),
         // `make bench-live`: CPU/memory per RTMP stream against nginx-rtmp (release build; not in `make test`).
         .executableTarget(name: "LiveBench", dependencies: ["Live", "LiveSegmenting", "MediaCore", .product(name: "Logging", package: "swift-log")],

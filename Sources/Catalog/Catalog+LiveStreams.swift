@@ -17,10 +17,11 @@ extension Catalog {
                 if stream.backupKey == stream.key { throw CatalogError.liveStreamKeyInUse }
                 try db.execute(sql: """
                     INSERT INTO live_streams (id, key, state, dvr_window_seconds, event_mode, created_at, config_managed,
-                                              backup_key, low_latency)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                              backup_key, low_latency, transcode)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [stored.id.rawValue, stored.key, stored.state.rawValue, stored.dvrWindowSeconds,
-                                     stored.eventMode, stored.createdAt, stored.configManaged, stored.backupKey, stored.lowLatency])
+                                     stored.eventMode, stored.createdAt, stored.configManaged, stored.backupKey, stored.lowLatency,
+                                     try CatalogRules.transcodeText(stored.transcode)])
             }
         }
         return stored
@@ -85,9 +86,10 @@ extension Catalog {
         guard let id = SafeName(idText) else {
             throw CatalogError.invalidStoredValue(table: "live_streams", column: "id", value: idText)
         }
+        let transcode = try CatalogRules.transcodeLadder(row["transcode"])
         return LiveStreamRecord(id: id, key: row["key"], state: LiveStreamState(rawValue: row["state"]),
                                 dvrWindowSeconds: row["dvr_window_seconds"], eventMode: row["event_mode"],
                                 createdAt: row["created_at"], configManaged: row["config_managed"],
-                                backupKey: row["backup_key"], lowLatency: row["low_latency"])
+                                backupKey: row["backup_key"], lowLatency: row["low_latency"], transcode: transcode)
     }
 }

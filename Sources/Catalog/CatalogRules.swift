@@ -128,4 +128,19 @@ public enum CatalogRules {
     public static func codes(_ text: String?) -> [String] {
         (text ?? "").split(separator: ",").map(String.init)
     }
+
+    /// A live stream's transcode ladder as stored (JSON text); nil stores NULL (the source alone).
+    public static func transcodeText(_ ladder: LiveTranscodeLadder?) throws -> String? {
+        guard let ladder else { return nil }
+        return String(decoding: try JSONEncoder().encode(ladder), as: UTF8.self)
+    }
+
+    /// The stored ladder back; text that is not a ladder is a damaged row, reported as such.
+    public static func transcodeLadder(_ text: String?) throws -> LiveTranscodeLadder? {
+        guard let text else { return nil }
+        guard let ladder = try? JSONDecoder().decode(LiveTranscodeLadder.self, from: Data(text.utf8)) else {
+            throw CatalogError.invalidStoredValue(table: "live_streams", column: "transcode", value: text)
+        }
+        return ladder
+    }
 }

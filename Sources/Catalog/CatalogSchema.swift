@@ -18,6 +18,7 @@ enum CatalogSchema {
         ("v7-content-keys", createContentKeys),
         ("v8-live-stream-backup-key-low-latency", addLiveStreamBackupKeyAndLowLatency),
         ("v9-job-leases", addJobLeases),
+        ("v10-live-stream-transcode", addLiveStreamTranscode),
     ]
 
     static var migrator: DatabaseMigrator {
@@ -101,6 +102,11 @@ enum CatalogSchema {
                 version INTEGER NOT NULL CHECK (version >= 1)
             );
             """)
+    }
+
+    /// A stream's transcode ladder as JSON (`LiveTranscodeLadder`); NULL publishes the source alone.
+    private static func addLiveStreamTranscode(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE live_streams ADD COLUMN transcode TEXT")
     }
 
     /// Streams listed in the streams file (`live.streams_file`) are marked so the admin API refuses to

@@ -157,10 +157,12 @@ public struct LiveStreamRecord: Codable, Sendable, Hashable {
     public var backupKey: String?
     /// The stream's own low-latency choice; nil follows `live.low_latency.enabled`.
     public var lowLatency: Bool?
+    /// The transcode ladder (issue 15); nil follows `live.transcode.rungs`.
+    public var transcode: LiveTranscodeLadder?
 
     public init(id: SafeName, key: String, state: LiveStreamState = .idle, dvrWindowSeconds: Int,
                 eventMode: Bool = false, createdAt: Date = Date(), configManaged: Bool = false,
-                backupKey: String? = nil, lowLatency: Bool? = nil) {
+                backupKey: String? = nil, lowLatency: Bool? = nil, transcode: LiveTranscodeLadder? = nil) {
         self.id = id
         self.key = key
         self.backupKey = backupKey
@@ -170,6 +172,7 @@ public struct LiveStreamRecord: Codable, Sendable, Hashable {
         self.eventMode = eventMode
         self.createdAt = createdAt
         self.configManaged = configManaged
+        self.transcode = transcode
     }
 }
 

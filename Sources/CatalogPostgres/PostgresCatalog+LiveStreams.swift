@@ -16,10 +16,12 @@ extension PostgresCatalog {
             }
             if stream.backupKey == stream.key { throw CatalogError.liveStreamKeyInUse }
             try session.execute("""
-                INSERT INTO live_streams (id, key, state, dvr_window_seconds, event_mode, created_at, config_managed, backup_key, low_latency)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                INSERT INTO live_streams (id, key, state, dvr_window_seconds, event_mode, created_at, config_managed, backup_key,
+                                          low_latency, transcode)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                 """, [stored.id.rawValue, stored.key, stored.state.rawValue, stored.dvrWindowSeconds, stored.eventMode,
-                      stored.createdAt, stored.configManaged, stored.backupKey, stored.lowLatency])
+                      stored.createdAt, stored.configManaged, stored.backupKey, stored.lowLatency,
+                      try CatalogRules.transcodeText(stored.transcode)])
         }
         return stored
     }
@@ -129,6 +131,7 @@ extension PostgresCatalog {
         return LiveStreamRecord(id: id, key: try row.get("key"), state: LiveStreamState(rawValue: try row.get("state")),
                                 dvrWindowSeconds: try row.get("dvr_window_seconds"), eventMode: try row.get("event_mode"),
                                 createdAt: try row.get("created_at"), configManaged: try row.get("config_managed"),
-                                backupKey: try row.get("backup_key"), lowLatency: try row.get("low_latency"))
+                                backupKey: try row.get("backup_key"), lowLatency: try row.get("low_latency"),
+                                transcode: try CatalogRules.transcodeLadder(try row.get("transcode")))
     }
 }

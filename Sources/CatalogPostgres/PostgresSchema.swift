@@ -179,5 +179,8 @@ enum PostgresSchema {
             ALTER TABLE jobs ADD COLUMN lease_expires_at TIMESTAMPTZ;
             CREATE INDEX jobs_by_lease ON jobs(lease_expires_at) WHERE state = 'running';
             """),
+        ("v10-live-stream-transcode", """
+            ALTER TABLE live_streams ADD COLUMN transcode TEXT;
+            """),
     ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MediaCore
 
 /// Builds the effective configuration: built-in defaults < config file < `MEDIASERVE_*` environment <
 /// flags. The environment and working directory are parameters so tests (and embedders) control them;
@@ -55,11 +56,21 @@ public struct ConfigLoader: Sendable {
             sources[field.path] = .flag(entry.flag)
         }
 
+        try Self.checkTranscodeRungs(config, source: sources["live.transcode.rungs"] ?? .builtIn)
         let (ladder, ladderFile) = try loadLadder(config: config, source: sources["ladder"] ?? .builtIn)
         var effectiveLadder = ladder
         if sources["ingest.preset"] != .builtIn { effectiveLadder.preset = config.ingest.preset }
         return LoadedConfig(config: config, ladder: effectiveLadder, sources: sources,
                             file: chosenFile, ladderFile: ladderFile)
+    }
+
+    /// `live.transcode.rungs` holds heights (`720` or `720p`), each even and within the live ladder's range.
+    private static func checkTranscodeRungs(_ config: MediaServeConfig, source: ConfigSource) throws {
+        let texts = config.live.transcodeRungs
+        let heights = texts.compactMap(MediaServeConfig.Live.height)
+        let problem = heights.count == texts.count ? LiveTranscodeLadder.problem(rungs: heights)
+            : "rungs are heights such as 720 or 720p, not \(texts.filter { MediaServeConfig.Live.height($0) == nil })"
+        if let problem { throw ConfigError.invalidValue(origin: "\(source)", key: "live.transcode.rungs", reason: problem) }
     }
 
     private func chooseFile(explicit: String?) throws -> String? {

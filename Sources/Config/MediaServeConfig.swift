@@ -1,4 +1,5 @@
 import Foundation
+import MediaCore
 
 /// The whole effective configuration of one `mediaserve` process: decoded once at start-up from built-in
 /// defaults, config/mediaserve.yaml, `MEDIASERVE_*` environment variables and flags (in that order of
@@ -245,6 +246,13 @@ public struct MediaServeConfig: Sendable, Hashable {
         public var inputLossSeconds = 2.0
         /// `auto`: back to the primary once it is steady again; `manual`: only when asked through the API.
         public var failback = "auto"
+        /// Live ABR (issue 15): the rung heights every stream without its own `transcode` gets (empty: none).
+        public var transcodeRungs: [String] = []
+        /// x264 preset and tune of live rungs.
+        public var transcodePreset = "veryfast"
+        public var transcodeTune = "zerolatency"
+        /// Encoded output may trail the source's arrival by this long before the costliest rung is shed.
+        public var transcodeMaxLagMilliseconds = 4_000
 
         public init(dvrWindowSeconds: Int = 7200, hlsWindowSegments: Int = 10, disconnectTimeoutSeconds: Int = 30,
                     streamsFile: String? = nil, publishWebhookURL: String? = nil) {
@@ -253,6 +261,17 @@ public struct MediaServeConfig: Sendable, Hashable {
             self.disconnectTimeoutSeconds = disconnectTimeoutSeconds
             self.streamsFile = streamsFile
             self.publishWebhookURL = publishWebhookURL
+        }
+
+        /// `live.transcode.rungs` as heights; nil when empty. Each was checked at load (`ConfigLoader`).
+        public var transcodeLadder: LiveTranscodeLadder? {
+            let heights = transcodeRungs.compactMap(Self.height)
+            return heights.isEmpty ? nil : LiveTranscodeLadder(rungs: heights)
+        }
+
+        /// A rung as configured: `720` or `720p`.
+        static func height(_ text: String) -> Int? {
+            Int(text.lowercased().hasSuffix("p") ? String(text.dropLast()) : text)
         }
 
         /// The part duration live streams are cut with, in seconds; nil when low latency is off.

@@ -2,10 +2,13 @@ import CFFmpeg
 import MediaCore
 
 /// A decoder for one stream of an `InputFile` (`AVCodecContext`), freed exactly once in `deinit`.
-/// Keeps the input alive because the stream's parameters and time base belong to it.
+/// Keeps the input alive because the stream's parameters and time base belong to it. A live stream's
+/// decoder (`Decoder+Live.swift`) has no input file: its configuration comes from the publisher.
 public final class Decoder {
     let context: UnsafeMutablePointer<AVCodecContext>
-    let input: InputFile
+    let input: InputFile?
+    /// Names the stream in errors (the file and stream index, or the live stream).
+    let subject: String
     public let streamIndex: Int
     /// The stream's time base: decoded frame timestamps are in these units.
     public let timeBase: Rational
@@ -31,8 +34,18 @@ public final class Decoder {
         }
         context = ctx
         self.input = input
+        self.subject = subject
         self.streamIndex = streamIndex
         self.timeBase = Rational(stream.pointee.time_base)
+    }
+
+    /// Takes over an opened context (`Decoder+Live.swift`).
+    init(opened context: UnsafeMutablePointer<AVCodecContext>, timeBase: Rational, subject: String) {
+        self.context = context
+        self.input = nil
+        self.subject = subject
+        self.streamIndex = 0
+        self.timeBase = timeBase
     }
 
     deinit {
@@ -46,7 +59,7 @@ public final class Decoder {
         let result = avcodec_send_packet(context, packet?.pointer)
         if result == MS_AVERROR_EAGAIN { return false }
         if result == MS_AVERROR_EOF { return true }
-        try check(result, "avcodec_send_packet", subject: input.path)
+        try check(result, "avcodec_send_packet", subject: subject)
         return true
     }
 
@@ -55,7 +68,7 @@ public final class Decoder {
         frame.unref()
         let result = avcodec_receive_frame(context, frame.pointer)
         if result == MS_AVERROR_EAGAIN || result == MS_AVERROR_EOF { return false }
-        try check(result, "avcodec_receive_frame", subject: input.path)
+        try check(result, "avcodec_receive_frame", subject: subject)
         return true
     }
 

@@ -21,10 +21,12 @@ public struct H264EncoderSettings: Sendable, Hashable {
     public var timeBase: Rational
     /// Extra x264 options in `key=value:key=value` form, appended last.
     public var extraX264Params: String?
+    /// x264 tune (`zerolatency` for live rungs: no lookahead, no B-frames); nil tunes nothing.
+    public var tune: String?
 
     public init(width: Int, height: Int, frameRate: Rational, bitrateKbps: Int, maxrateKbps: Int, bufferKbits: Int,
                 profile: String, preset: String, keyframeInterval: Int, threads: Int, timeBase: Rational,
-                extraX264Params: String? = nil) {
+                extraX264Params: String? = nil, tune: String? = nil) {
         self.width = width
         self.height = height
         self.frameRate = frameRate
@@ -37,6 +39,7 @@ public struct H264EncoderSettings: Sendable, Hashable {
         self.threads = threads
         self.timeBase = timeBase
         self.extraX264Params = extraX264Params
+        self.tune = tune
     }
 }
 
@@ -89,7 +92,8 @@ public final class Encoder {
         ctx.pointee.color_range = AVCOL_RANGE_MPEG
         var params = "scenecut=0:open-gop=0"
         if let extra = s.extraX264Params, !extra.isEmpty { params += ":" + extra }
-        let options = ["preset": s.preset, "profile": s.profile, "forced-idr": "1", "x264-params": params]
+        var options = ["preset": s.preset, "profile": s.profile, "forced-idr": "1", "x264-params": params]
+        if let tune = s.tune, !tune.isEmpty { options["tune"] = tune }
         return try Encoder(context: ctx, codec: codec, options: options, subject: "libx264 \(s.width)x\(s.height)")
     }
 

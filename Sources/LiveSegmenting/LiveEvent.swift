@@ -16,6 +16,8 @@ public enum LiveEvent: Equatable, Sendable {
     case storageFailed(stream: SafeName, reason: String)
     /// Writes work again after `storageFailed`.
     case storageRecovered(stream: SafeName)
+    /// The stream's encoders fell behind real time: transcoded rung `rendition` is no longer encoded or listed.
+    case rungShed(stream: SafeName, rendition: SafeName, lagSeconds: Double)
     /// The stream's segments now come from the other input (primary or backup publisher, issue 15).
     case inputSwitched(stream: SafeName, InputSwitch)
     /// A segment ran longer than the stream's EXT-X-TARGETDURATION (a GOP longer than the one its first
@@ -38,14 +40,17 @@ public struct LiveConfiguration: Sendable, Equatable {
     /// Redundant inputs: the active publisher counts as lost after this long without media.
     public var inputLossSeconds: Double
     public var failback: FailbackMode
+    /// The ladder of streams that do not name their own (`live.transcode.rungs`); nil transcodes nothing.
+    public var defaultTranscode: LiveTranscodeLadder?
 
     public init(segmentDuration: Double = 6, dvrWindow: Double = 7200, partDuration: Double? = nil, partTarget: Double? = nil,
-                inputLossSeconds: Double = 2, failback: FailbackMode = .auto) {
+                inputLossSeconds: Double = 2, failback: FailbackMode = .auto, defaultTranscode: LiveTranscodeLadder? = nil) {
         self.segmentDuration = segmentDuration
         self.dvr = DVRRing(window: dvrWindow)
         self.partDuration = partDuration
         self.partTarget = partTarget ?? partDuration ?? 0.5
         self.inputLossSeconds = inputLossSeconds
         self.failback = failback
+        self.defaultTranscode = defaultTranscode
     }
 }

@@ -20,6 +20,12 @@ public struct LiveSegmenter: Sendable {
         /// Low latency: a finished part of the segment being collected (the segment's last part comes
         /// just before the segment).
         case part(Rendition, PartInfo, bytes: [UInt8])
+
+        var renditionID: SafeName {
+            switch self {
+            case .initSegment(let rendition, _, _), .segment(let rendition, _, _), .part(let rendition, _, _): return rendition.id
+            }
+        }
     }
 
     public static let videoRendition = SafeName("video")!
@@ -47,6 +53,14 @@ public struct LiveSegmenter: Sendable {
     var discontinuityNext = false
     /// Media seconds where each rendition's segments of an earlier run ended; new tracks continue there.
     let resumeAtSeconds: [SafeName: Double]
+    /// Transcoded rungs (`LiveSegmenter+Rungs.swift`), cut where the source is cut.
+    var rungs: [SafeName: RungTrack] = [:]
+    /// Presentation ms (source clock) of the keyframe that opened the segment being collected.
+    var openSegmentStartMs: Int64?
+    /// A transcoded stream: the video media this segmenter takes (from whichever input is active) is kept
+    /// for the transcoder until `takeForwarded`.
+    var forwardsTaken = false
+    private var forwarded: [ArrivedMediaEvent] = []
     /// Where tracks keep the bytes of the segment being collected (`SampleSpool`): the stream's
     /// directory in a server; nil keeps them in memory.
     public var spoolDirectory: URL?
@@ -74,6 +88,12 @@ public struct LiveSegmenter: Sendable {
     }
 
     public mutating func receive(_ arrived: ArrivedMediaEvent) -> [Output] {
+        if forwardsTaken {
+            switch arrived.event {
+            case .video, .videoConfig, .metadata: forwarded.append(arrived)
+            default: break
+            }
+        }
         switch arrived.event {
         case .metadata(let properties):
             absorbMetadata(properties)
@@ -99,6 +119,12 @@ public struct LiveSegmenter: Sendable {
         }
     }
 
+    /// The media taken since the last call, for the transcoder.
+    mutating func takeForwarded() -> [ArrivedMediaEvent] {
+        defer { forwarded.removeAll(keepingCapacity: true) }
+        return forwarded
+    }
+
     /// The publisher went away: emit what is collected as the (short) last segment of the session.
     public mutating func endSession() -> [Output] {
         var out: [Output] = []
@@ -108,7 +134,9 @@ public struct LiveSegmenter: Sendable {
         // Audio still owing earlier numbers gets them first, then the rest is the open segment.
         for pendingCut in audioCuts { out += cutAudio(number: pendingCut.number, nextDTS: nil) }
         out += cutAudio(number: openNumber, nextDTS: nil)
+        out += endRungs(lastNumber: openNumber)
         audioCuts = []
+        openSegmentStartMs = nil
         if !out.isEmpty { openNumber += 1 }
         nextBoundaryMs = nil
         audioOnlyBoundaryMs = nil
@@ -141,7 +169,7 @@ public struct LiveSegmenter: Sendable {
     /// Gives `track` its own init name: `init-<openNumber>.mp4`, the first segment that will use it. If the
     /// rendition's previous init already holds that number (no segment was cut since), the number is
     /// skipped so the name never returns with other bytes (a CDN may still hold the old ones under that URL).
-    private mutating func install(_ track: CMAFTrack, on fragmenter: inout TrackFragmenter, isNew: Bool, frameRate: Rational?) -> [Output] {
+    mutating func install(_ track: CMAFTrack, on fragmenter: inout TrackFragmenter, isNew: Bool, frameRate: Rational?) -> [Output] {
         if fragmenter.initNumber == openNumber { openNumber += 1 }
         fragmenter.track = track
         fragmenter.initNumber = openNumber
@@ -167,13 +195,16 @@ public struct LiveSegmenter: Sendable {
                         out += Self.outputs(cut, rendition: video!.rendition(frameRate: frameRate))
                     }
                     if audio != nil { audioCuts.append((frame.pts, openNumber)) }  // video-only: nothing to align
+                    noteSourceCut(atMs: frame.pts, number: openNumber)
                     openNumber += 1
+                    openSegmentStartMs = frame.pts
                 }
                 var next = boundary
                 while next <= frame.dts { next += targetDurationMs }
                 nextBoundaryMs = next
             } else {
                 nextBoundaryMs = frame.dts + targetDurationMs
+                noteSegmentOpened(atMs: frame.pts)
             }
         }
         if let partMs = partDurationMs, let last = video!.lastPendingDTS,

@@ -15,18 +15,27 @@ public final class LiveStreams: Sendable {
     private let dvrWindowOverride: @Sendable (SafeName) -> Double?
     private let lowLatencyOverride: @Sendable (SafeName) -> Bool?
     private let slots = NIOLockedValueBox<[SafeName: StreamSlot]>([:])
+    /// A stream's own ladder (the catalog's); nil falls back to `configuration.defaultTranscode`.
+    private let transcodeLadder: @Sendable (SafeName) -> LiveTranscodeLadder?
+    private let makeTranscoder: LiveTranscoderFactory?
 
     /// `dvrWindow` may give a stream its own window (the catalog stores one per stream); nil keeps
     /// `configuration.dvr`. `lowLatency` may turn parts on or off per stream (the catalog's
-    /// `low_latency`); nil keeps `configuration.partDuration`.
+    /// `low_latency`); nil keeps `configuration.partDuration`. `transcode` may give a stream its own ladder,
+    /// and `transcoder` makes the encoders of a stream that has one (issue 15; without it every stream is
+    /// published as it arrives).
     public init(store: any LiveMediaStore, configuration: LiveConfiguration = LiveConfiguration(),
                 dvrWindow: @escaping @Sendable (SafeName) -> Double? = { _ in nil },
                 lowLatency: @escaping @Sendable (SafeName) -> Bool? = { _ in nil },
+                transcode: @escaping @Sendable (SafeName) -> LiveTranscodeLadder? = { _ in nil },
+                transcoder: LiveTranscoderFactory? = nil,
                 onEvent: @escaping @Sendable (LiveEvent) -> Void = { _ in }) {
         self.store = store
         self.configuration = configuration
         self.dvrWindowOverride = dvrWindow
         self.lowLatencyOverride = lowLatency
+        self.transcodeLadder = transcode
+        self.makeTranscoder = transcoder
         self.onEvent = onEvent
     }
 
@@ -42,8 +51,23 @@ public final class LiveStreams: Sendable {
     public func beginPublishing(_ stream: SafeName, input: LiveInput = .primary) -> LivePublication? {
         let slot = self.slot(stream).slot
         guard let claim = slot.claim(input) else { return nil }
-        if claim.first { onEvent(.publishStarted(stream: stream)) }
+        if claim.first {
+            // The stream's first publisher (whichever input): its transcoder lives until the last one leaves.
+            var ladder = transcodeLadder(stream) ?? configuration.defaultTranscode
+            if ladder?.rungs.isEmpty == true { ladder = nil }
+            var transcoder: (any LiveRungTranscoder)?
+            if let ladder, let makeTranscoder {
+                transcoder = makeTranscoder(stream, ladder, RungSink(stream: stream, slot: slot, onEvent: onEvent))
+            }
+            slot.setTranscode(transcoder == nil ? nil : ladder, transcoder: transcoder)
+            onEvent(.publishStarted(stream: stream))
+        }
         return LivePublication(stream: stream, input: input, slot: slot, onEvent: onEvent)
+    }
+
+    /// The stream's transcode status (rungs encoded, shed, above the source, lag); nil without a transcoder.
+    public func transcodeStatus(for stream: SafeName) -> LiveTranscodeStatus? {
+        slots.withLockedValue { $0[stream] }?.transcodeStatus
     }
 
     /// Whether a publisher holds `input` of `stream` now.
@@ -189,6 +213,8 @@ public final class LivePublication: Sendable {
     public func finish() {
         let input = input
         let now = Date().timeIntervalSince1970
+        // The last publisher leaves: the rungs encode what they hold before the last segments are cut.
+        if !slot.isPublishing(input.other) { slot.takeTranscoder()?.stop() }
         let events = (try? slot.process(stream: stream, { $0.inputs.disconnect(input, at: now, segmenter: &$0.segmenter) })) ?? []
         for event in events { onEvent(event) }
         if !slot.isPublishing { onEvent(.publishEnded(stream: stream)) }

@@ -32,6 +32,11 @@ final class StreamSlot: Sendable {
         var storageFailing = false
         /// Low latency: the parts on disk per rendition, oldest first (the newest segments' and the open one's).
         var parts: [SafeName: [PartInfo]] = [:]
+        /// A transcoded stream without passthrough: the source is still segmented (its keyframes decide
+        /// every rung's cuts) but neither stored nor listed.
+        var hideSource = false
+        /// What this stream's transcoder is doing (nil when it has none).
+        var transcode: LiveTranscodeStatus?
     }
 
     /// Parts are kept for this many segments before the newest complete one: playlists list those of the
@@ -48,6 +53,8 @@ final class StreamSlot: Sendable {
     /// What could not be restored from the earlier run, in one line (nil when everything loaded).
     let restoreWarning: String?
     private let state: NIOLockedValueBox<State>
+    /// The stream's transcoder while it has publishers (issue 15), fed what the segmenter took.
+    private let transcoder = NIOLockedValueBox<(any LiveRungTranscoder)?>(nil)
 
     init(files: SegmentFiles, configuration: LiveConfiguration) {
         self.files = files
@@ -107,6 +114,62 @@ final class StreamSlot: Sendable {
         }
     }
 
+    /// The stream's first publisher starts with `transcoder` for `ladder` (nil: no transcode): the status
+    /// starts afresh. The transcoder lives until the stream's last publisher leaves (`takeTranscoder`).
+    func setTranscode(_ ladder: LiveTranscodeLadder?, transcoder: (any LiveRungTranscoder)?) {
+        self.transcoder.withLockedValue { $0 = transcoder }
+        state.withLockedValue { state in
+            state.segmenter.forwardsTaken = transcoder != nil
+            state.hideSource = ladder.map { !$0.passthrough } ?? false
+            state.transcode = ladder.map { ladder in
+                var status = LiveTranscodeStatus()
+                status.active = ladder.rungs
+                return status
+            }
+        }
+    }
+
+    /// Removes the transcoder (the last publisher leaves: it is stopped before the last segments are cut).
+    func takeTranscoder() -> (any LiveRungTranscoder)? {
+        transcoder.withLockedValue { current in
+            defer { current = nil }
+            return current
+        }
+    }
+
+    var transcodeStatus: LiveTranscodeStatus? { state.withLockedValue { $0.transcode } }
+
+    func updateTranscodeStatus(_ change: (inout LiveTranscodeStatus) -> Void) {
+        state.withLockedValue { state in
+            var status = state.transcode ?? LiveTranscodeStatus()
+            change(&status)
+            state.transcode = status
+        }
+    }
+
+    /// No rung could be made: the source is listed after all (better than no video).
+    func showSource() {
+        state.withLockedValue { $0.hideSource = false }
+    }
+
+    /// Drops a rung: no more segmenting, its segments, parts and inits removed and journaled as expired.
+    func shed(_ rendition: SafeName) {
+        defer { changes.signal() }
+        state.withLockedValue { state in
+            state.segmenter.removeRung(rendition)
+            guard let position = state.indexes.firstIndex(where: { $0.rendition.id == rendition }) else { return }
+            let segments = state.indexes[position].segments
+            state.indexes.remove(at: position)
+            try? journal(.expired(rendition, numbers: segments.map(\.number)), &state)
+            for segment in segments { files.remove(rendition, number: segment.number) }
+            for number in Set(segments.map(\.initNumber)) { files.removeInit(rendition, number: number) }
+            if let current = state.currentInits.removeValue(forKey: rendition) { files.removeInit(rendition, number: current) }
+            for part in state.parts.removeValue(forKey: rendition) ?? [] {
+                files.store.remove(.part(rendition: rendition, segment: part.segment, index: part.index), of: files.stream)
+            }
+        }
+    }
+
     /// Claims `input` for a publisher: nil when that input is held already; else whether it is the stream's
     /// first publisher now (the stream goes live).
     func claim(_ input: LiveInput) -> (first: Bool, active: Bool)? {
@@ -126,11 +189,21 @@ final class StreamSlot: Sendable {
     /// events to report (after the lock).
     func process(stream: SafeName, _ step: (inout State) -> (outputs: [LiveSegmenter.Output], switched: InputSwitch?)) throws -> [LiveEvent] {
         var stored = false
-        defer { if stored { changes.signal() } }
+        var taken: [ArrivedMediaEvent] = []
+        defer {
+            if stored { changes.signal() }
+            // What the segmenter took goes to the transcoder after the lock: it only queues, but shedding
+            // comes back into this slot.
+            if !taken.isEmpty, let transcoder = transcoder.withLockedValue({ $0 }) {
+                for event in taken { transcoder.submit(event) }
+            }
+        }
         return try state.withLockedValue { state in
             var events: [LiveEvent] = []
-            let (outputs, switched) = step(&state)
+            var (outputs, switched) = step(&state)
             if let switched { events.append(.inputSwitched(stream: stream, switched)) }
+            if state.hideSource { outputs.removeAll { $0.renditionID == LiveSegmenter.videoRendition } }
+            taken = state.segmenter.takeForwarded()
             stored = !outputs.isEmpty
             for output in outputs {
                 switch output {

@@ -22,4 +22,34 @@ public enum AnnexB {
             return end > start.payload ? bytes[start.payload ..< end] : nil
         }
     }
+
+    /// An AVCDecoderConfigurationRecord (what MP4's `avcC` and RTMP's sequence header hold) with 4-byte
+    /// NAL lengths, one SPS and one PPS: built from MPEG-TS's in-band parameter sets (SRT) and from
+    /// x264's extradata (live transcode rungs).
+    public static func avcC(sps: [UInt8], pps: [UInt8]) -> [UInt8]? {
+        guard sps.count >= 4, !pps.isEmpty, sps.count <= 0xFFFF, pps.count <= 0xFFFF else { return nil }
+        var record: [UInt8] = [1, sps[1], sps[2], sps[3], 0xFF, 0xE1]
+        record.appendBigEndian(UInt16(sps.count))
+        record += sps
+        record.append(1)
+        record.appendBigEndian(UInt16(pps.count))
+        record += pps
+        return record
+    }
+
+    /// Annex B units as one MP4 sample: each unit prefixed with its 4-byte length (parameter sets and
+    /// access unit delimiters left out, as the sample entry carries the former).
+    public static func lengthPrefixedSample(_ bytes: [UInt8]) -> (sample: [UInt8], hasIDR: Bool) {
+        var sample: [UInt8] = []
+        sample.reserveCapacity(bytes.count + 16)
+        var hasIDR = false
+        for unit in nalUnits(bytes) {
+            let type = unit.first! & 0x1F
+            if type == 7 || type == 8 || type == 9 { continue }
+            if type == 5 { hasIDR = true }
+            sample.appendBigEndian(UInt32(unit.count))
+            sample += unit
+        }
+        return (sample, hasIDR)
+    }
 }

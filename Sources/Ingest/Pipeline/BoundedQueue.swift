@@ -2,7 +2,8 @@ import Foundation
 
 /// A blocking first-in first-out queue with a fixed capacity between the decoding thread and one rung's
 /// encoding thread. The bound keeps memory flat: decoding waits when the slowest encoder falls behind.
-final class BoundedQueue<Element>: @unchecked Sendable {
+/// Live transcode uses it too, where the publisher's side `offer`s (never waits) and measures lag instead.
+public final class BoundedQueue<Element>: @unchecked Sendable {
     // A ring of optional slots: a taken element is released at once (a kept reference would keep a decoded
     // picture's buffers alive long after the encoder is done with it).
     private var slots: [Element?]
@@ -12,14 +13,14 @@ final class BoundedQueue<Element>: @unchecked Sendable {
     private let capacity: Int
     private let condition = NSCondition()
 
-    init(capacity: Int) {
+    public init(capacity: Int) {
         self.capacity = max(capacity, 1)
         slots = Array(repeating: nil, count: self.capacity)
     }
 
     /// Adds an element, waiting while the queue is full. Returns false if the queue was closed.
     @discardableResult
-    func push(_ element: Element) -> Bool {
+    public func push(_ element: Element) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while count >= capacity, !closed { condition.wait() }
@@ -30,8 +31,19 @@ final class BoundedQueue<Element>: @unchecked Sendable {
         return true
     }
 
+    /// Adds an element unless the queue is full or closed (false then); never waits.
+    public func offer(_ element: Element) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard count < capacity, !closed else { return false }
+        slots[(head + count) % capacity] = element
+        count += 1
+        condition.broadcast()
+        return true
+    }
+
     /// Takes the oldest element, waiting while empty; nil once closed and drained.
-    func pop() -> Element? {
+    public func pop() -> Element? {
         condition.lock()
         defer { condition.unlock() }
         while count == 0, !closed { condition.wait() }
@@ -45,7 +57,7 @@ final class BoundedQueue<Element>: @unchecked Sendable {
     }
 
     /// No more pushes; consumers drain what is left and then get nil.
-    func close() {
+    public func close() {
         condition.lock()
         closed = true
         condition.broadcast()
@@ -53,7 +65,7 @@ final class BoundedQueue<Element>: @unchecked Sendable {
     }
 
     /// Drops everything and closes (on failure or cancellation).
-    func abandon() {
+    public func abandon() {
         condition.lock()
         slots = Array(repeating: nil, count: capacity)
         head = 0

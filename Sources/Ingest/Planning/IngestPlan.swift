@@ -42,6 +42,9 @@ public struct VideoPreparation: Hashable, Sendable {
     public var rotation: Int
     /// When the source runs above 60 fps, the rate it is reduced to (every other frame); nil keeps timing.
     public var outputFrameRate: Rational?
+
+    /// Progressive, upright, at its own rate: what a live publisher's H.264 is (live transcode).
+    public static let asIs = VideoPreparation(deinterlace: false, rotation: 0, outputFrameRate: nil)
 }
 
 /// Everything a transcode needs to know, decided before a single frame is decoded.

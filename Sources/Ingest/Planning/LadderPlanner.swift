@@ -61,7 +61,7 @@ public enum LadderPlanner {
         return LadderRung(height: height, videoKbps: Int(kbps.rounded()), profile: above.profile)
     }
 
-    static func rendition(for rung: LadderRung, displayWidth: Int, displayHeight: Int, frameRate: Rational) -> VideoRenditionPlan {
+    public static func rendition(for rung: LadderRung, displayWidth: Int, displayHeight: Int, frameRate: Rational) -> VideoRenditionPlan {
         let width = max(evenRound(Double(rung.height) * Double(displayWidth) / Double(displayHeight)), 2)
         return VideoRenditionPlan(
             id: SafeName("video-\(rung.height)p")!, width: width, height: rung.height, frameRate: frameRate,

@@ -1,22 +1,6 @@
 import MediaCore
 import RTMP
 
-/// What MP4 wants from Annex B H.264 (MPEG-TS): an AVCDecoderConfigurationRecord built from the in-band
-/// SPS and PPS (the units themselves come from `AnnexB.nalUnits`).
-extension AnnexB {
-    /// An AVCDecoderConfigurationRecord with 4-byte NAL lengths, one SPS and one PPS.
-    static func avcC(sps: [UInt8], pps: [UInt8]) -> [UInt8]? {
-        guard sps.count >= 4, !pps.isEmpty, sps.count <= 0xFFFF, pps.count <= 0xFFFF else { return nil }
-        var record: [UInt8] = [1, sps[1], sps[2], sps[3], 0xFF, 0xE1]
-        record.appendBigEndian(UInt16(sps.count))
-        record += sps
-        record.append(1)
-        record.appendBigEndian(UInt16(pps.count))
-        record += pps
-        return record
-    }
-}
-
 /// AAC in ADTS frames (as MPEG-TS carries it): each frame's 7- or 9-byte header gives the
 /// AudioSpecificConfig, and the rest is the raw frame MP4 stores.
 enum ADTS {

@@ -57,9 +57,10 @@ public final class LiveService: Sendable {
     /// (`storage.url`, issue 14) that origins without the live role read them from.
     /// `observer` hears every live event after the catalog was updated (e.g. to purge cached manifests).
     /// The SRT listener logs as `mediaserve.live.srt` at `logger`'s level. `authorisePublish` is asked
-    /// by both listeners after a stream key matched (`live.publish_webhook_url`).
+    /// by both listeners after a stream key matched (`live.publish_webhook_url`). `transcoder` encodes
+    /// the rungs of streams with a ladder (their own from the catalog, or `settings.live.defaultTranscode`).
     public init(settings: Settings, data: any LiveMediaStore, catalog: any CatalogStore,
-                authorisePublish: PublishAuthoriser? = nil,
+                authorisePublish: PublishAuthoriser? = nil, transcoder: LiveTranscoderFactory? = nil,
                 logger: Logger = Logger(label: "mediaserve.live"),
                 sleep: @escaping Sleep = { try await Task.sleep(for: $0) },
                 observer: @escaping @Sendable (LiveEvent) -> Void = { _ in }) {
@@ -71,6 +72,8 @@ public final class LiveService: Sendable {
             store: data, configuration: settings.live,
             dvrWindow: { stream in (try? catalog.liveStream(id: stream)).flatMap { $0 }.map(LiveService.dvrWindow) },
             lowLatency: { stream in (try? catalog.liveStream(id: stream)).flatMap { $0 }?.lowLatency },
+            transcode: { stream in (try? catalog.liveStream(id: stream)).flatMap { $0 }?.transcode },
+            transcoder: transcoder,
             onEvent: { event in relay.withLockedValue { $0 }?(event) })
         rtmp = RTMPServer(configuration: settings.rtmp, streams: streams,
                           validateKey: { LiveService.target(forKey: $0, catalog: catalog) }, authorise: authorisePublish,

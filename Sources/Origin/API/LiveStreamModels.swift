@@ -22,6 +22,8 @@ public struct LiveStreamCreation: Sendable, Equatable {
     public var encrypted = false
     /// Low-latency HLS/DASH for this stream (`"lowLatency"`); nil follows `live.low_latency.enabled`.
     public var lowLatency: Bool?
+    /// The stream's own transcode ladder (issue 15); nil follows `live.transcode.rungs`.
+    public var transcode: LiveTranscodeLadder?
 
     public init(id: SafeName? = nil, dvrWindowSeconds: Int? = nil, mode: LiveStreamMode = .sliding) {
         self.id = id
@@ -69,7 +71,31 @@ public struct LiveStreamCreation: Sendable, Equatable {
             guard let flag = raw as? Bool else { throw OriginError.badRequest("lowLatency must be true or false, not '\(raw)'") }
             creation.lowLatency = flag
         }
+        if let raw = object["transcode"] { creation.transcode = try parseTranscode(raw) }
         return creation
+    }
+
+    /// `{"rungs": [720, 480, 360], "passthrough": true}`; `{"rungs": []}` turns the config's default ladder off.
+    static func parseTranscode(_ raw: Any) throws -> LiveTranscodeLadder {
+        let example = "{\"rungs\": [720, 480, 360], \"passthrough\": true}"
+        guard let object = raw as? [String: Any] else { throw OriginError.badRequest("transcode must be an object such as \(example)") }
+        if let unknown = object.keys.first(where: { $0 != "rungs" && $0 != "passthrough" }) {
+            throw OriginError.badRequest("transcode has no field '\(unknown)': it takes rungs and passthrough, as in \(example)")
+        }
+        guard let list = object["rungs"] as? [Any], list.allSatisfy({ $0 is Int }) else {
+            throw OriginError.badRequest("transcode.rungs must be a list of heights such as [720, 480, 360]")
+        }
+        let heights = list.compactMap { $0 as? Int }
+        if let problem = LiveTranscodeLadder.problem(rungs: heights) { throw OriginError.badRequest(problem) }
+        var passthrough = true
+        if let flag = object["passthrough"] {
+            guard let value = flag as? Bool else { throw OriginError.badRequest("transcode.passthrough must be true or false, not '\(flag)'") }
+            passthrough = value
+        }
+        if !passthrough && heights.isEmpty {
+            throw OriginError.badRequest("transcode.passthrough false needs at least one rung: the stream would have no video")
+        }
+        return LiveTranscodeLadder(rungs: heights, passthrough: passthrough)
     }
 }
 
@@ -102,6 +128,10 @@ public struct LiveStreamSummary: Codable, Sendable, Equatable {
     public var connectedInputs: [String]
     /// The newest input switches, oldest first: `at` (ISO 8601), `from`, `to`, `reason`, first `segment`.
     public var inputSwitches: [InputSwitchSummary]
+    /// Its own transcode ladder, when it has one (issue 15).
+    public var transcode: LiveTranscodeLadder?
+    /// While a transcoded stream is published: rungs encoded, shed (fell behind real time), above the source.
+    public var transcoding: LiveTranscodeStatus?
 
     public init(id: SafeName, state: String, publishing: Bool, mode: LiveStreamMode, dvrWindowSeconds: Int,
                 key: String? = nil, rtmpUrl: String? = nil, srtUrl: String? = nil) {

@@ -97,7 +97,8 @@ public struct CatalogAdminBackend: AdminBackend {
         if try catalog.liveStream(id: id) != nil { throw OriginError.conflict("live stream '\(id)' already exists") }
         let record = try catalog.createLiveStream(LiveStreamRecord(
             id: id, key: Self.randomHex(bytes: 24), dvrWindowSeconds: request.dvrWindowSeconds ?? liveDVRWindowSeconds,
-            eventMode: request.mode == .event, backupKey: Self.randomHex(bytes: 24), lowLatency: request.lowLatency))
+            eventMode: request.mode == .event, backupKey: Self.randomHex(bytes: 24), lowLatency: request.lowLatency,
+            transcode: request.transcode))
         var created = summary(record, publishing: false)
         created.key = record.key
         created.backupKey = record.backupKey
@@ -134,6 +135,8 @@ public struct CatalogAdminBackend: AdminBackend {
             shown.connectedInputs = inputs.connected.map(\.rawValue)
             shown.inputSwitches = inputs.switches.map(InputSwitchSummary.init)
         }
+        shown.transcode = record.transcode
+        shown.transcoding = live?.transcodeStatus(for: record.id)
         return shown
     }
 

@@ -6,6 +6,7 @@ import Config
 import Foundation
 import Live
 import LiveSegmenting
+import LiveTranscoding
 import Logging
 import MediaCore
 import Origin
@@ -67,7 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
                                     leaseSeconds: Double(config.catalog.jobLeaseSeconds)),
             workers: config.ingest.workers, metrics: metrics, logger: Logger(label: "mediaserve.jobs", level: loaded.loggerLevel)) : nil
         let catalog = stores.catalog
-        let liveService = roles.contains(.live) ? Self.liveService(config, store: stores.media, catalog: catalog, level: loaded.loggerLevel) : nil
+        let liveService = roles.contains(.live) ? Self.liveService(config, store: stores.media, catalog: catalog, metrics: metrics, level: loaded.loggerLevel) : nil
         // Without the live role, live manifests come from the journals the live nodes write into the store.
         let live: any LiveListings = liveService?.streams ?? StoredLiveStreams(
             store: stores.media, configuration: Self.liveConfiguration(config),
