@@ -24,6 +24,7 @@ public final class LiveStreams: Sendable {
         self.configuration = configuration
         self.dvrWindowOverride = dvrWindow
         self.onEvent = onEvent
+        _ = SegmentMemory.configured
     }
 
     /// Streams in a local folder (`root` is `data/live`: each stream gets `<root>/<stream>/<rendition>/`).
