@@ -18,7 +18,7 @@ enum ServeRole {
         let log = SegmentLog()
         let streams = LiveStreams(root: URL(fileURLWithPath: directory), onEvent: { log.record($0) })
         let server = RTMPServer(configuration: RTMPServerConfiguration(host: "127.0.0.1", port: 0, maxConnections: 4096),
-                                streams: streams, validateKey: { SafeName($0) },
+                                streams: streams, validateKey: { SafeName($0).map { PublishTarget($0) } },
                                 logger: Logger(label: "livebench.rtmp", factory: { StreamLogHandler.standardError(label: $0) }).withLevel(.warning))
         let port = try await server.start()
         print("port \(port)")

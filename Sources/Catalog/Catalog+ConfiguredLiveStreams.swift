@@ -23,7 +23,10 @@ extension Catalog {
                 let existing = try Row.fetchAll(db, sql: "SELECT * FROM live_streams").map(Self.liveStreamRecord)
                 let listed = Set(streams.map(\.id))
                 for stream in streams {
-                    if let holder = existing.first(where: { $0.key == stream.key && $0.id != stream.id && !listed.contains($0.id) }) {
+                    let keys = [stream.key, stream.backupKey].compactMap { $0 }
+                    if let holder = existing.first(where: { other in
+                        other.id != stream.id && !listed.contains(other.id) && keys.contains { $0 == other.key || $0 == other.backupKey }
+                    }) {
                         throw CatalogError.liveStreamKeyCollision(configured: stream.id, holder: holder.id)
                     }
                 }
@@ -37,6 +40,9 @@ extension Catalog {
                     try db.execute(sql: "UPDATE live_streams SET key = ? WHERE id = ?",
                                    arguments: ["pending sync " + stream.id.rawValue, stream.id.rawValue])
                 }
+                for stream in streams where existing.contains(where: { $0.id == stream.id && $0.backupKey != nil }) {
+                    try db.execute(sql: "UPDATE live_streams SET backup_key = NULL WHERE id = ?", arguments: [stream.id.rawValue])
+                }
                 for stream in streams {
                     try apply(stream, existing: existing.first { $0.id == stream.id }, db: db, sync: &sync)
                 }
@@ -48,18 +54,22 @@ extension Catalog {
     private func apply(_ stream: LiveStreamRecord, existing: LiveStreamRecord?, db: Database, sync: inout LiveStreamSync) throws {
         guard let existing else {
             try db.execute(sql: """
-                INSERT INTO live_streams (id, key, state, dvr_window_seconds, event_mode, created_at, config_managed)
-                VALUES (?, ?, ?, ?, ?, ?, 1)
+                INSERT INTO live_streams (id, key, state, dvr_window_seconds, event_mode, created_at, config_managed, backup_key,
+                                          low_latency)
+                VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)
                 """, arguments: [stream.id.rawValue, stream.key, LiveStreamState.idle.rawValue, stream.dvrWindowSeconds,
-                                 stream.eventMode, clock()])
+                                 stream.eventMode, clock(), stream.backupKey, stream.lowLatency])
             sync.created.append(stream.id)
             return
         }
         try db.execute(sql: """
-            UPDATE live_streams SET key = ?, dvr_window_seconds = ?, event_mode = ?, config_managed = 1 WHERE id = ?
-            """, arguments: [stream.key, stream.dvrWindowSeconds, stream.eventMode, stream.id.rawValue])
+            UPDATE live_streams SET key = ?, dvr_window_seconds = ?, event_mode = ?, config_managed = 1, backup_key = ?,
+                                    low_latency = ? WHERE id = ?
+            """, arguments: [stream.key, stream.dvrWindowSeconds, stream.eventMode, stream.backupKey, stream.lowLatency,
+                             stream.id.rawValue])
         let same = existing.key == stream.key && existing.dvrWindowSeconds == stream.dvrWindowSeconds
-            && existing.eventMode == stream.eventMode
+            && existing.eventMode == stream.eventMode && existing.backupKey == stream.backupKey
+            && existing.lowLatency == stream.lowLatency
         if same { sync.unchanged.append(stream.id) } else { sync.updated.append(stream.id) }
     }
 }

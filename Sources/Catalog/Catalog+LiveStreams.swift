@@ -11,14 +11,16 @@ extension Catalog {
                 if try Bool.fetchOne(db, sql: "SELECT 1 FROM live_streams WHERE id = ?", arguments: [stream.id.rawValue]) != nil {
                     throw CatalogError.liveStreamExists(stream.id)
                 }
-                if try Bool.fetchOne(db, sql: "SELECT 1 FROM live_streams WHERE key = ?", arguments: [stream.key]) != nil {
+                for key in [stream.key, stream.backupKey].compactMap({ $0 }) where try Self.keyInUse(key, db: db) {
                     throw CatalogError.liveStreamKeyInUse
                 }
+                if stream.backupKey == stream.key { throw CatalogError.liveStreamKeyInUse }
                 try db.execute(sql: """
-                    INSERT INTO live_streams (id, key, state, dvr_window_seconds, event_mode, created_at, config_managed)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO live_streams (id, key, state, dvr_window_seconds, event_mode, created_at, config_managed,
+                                              backup_key, low_latency)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [stored.id.rawValue, stored.key, stored.state.rawValue, stored.dvrWindowSeconds,
-                                     stored.eventMode, stored.createdAt, stored.configManaged])
+                                     stored.eventMode, stored.createdAt, stored.configManaged, stored.backupKey, stored.lowLatency])
             }
         }
         return stored
@@ -28,8 +30,19 @@ extension Catalog {
         try fetchLiveStream(where: "id = ?", id.rawValue)
     }
 
+    /// The stream whose primary or backup key is `key` (the record's `key` tells which).
     public func liveStream(key: String) throws -> LiveStreamRecord? {
-        try fetchLiveStream(where: "key = ?", key)
+        try perform("read live stream") {
+            try writer.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM live_streams WHERE key = ? OR backup_key = ?", arguments: [key, key])
+                    .map(Self.liveStreamRecord)
+            }
+        }
+    }
+
+    /// Whether any stream publishes with `key`, as its primary or its backup key.
+    static func keyInUse(_ key: String, db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM live_streams WHERE key = ? OR backup_key = ?", arguments: [key, key]) != nil
     }
 
     public func listLiveStreams() throws -> [LiveStreamRecord] {
@@ -74,6 +87,7 @@ extension Catalog {
         }
         return LiveStreamRecord(id: id, key: row["key"], state: LiveStreamState(rawValue: row["state"]),
                                 dvrWindowSeconds: row["dvr_window_seconds"], eventMode: row["event_mode"],
-                                createdAt: row["created_at"], configManaged: row["config_managed"])
+                                createdAt: row["created_at"], configManaged: row["config_managed"],
+                                backupKey: row["backup_key"], lowLatency: row["low_latency"])
     }
 }

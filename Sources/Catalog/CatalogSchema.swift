@@ -16,6 +16,7 @@ enum CatalogSchema {
         ("v5-analytics-sessions-events-rollups", AnalyticsSchema.create),
         ("v6-content-metadata-search", ContentSchema.create),
         ("v7-content-keys", createContentKeys),
+        ("v8-live-stream-backup-key-low-latency", addLiveStreamBackupKeyAndLowLatency),
     ]
 
     static var migrator: DatabaseMigrator {
@@ -105,6 +106,17 @@ enum CatalogSchema {
     /// delete them: the next start would create them again.
     private static func addLiveStreamConfigManaged(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE live_streams ADD COLUMN config_managed BOOLEAN NOT NULL DEFAULT 0")
+    }
+
+    /// Issue 15: a second, standby publisher per stream (its own secret key, unique like the primary's; no
+    /// key of either column may open two streams, which `Catalog` checks across both) and the stream's own
+    /// low-latency choice (NULL follows `live.low_latency.enabled`).
+    private static func addLiveStreamBackupKeyAndLowLatency(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE live_streams ADD COLUMN backup_key TEXT;
+            CREATE UNIQUE INDEX live_streams_by_backup_key ON live_streams(backup_key);
+            ALTER TABLE live_streams ADD COLUMN low_latency BOOLEAN;
+            """)
     }
 
     /// Encryption (issue 13): which assets and live streams are delivered encrypted, their content keys

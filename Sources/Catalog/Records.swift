@@ -117,11 +117,18 @@ public struct LiveStreamRecord: Codable, Sendable, Hashable {
     /// Listed in the streams file (`live.streams_file`): the file, not the admin API, decides whether it
     /// exists, so the API refuses to delete it.
     public var configManaged: Bool
+    /// Secret key of the standby publisher (issue 15): it takes over when the primary fails. nil: none.
+    public var backupKey: String?
+    /// The stream's own low-latency choice; nil follows `live.low_latency.enabled`.
+    public var lowLatency: Bool?
 
     public init(id: SafeName, key: String, state: LiveStreamState = .idle, dvrWindowSeconds: Int,
-                eventMode: Bool = false, createdAt: Date = Date(), configManaged: Bool = false) {
+                eventMode: Bool = false, createdAt: Date = Date(), configManaged: Bool = false,
+                backupKey: String? = nil, lowLatency: Bool? = nil) {
         self.id = id
         self.key = key
+        self.backupKey = backupKey
+        self.lowLatency = lowLatency
         self.state = state
         self.dvrWindowSeconds = dvrWindowSeconds
         self.eventMode = eventMode

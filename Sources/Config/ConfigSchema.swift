@@ -71,7 +71,11 @@ enum ConfigSchema {
         optionalString("live.publish_webhook_url", \.live.publishWebhookURL),
         int("live.segment_seconds", \.live.segmentSeconds, 1...60),
         bool("live.low_latency.enabled", \.live.lowLatencyEnabled),
+        decimal("live.low_latency.part_seconds", \.live.lowLatencyPartSeconds, 0.1...5),
+        // Deprecated alias of part_seconds (the first low-latency release's name): reads and writes the same value.
         int("live.low_latency.part_milliseconds", \.live.lowLatencyPartMilliseconds, 100...5_000),
+        decimal("live.input_loss_seconds", \.live.inputLossSeconds, 0.5...60),
+        choice("live.failback", \.live.failback, ["auto", "manual"]),
         optionalString("player.script_url", \.player.scriptURL),
         optionalString("player.local_dir", \.player.localDir),
         bool("analytics.enabled", \.analytics.enabled),
@@ -193,6 +197,15 @@ enum ConfigSchema {
         ConfigField(path: path, type: .int(range), secret: false,
                     read: { .int($0[keyPath: keyPath]) },
                     write: { config, value in if case .int(let n) = value { config[keyPath: keyPath] = n } })
+    }
+
+    private static func decimal(_ path: String, _ keyPath: Path<Double>, _ range: ClosedRange<Double>) -> ConfigField {
+        ConfigField(path: path, type: .decimal(range), secret: false,
+                    read: { .double($0[keyPath: keyPath]) },
+                    write: { config, value in
+                        if case .double(let x) = value { config[keyPath: keyPath] = x }
+                        if case .int(let n) = value { config[keyPath: keyPath] = Double(n) }
+                    })
     }
 
     private static func bytes(_ path: String, _ keyPath: Path<Int>) -> ConfigField {

@@ -4,6 +4,7 @@ import Foundation
 enum ConfigValue: Sendable, Hashable {
     case string(String)
     case int(Int)
+    case double(Double)
     case bool(Bool)
     case null
     /// A YAML list; from the environment or a flag, comma-separated.
@@ -17,6 +18,8 @@ enum ConfigValueType: Sendable {
     case string(allowEmpty: Bool)
     case optionalString
     case int(ClosedRange<Int>)
+    /// A number with a fraction allowed (`0.5`, `2`).
+    case decimal(ClosedRange<Double>)
     /// Bytes: an integer or a number with a unit (`10GiB`, `512MiB`, `1GB`).
     case bytes
     case choice([String])
@@ -34,6 +37,7 @@ enum ConfigValueType: Sendable {
         case .string(let allowEmpty): return allowEmpty ? "a string" : "a non-empty string"
         case .optionalString: return "a string or null"
         case .int(let range): return "an integer from \(range.lowerBound) to \(range.upperBound)"
+        case .decimal(let range): return "a number from \(range.lowerBound) to \(range.upperBound)"
         case .bytes: return "a size in bytes (e.g. 10737418240 or 10GiB)"
         case .choice(let options): return "one of " + options.joined(separator: ", ")
         case .bool: return "true or false"
@@ -56,6 +60,9 @@ enum ConfigValueType: Sendable {
         case .int(let range):
             guard !quoted, let value = ScalarText.integer(text), range.contains(value) else { return nil }
             return .int(value)
+        case .decimal(let range):
+            guard !quoted, let value = ScalarText.double(text), range.contains(value) else { return nil }
+            return .double(value)
         case .bytes:
             guard let value = ScalarText.byteSize(text), value >= 0 else { return nil }
             return .int(value)

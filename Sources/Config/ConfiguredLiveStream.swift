@@ -10,10 +10,17 @@ public struct ConfiguredLiveStream: Sendable, Hashable {
     public var eventMode: Bool
     /// Nil: `live.dvr_window_seconds`.
     public var dvrWindowSeconds: Int?
+    /// The standby publisher's key (`backup_key` or `backup_key_env`); never printed or logged. Nil: none.
+    public var backupKey: String?
+    /// `low_latency: true|false`; nil follows `live.low_latency.enabled`.
+    public var lowLatency: Bool?
     /// `file:line:column` of the entry, for errors found later (a key another stream already uses).
     public var origin: String
 
-    public init(id: SafeName, key: String, eventMode: Bool = false, dvrWindowSeconds: Int? = nil, origin: String = "") {
+    public init(id: SafeName, key: String, eventMode: Bool = false, dvrWindowSeconds: Int? = nil, origin: String = "",
+                backupKey: String? = nil, lowLatency: Bool? = nil) {
+        self.backupKey = backupKey
+        self.lowLatency = lowLatency
         self.id = id
         self.key = key
         self.eventMode = eventMode

@@ -9,6 +9,8 @@ import Yams
 ///         key_env: LOBBY_STREAM_KEY     # or `key: <secret>`
 ///         mode: sliding                 # or event
 ///         dvr_window_seconds: 3600
+///         backup_key_env: LOBBY_BACKUP_KEY  # optional standby publisher (or `backup_key: <secret>`)
+///         low_latency: true             # optional; default live.low_latency.enabled
 ///
 /// The rules are the admin API's (`LiveStreamRules`, `SafeName`); ids and keys must be unique in the file.
 /// Errors name the file, line and key path, never a key's value.
@@ -41,9 +43,14 @@ public enum LiveStreamsFileReader {
                 throw ConfigError.invalidValue(origin: stream.origin, key: "streams[\(index)].id",
                                                reason: "'\(stream.id)' is already listed at \(earlier.origin): ids must be unique")
             }
-            if let earlier = streams.first(where: { $0.key == stream.key }) {
+            if let earlier = streams.first(where: { $0.key == stream.key || $0.backupKey == stream.key }) {
                 throw ConfigError.invalidValue(origin: stream.origin, key: "streams[\(index)].key",
                                                reason: "is the same as the key of '\(earlier.id)' (\(earlier.origin)): every stream needs its own key")
+            }
+            if let backup = stream.backupKey,
+               let earlier = streams.first(where: { $0.key == backup || $0.backupKey == backup }) ?? (backup == stream.key ? stream : nil) {
+                throw ConfigError.invalidValue(origin: stream.origin, key: "streams[\(index)].backup_key",
+                                               reason: "is the same as a key of '\(earlier.id)' (\(earlier.origin)): every publisher needs its own key")
             }
             streams.append(stream)
         }
@@ -59,6 +66,9 @@ public enum LiveStreamsFileReader {
         let keyVariable = try reader.string("key_env")
         let mode = try reader.choice("mode", ["sliding", "event"])
         let window = try reader.int("dvr_window_seconds", LiveStreamRules.dvrWindowSeconds)
+        let literalBackup = try reader.string("backup_key")
+        let backupVariable = try reader.string("backup_key_env")
+        let lowLatency = try reader.bool("low_latency")
         try reader.finish()
 
         guard let idNode else { throw ConfigError.invalidValue(origin: origin, key: "\(path).id", reason: "is missing: name the stream (a-z, 0-9, '-', '_')") }
@@ -72,7 +82,18 @@ public enum LiveStreamsFileReader {
             let source = keyVariable.map { "(from environment variable \($0)) " } ?? ""
             throw ConfigError.invalidValue(origin: origin, key: "\(path).\(keyVariable == nil ? "key" : "key_env")", reason: source + problem)
         }
-        return ConfiguredLiveStream(id: id, key: key, eventMode: mode == "event", dvrWindowSeconds: window, origin: origin)
+        var backupKey: String?
+        if literalBackup != nil || backupVariable != nil {
+            let backupPath = path + ".backup"
+            let key = try resolveKey(literal: literalBackup, variable: backupVariable, path: backupPath, origin: origin, environment: environment)
+            if let problem = LiveStreamRules.keyProblem(key) {
+                let source = backupVariable.map { "(from environment variable \($0)) " } ?? ""
+                throw ConfigError.invalidValue(origin: origin, key: "\(path).\(backupVariable == nil ? "backup_key" : "backup_key_env")", reason: source + problem)
+            }
+            backupKey = key
+        }
+        return ConfiguredLiveStream(id: id, key: key, eventMode: mode == "event", dvrWindowSeconds: window, origin: origin,
+                                    backupKey: backupKey, lowLatency: lowLatency)
     }
 
     private static func resolveKey(literal: String?, variable: String?, path: String, origin: String,

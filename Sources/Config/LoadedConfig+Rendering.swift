@@ -77,6 +77,7 @@ extension LoadedConfig {
     private static func yamlText(_ value: ConfigValue) -> String {
         switch value {
         case .int(let n): return String(n)
+        case .double(let x): return number(x)
         case .bool(let b): return b ? "true" : "false"
         case .null: return "null"
         case .string(let s): return quoted(s)
@@ -105,6 +106,7 @@ extension LoadedConfig {
     private static func jsonValue(_ value: ConfigValue) -> Any {
         switch value {
         case .int(let n): return n
+        case .double(let x): return x
         case .bool(let b): return b
         case .null: return NSNull()
         case .string(let s): return s

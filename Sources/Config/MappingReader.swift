@@ -37,6 +37,12 @@ struct MappingReader {
         return value
     }
 
+    mutating func bool(_ key: String) throws -> Bool? {
+        guard let node = take(key) else { return nil }
+        guard case .bool(let value)? = parse(node, as: .bool) else { throw wrongType(key, node, ConfigValueType.bool.expected) }
+        return value
+    }
+
     mutating func choice(_ key: String, _ options: [String]) throws -> String? {
         guard let node = take(key) else { return nil }
         guard case .string(let value)? = parse(node, as: .choice(options)) else {

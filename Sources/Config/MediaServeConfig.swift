@@ -204,10 +204,20 @@ public struct MediaServeConfig: Sendable, Hashable {
         public var publishWebhookURL: String?
         /// Target segment duration: cuts land on the first keyframe at or after each multiple.
         public var segmentSeconds: Int = 6
-        /// Low-latency HLS (parts, blocking playlist reload, delta updates) for every live stream.
+        /// Low-latency HLS (parts, blocking playlist reload, delta updates) for every live stream that does
+        /// not choose itself (`"lowLatency"` on creation, `low_latency` in the streams file).
         public var lowLatencyEnabled = false
-        /// The longest low-latency part (LL-HLS PART-TARGET), in milliseconds.
-        public var lowLatencyPartMilliseconds = 500
+        /// The longest low-latency part (LL-HLS PART-TARGET), in seconds (`live.low_latency.part_seconds`).
+        public var lowLatencyPartSeconds = 0.5
+        /// `live.low_latency.part_milliseconds`, the deprecated name of the same setting.
+        public var lowLatencyPartMilliseconds: Int {
+            get { Int((lowLatencyPartSeconds * 1000).rounded()) }
+            set { lowLatencyPartSeconds = Double(newValue) / 1000 }
+        }
+        /// Redundant inputs: the active publisher counts as lost after this many seconds without media.
+        public var inputLossSeconds = 2.0
+        /// `auto`: back to the primary once it is steady again; `manual`: only when asked through the API.
+        public var failback = "auto"
 
         public init(dvrWindowSeconds: Int = 7200, hlsWindowSegments: Int = 10, disconnectTimeoutSeconds: Int = 30,
                     streamsFile: String? = nil, publishWebhookURL: String? = nil) {
@@ -220,7 +230,7 @@ public struct MediaServeConfig: Sendable, Hashable {
 
         /// The part duration live streams are cut with, in seconds; nil when low latency is off.
         public var partSeconds: Double? {
-            lowLatencyEnabled ? Double(lowLatencyPartMilliseconds) / 1000 : nil
+            lowLatencyEnabled ? lowLatencyPartSeconds : nil
         }
     }
 

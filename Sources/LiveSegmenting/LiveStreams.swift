@@ -13,16 +13,20 @@ public final class LiveStreams: Sendable {
     public let configuration: LiveConfiguration
     private let onEvent: @Sendable (LiveEvent) -> Void
     private let dvrWindowOverride: @Sendable (SafeName) -> Double?
+    private let lowLatencyOverride: @Sendable (SafeName) -> Bool?
     private let slots = NIOLockedValueBox<[SafeName: StreamSlot]>([:])
 
     /// `dvrWindow` may give a stream its own window (the catalog stores one per stream); nil keeps
-    /// `configuration.dvr`.
+    /// `configuration.dvr`. `lowLatency` may turn parts on or off per stream (the catalog's
+    /// `low_latency`); nil keeps `configuration.partDuration`.
     public init(store: any LiveMediaStore, configuration: LiveConfiguration = LiveConfiguration(),
                 dvrWindow: @escaping @Sendable (SafeName) -> Double? = { _ in nil },
+                lowLatency: @escaping @Sendable (SafeName) -> Bool? = { _ in nil },
                 onEvent: @escaping @Sendable (LiveEvent) -> Void = { _ in }) {
         self.store = store
         self.configuration = configuration
         self.dvrWindowOverride = dvrWindow
+        self.lowLatencyOverride = lowLatency
         self.onEvent = onEvent
         _ = SegmentMemory.configured
     }
@@ -34,18 +38,44 @@ public final class LiveStreams: Sendable {
         self.init(store: LiveDirectory(root: root), configuration: configuration, dvrWindow: dvrWindow, onEvent: onEvent)
     }
 
-    /// Claims `stream` for a new publisher; nil when another publisher holds it.
-    public func beginPublishing(_ stream: SafeName) -> LivePublication? {
+    /// Claims `input` of `stream` for a new publisher; nil when another publisher holds that input. A
+    /// publisher on the backup key is a standby while the primary runs (its media is parsed, not written).
+    public func beginPublishing(_ stream: SafeName, input: LiveInput = .primary) -> LivePublication? {
         let slot = self.slot(stream).slot
-        guard slot.claim() else { return nil }
-        onEvent(.publishStarted(stream: stream))
-        return LivePublication(stream: stream, slot: slot, onEvent: onEvent)
+        guard let claim = slot.claim(input) else { return nil }
+        if claim.first { onEvent(.publishStarted(stream: stream)) }
+        return LivePublication(stream: stream, input: input, slot: slot, onEvent: onEvent)
+    }
+
+    /// Whether a publisher holds `input` of `stream` now.
+    public func isPublishing(_ stream: SafeName, input: LiveInput) -> Bool {
+        slots.withLockedValue { $0[stream] }?.isPublishing(input) ?? false
+    }
+
+    /// The stream's inputs: which one is written, which are connected, the recent switches; nil for a
+    /// stream this process has not seen.
+    public func inputStatus(for stream: SafeName) -> LiveInputStatus? {
+        slots.withLockedValue { $0[stream] }?.inputStatus
+    }
+
+    /// Input switches per stream and reason since start (the /metrics counters).
+    public func inputSwitchCounts() -> [SafeName: [InputSwitch.Reason: Int]] {
+        slots.withLockedValue { $0 }.mapValues(\.inputSwitchCounts).filter { !$0.value.isEmpty }
+    }
+
+    /// `live.failback: manual` (allowed with `auto` too): back to the primary input at its next keyframe.
+    public func failback(_ stream: SafeName) throws(FailbackRefusal) {
+        guard let slot = slots.withLockedValue({ $0[stream] }) else { throw .unknownStream(stream) }
+        try slot.requestFailback(stream: stream)
     }
 
     /// The stream's slot, made (and its earlier run's index restored from disk) on first use.
     private func slot(_ stream: SafeName) -> (slot: StreamSlot, made: Bool) {
         var streamConfiguration = configuration
         if let window = dvrWindowOverride(stream), window > 0 { streamConfiguration.dvr = DVRRing(window: window) }
+        if let lowLatency = lowLatencyOverride(stream) {
+            streamConfiguration.partDuration = lowLatency ? configuration.partTarget : nil
+        }
         return slots.withLockedValue { slots in
             if let slot = slots[stream] { return (slot, false) }
             let slot = StreamSlot(files: SegmentFiles(store: store, stream: stream),
@@ -79,7 +109,8 @@ public final class LiveStreams: Sendable {
         guard let slot = slots.withLockedValue({ $0[stream] }) else { return nil }
         let snapshot = slot.snapshot()
         return LiveListing(renditions: snapshot.indexes, discontinuitiesBefore: snapshot.discontinuitiesBefore,
-                           dvrWindowSeconds: slot.dvr.window, parts: snapshot.parts, partTargetSeconds: configuration.partDuration)
+                           dvrWindowSeconds: slot.dvr.window, parts: snapshot.parts, partTargetSeconds: slot.partDuration,
+                           targetDurationSeconds: slot.targetDuration)
     }
 
     /// The stream's listing as soon as `condition` holds for it, waiting for the segmenter to store more
@@ -120,6 +151,8 @@ public struct LiveListing: Sendable, Equatable {
     public var parts: [SafeName: [PartInfo]] = [:]
     /// Low latency: the configured longest part (LL-HLS PART-TARGET); nil when the stream cuts no parts.
     public var partTargetSeconds: Double?
+    /// EXT-X-TARGETDURATION for the whole stream, fixed at its first segment (nil before it).
+    public var targetDurationSeconds: Int?
 
     /// Where `rendition`'s live edge is: its newest complete segment and newest part.
     public func edge(of rendition: SafeName) -> LivePartEdge {
@@ -127,28 +160,38 @@ public struct LiveListing: Sendable, Equatable {
     }
 }
 
-/// One publisher's hold on a stream. Feed it media in arrival order from one task; `finish` releases it.
+/// One publisher's hold on one input of a stream. Feed it media in arrival order from one task; `finish`
+/// releases it.
 public final class LivePublication: Sendable {
     public let stream: SafeName
+    /// The primary (stream key) or backup (backup key) input.
+    public let input: LiveInput
     private let slot: StreamSlot
     private let onEvent: @Sendable (LiveEvent) -> Void
 
-    init(stream: SafeName, slot: StreamSlot, onEvent: @escaping @Sendable (LiveEvent) -> Void) {
+    init(stream: SafeName, input: LiveInput, slot: StreamSlot, onEvent: @escaping @Sendable (LiveEvent) -> Void) {
         self.stream = stream
+        self.input = input
         self.slot = slot
         self.onEvent = onEvent
     }
 
-    /// Segments the event and writes whatever segments it completes. Throws `LiveError.storage`.
+    /// Segments the event (when this input is the active one) and writes whatever segments it completes;
+    /// a standby's event is kept for a takeover, which it may trigger. Throws `LiveError.storage`.
     public func receive(_ event: ArrivedMediaEvent) throws {
-        for event in try slot.process(stream: stream, { $0.receive(event) }) { onEvent(event) }
+        let input = input
+        for event in try slot.process(stream: stream, { $0.inputs.receive(event, from: input, segmenter: &$0.segmenter) }) {
+            onEvent(event)
+        }
     }
 
-    /// Writes the last (short) segments and releases the stream for the next publisher.
+    /// Releases the input. When it was the active one the other input takes over; with no publisher left
+    /// the last (short) segments are written and the stream waits for the next publisher.
     public func finish() {
-        let events = (try? slot.process(stream: stream, { $0.endSession() })) ?? []
-        slot.release()
+        let input = input
+        let now = Date().timeIntervalSince1970
+        let events = (try? slot.process(stream: stream, { $0.inputs.disconnect(input, at: now, segmenter: &$0.segmenter) })) ?? []
         for event in events { onEvent(event) }
-        onEvent(.publishEnded(stream: stream))
+        if !slot.isPublishing { onEvent(.publishEnded(stream: stream)) }
     }
 }

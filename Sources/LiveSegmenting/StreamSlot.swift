@@ -12,8 +12,13 @@ final class StreamSlot: Sendable {
     struct State {
         var segmenter: LiveSegmenter
         var indexes: [RenditionIndex] = []
-        var publishing = false
+        /// The stream's publishers (primary and backup) and which one is written.
+        var inputs: InputFailover
         var sessions = 0
+        /// EXT-X-TARGETDURATION, fixed once the first segment showed the source's GOP (nil before).
+        var targetDuration: Int?
+        /// A segment ran longer than `targetDuration` (a GOP longer than planned): reported once.
+        var overTargetReported = false
         /// Segments from an earlier run were found: the first session is a discontinuity too.
         var resumedAfterEarlierRun: Bool
         /// The newest init number per rendition (on disk even before a segment uses it).
@@ -35,6 +40,9 @@ final class StreamSlot: Sendable {
 
     let files: SegmentFiles
     let dvr: DVRRing
+    /// Low latency: this stream's part target in seconds; nil cuts whole segments only.
+    let partDuration: Double?
+    let segmentDuration: Double
     /// Signalled whenever a segment, part or init is stored: blocking playlist reloads wait on it.
     let changes = ChangeSignal()
     /// What could not be restored from the earlier run, in one line (nil when everything loaded).
@@ -44,20 +52,40 @@ final class StreamSlot: Sendable {
     init(files: SegmentFiles, configuration: LiveConfiguration) {
         self.files = files
         self.dvr = configuration.dvr
+        self.partDuration = configuration.partDuration
+        self.segmentDuration = configuration.segmentDuration
         let restored = files.restore(dvr: configuration.dvr)
         restoreWarning = restored.warning
         var segmenter = LiveSegmenter(targetDuration: configuration.segmentDuration, partDuration: configuration.partDuration,
                                       firstNumber: (restored.highestNumber ?? 0) + 1,
                                       resumeAtSeconds: restored.resumeAtSeconds)
         segmenter.spoolDirectory = files.scratchDirectory
-        var initial = State(segmenter: segmenter, indexes: restored.indexes, resumedAfterEarlierRun: restored.highestNumber != nil)
+        let inputs = InputFailover(lossSeconds: configuration.inputLossSeconds,
+                                   steadySeconds: max(configuration.segmentDuration, configuration.inputLossSeconds),
+                                   mode: configuration.failback)
+        var initial = State(segmenter: segmenter, indexes: restored.indexes, inputs: inputs,
+                            resumedAfterEarlierRun: restored.highestNumber != nil)
+        initial.targetDuration = Self.targetDuration(restored: restored.indexes, segmentDuration: configuration.segmentDuration)
         initial.discontinuities = restored.discontinuities
         initial.highestNumber = restored.highestNumber
         initial.journalLines = restored.indexes.reduce(1) { $0 + $1.segments.count + 1 }
         state = NIOLockedValueBox(initial)
     }
 
-    var isPublishing: Bool { state.withLockedValue { $0.publishing } }
+    var isPublishing: Bool { state.withLockedValue { $0.inputs.anyConnected } }
+
+    func isPublishing(_ input: LiveInput) -> Bool { state.withLockedValue { $0.inputs.isConnected(input) } }
+
+    var inputStatus: LiveInputStatus { state.withLockedValue { $0.inputs.status } }
+
+    var inputSwitchCounts: [InputSwitch.Reason: Int] { state.withLockedValue { $0.inputs.counts } }
+
+    var targetDuration: Int? { state.withLockedValue { $0.targetDuration } }
+
+    func requestFailback(stream: SafeName) throws(FailbackRefusal) {
+        let result = state.withLockedValue { state in Result { () throws(FailbackRefusal) in try state.inputs.requestFailback(stream: stream) } }
+        try result.get()
+    }
 
     func indexes() -> [RenditionIndex] { state.withLockedValue { $0.indexes } }
 
@@ -79,27 +107,30 @@ final class StreamSlot: Sendable {
         }
     }
 
-    func claim() -> Bool {
+    /// Claims `input` for a publisher: nil when that input is held already; else whether it is the stream's
+    /// first publisher now (the stream goes live).
+    func claim(_ input: LiveInput) -> (first: Bool, active: Bool)? {
         state.withLockedValue { state in
-            guard !state.publishing else { return false }
-            state.publishing = true
-            state.segmenter.beginSession(discontinuity: state.resumedAfterEarlierRun)
-            state.sessions += 1
-            return true
+            guard !state.inputs.isConnected(input) else { return nil }
+            let first = !state.inputs.anyConnected
+            let active = state.inputs.connect(input, at: Date().timeIntervalSince1970)
+            if active {
+                state.segmenter.beginSession(discontinuity: state.resumedAfterEarlierRun)
+                state.sessions += 1
+            }
+            return (first, active)
         }
     }
 
-    func release() {
-        state.withLockedValue { $0.publishing = false }
-    }
-
-    /// Runs `step` on the segmenter and stores its outputs; returns the events to report (after the lock).
-    func process(stream: SafeName, _ step: (inout LiveSegmenter) -> [LiveSegmenter.Output]) throws -> [LiveEvent] {
+    /// Runs `step` on the stream (its segmenter, through the inputs) and stores the outputs; returns the
+    /// events to report (after the lock).
+    func process(stream: SafeName, _ step: (inout State) -> (outputs: [LiveSegmenter.Output], switched: InputSwitch?)) throws -> [LiveEvent] {
         var stored = false
         defer { if stored { changes.signal() } }
         return try state.withLockedValue { state in
             var events: [LiveEvent] = []
-            let outputs = step(&state.segmenter)
+            let (outputs, switched) = step(&state)
+            if let switched { events.append(.inputSwitched(stream: stream, switched)) }
             stored = !outputs.isEmpty
             for output in outputs {
                 switch output {
@@ -148,6 +179,9 @@ final class StreamSlot: Sendable {
                     if info.discontinuity, state.discontinuities.last.map({ $0 < info.number }) ?? true {
                         state.discontinuities.append(info.number)
                     }
+                    if rendition.kind == .video, let event = fixTargetDuration(&state, stream: stream, segment: info, timescale: rendition.timescale) {
+                        events.append(event)
+                    }
                     let expired = update(&state, rendition: rendition, appending: info)
                     dropOldParts(&state, rendition: rendition.id, newestSegment: info.number)
                     events.append(.segment(stream: stream, rendition: rendition, segment: info))
@@ -160,6 +194,31 @@ final class StreamSlot: Sendable {
             compactJournalIfLong(&state)
             return events
         }
+    }
+
+    /// Fixes EXT-X-TARGETDURATION at the stream's first video segment, which shows the source's GOP: with
+    /// a steady GOP G every segment is at most ceil(T/G)·G for target T (the first one is exactly that), so
+    /// the playlist's target never needs to rise (RFC 8216 §4.3.3.1: it must not change). A later segment
+    /// longer than that (the encoder's GOP grew, or a backup input has a longer one) is reported once.
+    private func fixTargetDuration(_ state: inout State, stream: SafeName, segment: SegmentInfo, timescale: Int32) -> LiveEvent? {
+        let seconds = Double(segment.duration) / Double(max(timescale, 1))
+        let rounded = Int(seconds.rounded())
+        guard let target = state.targetDuration else {
+            if !segment.gap { state.targetDuration = max(Int(segmentDuration.rounded(.up)), rounded, 1) }
+            return nil
+        }
+        guard rounded > target, !state.overTargetReported else { return nil }
+        state.overTargetReported = true
+        return .segmentOverTarget(stream: stream, seconds: seconds, targetDuration: target)
+    }
+
+    /// The target of a restarted stream: its restored segments' longest (they are still listed), at least
+    /// the configured segment duration; nil when nothing was restored.
+    static func targetDuration(restored: [RenditionIndex], segmentDuration: Double) -> Int? {
+        guard let video = restored.first(where: { $0.rendition.kind == .video }), !video.segments.isEmpty else { return nil }
+        let timescale = Double(max(video.rendition.timescale, 1))
+        let longest = video.segments.map { Int((Double($0.duration) / timescale).rounded()) }.max() ?? 0
+        return max(Int(segmentDuration.rounded(.up)), longest, 1)
     }
 
     /// Deletes the parts of segments `partSegmentsKept` or more before `newestSegment`.

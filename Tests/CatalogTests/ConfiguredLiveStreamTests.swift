@@ -36,6 +36,38 @@ import Testing
         #expect(try catalog.listLiveStreams().map(\.id.rawValue) == ["api-cam", "lobby", "talk"])
     }
 
+    @Test func backupKeysOpenTheirStreamAndNoKeyOpensTwo() throws {
+        let catalog = try Catalog.inMemory()
+        let made = try catalog.createLiveStream(LiveStreamRecord(id: name("cam"), key: "key-cam", dvrWindowSeconds: 60,
+                                                                 backupKey: "backup-cam", lowLatency: true))
+        #expect(made.backupKey == "backup-cam" && made.lowLatency == true)
+        let byBackup = try #require(try catalog.liveStream(key: "backup-cam"))
+        #expect(byBackup.id == name("cam") && byBackup.key == "key-cam", "the record tells which key matched")
+        #expect(try catalog.liveStream(id: name("cam"))?.lowLatency == true)
+        // A key in use as either column is refused for a new stream, in either column.
+        for (key, backup) in [("backup-cam", "b2"), ("k2", "key-cam"), ("k3", "backup-cam"), ("same", "same")] {
+            #expect(throws: CatalogError.liveStreamKeyInUse) {
+                try catalog.createLiveStream(LiveStreamRecord(id: name("other"), key: key, dvrWindowSeconds: 60, backupKey: backup))
+            }
+        }
+        // The streams file gives a backup key and a low-latency choice, and may take them away again.
+        var entry = listed("lobby", "key-lobby")
+        entry.backupKey = "backup-lobby"
+        entry.lowLatency = false
+        #expect(try catalog.syncConfiguredLiveStreams([entry]).created == [name("lobby")])
+        #expect(try catalog.liveStream(key: "backup-lobby")?.id == name("lobby"))
+        #expect(try catalog.liveStream(id: name("lobby"))?.lowLatency == false)
+        entry.backupKey = nil
+        entry.lowLatency = nil
+        #expect(try catalog.syncConfiguredLiveStreams([entry]).updated == [name("lobby")])
+        #expect(try catalog.liveStream(key: "backup-lobby") == nil)
+        // A listed backup key that another (unlisted) stream holds stops the sync.
+        entry.backupKey = "key-cam"
+        #expect(throws: CatalogError.liveStreamKeyCollision(configured: name("lobby"), holder: name("cam"))) {
+            try catalog.syncConfiguredLiveStreams([entry])
+        }
+    }
+
     @Test func keysMaySwapBetweenListedStreams() throws {
         let catalog = try Catalog.inMemory()
         try catalog.syncConfiguredLiveStreams([listed("a", "key-1"), listed("b", "key-2")])

@@ -45,6 +45,26 @@ import TestSupport
         #expect(try streams("streams:\n") == [])
     }
 
+    @Test func backupKeyAndLowLatency() throws {
+        let read = try streams("""
+            streams:
+              - id: lobby
+                key: \(Self.keyA)
+                backup_key_env: LOBBY_BACKUP
+                low_latency: true
+              - id: talk
+                key: \(Self.keyB)
+            """, environment: ["LOBBY_BACKUP": "cccccccccccccccc-3333"])
+        #expect(read.map(\.backupKey) == ["cccccccccccccccc-3333", nil])
+        #expect(read.map(\.lowLatency) == [true, nil])
+        #expect(!read[0].description.contains("cccc"))
+        let same = try error("streams:\n  - id: one\n    key: \(Self.keyA)\n    backup_key: \(Self.keyA)\n")
+        #expect(same == "live/streams.yaml:2:5: 'streams[0].backup_key' is the same as a key of 'one' (live/streams.yaml:2:5): every publisher needs its own key")
+        let other = try error("streams:\n  - id: one\n    key: \(Self.keyA)\n  - id: two\n    key: \(Self.keyB)\n    backup_key: \(Self.keyA)\n")
+        #expect(other.contains("'streams[1].backup_key' is the same as a key of 'one'"))
+        #expect(try error("streams:\n  - id: one\n    key: \(Self.keyA)\n    low_latency: maybe\n").contains("streams[0].low_latency"))
+    }
+
     @Test func unknownKeySuggestsTheNearOne() throws {
         let text = try error("streams:\n  - id: lobby\n    key: \(Self.keyA)\n    dvr_window_secs: 60\n")
         #expect(text == "live/streams.yaml:4:5: unknown key 'streams[0].dvr_window_secs' (did you mean 'streams[0].dvr_window_seconds'?)")

@@ -24,7 +24,7 @@ import TestSupport
             let log = log
             streams = LiveStreams(root: directory.appendingPathComponent("live"), onEvent: { log.append($0) })
             server = RTMPServer(configuration: RTMPServerConfiguration(host: "127.0.0.1", port: 0, publishTimeout: .seconds(4)),
-                                streams: streams, validateKey: { RTMPServerTests.keys[$0] })
+                                streams: streams, validateKey: { RTMPServerTests.keys[$0].map { PublishTarget($0) } })
             port = try await server.start()
         }
 

@@ -16,7 +16,7 @@ import TestSupport
         throws -> (server: SRTServer, streams: LiveStreams, port: Int) {
         let streams = LiveStreams(root: directory.appendingPathComponent("live"), onEvent: { log.append($0) })
         let server = SRTServer(configuration: .init(host: "127.0.0.1", port: 0, passphrase: passphrase, maxCallers: maxCallers),
-                               streams: streams, validateKey: { keys[$0] })
+                               streams: streams, validateKey: { keys[$0].map { PublishTarget($0) } })
         return (server, streams, try server.start())
     }
 

@@ -148,19 +148,20 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
         let streams = streams
         let address = context.channel.remoteAddress?.ipAddress
         context.eventLoop.makeFutureWithTask { () -> Decision in
-            guard let stream = await validate(key) else { return .refused("unknown stream key") }
+            guard let target = await validate(key) else { return .refused("unknown stream key") }
+            let stream = target.stream
             if let authorise, let reason = await authorise(PublishAttempt(stream: stream, key: key, address: address, transport: .rtmp)) {
                 return .refused(reason)
             }
-            guard let publication = streams.beginPublishing(stream) else {
-                return .refused("stream '\(stream)' already has a publisher")
+            guard let publication = streams.beginPublishing(stream, input: target.input) else {
+                return .refused("stream '\(stream)' already has a publisher on its \(target.input) key")
             }
             return .accepted(publication)
         }.assumeIsolated().whenSuccess { decision in
             switch decision {
             case .accepted(let publication):
                 guard self.isActive else { return publication.finish() }
-                self.logger.info("publishing started", metadata: ["stream": "\(publication.stream)"])
+                self.logger.info("publishing started", metadata: ["stream": "\(publication.stream)", "input": "\(publication.input)"])
                 self.feed = Self.startSegmenting(publication, channel: context.channel, logger: self.logger)
                 self.perform(self.session.acceptPublish(), context: context)
             case .refused(let reason):
@@ -186,7 +187,7 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
                 channel.close(promise: nil)
             }
             publication.finish()
-            logger.info("publishing ended", metadata: ["stream": "\(publication.stream)"])
+            logger.info("publishing ended", metadata: ["stream": "\(publication.stream)", "input": "\(publication.input)"])
         }
         return continuation
     }

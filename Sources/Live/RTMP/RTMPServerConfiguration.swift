@@ -40,6 +40,6 @@ public struct RTMPServerConfiguration: Sendable {
     }
 }
 
-/// Decides which stream a stream key publishes to; nil refuses the key. (The catalog's live_streams
-/// table will answer this in `mediaserve serve`; tests pass a dictionary.)
-public typealias StreamKeyValidator = @Sendable (_ streamKey: String) async -> SafeName?
+/// Decides which stream (and which of its inputs) a stream key publishes to; nil refuses the key. (The
+/// catalog's live_streams table answers this in `mediaserve serve`; tests pass a dictionary.)
+public typealias StreamKeyValidator = @Sendable (_ streamKey: String) async -> PublishTarget?

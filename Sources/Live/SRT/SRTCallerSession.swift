@@ -18,7 +18,7 @@ struct SRTCallerSession {
 
     func run() {
         let stream = publication.stream
-        logger.info("SRT publishing started", metadata: ["stream": "\(stream)", "peer": "\(caller.peer)"])
+        logger.info("SRT publishing started", metadata: ["stream": "\(stream)", "input": "\(publication.input)", "peer": "\(caller.peer)"])
         do {
             // A receive returns at least every 250 ms, so a stop is noticed quickly.
             try caller.set(.receiveTimeoutMilliseconds(250))

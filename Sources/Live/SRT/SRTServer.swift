@@ -105,12 +105,12 @@ public final class SRTServer: Sendable {
             return .reject(.badMode)
         case .publish(let key):
             // The key is a secret: it never appears in a log line, only the stream it maps to.
-            guard let stream = validateKey(key) else {
+            guard let target = validateKey(key) else {
                 logger.notice("SRT caller \(handshake.peer) refused: unknown stream key")
                 return .reject(.notFound)
             }
-            guard !streams.publishingStreams.contains(stream) else {
-                logger.notice("SRT caller \(handshake.peer) refused: stream '\(stream)' already has a publisher")
+            guard !streams.isPublishing(target.stream, input: target.input) else {
+                logger.notice("SRT caller \(handshake.peer) refused: stream '\(target.stream)' already has a publisher on its \(target.input) key")
                 return .reject(.conflict)
             }
             return .accept
@@ -135,7 +135,7 @@ public final class SRTServer: Sendable {
     /// and claims the caller's stream (the key was checked during the handshake, but another publisher
     /// may have claimed the stream since).
     private func admit(_ caller: SRTSocket) {
-        guard case .publish(let key) = SRTStreamID(caller.streamID), let stream = validateKey(key) else {
+        guard case .publish(let key) = SRTStreamID(caller.streamID), let target = validateKey(key) else {
             logger.notice("SRT caller \(caller.peer) dropped: its stream key is no longer valid")
             return caller.close()
         }
@@ -148,6 +148,7 @@ public final class SRTServer: Sendable {
             return state.nextSession
         }
         guard let session else { return caller.close() }
+        let stream = target.stream
         let thread = Thread { [self] in
             defer {
                 caller.close()
@@ -163,8 +164,8 @@ public final class SRTServer: Sendable {
                 }
             }
             guard !isStopping else { return }
-            guard let publication = streams.beginPublishing(stream) else {
-                return logger.notice("SRT caller \(caller.peer) dropped: stream '\(stream)' already has a publisher")
+            guard let publication = streams.beginPublishing(stream, input: target.input) else {
+                return logger.notice("SRT caller \(caller.peer) dropped: stream '\(stream)' already has a publisher on its \(target.input) key")
             }
             SRTCallerSession(caller: caller, publication: publication, readTimeoutSeconds: configuration.readTimeoutSeconds,
                              isStopping: { [self] in isStopping }, logger: logger).run()

@@ -31,4 +31,4 @@ public struct SRTServerConfiguration: Sendable, Equatable {
 
 /// Decides which stream an SRT stream key publishes to; nil refuses the key. It runs during the SRT
 /// handshake on libsrt's receiver thread, so it is synchronous and must be quick (a catalog lookup).
-public typealias SRTStreamKeyValidator = @Sendable (_ streamKey: String) -> SafeName?
+public typealias SRTStreamKeyValidator = @Sendable (_ streamKey: String) -> PublishTarget?

@@ -72,16 +72,17 @@ public final class LiveService: Sendable {
                 // An event keeps every segment from its start (HLS EVENT), up to the longest DVR window allowed.
                 return record.eventMode ? LiveService.eventWindowSeconds : Double(record.dvrWindowSeconds)
             },
+            lowLatency: { stream in (try? catalog.liveStream(id: stream)).flatMap { $0 }?.lowLatency },
             onEvent: { event in relay.withLockedValue { $0 }?(event) })
         rtmp = RTMPServer(configuration: settings.rtmp, streams: streams,
-                          validateKey: { LiveService.stream(forKey: $0, catalog: catalog) }, authorise: authorisePublish,
+                          validateKey: { LiveService.target(forKey: $0, catalog: catalog) }, authorise: authorisePublish,
                           logger: logger)
         var srtLogger = Logger(label: "mediaserve.live.srt")
         srtLogger.logLevel = logger.logLevel
         let streams = streams
         srt = settings.srt.map { configuration in
             SRTServer(configuration: configuration, streams: streams,
-                      validateKey: { LiveService.stream(forKey: $0, catalog: catalog) }, authorise: authorisePublish,
+                      validateKey: { LiveService.target(forKey: $0, catalog: catalog) }, authorise: authorisePublish,
                       logger: srtLogger)
         }
         let timeout = settings.disconnectTimeout
@@ -94,11 +95,13 @@ public final class LiveService: Sendable {
     /// The stream a publisher's key opens, nil for an unknown key: what every listener (RTMP, SRT) asks.
     /// The key is a secret: it never appears in a log line, only the stream it maps to.
     public func stream(forKey key: String) -> SafeName? {
-        Self.stream(forKey: key, catalog: catalog)
+        Self.target(forKey: key, catalog: catalog)?.stream
     }
 
-    private static func stream(forKey key: String, catalog: any CatalogStore) -> SafeName? {
-        (try? catalog.liveStream(key: key)).flatMap { $0 }?.id
+    /// The stream key opens the primary input, the backup key the standby.
+    private static func target(forKey key: String, catalog: any CatalogStore) -> PublishTarget? {
+        guard let record = (try? catalog.liveStream(key: key)).flatMap({ $0 }) else { return nil }
+        return PublishTarget(record.id, input: record.key == key ? .primary : .backup)
     }
 
     /// Starts the listeners; returns their ports. First every stream's segment index is reloaded from
@@ -158,6 +161,14 @@ public final class LiveService: Sendable {
                          metadata: ["stream": "\(stream)", "error": "\(reason)"])
         case .storageRecovered(let stream):
             logger.notice("live stream writes its segments again", metadata: ["stream": "\(stream)"])
+        case .inputSwitched(let stream, let change):
+            logger.warning("live stream switched input \(change.from) -> \(change.to): \(change.reason.rawValue)", metadata: [
+                "stream": "\(stream)", "segment": "\(change.segment)", "discontinuity": "\(change.discontinuity)",
+            ])
+        case .segmentOverTarget(let stream, let seconds, let target):
+            let length = String(format: "%.2f", seconds)
+            logger.warning("live stream cut a \(length) s segment, longer than its EXT-X-TARGETDURATION of \(target) s: the encoder's keyframe interval grew; keep it steady (ideally dividing live.segment_seconds)",
+                           metadata: ["stream": "\(stream)"])
         default:
             break
         }

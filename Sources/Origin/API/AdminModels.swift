@@ -92,6 +92,9 @@ public protocol AdminBackend: Sendable {
     func liveStream(_ id: SafeName) async throws -> LiveStreamSummary?
     /// False when there was no such stream. Its DVR files stay until the ring trims them.
     func deleteLiveStream(_ id: SafeName) async throws -> Bool
+    /// Switches the stream back to its primary input at the primary's next keyframe (`live.failback:
+    /// manual`); 409 when there is nothing to fail back to.
+    func failbackLiveStream(_ id: SafeName) async throws -> LiveStreamSummary
     /// Publishes the stream's segments (all, or a time range) as a VOD asset without re-encoding.
     func archiveLiveStream(_ id: SafeName, _ request: LiveArchiveRequest) async throws -> AssetSummary
     func listAssets() async throws -> [AssetSummary]
@@ -118,5 +121,11 @@ extension AdminBackend {
     public func accessRules(_ scope: AccessScope) async throws -> ItemAccess { .unset }
     public func setAccessRules(_ scope: AccessScope, _ rules: ItemAccess) async throws {
         throw OriginError.unavailable("this server stores no access rules")
+    }
+}
+
+extension AdminBackend {
+    public func failbackLiveStream(_ id: SafeName) async throws -> LiveStreamSummary {
+        throw OriginError.unavailable("live ingest is not running in this process")
     }
 }

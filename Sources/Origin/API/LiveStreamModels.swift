@@ -1,5 +1,6 @@
 import Access
 import Foundation
+import LiveSegmenting
 import MediaCore
 import Publishing
 
@@ -19,6 +20,8 @@ public struct LiveStreamCreation: Sendable, Equatable {
     public var access: AccessPolicy?
     /// Deliver the stream encrypted (issue 13).
     public var encrypted = false
+    /// Low-latency HLS/DASH for this stream (`"lowLatency"`); nil follows `live.low_latency.enabled`.
+    public var lowLatency: Bool?
 
     public init(id: SafeName? = nil, dvrWindowSeconds: Int? = nil, mode: LiveStreamMode = .sliding) {
         self.id = id
@@ -62,12 +65,16 @@ public struct LiveStreamCreation: Sendable, Equatable {
             guard let flag = raw as? Bool else { throw OriginError.badRequest("encrypted must be true or false, not '\(raw)'") }
             creation.encrypted = flag
         }
+        if let raw = object["lowLatency"] ?? object["low_latency"] {
+            guard let flag = raw as? Bool else { throw OriginError.badRequest("lowLatency must be true or false, not '\(raw)'") }
+            creation.lowLatency = flag
+        }
         return creation
     }
 }
 
-/// A configured live stream as the API shows it; `key`, `rtmpUrl` and `srtUrl` only when the stream is
-/// created (they hold the secret key).
+/// A configured live stream as the API shows it; `key`, `backupKey` and their URLs only when the stream is
+/// created (they hold the secret keys).
 public struct LiveStreamSummary: Codable, Sendable, Equatable {
     public var id: String
     public var state: String
@@ -81,6 +88,20 @@ public struct LiveStreamSummary: Codable, Sendable, Equatable {
     public var playback: PlaybackURLs
     /// The stream's access policy when it has its own (issue 12).
     public var access: String?
+    /// The standby publisher's key and URLs (issue 15): it takes over when the primary fails.
+    public var backupKey: String?
+    public var backupRtmpUrl: String?
+    public var backupSrtUrl: String?
+    /// Whether the stream has a backup key (shown in every response; the key itself only on creation).
+    public var hasBackupKey: Bool
+    /// Low-latency HLS/DASH (parts) for this stream: its own choice, or `live.low_latency.enabled`.
+    public var lowLatency: Bool
+    /// Which input's media is written now (`primary`, `backup`), nil while none is.
+    public var activeInput: String?
+    /// Inputs with a publisher connected now.
+    public var connectedInputs: [String]
+    /// The newest input switches, oldest first: `at` (ISO 8601), `from`, `to`, `reason`, first `segment`.
+    public var inputSwitches: [InputSwitchSummary]
 
     public init(id: SafeName, state: String, publishing: Bool, mode: LiveStreamMode, dvrWindowSeconds: Int,
                 key: String? = nil, rtmpUrl: String? = nil, srtUrl: String? = nil) {
@@ -92,7 +113,32 @@ public struct LiveStreamSummary: Codable, Sendable, Equatable {
         self.key = key
         self.rtmpUrl = rtmpUrl
         self.srtUrl = srtUrl
+        lowLatency = false
+        hasBackupKey = false
+        connectedInputs = []
+        inputSwitches = []
         playback = PlaybackURLs(hls: "/live/\(id)/master.m3u8", dash: "/live/\(id)/manifest.mpd")
+    }
+}
+
+/// One input switch as the API shows it.
+public struct InputSwitchSummary: Codable, Sendable, Equatable {
+    public var at: String
+    public var from: String
+    public var to: String
+    public var reason: String
+    public var segment: Int
+    public var discontinuity: Bool
+
+    public init(_ change: InputSwitch) {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        at = formatter.string(from: Date(timeIntervalSince1970: change.at))
+        from = change.from.rawValue
+        to = change.to.rawValue
+        reason = change.reason.rawValue
+        segment = change.segment
+        discontinuity = change.discontinuity
     }
 }
 

@@ -35,6 +35,12 @@ struct LiveStreamRoutes: Sendable {
             if let key = summary.key, let port = backend.srtPort {
                 summary.srtUrl = "srt://\(Self.host(of: request)):\(port)?streamid=\(key)"
             }
+            if let key = summary.backupKey, let port = backend.rtmpPort {
+                summary.backupRtmpUrl = "rtmp://\(Self.host(of: request)):\(port)/live/\(key)"
+            }
+            if let key = summary.backupKey, let port = backend.srtPort {
+                summary.backupSrtUrl = "srt://\(Self.host(of: request)):\(port)?streamid=\(key)"
+            }
             var response = try AdminAPIRoutes.json(summary)
             response.status = .created
             response.headers[.location] = "/api/v1/live-streams/\(summary.id)"
@@ -51,6 +57,15 @@ struct LiveStreamRoutes: Sendable {
             media.forget(tree: .live, owner: id)
             try media.protection?.deleted(tree: .live, owner: id)
             return Response(status: .noContent, headers: [.cacheControl: CachePolicy.noStore.headerValue])
+        }
+        // Redundant inputs (issue 15): back to the primary publisher at its next keyframe (live.failback: manual).
+        api.post("live-streams/:id/failback") { _, context in
+            let id = try Self.streamID(context)
+            let stream = try await backend.failbackLiveStream(id)
+            context.logger.info("live stream \(id): failback to the primary input requested")
+            var response = try AdminAPIRoutes.json(stream)
+            response.status = .accepted
+            return response
         }
         api.post("live-streams/:id/archive") { request, context in
             let id = try Self.streamID(context)

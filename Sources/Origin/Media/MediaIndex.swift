@@ -31,6 +31,8 @@ public struct MediaListing: Sendable {
     public var partTargetSeconds: Double?
     /// Live low latency: the parts on disk per rendition, oldest first.
     public var parts: [SafeName: [PartInfo]] = [:]
+    /// Live: EXT-X-TARGETDURATION fixed for the stream's whole run (RFC 8216: it must not change).
+    public var hlsTargetDuration: Int?
 
     /// Where `rendition`'s live edge is (newest segment and part).
     public func edge(of rendition: SafeName) -> LivePartEdge {

@@ -17,12 +17,15 @@ public struct CatalogAdminBackend: AdminBackend {
     /// Streams with a publisher connected now (from the live segmenter).
     let publishingStreams: @Sendable () -> [SafeName]
     let liveDVRWindowSeconds: Int
+    /// `live.low_latency.enabled`: what a stream without its own choice gets.
+    let liveLowLatencyDefault: Bool
     /// The live segment index (for live-to-VOD archives); nil where no live ingest runs.
     let live: LiveStreams?
     let rtmpPortNow: @Sendable () -> Int?
     let srtPortNow: @Sendable () -> Int?
 
     public init(catalog: any CatalogStore, data: any MediaStore, index: CatalogMediaIndex?, liveDVRWindowSeconds: Int = 7200,
+                liveLowLatencyDefault: Bool = false,
                 live: LiveStreams? = nil, rtmpPort: @escaping @Sendable () -> Int? = { nil },
                 srtPort: @escaping @Sendable () -> Int? = { nil },
                 publishingStreams: @escaping @Sendable () -> [SafeName] = { [] }, jobQueued: @escaping @Sendable () -> Void) {
@@ -33,6 +36,7 @@ public struct CatalogAdminBackend: AdminBackend {
         self.data = data
         self.index = index
         self.liveDVRWindowSeconds = liveDVRWindowSeconds
+        self.liveLowLatencyDefault = liveLowLatencyDefault
         self.publishingStreams = publishingStreams
         self.jobQueued = jobQueued
     }
@@ -91,17 +95,44 @@ public struct CatalogAdminBackend: AdminBackend {
         if try catalog.liveStream(id: id) != nil { throw OriginError.conflict("live stream '\(id)' already exists") }
         let record = try catalog.createLiveStream(LiveStreamRecord(
             id: id, key: Self.randomHex(bytes: 24), dvrWindowSeconds: request.dvrWindowSeconds ?? liveDVRWindowSeconds,
-            eventMode: request.mode == .event))
-        return Self.summary(record, publishing: false, key: record.key)
+            eventMode: request.mode == .event, backupKey: Self.randomHex(bytes: 24), lowLatency: request.lowLatency))
+        var created = summary(record, publishing: false)
+        created.key = record.key
+        created.backupKey = record.backupKey
+        return created
     }
 
     public func listLiveStreams() async throws -> [LiveStreamSummary] {
         let publishing = Set(publishingStreams())
-        return try catalog.listLiveStreams().map { Self.summary($0, publishing: publishing.contains($0.id)) }
+        return try catalog.listLiveStreams().map { summary($0, publishing: publishing.contains($0.id)) }
     }
 
     public func liveStream(_ id: SafeName) async throws -> LiveStreamSummary? {
-        try catalog.liveStream(id: id).map { Self.summary($0, publishing: publishingStreams().contains(id)) }
+        try catalog.liveStream(id: id).map { summary($0, publishing: publishingStreams().contains(id)) }
+    }
+
+    public func failbackLiveStream(_ id: SafeName) async throws -> LiveStreamSummary {
+        guard let record = try catalog.liveStream(id: id) else { throw OriginError.notFound("live stream '\(id)'") }
+        guard let live else { throw OriginError.unavailable("live ingest is not running in this process") }
+        do {
+            try live.failback(id)
+        } catch {
+            throw OriginError.conflict(error.description)
+        }
+        return summary(record, publishing: publishingStreams().contains(id))
+    }
+
+    /// The catalog's record with what the live segmenter knows now (inputs, switches).
+    func summary(_ record: LiveStreamRecord, publishing: Bool) -> LiveStreamSummary {
+        var shown = Self.summary(record, publishing: publishing)
+        shown.lowLatency = record.lowLatency ?? liveLowLatencyDefault
+        shown.hasBackupKey = record.backupKey != nil
+        if let inputs = live?.inputStatus(for: record.id) {
+            shown.activeInput = inputs.active?.rawValue
+            shown.connectedInputs = inputs.connected.map(\.rawValue)
+            shown.inputSwitches = inputs.switches.map(InputSwitchSummary.init)
+        }
+        return shown
     }
 
     /// The key stops working at once (new publishers are refused); a connected publisher keeps going

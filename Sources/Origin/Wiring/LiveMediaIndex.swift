@@ -53,6 +53,7 @@ public struct LiveMediaIndex: MediaIndex {
         listing.discontinuitiesBefore = live.discontinuitiesBefore
         listing.partTargetSeconds = live.partTargetSeconds
         listing.parts = live.parts
+        listing.hlsTargetDuration = live.targetDurationSeconds
         return listing
     }
 }

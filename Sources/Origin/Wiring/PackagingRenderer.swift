@@ -21,7 +21,7 @@ public struct PackagingRenderer: ManifestRendering {
             var request = ManifestRequest(
                 renditions: listing.renditions, kind: Self.kind(tree: tree, listing: listing),
                 query: try ManifestQuery.parse(query), dvrWindow: listing.dvrWindowSeconds ?? dvrWindowSeconds,
-                hlsLiveSegmentCount: hlsLiveSegmentCount, now: now, availabilityStartTime: listing.availabilityStartTime,
+                hlsLiveSegmentCount: hlsLiveSegmentCount, hlsTargetDuration: listing.hlsTargetDuration, now: now, availabilityStartTime: listing.availabilityStartTime,
                 discontinuitiesBefore: listing.discontinuitiesBefore,
                 urls: Self.urls(manifest, tree: tree, listing: listing),
                 lowLatency: listing.partTargetSeconds.map { LowLatencyHLS(partTarget: $0, parts: listing.parts,

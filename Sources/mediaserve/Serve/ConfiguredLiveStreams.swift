@@ -20,7 +20,7 @@ enum ConfiguredLiveStreams {
         let streams = try ConfigLoader().loadLiveStreams(config, source: loaded.sources["live.streams_file"] ?? .builtIn)
         let records = streams.map {
             LiveStreamRecord(id: $0.id, key: $0.key, dvrWindowSeconds: $0.dvrWindowSeconds ?? config.live.dvrWindowSeconds,
-                             eventMode: $0.eventMode, configManaged: true)
+                             eventMode: $0.eventMode, configManaged: true, backupKey: $0.backupKey, lowLatency: $0.lowLatency)
         }
         let sync = try catalog.syncConfiguredLiveStreams(records)
         var metadata: Logger.Metadata = [:]

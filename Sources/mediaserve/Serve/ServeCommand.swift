@@ -68,11 +68,15 @@ struct ServeCommand: AsyncParsableCommand {
                                                          maxConnectionsPerAddress: config.rtmp.maxConnectionsPerAddress),
                             srt: srtSettings,
                             live: LiveConfiguration(segmentDuration: Double(config.live.segmentSeconds),
-                                                    dvrWindow: Double(config.live.dvrWindowSeconds), partDuration: config.live.partSeconds),
+                                                    dvrWindow: Double(config.live.dvrWindowSeconds), partDuration: config.live.partSeconds,
+                                                    partTarget: config.live.lowLatencyPartSeconds,
+                                                    inputLossSeconds: config.live.inputLossSeconds,
+                                                    failback: FailbackMode(rawValue: config.live.failback) ?? .auto),
                             disconnectTimeout: Double(config.live.disconnectTimeoutSeconds)),
             data: stores.data, catalog: catalog, authorisePublish: AccessWiring.publishAuthoriser(config, logger: logger),
             logger: Logger(label: "mediaserve.live", level: loaded.loggerLevel))
         let live = liveService.streams
+        metrics.followInputSwitches(of: live)
         let rtmpPort = ListenerPort()
         let srtPort = ListenerPort()
         let listeners = LiveListenersService(live: liveService) { ports in
@@ -91,7 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
         })
         let admin = CatalogAdminBackend(catalog: catalog, data: stores.media, index: vodIndex,
                                         liveDVRWindowSeconds: config.live.dvrWindowSeconds,
-                                        live: live, rtmpPort: { rtmpPort.value.withLock { $0 } },
+                                        liveLowLatencyDefault: config.live.lowLatencyEnabled, live: live, rtmpPort: { rtmpPort.value.withLock { $0 } },
                                         srtPort: { srtPort.value.withLock { $0 } },
                                         publishingStreams: { live.publishingStreams }) { pool.wake() }
         var origin = OriginConfiguration(
