@@ -21,13 +21,11 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
     private let validateKey: StreamKeyValidator
     private let authorise: PublishAuthoriser?
     private var logger: Logger
-    /// The segmenter task's input: the media messages of one read at a time (one hand-over per read, not
-    /// per message: the hand-overs were a tenth of a live stream's CPU).
-    private var feed: AsyncStream<[ArrivedMediaEvent]>.Continuation?
+    private var feed: AsyncStream<ArrivedMediaEvent>.Continuation?
     private var isActive = true
-    /// Reads (of at most 32 KiB) queued for the segmenter before the publisher is cut off (half a minute
-    /// and more of a 3 Mb/s stream), which bounds the memory a publisher can pin when storage is slow.
-    static let maxQueuedReads = 512
+    /// Media messages queued for the segmenter before the publisher is cut off (about 30 s of a stream),
+    /// which bounds the memory a publisher can pin when storage is slow.
+    static let maxQueuedEvents = 2048
 
     private let publishTimeout: TimeAmount
     private var publishDeadline: Scheduled<Void>?
@@ -102,7 +100,6 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
     }
 
     private func perform(_ actions: [RTMPServerSession.Action], context: ChannelHandlerContext) {
-        var media: [ArrivedMediaEvent] = []
         for action in actions {
             switch action {
             case .send(let bytes):
@@ -110,35 +107,23 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
             case .publishRequested(_, let key):
                 authorize(key: key, context: context)
             case .media(let event):
-                if feed != nil { media.append(ArrivedMediaEvent(event, receivedAt: Date().timeIntervalSince1970)) }
+                if case .dropped = feed?.yield(ArrivedMediaEvent(event, receivedAt: Date().timeIntervalSince1970)) {
+                    // The disk cannot keep up with this publisher: dropping frames would corrupt segments.
+                    logger.error("closing RTMP connection: segment writing fell \(Self.maxQueuedEvents) media messages behind")
+                    context.close(promise: nil)
+                    return
+                }
             case .unpublished:
-                guard deliver(&media, context: context) else { return }
                 feed?.finish()
                 feed = nil
             case .close(let reason):
-                guard deliver(&media, context: context) else { return }
                 logger.info("closing RTMP connection: \(reason)")
                 context.writeAndFlush(wrapOutboundOut(ByteBuffer()), promise: nil)
                 context.close(promise: nil)
                 return
             }
         }
-        guard deliver(&media, context: context) else { return }
         context.flush()
-    }
-
-    /// Hands the media messages gathered so far to the segmenter task; false when its queue is full (the
-    /// connection is then closed).
-    private func deliver(_ media: inout [ArrivedMediaEvent], context: ChannelHandlerContext) -> Bool {
-        defer { media = [] }
-        guard !media.isEmpty, let feed else { return true }
-        if case .dropped = feed.yield(media) {
-            // The disk cannot keep up with this publisher: dropping frames would corrupt segments.
-            logger.error("closing RTMP connection: segment writing fell \(Self.maxQueuedReads) reads behind")
-            context.close(promise: nil)
-            return false
-        }
-        return true
     }
 
     /// Asks the validator (which may be slow: a database) and then the publish authoriser (an HTTP
@@ -175,13 +160,11 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
     /// event loop. When the feed ends (disconnect, unpublish) the last segments are written and the
     /// stream is released for the next publisher.
     private static func startSegmenting(_ publication: LivePublication, channel: Channel,
-                                        logger: Logger) -> AsyncStream<[ArrivedMediaEvent]>.Continuation {
-        let (reads, continuation) = AsyncStream.makeStream(of: [ArrivedMediaEvent].self, bufferingPolicy: .bufferingOldest(maxQueuedReads))
+                                        logger: Logger) -> AsyncStream<ArrivedMediaEvent>.Continuation {
+        let (events, continuation) = AsyncStream.makeStream(of: ArrivedMediaEvent.self, bufferingPolicy: .bufferingOldest(maxQueuedEvents))
         Task {
             do {
-                for await events in reads {
-                    for event in events { try publication.receive(event) }
-                }
+                for await event in events { try publication.receive(event) }
             } catch {
                 logger.error("live stream \(publication.stream) stopped: \(error)")
                 channel.close(promise: nil)
