@@ -23,6 +23,7 @@ demo: release fixtures
 # Network tests (in-process origin and RTMP servers fed by ffmpeg) run after the CPU-heavy ones so that
 # two cores of x264 encoding do not starve their servers.
 test: check-architecture fixtures
+	./scripts/install-deps.sh test
 	./scripts/fetch-shaka-packager.sh .tools
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --skip 'OriginTests|LiveTests'

@@ -18,8 +18,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
-        // 4.x for jwt-kit 5.8 (issue 12); 3.12.3 still satisfies everything else.
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // 4.x for jwt-kit 5.8 (issue 12); 4.5.2's AES._CBC is BoringSSL's bulk AES_cbc_encrypt (3.x encrypts
+        // block by block in Swift, 50x slower), which encrypted delivery relies on (issue 13).
+        .package(url: "https://github.com/apple/swift-crypto", "4.5.2"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
@@ -28,6 +29,8 @@ let package = Package(
         // Access (issue 12): JWT verification against a JWKS; TLS for HTTPS on the origin.
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // The PostgreSQL catalog and job queue (issue 14).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // FFmpeg's C libraries, found through pkg-config (Debian: libav*-dev).
@@ -72,6 +75,16 @@ let package = Package(
         .target(name: "Analytics"),
         // Assets, renditions, segment index, jobs and live streams in SQLite (GRDB), behind a protocol.
         .target(name: "Catalog", dependencies: ["MediaCore", "Analytics", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The same catalog on PostgreSQL (postgres-nio, issue 14): migrations under an advisory lock, the job
+        // queue with leases (FOR UPDATE SKIP LOCKED), LISTEN/NOTIFY of publishes, replaces and deletes.
+        .target(name: "CatalogPostgres", dependencies: [
+            "Catalog", "MediaCore", "Analytics",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Content keys, the master-key envelope, per-request encryption (AES-128, cenc, cbcs), ClearKey
         // licences and the SPEKE v2 / CPIX key-server client. No HTTP server types, no SQL.
         .target(name: "Protection", dependencies: [
@@ -144,7 +157,7 @@ let package = Package(
         .executableTarget(
             name: "mediaserve",
             dependencies: [
-                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "Ingest", "MP4", "Packaging", "Origin", "Live", "LiveSegmenting", "Publishing", "Access", "S3Storage", "Analytics", "Protection",
+                "MediaCore", "FFmpegKit", "Config", "Storage", "Catalog", "CatalogPostgres", "Ingest", "MP4", "Packaging", "Origin", "Live", "LiveSegmenting", "Publishing", "Access", "S3Storage", "Analytics", "Protection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -167,7 +180,7 @@ let package = Package(
         .testTarget(name: "ProbeTests", dependencies: ["FFmpegKit", "MediaCore", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "MediaCore", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "MediaCore"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "MediaCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CatalogPostgres", "Analytics", "MediaCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "PackagingTests",
             dependencies: ["Packaging", "MP4", "MediaCore", "TestSupport", "Catalog"],
@@ -177,7 +190,7 @@ let package = Package(
         .testTarget(
             name: "OriginTests",
             dependencies: [
-                "Origin", "Publishing", "MediaCore", "Storage", "TestSupport", "Access", "Catalog", "Analytics",
+                "Origin", "Publishing", "MediaCore", "Storage", "TestSupport", "Access", "Catalog", "Analytics", "Protection",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

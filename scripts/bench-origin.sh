@@ -139,4 +139,4 @@ PY
 BENCH_BINARY="$binary" ./scripts/bench/origin-analytics.sh
 
 # Issue 13: the same segment encrypted per request against its clear figure.
-./scripts/bench/origin-encryption.sh
+BENCH_BINARY="$binary" ./scripts/bench/origin-encryption.sh

@@ -14,7 +14,8 @@ set -euo pipefail
 # (Sources/<target>/..., Tests/<target>/..., Benchmarks/<target>/...).
 FFMPEG_TARGETS="FFmpegKit"                  # av_*, avformat_*, avcodec_*, avfilter_*, sws_*, swr_* calls; import CFFmpeg
 SRT_TARGETS="SRTKit"                        # srt_* calls; import CSRT
-CATALOG_TARGETS="Catalog CatalogTests"      # import GRDB (add a PostgreSQL catalog target here)
+CATALOG_TARGETS="Catalog CatalogTests"      # import GRDB
+POSTGRES_TARGETS="CatalogPostgres"          # import PostgresNIO (the PostgreSQL catalog, issue 14)
 HTTP_TARGETS="Origin OriginTests ProtectionTests"  # import Hummingbird* (ProtectionTests: the test SPEKE key server)
 
 # kind % allowed targets % extended regex on code (comments removed) % what the line says
@@ -24,6 +25,7 @@ RULES=(
   "call % $SRT_TARGETS % \\bsrt_[A-Za-z0-9_]*[[:space:]]*[(] % libsrt call outside SRTKit"
   "import % $SRT_TARGETS % CSRT % import CSRT outside SRTKit"
   "import % $CATALOG_TARGETS % GRDB[A-Za-z0-9_]* % import GRDB outside the catalog targets ($CATALOG_TARGETS)"
+  "import % $POSTGRES_TARGETS % PostgresNIO|_ConnectionPoolModule % import PostgresNIO outside the PostgreSQL catalog ($POSTGRES_TARGETS)"
   "import % $HTTP_TARGETS % Hummingbird[A-Za-z0-9_]* % import Hummingbird outside the HTTP targets ($HTTP_TARGETS)"
 )
 

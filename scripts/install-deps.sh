@@ -10,12 +10,15 @@ packages=(
   python3 python3-venv curl
   libsrt-gnutls-dev
 )
-# Extra groups: `install-deps.sh browser` for the preview-page test, `bench` for the benchmarks.
+# Extra groups: `install-deps.sh browser` for the preview-page test, `bench` for the benchmarks, `test` for the
+# servers the suites start themselves (PostgreSQL 15 for the catalog tests; `scripts/test-servers.sh` also
+# installs it on first use).
 for group in "$@"; do
   case "$group" in
     browser) packages+=(chromium chromium-driver python3-selenium python3-pip) ;;
     bench) packages+=(nginx-light wrk libnginx-mod-rtmp time) ;;
-    *) echo "install-deps.sh: unknown group '$group' (known: browser, bench)" >&2; exit 2 ;;
+    test) packages+=(postgresql-15) ;;
+    *) echo "install-deps.sh: unknown group '$group' (known: browser, bench, test)" >&2; exit 2 ;;
   esac
 done
 

@@ -63,6 +63,9 @@ expect_failure "import GRDB in Origin" "Sources/Origin/Planted.swift:1: import G
 fresh_copy; plant Tests/PackagingTests/Planted.swift 'import struct GRDB.DatabaseQueue'
 expect_failure "import struct GRDB.X in a test target" "Tests/PackagingTests/Planted.swift:1: import GRDB"
 
+fresh_copy; plant Sources/Publishing/Planted.swift 'import PostgresNIO'
+expect_failure "import PostgresNIO in Publishing" "Sources/Publishing/Planted.swift:1: import PostgresNIO outside the PostgreSQL catalog"
+
 fresh_copy; plant Sources/mediaserve/Planted.swift 'import HummingbirdTLS'
 expect_failure "import HummingbirdTLS in mediaserve" "Sources/mediaserve/Planted.swift:1: import Hummingbird outside the HTTP targets"
 

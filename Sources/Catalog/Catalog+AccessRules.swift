@@ -46,7 +46,5 @@ extension Catalog {
         }
     }
 
-    private static func codes(_ text: String?) -> [String] {
-        (text ?? "").split(separator: ",").map(String.init)
-    }
+    private static func codes(_ text: String?) -> [String] { CatalogRules.codes(text) }
 }

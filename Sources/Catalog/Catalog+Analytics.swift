@@ -117,11 +117,5 @@ extension Catalog: AnalyticsStore {
         }
     }
 
-    static func session(_ data: String) throws -> PlaybackSession {
-        do {
-            return try JSONDecoder().decode(PlaybackSession.self, from: Data(data.utf8))
-        } catch {
-            throw CatalogError.invalidStoredValue(table: "playback_sessions", column: "data", value: String(data.prefix(80)))
-        }
-    }
+    static func session(_ data: String) throws -> PlaybackSession { try CatalogRules.playbackSession(data) }
 }

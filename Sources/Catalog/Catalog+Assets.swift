@@ -5,20 +5,13 @@ import MediaCore
 extension Catalog {
     @discardableResult
     public func publishAsset(_ asset: AssetRecord, renditions: [RenditionIndex], replace: Bool,
-                             metadata: ContentMetadataChange) throws -> AssetRecord {
-        try Self.validate(renditions, asset: asset.id)
-        var asset = asset
-        if let title = metadata.title { asset.title = title }
-        let content = ContentMetadataChange(title: asset.title, description: metadata.description, tags: metadata.tags)
+                             metadata: ContentMetadataChange, lease: JobLease?) throws -> AssetRecord {
+        let (asset, content, probeJSON) = try CatalogRules.preparePublish(asset, renditions: renditions, metadata: metadata)
         let tagsJSON = try Self.tagsJSON(content)
-        let probeJSON = try asset.sourceProbe.map { probe -> String in
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return String(decoding: try encoder.encode(probe), as: UTF8.self)
-        }
         let now = clock()
         return try perform("publish asset \(asset.id)") {
             try writer.write { db in
+                if let lease { try Self.completeLeasedJob(lease, now: now, db: db) }
                 var stored = asset
                 stored.duration = asset.duration ?? renditions.map(\.durationSeconds).max()
                 stored.updatedAt = now
@@ -127,23 +120,6 @@ extension Catalog {
 
     // MARK: Rows
 
-    private static func validate(_ renditions: [RenditionIndex], asset: AssetID) throws {
-        guard !renditions.isEmpty else { throw CatalogError.invalidIndex(asset: asset, reason: "it has no renditions") }
-        var ids = Set<SafeName>()
-        for index in renditions {
-            guard ids.insert(index.rendition.id).inserted else {
-                throw CatalogError.invalidIndex(asset: asset, reason: "rendition '\(index.rendition.id)' appears twice")
-            }
-            guard index.rendition.timescale > 0 else {
-                throw CatalogError.invalidIndex(asset: asset, reason: "rendition '\(index.rendition.id)' has timescale \(index.rendition.timescale)")
-            }
-            var numbers = Set<Int>()
-            for segment in index.segments where !numbers.insert(segment.number).inserted {
-                throw CatalogError.invalidIndex(asset: asset, reason: "rendition '\(index.rendition.id)' has segment \(segment.number) twice")
-            }
-        }
-    }
-
     private static func insert(_ renditions: [RenditionIndex], asset: AssetID, db: Database) throws {
         let renditionStatement = try db.makeStatement(sql: """
             INSERT INTO renditions (asset_id, id, position, kind, codecs, width, height, frame_rate, sample_rate,
@@ -176,42 +152,16 @@ extension Catalog {
         guard let state = AssetState(rawValue: stateText) else {
             throw CatalogError.invalidStoredValue(table: "assets", column: "state", value: stateText)
         }
-        let probeText: String? = row["source_probe"]
-        let probe = try probeText.map { text -> SourceProbe in
-            do {
-                return try JSONDecoder().decode(SourceProbe.self, from: Data(text.utf8))
-            } catch {
-                throw CatalogError.invalidStoredValue(table: "assets", column: "source_probe", value: String(text.prefix(80)))
-            }
-        }
+        let probe = try (row["source_probe"] as String?).map(CatalogRules.probe)
         return AssetRecord(id: assetID, title: row["title"], state: state, duration: row["duration"],
                            version: row["version"], sourceProbe: probe, createdAt: row["created_at"],
                            updatedAt: row["updated_at"])
     }
 
     private static func rendition(_ row: Row) throws -> Rendition {
-        let id: String = row["id"], kindText: String = row["kind"]
-        guard let renditionID = SafeName(id) else {
-            throw CatalogError.invalidStoredValue(table: "renditions", column: "id", value: id)
-        }
-        guard let kind = MediaKind(rawValue: kindText) else {
-            throw CatalogError.invalidStoredValue(table: "renditions", column: "kind", value: kindText)
-        }
-        let frameRateText: String? = row["frame_rate"]
-        let frameRate = try frameRateText.map { text -> Rational in
-            let parts = text.split(separator: "/")
-            guard parts.count == 2, let num = Int(parts[0]), let den = Int(parts[1]) else {
-                throw CatalogError.invalidStoredValue(table: "renditions", column: "frame_rate", value: text)
-            }
-            return Rational(num, den)
-        }
-        let timescaleValue: Int = row["timescale"]
-        guard let timescale = Int32(exactly: timescaleValue), timescale > 0 else {
-            throw CatalogError.invalidStoredValue(table: "renditions", column: "timescale", value: String(timescaleValue))
-        }
-        return Rendition(id: renditionID, kind: kind, codecs: row["codecs"], peakBitrate: row["peak_bitrate"],
-                         averageBitrate: row["average_bitrate"], timescale: timescale,
-                         width: row["width"], height: row["height"], frameRate: frameRate,
-                         sampleRate: row["sample_rate"], channels: row["channels"], language: row["language"])
+        try CatalogRules.rendition(id: row["id"], kind: row["kind"], codecs: row["codecs"], peakBitrate: row["peak_bitrate"],
+                                   averageBitrate: row["average_bitrate"], timescale: row["timescale"], width: row["width"],
+                                   height: row["height"], frameRate: row["frame_rate"], sampleRate: row["sample_rate"],
+                                   channels: row["channels"], language: row["language"])
     }
 }

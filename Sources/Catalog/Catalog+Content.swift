@@ -40,10 +40,7 @@ extension Catalog {
                              change.title, change.description, tagsJSON])
     }
 
-    /// The tags as the JSON array text the table keeps; nil when the change leaves them.
-    static func tagsJSON(_ change: ContentMetadataChange) throws -> String? {
-        try change.tags.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-    }
+    static func tagsJSON(_ change: ContentMetadataChange) throws -> String? { try CatalogRules.tagsJSON(change) }
 
     /// One item, or nil.
     public func contentEntry(kind: ContentEntry.Kind, id: SafeName) throws -> ContentEntry? {
@@ -79,19 +76,7 @@ extension Catalog {
         }
     }
 
-    /// Published assets and live streams with their metadata, as one relation.
-    private static let contentSelect = """
-        SELECT * FROM (
-            SELECT 'asset' AS kind, a.id AS id, COALESCE(m.title, a.title) AS title, m.description AS description,
-                   COALESCE(m.tags, '[]') AS tags, a.duration AS duration, a.version AS version, NULL AS live_state,
-                   a.created_at AS created_at
-            FROM assets a LEFT JOIN content_metadata m ON m.kind = 'asset' AND m.id = a.id
-            WHERE a.state = 'ready'
-            UNION ALL
-            SELECT 'stream', s.id, m.title, m.description, COALESCE(m.tags, '[]'), NULL, NULL, s.state, s.created_at
-            FROM live_streams s LEFT JOIN content_metadata m ON m.kind = 'stream' AND m.id = s.id
-        )
-        """
+    private static var contentSelect: String { CatalogRules.contentSelect }
 
     private static func contentEntry(_ row: Row) throws -> ContentEntry {
         let rawID: String = row["id"], rawKind: String = row["kind"]

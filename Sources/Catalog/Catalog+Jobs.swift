@@ -4,18 +4,8 @@ import MediaCore
 
 extension Catalog {
     public func enqueueJob(id: String?, kind: JobKind, assetID: AssetID, sourcePath: String, options: String) throws -> JobRecord {
-        do {
-            guard try JSONSerialization.jsonObject(with: Data(options.utf8)) is [String: Any] else {
-                throw CatalogError.invalidJobOptions(reason: "expected {...}, got \(options.prefix(40))")
-            }
-        } catch let error as CatalogError {
-            throw error
-        } catch {
-            throw CatalogError.invalidJobOptions(reason: (error as NSError).localizedDescription)
-        }
         let now = clock()
-        let job = JobRecord(id: id ?? UUID().uuidString.lowercased(), kind: kind, assetID: assetID,
-                            sourcePath: sourcePath, options: options, createdAt: now, updatedAt: now)
+        let job = try CatalogRules.newJob(id: id, kind: kind, assetID: assetID, sourcePath: sourcePath, options: options, now: now)
         try perform("enqueue job") {
             try writer.write { db in
                 try db.execute(sql: """
@@ -28,21 +18,52 @@ extension Catalog {
         return job
     }
 
-    public func claimNextJob() throws -> JobRecord? {
+    public func claimNextJob(lease: JobLeaseTerms?) throws -> JobRecord? {
         let now = clock()
         return try perform("claim job") {
             // One write transaction: SQLite has a single writer, so no two claims can pick the same row.
             try writer.write { db in
+                if let lease {
+                    try db.execute(sql: """
+                        UPDATE jobs SET state = 'interrupted', lease_owner = NULL, lease_expires_at = NULL, updated_at = ?,
+                            error = 'its worker stopped renewing the lease after ' || attempts || ' attempts; requeue it by hand'
+                        WHERE state = 'running' AND lease_expires_at < ? AND attempts >= ?
+                        """, arguments: [now, now, lease.maxAttempts])
+                }
                 guard let id = try String.fetchOne(db, sql: """
-                    SELECT id FROM jobs WHERE state = 'queued' ORDER BY created_at, rowid LIMIT 1
-                    """) else { return nil }
+                    SELECT id FROM jobs WHERE state = 'queued' OR (state = 'running' AND lease_expires_at < ?)
+                    ORDER BY created_at, rowid LIMIT 1
+                    """, arguments: [now]) else { return nil }
                 try db.execute(sql: """
-                    UPDATE jobs SET state = 'running', attempts = attempts + 1, percent = 0, error = NULL, updated_at = ?
-                    WHERE id = ? AND state = 'queued'
-                    """, arguments: [now, id])
+                    UPDATE jobs SET state = 'running', attempts = attempts + 1, percent = 0, error = NULL, updated_at = ?,
+                        lease_owner = ?, lease_expires_at = ?
+                    WHERE id = ?
+                    """, arguments: [now, lease?.owner, lease.map { now.addingTimeInterval($0.seconds) }, id])
                 return try Self.fetchJob(db, id: id)
             }
         }
+    }
+
+    public func renewJobLease(_ lease: JobLease, seconds: Double) throws {
+        let now = clock()
+        try perform("renew lease of job \(lease.job)") {
+            try writer.write { db in
+                try db.execute(sql: """
+                    UPDATE jobs SET lease_expires_at = ?, updated_at = ?
+                    WHERE id = ? AND state = 'running' AND lease_owner = ? AND attempts = ?
+                    """, arguments: [now.addingTimeInterval(seconds), now, lease.job, lease.owner, lease.attempt])
+                guard db.changesCount > 0 else { throw CatalogError.leaseLost(job: lease.job) }
+            }
+        }
+    }
+
+    /// Inside a publish's transaction: the job must still run under `lease` (not lapsed); it then succeeds.
+    static func completeLeasedJob(_ lease: JobLease, now: Date, db: Database) throws {
+        try db.execute(sql: """
+            UPDATE jobs SET state = 'succeeded', percent = 100, error = NULL, updated_at = ?, lease_expires_at = NULL
+            WHERE id = ? AND state = 'running' AND lease_owner = ? AND attempts = ? AND lease_expires_at >= ?
+            """, arguments: [now, lease.job, lease.owner, lease.attempt, now])
+        guard db.changesCount > 0 else { throw CatalogError.leaseLost(job: lease.job) }
     }
 
     public func updateJobProgress(id: String, percent: Double) throws {
@@ -159,6 +180,7 @@ extension Catalog {
         return JobRecord(id: row["id"], kind: JobKind(rawValue: row["kind"]), assetID: assetID,
                          sourcePath: row["source_path"], options: row["options"], state: state,
                          percent: row["percent"], error: row["error"], attempts: row["attempts"],
-                         createdAt: row["created_at"], updatedAt: row["updated_at"])
+                         createdAt: row["created_at"], updatedAt: row["updated_at"],
+                         leaseOwner: row["lease_owner"], leaseExpiresAt: row["lease_expires_at"])
     }
 }

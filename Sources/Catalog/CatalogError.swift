@@ -22,6 +22,12 @@ public enum CatalogError: Error, Equatable, CustomStringConvertible {
     case database(operation: String, reason: String)
     /// SQLite could not write: the disk holding the catalog is full. Nothing was changed.
     case diskFull(operation: String, path: String)
+    /// The catalog's server (PostgreSQL) cannot be reached or did not answer in time. Nothing was changed
+    /// that the caller can see; the store reconnects by itself once the server is back.
+    case unavailable(location: String, reason: String)
+    /// The job's lease lapsed and another worker took it over (issue 14): this worker must stop, and
+    /// must not publish or finish it.
+    case leaseLost(job: String)
 
     public var description: String {
         switch self {
@@ -53,6 +59,10 @@ public enum CatalogError: Error, Equatable, CustomStringConvertible {
             return "catalog \(operation) failed: \(reason)"
         case .diskFull(let operation, let path):
             return "catalog \(operation) failed: the disk holding \(path) is full (nothing was changed): free some space and try again"
+        case .unavailable(let location, let reason):
+            return "catalog \(location) is unavailable (\(reason)): is PostgreSQL running and reachable? requests are answered 503 until it is back"
+        case .leaseLost(let job):
+            return "job '\(job)' is no longer leased to this worker (its lease lapsed and another worker took it over): its work here is abandoned"
         }
     }
 }

@@ -17,6 +17,7 @@ enum CatalogSchema {
         ("v6-content-metadata-search", ContentSchema.create),
         ("v7-content-keys", createContentKeys),
         ("v8-live-stream-backup-key-low-latency", addLiveStreamBackupKeyAndLowLatency),
+        ("v9-job-leases", addJobLeases),
     ]
 
     static var migrator: DatabaseMigrator {
@@ -144,6 +145,15 @@ enum CatalogSchema {
                 id INTEGER PRIMARY KEY CHECK (id = 1),
                 sealed BLOB NOT NULL
             );
+            """)
+    }
+
+    /// Issue 14: the worker holding a running job and until when. A job whose lease lapsed is claimed again
+    /// by another worker; NULL (a claim without a lease) never lapses.
+    private static func addJobLeases(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE jobs ADD COLUMN lease_owner TEXT;
+            ALTER TABLE jobs ADD COLUMN lease_expires_at DATETIME;
             """)
     }
 

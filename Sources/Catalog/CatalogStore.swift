@@ -2,8 +2,8 @@ import Foundation
 import MediaCore
 
 /// The catalog seam: everything ingest, live and the origin ask of the catalog. `Catalog` (SQLite via
-/// GRDB) is the default; a PostgreSQL store can conform later (the job claim becomes
-/// `SELECT ... FOR UPDATE SKIP LOCKED`) without touching its callers.
+/// GRDB) is the default; `PostgresCatalog` (target CatalogPostgres, `catalog.url: postgres://...`) holds
+/// the same tables for many nodes, its job claim `SELECT ... FOR UPDATE SKIP LOCKED` under a lease.
 public protocol CatalogStore: Sendable {
     // MARK: Assets
 
@@ -13,8 +13,13 @@ public protocol CatalogStore: Sendable {
     /// keeps the number the files were published as). `metadata` (title, description, tags for the
     /// content API; its title, else the record's, is also the asset's title) is stored in the same
     /// transaction, so the asset appears searchable at once. Returns the stored record.
+    ///
+    /// With `lease` (a job worker's publish), the job must still be `running` under that lease (same owner
+    /// and attempt, not lapsed) or nothing is stored (`leaseLost`); the job becomes `succeeded` in the same
+    /// transaction, so a job whose lease moved to another worker yields exactly one publish.
     @discardableResult
-    func publishAsset(_ asset: AssetRecord, renditions: [RenditionIndex], replace: Bool, metadata: ContentMetadataChange) throws -> AssetRecord
+    func publishAsset(_ asset: AssetRecord, renditions: [RenditionIndex], replace: Bool, metadata: ContentMetadataChange,
+                      lease: JobLease?) throws -> AssetRecord
     func asset(_ id: AssetID) throws -> AssetRecord?
     /// Renditions in publish order, each with its segments ordered by number; empty for an unknown asset.
     func renditions(of asset: AssetID) throws -> [RenditionIndex]
@@ -32,7 +37,14 @@ public protocol CatalogStore: Sendable {
     /// Queues a job; `options` must be a JSON object (text). `id` defaults to a new lower-case UUID.
     func enqueueJob(id: String?, kind: JobKind, assetID: AssetID, sourcePath: String, options: String) throws -> JobRecord
     /// Atomically takes the oldest queued job (queued -> running, attempts + 1); nil when none is queued.
-    func claimNextJob() throws -> JobRecord?
+    /// With `lease` the job is held by `lease.owner` until `lease.seconds` from now unless renewed
+    /// (`renewJobLease`); a running job whose lease lapsed is taken again like a queued one (from the
+    /// start, attempts + 1), or becomes `interrupted` when it has used `lease.maxAttempts`. Without a lease
+    /// (one process, SQLite's default) a running job is only requeued by `markInterruptedJobs`.
+    func claimNextJob(lease: JobLeaseTerms?) throws -> JobRecord?
+    /// The heartbeat of a running job: extends its lease by `seconds` from now. `leaseLost` when the job
+    /// is no longer running under that lease (it lapsed and another worker claimed it, or it ended).
+    func renewJobLease(_ lease: JobLease, seconds: Double) throws
     func updateJobProgress(id: String, percent: Double) throws
     /// running -> succeeded (percent 100).
     func finishJob(id: String) throws
@@ -75,8 +87,18 @@ extension CatalogStore {
     /// Publishes with no metadata beyond the record's title.
     @discardableResult
     public func publishAsset(_ asset: AssetRecord, renditions: [RenditionIndex], replace: Bool) throws -> AssetRecord {
-        try publishAsset(asset, renditions: renditions, replace: replace, metadata: ContentMetadataChange())
+        try publishAsset(asset, renditions: renditions, replace: replace, metadata: ContentMetadataChange(), lease: nil)
     }
+
+    /// Publishes outside any job lease.
+    @discardableResult
+    public func publishAsset(_ asset: AssetRecord, renditions: [RenditionIndex], replace: Bool,
+                             metadata: ContentMetadataChange) throws -> AssetRecord {
+        try publishAsset(asset, renditions: renditions, replace: replace, metadata: metadata, lease: nil)
+    }
+
+    /// Claims without a lease.
+    public func claimNextJob() throws -> JobRecord? { try claimNextJob(lease: nil) }
 
     /// Queues a job whose options are any Encodable value (stored as a JSON object with sorted keys).
     public func enqueueJob<Options: Encodable>(id: String? = nil, kind: JobKind = .ingest, assetID: AssetID,

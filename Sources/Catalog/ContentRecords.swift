@@ -90,8 +90,14 @@ public struct ContentCursor: Sendable, Hashable {
 /// digits) becomes a quoted prefix term, and all must match. Nil when nothing searchable is left.
 public enum ContentSearchQuery {
     public static func fts(_ text: String) -> String? {
-        let words = text.lowercased().split { !($0.isLetter || $0.isNumber) }.prefix(16)
+        let words = words(text)
         guard !words.isEmpty else { return nil }
         return words.map { "\"\($0)\"*" }.joined(separator: " ")
+    }
+
+    /// The searchable words of `text` (lower case, letters and digits only, at most 16): what both
+    /// backends' queries are built from.
+    public static func words(_ text: String) -> [String] {
+        text.lowercased().split { !($0.isLetter || $0.isNumber) }.prefix(16).map(String.init)
     }
 }

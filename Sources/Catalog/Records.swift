@@ -55,10 +55,15 @@ public struct JobRecord: Codable, Sendable, Hashable {
     public var attempts: Int
     public var createdAt: Date
     public var updatedAt: Date
+    /// The worker holding the running job and until when (claims with a lease, issue 14); nil otherwise.
+    public var leaseOwner: String?
+    public var leaseExpiresAt: Date?
 
     public init(id: String, kind: JobKind, assetID: AssetID, sourcePath: String, options: String = "{}",
                 state: JobState = .queued, percent: Double = 0, error: String? = nil, attempts: Int = 0,
-                createdAt: Date = Date(), updatedAt: Date = Date()) {
+                createdAt: Date = Date(), updatedAt: Date = Date(), leaseOwner: String? = nil, leaseExpiresAt: Date? = nil) {
+        self.leaseOwner = leaseOwner
+        self.leaseExpiresAt = leaseExpiresAt
         self.id = id
         self.kind = kind
         self.assetID = assetID
@@ -72,9 +77,40 @@ public struct JobRecord: Codable, Sendable, Hashable {
         self.updatedAt = updatedAt
     }
 
+    /// The lease this record was claimed under (owner and attempt), for heartbeats and the publish.
+    public var lease: JobLease? { leaseOwner.map { JobLease(job: id, owner: $0, attempt: attempts) } }
+
     /// The options decoded as the job kind's own type.
     public func decodeOptions<Options: Decodable>(as type: Options.Type) throws -> Options {
         try JSONDecoder().decode(type, from: Data(options.utf8))
+    }
+}
+
+/// What a worker asks for when it claims a job: who it is, how long the lease lasts without a heartbeat,
+/// and how many attempts a job gets before a lapsed lease makes it `interrupted`.
+public struct JobLeaseTerms: Sendable, Hashable {
+    public var owner: String
+    public var seconds: Double
+    public var maxAttempts: Int
+
+    public init(owner: String, seconds: Double, maxAttempts: Int = 3) {
+        self.owner = owner
+        self.seconds = seconds
+        self.maxAttempts = maxAttempts
+    }
+}
+
+/// A worker's hold on one attempt of a running job: only this owner and attempt may renew, publish or
+/// finish it.
+public struct JobLease: Sendable, Hashable, Codable {
+    public var job: String
+    public var owner: String
+    public var attempt: Int
+
+    public init(job: String, owner: String, attempt: Int) {
+        self.job = job
+        self.owner = owner
+        self.attempt = attempt
     }
 }
 

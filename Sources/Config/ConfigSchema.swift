@@ -29,6 +29,8 @@ struct ConfigField: Sendable {
 enum ConfigSchema {
     static let fields: [ConfigField] = [
         string("data_dir", \.dataDir),
+        optional("catalog.url", \.catalog.url, type: .optionalString, secret: true),
+        int("catalog.job_lease_seconds", \.catalog.jobLeaseSeconds, 5...3600),
         optionalString("storage.url", \.storage.url),
         optionalString("storage.s3.endpoint", \.storage.s3Endpoint),
         string("storage.s3.region", \.storage.s3Region),
@@ -113,6 +115,7 @@ enum ConfigSchema {
         choice("drm.hls_method", \.drm.hlsMethod, ["aes-128", "sample-aes"]),
         choice("drm.dash_scheme", \.drm.dashScheme, ["cenc", "cbcs"]),
         int("drm.key_rotation_seconds", \.drm.keyRotationSeconds, 0...86_400),
+        bytes("drm.cache_max_bytes", \.drm.cacheMaxBytes),
         optionalString("drm.speke.url", \.drm.spekeURL),
         optionalText("drm.speke.auth_header", \.drm.spekeAuthHeader, length: 3...8192, secret: true),
         string("drm.speke.systems", \.drm.spekeSystems),

@@ -28,6 +28,19 @@ public struct MediaServeConfig: Sendable, Hashable {
     public var drm: DRM = DRM()
     /// Issue 14: where published media live (the data directory, or an S3-compatible bucket).
     public var storage: Storage = Storage()
+    /// Issue 14: the catalog and job queue (SQLite in the data directory, or a shared PostgreSQL).
+    public var catalog: CatalogSettings = CatalogSettings()
+
+    /// `catalog.*`: nil `url` keeps the catalog in `data_dir/catalog.sqlite`; `postgres://USER:PASS@HOST:PORT/DB`
+    /// shares one PostgreSQL database between nodes (masked when the configuration is printed).
+    public struct CatalogSettings: Sendable, Hashable {
+        public var url: String?
+        /// How long a worker holds a claimed job without a heartbeat (it renews every third of this); a
+        /// worker that dies loses its job to another after this long.
+        public var jobLeaseSeconds: Int = 30
+
+        public init() {}
+    }
 
     /// `storage.*`: nil `url` keeps media in the data directory; `s3://BUCKET/PREFIX` puts them in a bucket
     /// (credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`).
@@ -251,10 +264,13 @@ public struct MediaServeConfig: Sendable, Hashable {
         public var spekeAuthHeader: String?
         /// DRM systems asked of the key server, comma-separated: widevine, playready, fairplay (or system ids).
         public var spekeSystems: String
+        /// Encrypted segments and inits kept in memory (LRU, bytes), so repeated requests are not encrypted
+        /// again; 0 = encrypt every request.
+        public var cacheMaxBytes: Int
 
         public init(masterKey: String? = nil, hlsMethod: String = "aes-128", dashScheme: String = "cenc",
                     keyRotationSeconds: Int = 0, spekeURL: String? = nil, spekeAuthHeader: String? = nil,
-                    spekeSystems: String = "widevine,playready") {
+                    spekeSystems: String = "widevine,playready", cacheMaxBytes: Int = 256 << 20) {
             self.masterKey = masterKey
             self.hlsMethod = hlsMethod
             self.dashScheme = dashScheme
@@ -262,6 +278,7 @@ public struct MediaServeConfig: Sendable, Hashable {
             self.spekeURL = spekeURL
             self.spekeAuthHeader = spekeAuthHeader
             self.spekeSystems = spekeSystems
+            self.cacheMaxBytes = cacheMaxBytes
         }
     }
 

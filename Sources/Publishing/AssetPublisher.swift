@@ -45,21 +45,23 @@ public struct AssetPublisher: Sendable {
 
     /// Creates `staging/<job>/`, lets `stage` fill it, then publishes it as `asset`. Any error (from
     /// `stage` or a later step) removes the staging folder and anything this call made visible, then is
-    /// rethrown unchanged.
+    /// rethrown unchanged. With `lease` (a job worker), the catalog commits only while the job is still
+    /// this worker's, and marks it succeeded in the same step (`CatalogStore.publishAsset`).
     @discardableResult
-    public func publish(asset: AssetID, job: String, replace: Bool, stage: (URL) throws -> Staged) throws -> AssetRecord {
+    public func publish(asset: AssetID, job: String, replace: Bool, lease: JobLease? = nil,
+                        stage: (URL) throws -> Staged) throws -> AssetRecord {
         let staging = try store.newStaging(job: job)
         do {
             var staged = try stage(staging)
             staged.record.id = asset
-            return try publish(staging: staging, asset: asset, staged: staged, replace: replace)
+            return try publish(staging: staging, asset: asset, staged: staged, replace: replace, lease: lease)
         } catch {
             store.discardStaging(staging)
             throw error
         }
     }
 
-    private func publish(staging: URL, asset: AssetID, staged: Staged, replace: Bool) throws -> AssetRecord {
+    private func publish(staging: URL, asset: AssetID, staged: Staged, replace: Bool, lease: JobLease?) throws -> AssetRecord {
         let existed = store.assetExists(asset)
         if !replace, try existed || catalog.asset(asset) != nil {
             throw PublishingError.assetExists(asset, hint: "delete it first or publish with replace")
@@ -69,7 +71,8 @@ public struct AssetPublisher: Sendable {
         // Verifies the staged tree (renditions with init.mp4, no links), fsyncs it, renames it into place.
         try store.publish(staging: staging, asset: asset, replace: replace)
         do {
-            let stored = try catalog.publishAsset(staged.record, renditions: staged.renditions, replace: replace, metadata: staged.metadata)
+            let stored = try catalog.publishAsset(staged.record, renditions: staged.renditions, replace: replace,
+                                                  metadata: staged.metadata, lease: lease)
             if stored.version != version { try store.restampVersion(stored.version, asset: asset) }
             return stored
         } catch {

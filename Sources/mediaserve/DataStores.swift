@@ -1,26 +1,39 @@
+import Analytics
 import Catalog
+import CatalogPostgres
 import Config
 import Foundation
 import Logging
+import Origin
 import S3Storage
 import Storage
 
-/// The data directory and the catalog in it, opened from the configuration: what `serve`, `ingest` and
+/// Everything `serve` asks of a catalog, which both backends provide: the catalog seam, content keys,
+/// analytics and the content API's metadata.
+typealias ServerCatalog = CatalogStore & ContentKeyStore & AnalyticsStore & ContentCatalog
+
+extension PostgresCatalog: ContentCatalog {}
+
+/// The data directory and the catalog, opened from the configuration: what `serve`, `ingest` and
 /// `assets` all start from, so they agree on where things live.
 struct DataStores: Sendable {
     let data: DataDirectory
-    let catalog: Catalog
+    let catalog: any ServerCatalog
+    /// The same catalog when it is PostgreSQL (`catalog.url`): its change notices and its readiness.
+    let postgres: PostgresCatalog?
     /// Where published media live: `data` itself, or an S3 bucket (`storage.url`, issue 14).
     let media: any MediaStore
     let objectStore: S3MediaStore?
 
-    /// Opens (creating if needed) `data_dir` and `data_dir/catalog.sqlite`, and the bucket when
-    /// `storage.url` names one. Safe for any command.
+    /// Opens (creating if needed) `data_dir` and the catalog (`data_dir/catalog.sqlite`, or the PostgreSQL
+    /// database `catalog.url` names, migrated), and the bucket when `storage.url` names one. Safe for any
+    /// command.
     static func open(_ config: MediaServeConfig, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DataStores {
         let data = try DataDirectory(root: config.dataDirectoryURL)
-        let catalog = try Catalog(path: data.catalogFile)
+        let postgres = try openPostgres(config.catalog)
+        let catalog: any ServerCatalog = try postgres ?? Catalog(path: data.catalogFile)
         guard let url = config.storage.url else {
-            return DataStores(data: data, catalog: catalog, media: data, objectStore: nil)
+            return DataStores(data: data, catalog: catalog, postgres: postgres, media: data, objectStore: nil)
         }
         guard let location = try S3StorageLocation(url) else {
             throw StorageError.notWritable(path: url, reason: "storage.url must be s3://BUCKET/PREFIX (or null for data_dir)")
@@ -29,7 +42,20 @@ struct DataStores: Sendable {
         let store = try S3MediaStore.open(location: location, endpoint: config.storage.s3Endpoint, region: config.storage.s3Region,
                                           pathStyle: config.storage.s3PathStyle, cacheDirectory: cache,
                                           cacheMaxBytes: config.storage.cacheMaxBytes, work: data, environment: environment)
-        return DataStores(data: data, catalog: catalog, media: store, objectStore: store)
+        return DataStores(data: data, catalog: catalog, postgres: postgres, media: store, objectStore: store)
+    }
+
+    /// The PostgreSQL catalog when `catalog.url` names one; nil keeps SQLite.
+    private static func openPostgres(_ settings: MediaServeConfig.CatalogSettings) throws -> PostgresCatalog? {
+        guard let url = settings.url else { return nil }
+        do {
+            guard let location = try PostgresLocation(url: url) else {
+                throw CatalogError.cannotOpen(path: "catalog.url", reason: "it must be postgres://USER:PASS@HOST:PORT/DB (or null for data_dir/catalog.sqlite)")
+            }
+            return try PostgresCatalog(location: location)
+        } catch let error as PostgresLocationError {
+            throw CatalogError.cannotOpen(path: "catalog.url", reason: error.description)
+        }
     }
 
     /// Start-up recovery of the long-running server, after a crash or kill: deletes staging/ (partial

@@ -5,12 +5,14 @@ import Testing
 @testable import Catalog
 
 @Suite struct AssetCatalogTests {
-    @Test func realRenditionIndexRoundTrips() throws {
+    @Test(arguments: Backend.allCases) func realRenditionIndexRoundTrips(_ backend: Backend) throws {
         let folder = try TemporaryFolder()
         let video = try RealRenditionIndex.make(in: folder.url.appendingPathComponent("media"))
         #expect(video.rendition.codecs == "avc1.42C00B")  // ultrafast: Constrained Baseline, level 1.1
         #expect(video.segments.count == 3)
-        let catalog = try Catalog(path: folder.catalogFile)
+        let db = try TestDatabase(backend)
+        defer { db.stop() }
+        let catalog = try db.open()
         let probe = SourceProbe(path: "/media/in.mov", container: "mov,mp4,m4a,3gp,3g2,mj2", duration: 3.003, size: 123_456,
                                 streams: [StreamProbe(index: 0, type: .video, codec: "h264", width: 160, height: 90,
                                                       frameRate: Rational(30000, 1001), rotation: 90)])
@@ -22,7 +24,7 @@ import Testing
         #expect(stored.version == 1)
         #expect(stored.duration == 24.0)  // the longest rendition (audio: 4 x 6 s)
 
-        let reopened = try Catalog(path: folder.catalogFile)
+        let reopened = try db.open()
         #expect(try reopened.renditions(of: assetID("clip")) == [video, audioIndex()])
         let asset = try #require(try reopened.asset(assetID("clip")))
         #expect(asset.title == "Clip «1»")
@@ -32,9 +34,11 @@ import Testing
         #expect(try reopened.asset(assetID("nothing")) == nil)
     }
 
-    @Test func replaceBumpsVersionAndSwapsTheIndex() throws {
+    @Test(arguments: Backend.allCases) func replaceBumpsVersionAndSwapsTheIndex(_ backend: Backend) throws {
         let clock = TestClock()
-        let catalog = try Catalog.inMemory(clock: clock.read)
+        let db = try TestDatabase(backend, clock: clock.read)
+        defer { db.stop() }
+        let catalog = try db.open()
         let first = try catalog.publishAsset(AssetRecord(id: assetID("movie"), title: "v1"),
                                              renditions: [audioIndex(id: "audio-old"), audioIndex(segments: 2, id: "audio-aac")], replace: false)
         clock.advance(60)
@@ -51,13 +55,15 @@ import Testing
         #expect(try catalog.asset(assetID("movie")) == second)
         #expect(try catalog.renditions(of: assetID("movie")) == [audioIndex(segments: 5)])
         #expect(try catalog.publishAsset(AssetRecord(id: assetID("movie")), renditions: [audioIndex()], replace: true).version == 3)
-        #expect(try segmentRowCount(catalog) == 4)
+        #expect(try db.rowCount("segments") == 4)
     }
 
     /// A deleted id published again continues the numbering: v1 URLs of the deleted asset may still sit
     /// in a CDN, so the new asset must not be v1 again.
-    @Test func versionsContinueAcrossDeleteAndRepublish() throws {
-        let catalog = try Catalog.inMemory()
+    @Test(arguments: Backend.allCases) func versionsContinueAcrossDeleteAndRepublish(_ backend: Backend) throws {
+        let db = try TestDatabase(backend)
+        defer { db.stop() }
+        let catalog = try db.open()
         #expect(try catalog.nextVersion(of: assetID("talk")) == 1)
         try catalog.publishAsset(AssetRecord(id: assetID("talk")), renditions: [audioIndex()], replace: false)
         try catalog.publishAsset(AssetRecord(id: assetID("talk")), renditions: [audioIndex()], replace: true)
@@ -79,9 +85,11 @@ import Testing
         #expect(try catalog.publishAsset(AssetRecord(id: assetID("other")), renditions: [audioIndex()], replace: false).version == 1)
     }
 
-    @Test func listAndDeleteCascade() throws {
+    @Test(arguments: Backend.allCases) func listAndDeleteCascade(_ backend: Backend) throws {
         let clock = TestClock()
-        let catalog = try Catalog.inMemory(clock: clock.read)
+        let db = try TestDatabase(backend, clock: clock.read)
+        defer { db.stop() }
+        let catalog = try db.open()
         for id in ["a", "b", "c"] {
             try catalog.publishAsset(AssetRecord(id: assetID(id)), renditions: [audioIndex()], replace: false)
             clock.advance(1)
@@ -91,11 +99,13 @@ import Testing
         #expect(try catalog.deleteAsset(assetID("b")) == false)
         #expect(try catalog.listAssets().map(\.id.rawValue) == ["c", "a"])
         #expect(try catalog.renditions(of: assetID("b")).isEmpty)
-        #expect(try segmentRowCount(catalog) == 8)
+        #expect(try db.rowCount("segments") == 8)
     }
 
-    @Test func invalidIndexesAreRejectedWhole() throws {
-        let catalog = try Catalog.inMemory()
+    @Test(arguments: Backend.allCases) func invalidIndexesAreRejectedWhole(_ backend: Backend) throws {
+        let db = try TestDatabase(backend)
+        defer { db.stop() }
+        let catalog = try db.open()
         #expect(throws: CatalogError.invalidIndex(asset: assetID("x"), reason: "it has no renditions")) {
             try catalog.publishAsset(AssetRecord(id: assetID("x")), renditions: [], replace: false)
         }
@@ -108,10 +118,6 @@ import Testing
             try catalog.publishAsset(AssetRecord(id: assetID("x")), renditions: [duplicated], replace: false)
         }
         #expect(try catalog.listAssets().isEmpty)
-    }
-
-    private func segmentRowCount(_ catalog: Catalog) throws -> Int {
-        try catalog.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM segments") ?? -1 }
     }
 }
 

@@ -11,8 +11,10 @@ import Testing
         LiveStreamRecord(id: name(id), key: key, dvrWindowSeconds: window, eventMode: event, configManaged: true)
     }
 
-    @Test func createsUpdatesAndNeverDeletes() throws {
-        let catalog = try Catalog.inMemory()
+    @Test(arguments: Backend.allCases) func createsUpdatesAndNeverDeletes(_ backend: Backend) throws {
+        let db = try TestDatabase(backend)
+        defer { db.stop() }
+        let catalog = try db.open()
         _ = try catalog.createLiveStream(LiveStreamRecord(id: name("api-cam"), key: "api-key", dvrWindowSeconds: 7200))
         let first = try catalog.syncConfiguredLiveStreams([listed("lobby", "key-lobby"), listed("talk", "key-talk")])
         #expect(first.created == [name("lobby"), name("talk")])
@@ -36,8 +38,10 @@ import Testing
         #expect(try catalog.listLiveStreams().map(\.id.rawValue) == ["api-cam", "lobby", "talk"])
     }
 
-    @Test func backupKeysOpenTheirStreamAndNoKeyOpensTwo() throws {
-        let catalog = try Catalog.inMemory()
+    @Test(arguments: Backend.allCases) func backupKeysOpenTheirStreamAndNoKeyOpensTwo(_ backend: Backend) throws {
+        let db = try TestDatabase(backend)
+        defer { db.stop() }
+        let catalog = try db.open()
         let made = try catalog.createLiveStream(LiveStreamRecord(id: name("cam"), key: "key-cam", dvrWindowSeconds: 60,
                                                                  backupKey: "backup-cam", lowLatency: true))
         #expect(made.backupKey == "backup-cam" && made.lowLatency == true)
@@ -68,8 +72,10 @@ import Testing
         }
     }
 
-    @Test func keysMaySwapBetweenListedStreams() throws {
-        let catalog = try Catalog.inMemory()
+    @Test(arguments: Backend.allCases) func keysMaySwapBetweenListedStreams(_ backend: Backend) throws {
+        let db = try TestDatabase(backend)
+        defer { db.stop() }
+        let catalog = try db.open()
         try catalog.syncConfiguredLiveStreams([listed("a", "key-1"), listed("b", "key-2")])
         let swapped = try catalog.syncConfiguredLiveStreams([listed("a", "key-2"), listed("b", "key-1")])
         #expect(swapped.updated == [name("a"), name("b")])
@@ -77,8 +83,10 @@ import Testing
         #expect(try catalog.liveStream(key: "key-2")?.id == name("a"))
     }
 
-    @Test func aKeyHeldByAnUnlistedStreamIsAnErrorNamingBoth() throws {
-        let catalog = try Catalog.inMemory()
+    @Test(arguments: Backend.allCases) func aKeyHeldByAnUnlistedStreamIsAnErrorNamingBoth(_ backend: Backend) throws {
+        let db = try TestDatabase(backend)
+        defer { db.stop() }
+        let catalog = try db.open()
         _ = try catalog.createLiveStream(LiveStreamRecord(id: name("api-cam"), key: "shared-key", dvrWindowSeconds: 7200))
         try catalog.syncConfiguredLiveStreams([listed("lobby", "key-lobby")])
         let error = #expect(throws: CatalogError.liveStreamKeyCollision(configured: name("lobby"), holder: name("api-cam"))) {

@@ -5,8 +5,10 @@ import Testing
 /// The encryption tables: flags per item, sealed keys with first-writer-wins per (owner, period), the
 /// master-key check stored once.
 @Suite struct ContentKeyCatalogTests {
-    @Test func flagsKeysAndCheck() throws {
-        let catalog = try Catalog.inMemory()
+    @Test(arguments: Backend.allCases) func flagsKeysAndCheck(_ backend: Backend) throws {
+        let db = try TestDatabase(backend)
+        defer { db.stop() }
+        let catalog = try db.open()
         #expect(try !catalog.hasEncryptedItems())
         try catalog.setEncrypted(ownerKind: "vod", ownerID: "a", true)
         try catalog.setEncrypted(ownerKind: "vod", ownerID: "a", true)

@@ -9,9 +9,11 @@ import Testing
         var maxHeight: Int
     }
 
-    @Test func jobsRunThroughTheirStates() throws {
+    @Test(arguments: Backend.allCases) func jobsRunThroughTheirStates(_ backend: Backend) throws {
         let clock = TestClock()
-        let catalog = try Catalog.inMemory(clock: clock.read)
+        let db = try TestDatabase(backend, clock: clock.read)
+        defer { db.stop() }
+        let catalog = try db.open()
         let first = try catalog.enqueueJob(assetID: assetID("a"), sourcePath: "/in/a.mov",
                                            options: IngestOptions(title: "A/B", maxHeight: 720))
         clock.advance(1)
@@ -43,24 +45,27 @@ import Testing
         #expect(try catalog.listJobs(state: .succeeded, limit: 10).map(\.id) == [first.id])
     }
 
-    @Test func optionsMustBeAJSONObject() throws {
-        let catalog = try Catalog.inMemory()
+    @Test(arguments: Backend.allCases) func optionsMustBeAJSONObject(_ backend: Backend) throws {
+        let db = try TestDatabase(backend)
+        defer { db.stop() }
+        let catalog = try db.open()
         #expect(throws: CatalogError.self) { try catalog.enqueueJob(id: nil, kind: .ingest, assetID: assetID("a"), sourcePath: "/x", options: "[1]") }
         #expect(throws: CatalogError.self) { try catalog.enqueueJob(id: nil, kind: .ingest, assetID: assetID("a"), sourcePath: "/x", options: "{") }
         #expect(try catalog.jobCounts().values.reduce(0, +) == 0)
     }
 
-    @Test func restartRequeuesRunningJobsUntilAttemptsRunOut() throws {
-        let folder = try TemporaryFolder()
+    @Test(arguments: Backend.allCases) func restartRequeuesRunningJobsUntilAttemptsRunOut(_ backend: Backend) throws {
+        let db = try TestDatabase(backend)
+        defer { db.stop() }
         do {
-            let catalog = try Catalog(path: folder.catalogFile)
+            let catalog = try db.open()
             _ = try catalog.enqueueJob(id: "j1", assetID: assetID("a"), sourcePath: "/a")
             _ = try catalog.enqueueJob(id: "j2", assetID: assetID("b"), sourcePath: "/b")
             _ = try catalog.claimNextJob()
             try catalog.updateJobProgress(id: "j1", percent: 60)
         }
         // A new process opens the catalog: j1 was running when the old one died.
-        var catalog = try Catalog(path: folder.catalogFile)
+        var catalog = try db.open()
         #expect(try catalog.markInterruptedJobs() == InterruptedJobs(requeued: ["j1"], interrupted: []))
         let requeued = try #require(try catalog.job(id: "j1"))
         #expect(requeued.state == .queued && requeued.percent == 0 && requeued.attempts == 1)
@@ -69,7 +74,7 @@ import Testing
         for attempt in 2...3 {
             #expect(try catalog.claimNextJob()?.id == "j1")
             #expect(try catalog.job(id: "j1")?.attempts == attempt)
-            catalog = try Catalog(path: folder.catalogFile)
+            catalog = try db.open()
             _ = try catalog.markInterruptedJobs(maxAttempts: 3)
         }
         #expect(try catalog.job(id: "j1")?.state == .interrupted)
@@ -80,9 +85,10 @@ import Testing
         }
     }
 
-    @Test func twoConcurrentClaimersGetDistinctJobs() async throws {
-        let folder = try TemporaryFolder()
-        let catalog = try Catalog(path: folder.catalogFile)
+    @Test(arguments: Backend.allCases) func twoConcurrentClaimersGetDistinctJobs(_ backend: Backend) async throws {
+        let db = try TestDatabase(backend)
+        defer { db.stop() }
+        let catalog = try db.open()
         _ = try catalog.enqueueJob(id: "only-1", assetID: assetID("a"), sourcePath: "/a")
         _ = try catalog.enqueueJob(id: "only-2", assetID: assetID("b"), sourcePath: "/b")
         async let first = Task.detached { try catalog.claimNextJob()?.id }.value
@@ -92,15 +98,16 @@ import Testing
         #expect(try catalog.claimNextJob() == nil)
     }
 
-    @Test func manyWorkersClaimEveryJobExactlyOnce() async throws {
-        let folder = try TemporaryFolder()
-        let catalog = try Catalog(path: folder.catalogFile)
+    @Test(arguments: Backend.allCases) func manyWorkersClaimEveryJobExactlyOnce(_ backend: Backend) async throws {
+        let db = try TestDatabase(backend)
+        defer { db.stop() }
+        let catalog = try db.open()
         for n in 0..<60 { _ = try catalog.enqueueJob(id: "job-\(n)", assetID: assetID("a\(n)"), sourcePath: "/\(n)") }
         // Two catalog objects on one file act like two processes.
-        let other = try Catalog(path: folder.catalogFile)
+        let other = try db.open()
         let claimed = try await withThrowingTaskGroup(of: [String].self) { group in
             for worker in 0..<4 {
-                let store: Catalog = worker.isMultiple(of: 2) ? catalog : other
+                let store: any TestableCatalog = worker.isMultiple(of: 2) ? catalog : other
                 group.addTask {
                     var mine: [String] = []
                     while let job = try store.claimNextJob() {
@@ -119,8 +126,10 @@ import Testing
 }
 
 @Suite struct LiveStreamCatalogTests {
-    @Test func createLookUpUpdateDelete() throws {
-        let catalog = try Catalog.inMemory()
+    @Test(arguments: Backend.allCases) func createLookUpUpdateDelete(_ backend: Backend) throws {
+        let db = try TestDatabase(backend)
+        defer { db.stop() }
+        let catalog = try db.open()
         let created = try catalog.createLiveStream(LiveStreamRecord(id: name("cam1"), key: "k-123", dvrWindowSeconds: 7200))
         #expect(created.state == .idle)
         #expect(throws: CatalogError.liveStreamExists(name("cam1"))) {

@@ -72,6 +72,11 @@ import TestSupport
             let range = try await fetch(port, segmentPath + "?scheme=aes-128", headers: [("Range", "bytes=16-47")])
             #expect(range.status == 206)
             #expect(range.body == Array(encrypted.body[16..<48]))
+            // Encrypted once: the repeat and the range were answered from the encrypted-object cache.
+            let metrics = try await fetch(port, "/metrics").text
+            #expect(metrics.contains("mediaserve_encrypted_cache_misses_total 1\n"), "\(metrics)")
+            let hits = try #require(metrics.firstMatch(of: /mediaserve_encrypted_cache_hits_total (\d+)/).flatMap { Int($0.1) })
+            #expect(hits >= 2)
 
             // ClearKey licence for the same key id.
             let kidBase64 = Data(try #require(hexBytes(kid))).base64EncodedString()

@@ -74,6 +74,29 @@ import TestSupport
         // HLS AES-128 over HTTP: ffmpeg follows the key changes.
         #expect(try hashes(["-i", "http://127.0.0.1:\(port)/live/rot/\(mediaName)"]) == clear)
 
+        // HLS SAMPLE-AES (cbcs in fMP4): each key period's segments follow an EXT-X-MAP whose init names
+        // that period's key id in its tenc, the same key the EXT-X-KEY before them points at.
+        let sampleAES = try await fetch(port, "/live/rot/" + mediaName.replacing("scheme=aes-128", with: "scheme=sample-aes")).text
+        let lines = sampleAES.split(separator: "\n").map(String.init)
+        var initKIDs: [String] = []
+        var keyKIDs: [String] = []
+        var lastKey: String?
+        for line in lines {
+            if let kid = line.firstMatch(of: /#EXT-X-KEY:METHOD=SAMPLE-AES,URI="\/keys\/([0-9a-f]{32})"/)?.1 { lastKey = String(kid) }
+            if let uri = line.firstMatch(of: /#EXT-X-MAP:URI="([^"]+)"/)?.1 {
+                #expect(uri.contains("keyperiod="), "\(line)")
+                let folder = mediaName.split(separator: "?")[0].split(separator: "/").dropLast().joined(separator: "/")
+                let initSegment = try await fetch(port, "/live/rot/" + (folder.isEmpty ? "" : folder + "/") + uri)
+                #expect(initSegment.status == 200, "\(uri)")
+                initKIDs.append(try #require(Self.tencKID(initSegment.body), "\(uri) has no tenc"))
+                keyKIDs.append("")
+            }
+            if line.hasPrefix("#EXTINF"), let lastKey, keyKIDs.last == "" { keyKIDs[keyKIDs.count - 1] = lastKey }
+        }
+        #expect(initKIDs.count >= 3, "one init per key period:\n\(sampleAES)")
+        #expect(initKIDs == keyKIDs, "\(sampleAES)")
+        #expect(Set(initKIDs).count == initKIDs.count)
+
         // DASH cenc: one Period per key period, each decrypted with its own key.
         let mpd = try await fetch(port, "/live/rot/manifest.mpd?scheme=cenc")
         #expect(mpd.status == 200)
@@ -115,5 +138,13 @@ import TestSupport
             }
         }
         #expect(decrypted == clear)
+    }
+
+    /// The default_KID of the first `tenc` box (ISO/IEC 23001-7 §8.2: after the full-box header, two
+    /// reserved/pattern bytes, isProtected and the IV size), as 32 hex digits.
+    static func tencKID(_ bytes: [UInt8]) -> String? {
+        let type = Array("tenc".utf8)
+        guard let at = (0..<max(0, bytes.count - 28)).first(where: { Array(bytes[$0..<($0 + 4)]) == type }) else { return nil }
+        return bytes[(at + 12)..<(at + 28)].map { String(format: "%02x", $0) }.joined()
     }
 }

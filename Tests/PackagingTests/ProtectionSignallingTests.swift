@@ -41,10 +41,20 @@ import Testing
         let protection = ManifestProtection(hlsMethod: .sampleAES, periods: periods, rotationSeconds: 24, urlQuery: "scheme=sample-aes")
         let presentation = try Presentation(request(protection))
         let video = try #require(presentation.renditions.first { $0.rendition.kind == .video })
-        let keys = try presentation.hlsMediaPlaylist(for: video.rendition.id).split(separator: "\n").filter { $0.hasPrefix("#EXT-X-KEY") }
+        let text = try presentation.hlsMediaPlaylist(for: video.rendition.id)
+        let lines = text.split(separator: "\n").map(String.init)
+        let keys = lines.filter { $0.hasPrefix("#EXT-X-KEY") }
         #expect(keys.count == 3)
         #expect(keys[0].contains("METHOD=SAMPLE-AES") && keys[0].contains(#"KEYFORMAT="identity""#))
         #expect(keys[2].contains("com.apple.streamingkeydelivery"))
+        // Each key period's segments follow the init of that period (its tenc names that period's key id):
+        // segments 1-4 after the period-0 init, 5-8 after the period-1 init.
+        let maps = lines.enumerated().filter { $0.element.hasPrefix("#EXT-X-MAP") }
+        #expect(maps.map(\.element) == ["#EXT-X-MAP:URI=\"\(video.rendition.id.rawValue)/init.mp4?scheme=sample-aes&keyperiod=0\"",
+                                         "#EXT-X-MAP:URI=\"\(video.rendition.id.rawValue)/init.mp4?scheme=sample-aes&keyperiod=1\""], "\(text)")
+        let fifth = try #require(lines.firstIndex { $0.hasPrefix("\(video.rendition.id.rawValue)/seg-5.m4s") || $0.hasPrefix("seg-5.m4s") })
+        let fourth = try #require(lines.firstIndex { $0.hasPrefix("\(video.rendition.id.rawValue)/seg-4.m4s") || $0.hasPrefix("seg-4.m4s") })
+        #expect(maps.count == 2 && maps[1].offset > fourth && maps[1].offset < fifth)
     }
 
     @Test func mpdContentProtectionValidates() throws {

@@ -37,13 +37,15 @@ import TestSupport
         return ends
     }
 
-    static func parsedSliceHeaderEnds(_ file: URL) throws -> [Int] {
+    /// `prefixBytes`: how much of each slice is unescaped first (the parser reads the whole NAL when the
+    /// header runs past it; a tiny prefix makes every slice take that path).
+    static func parsedSliceHeaderEnds(_ file: URL, prefixBytes: Int = 256) throws -> [Int] {
         var sets = H264ParameterSets()
         var ends: [Int] = []
         for nal in AnnexB.nalUnits([UInt8](try Data(contentsOf: file))) {
             guard let header = nal.first else { continue }
             if (1...5).contains(header & 0x1F) {
-                ends.append(try H264SliceHeader.bitLength(nal: nal, parameterSets: sets))
+                ends.append(try H264SliceHeader.bitLength(nal: nal, parameterSets: sets, prefixBytes: prefixBytes))
             } else {
                 try sets.add(nal)
             }
@@ -57,6 +59,7 @@ import TestSupport
         let traced = try Self.tracedSliceHeaderEnds(file)
         #expect(traced.count >= 90)
         #expect(try Self.parsedSliceHeaderEnds(file) == traced)
+        #expect(try Self.parsedSliceHeaderEnds(file, prefixBytes: 3) == traced)
     }
 
     @Test func cavlcFieldSlicesEndWhereFFmpegSays() throws {
@@ -65,6 +68,7 @@ import TestSupport
         let traced = try Self.tracedSliceHeaderEnds(file)
         #expect(traced.count >= 90)
         #expect(try Self.parsedSliceHeaderEnds(file) == traced)
+        #expect(try Self.parsedSliceHeaderEnds(file, prefixBytes: 3) == traced)
     }
 
     /// In a cbcs sample map, every slice NAL is clear exactly to the end of its slice header (whole bytes):

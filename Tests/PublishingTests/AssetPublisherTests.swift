@@ -141,6 +141,9 @@ import TestSupport
         try stores.catalog.enqueueJob(assetID: AssetID("bad")!, sourcePath: bad.path)
         let badJob = try #require(try await jobs.claimNext())
         await #expect(throws: (any Error).self) { try await jobs.run(badJob) { _ in } }
+        // As the worker pool does: a failed run fails its job (else it stays leased until the lease lapses).
+        try await jobs.fail(badJob, error: "no media")
+        #expect(try stores.catalog.job(id: badJob.id)?.state == .failed)
         #expect(stores.staging.isEmpty && stores.published.isEmpty)
         #expect(try stores.catalog.asset(AssetID("bad")!) == nil)
 
@@ -148,7 +151,9 @@ import TestSupport
         try FileManager.default.copyItem(at: TestMedia.file("video_only.mp4"), to: good)
         try stores.catalog.enqueueJob(assetID: AssetID("good")!, sourcePath: good.path, options: IngestJobOptions(originalName: "Good.mp4"))
         let goodJob = try #require(try await jobs.claimNext())
+        #expect(goodJob.lease?.owner != nil)
         try await jobs.run(goodJob) { _ in }
+        #expect(try stores.catalog.job(id: goodJob.id)?.state == .succeeded, "the leased publish succeeds the job")
         try await jobs.finish(goodJob)
         #expect(stores.published == ["good"])
         #expect(stores.data.publishedVersion(AssetID("good")!) == 1)

@@ -32,7 +32,7 @@ import TestSupport
         #expect(keys.contains { $0.hasSuffix("/init.mp4") } && keys.contains { $0.hasSuffix("/seg-1.m4s") })
         #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("vod/clip").path))
 
-        let serve = try S3ServeProcess(data: data, environment: environment)
+        let serve = try ServeProcess(data: data, environment: environment)
         defer { serve.stop() }
         let base = "http://127.0.0.1:\(serve.port)"
         #expect(try await httpStatus("\(base)/readyz") == 200)
@@ -55,36 +55,4 @@ import TestSupport
         let result = try run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "30", url])
         return Int(result.stdout) ?? 0
     }
-}
-
-/// `mediaserve serve` on a free port with the bucket configuration in its environment.
-final class S3ServeProcess: @unchecked Sendable {
-    let process = Process()
-    let port: Int
-    let output = OutputLines()
-
-    init(data: URL, environment: [String: String]) throws {
-        process.executableURL = TestMedia.mediaserveBinary
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", data.path,
-                             "--set", "log.level=warning", "--set", "rtmp.port=0", "--set", "srt.enabled=false"]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        process.standardOutput = output.pipe
-        process.standardError = output.pipe
-        try process.run()
-        guard output.wait(forLineContaining: "http://127.0.0.1:", timeout: 60),
-              let range = output.text.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression),
-              let port = Int(output.text[range].split(separator: ":").last!) else {
-            process.terminate()
-            throw TestServerError("mediaserve serve printed no URL: \(output.text)")
-        }
-        self.port = port
-    }
-
-    func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
-    }
-
-    deinit { stop() }
 }

@@ -7,9 +7,14 @@ uploaded through the admin API and marked encrypted, then
     plays the DASH `cenc` presentation through Chromium's built-in W3C ClearKey CDM: the `encrypted` event's
     init data (our pssh) becomes a licence request to the MPD's dashif:laurl (POST /clearkey/license);
   - the same page with a wrong key must NOT play (so the check can fail).
-Video.js 7.5.5 (VHS) does not play it: its script throws "Cannot read properties of undefined (reading
-'byteLength')" on these AES-128 fMP4 segments, which ffmpeg and hls.js decode. Not yet investigated; it is
-in the session note as an open gap, not a case here.
+Video.js 7.5.5 is not a case here: its bundled VHS 1.9.3 cannot play AES-128 with fMP4 (EXT-X-MAP) from any
+server. For a keyed segment `handleSegmentResponse` stores the body as `segment.encryptedBytes` and leaves
+`segment.bytes` undefined, then, because the init is loaded (`segment.map.bytes`), hands `segment.bytes` to
+the CEA-608 caption parser before decrypting: `parseCaptionNals` -> `probe.findBox(undefined)` reads
+`data.byteLength` and throws "Cannot read properties of undefined (reading 'byteLength')" (video.js of the
+js.videojs 7.5.5 sdist: lines ~51535-51548, 38136, 37995, 31688). Nothing in the playlist or the bytes
+(IV, key URI, clear init, padding) reaches that code path; docs/encryption-notes.md has the
+finding.
 
     /usr/bin/python3 Tests/browser/encrypted_playback.py --binary .build/debug/mediaserve --player .player
 """

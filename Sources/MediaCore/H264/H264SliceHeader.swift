@@ -5,12 +5,29 @@
 public enum H264SliceHeader {
     /// Bits from the first bit of the NAL unit (its header byte included) to the end of the slice header,
     /// counted in the unescaped payload.
-    public static func bitLength<C: Collection>(nal: C, parameterSets: H264ParameterSets) throws -> Int where C.Element == UInt8 {
+    /// `prefixBytes` is how much of the escaped payload is tried first (tests pass a tiny one to check the
+    /// fallback to the whole payload gives the same lengths).
+    public static func bitLength<C: Collection>(nal: C, parameterSets: H264ParameterSets, prefixBytes: Int = 256) throws -> Int
+        where C.Element == UInt8 {
         guard let header = nal.first else { throw H264Error.truncated }
+        // A slice header is tens of bytes and the slice data behind it up to megabytes: unescape a prefix
+        // first (its bits are the first bits of the whole payload, so the reading is the same), and the
+        // whole payload only when the header runs past it. Unescaping every slice whole was most of the
+        // time of a cenc/cbcs segment (docs/perf-notes.md).
+        let payload = nal.dropFirst()
+        if payload.count > prefixBytes {
+            do {
+                return try bitLength(header: header, rbsp: H264RBSP.unescaped(payload.prefix(prefixBytes)), parameterSets: parameterSets)
+            } catch H264Error.truncated {}
+        }
+        return try bitLength(header: header, rbsp: H264RBSP.unescaped(payload), parameterSets: parameterSets)
+    }
+
+    private static func bitLength(header: UInt8, rbsp: [UInt8], parameterSets: H264ParameterSets) throws -> Int {
         let nalType = Int(header & 0x1F), nalRefIdc = Int(header >> 5) & 3
         guard (1...5).contains(nalType) else { throw H264Error.malformed("NAL unit type \(nalType) is not a slice") }
         let idr = nalType == 5
-        var r = BitReader(H264RBSP.unescaped(nal.dropFirst()))
+        var r = BitReader(rbsp)
         _ = try r.ue()  // first_mb_in_slice
         let sliceType = try r.ue(in: 0...9, "slice_type") % 5
         let (p, b, i, sp, si) = (sliceType == 0, sliceType == 1, sliceType == 2, sliceType == 3, sliceType == 4)

@@ -1,3 +1,4 @@
+import Catalog
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -22,6 +23,12 @@ struct AccessLogMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
+        } catch CatalogError.unavailable(_, let reason) {
+            // A shared catalog (PostgreSQL) that is down or restarting: fail fast, the client retries.
+            context.logger.error("catalog unavailable: \(reason)")
+            response = try OriginError.unavailable("the catalog is unreachable: try again shortly")
+                .response(from: request, context: context)
+            response.headers[.retryAfter] = "5"
         } catch where StorageFailure.isDiskFull(error) {
             context.logger.error("disk full: \(error)")
             response = try OriginError.insufficientStorage("the server's disk is full: nothing was changed")

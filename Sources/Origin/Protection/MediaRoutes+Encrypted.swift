@@ -7,7 +7,7 @@ extension MediaRoutes {
     /// A segment or init of an encrypted item. A live segment's key period comes from the key schedule
     /// (rotation); an init's from `?keyperiod=` (the DASH Period of that key names it), which must be a
     /// period the stream's segments use; VOD items use period 0. The init a segment decodes with is read
-    /// through the store (its tracks say how to cut the samples).
+    /// through the store (its tracks say how to cut the samples) when the encrypted bytes are not cached.
     func encryptedSegment(_ object: StoredObject, protection: ProtectionService, tree: MediaTree, owner: SafeName, rendition: SafeName,
                           fileName: String, contentType: String, request: Request) async throws -> Response {
         let number = SegmentFileName.segmentNumber(fileName)
@@ -29,12 +29,11 @@ extension MediaRoutes {
         } else if let requestedPeriod, requestedPeriod != "0" {
             throw OriginError.notFound("key period '\(requestedPeriod)': '\(owner)' has one key")
         }
-        var initBytes: [UInt8]?
-        if number != nil {
-            initBytes = try store.objectData(MediaObjectKey(tree: tree, owner: owner, rendition: rendition, fileName: initName)).map { [UInt8]($0) }
-        }
+        let initKey = MediaObjectKey(tree: tree, owner: owner, rendition: rendition, fileName: initName)
+        let store = store
         return try await EncryptedSegmentResponder(protection: protection)
-            .respond(object: object, initBytes: initBytes, tree: tree, owner: owner, rendition: rendition, fileName: fileName,
+            .respond(object: object, initName: initName, loadInit: { try store.objectData(initKey).map { [UInt8]($0) } },
+                     tree: tree, owner: owner, rendition: rendition, fileName: fileName,
                      segmentNumber: number, period: period, contentType: contentType, request: request)
     }
 }

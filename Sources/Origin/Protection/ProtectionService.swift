@@ -16,17 +16,23 @@ public final class ProtectionService: Sendable {
         public var dashScheme: EncryptionScheme
         /// `drm.key_rotation_seconds` for live streams; 0 = one key per stream.
         public var rotationSeconds: Int
+        /// `drm.cache_max_bytes`: encrypted segments and inits kept in memory (LRU); 0 = encrypt every request.
+        public var cacheMaxBytes: Int
 
-        public init(hlsScheme: EncryptionScheme = .aes128, dashScheme: EncryptionScheme = .cenc, rotationSeconds: Int = 0) {
+        public init(hlsScheme: EncryptionScheme = .aes128, dashScheme: EncryptionScheme = .cenc, rotationSeconds: Int = 0,
+                    cacheMaxBytes: Int = 256 << 20) {
             self.hlsScheme = hlsScheme
             self.dashScheme = dashScheme
             self.rotationSeconds = rotationSeconds
+            self.cacheMaxBytes = cacheMaxBytes
         }
     }
 
     public let vault: KeyVault
     public let settings: Settings
     public let access: any KeyAccessPolicy
+    /// Encrypted bytes already made, keyed by everything they depend on (`EncryptedObjectKey`).
+    let encryptedObjects: EncryptedObjectCache
     private let store: any ContentKeyStore
     /// Encryption flags by owner, so a segment request does not read the catalog; `setEncrypted` and
     /// `forget` keep it current on this node.
@@ -37,6 +43,7 @@ public final class ProtectionService: Sendable {
         self.settings = settings
         self.access = access
         self.store = store
+        self.encryptedObjects = EncryptedObjectCache(maxBytes: settings.cacheMaxBytes)
     }
 
     static func owner(tree: MediaTree, id: SafeName) -> KeyOwner { KeyOwner(kind: tree.rawValue, id: id.rawValue) }
@@ -54,6 +61,7 @@ public final class ProtectionService: Sendable {
         let key = Self.owner(tree: tree, id: owner)
         try store.setEncrypted(ownerKind: key.kind, ownerID: key.id, encrypted)
         known.withLock { $0[key] = encrypted }
+        if !encrypted { encryptedObjects.removeAll(tree: key.kind, owner: key.id) }
     }
 
     /// An item was deleted: its keys go with it (a new item under the same id gets new keys).
@@ -69,6 +77,7 @@ public final class ProtectionService: Sendable {
         let key = Self.owner(tree: tree, id: owner)
         known.withLock { $0[key] = nil }
         vault.forget(owner: key)
+        encryptedObjects.removeAll(tree: key.kind, owner: key.id)
     }
 
     /// The scheme for a manifest request: `?scheme=` or the configured one for the manifest's protocol.

@@ -61,6 +61,7 @@ public struct OriginServer: Sendable {
         let media = MediaRoutes(store: store, index: index, renderer: renderer, files: files, clock: clock,
                                 protection: protection, keyAccess: access.map { GatedKeyAccess(gate: $0) })
         self.media = media
+        if let protection { EncryptedCacheMetrics.register(protection.encryptedObjects, on: metrics) }
         let root = dataDirectory.root
         ops = OpsRoutes(metrics: metrics, recorder: recorder, clock: clock) {
             if let problem = await readiness() { return problem }

@@ -73,4 +73,18 @@ public final class CatalogMediaIndex: MediaIndex, Sendable {
     public func forget(_ asset: AssetID) {
         _ = cache.withLock { $0.removeValue(forKey: asset) }
     }
+
+    /// Drops what a change another node announced makes stale (a shared catalog's notices, issue 14):
+    /// the next manifest request reads the catalog again, so a replaced asset is never served from here
+    /// past the notice.
+    public func apply(_ change: CatalogChange) {
+        switch change {
+        case .asset(let id):
+            if let asset = AssetID(id) { forget(asset) }
+        case .everything:
+            cache.withLock { $0.removeAll() }
+        case .stream:
+            break
+        }
+    }
 }

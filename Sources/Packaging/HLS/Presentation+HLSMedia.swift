@@ -15,10 +15,10 @@ extension Presentation {
         let prefix = request.urls.segmentPrefix(for: index.rendition.id)
         let protection = request.protection?.hlsMethod == nil ? nil : request.protection
         let urlSuffix = protection?.urlSuffix ?? ""
-        let map = { (initNumber: Int?) in
-            "#EXT-X-MAP:URI=\"" + prefix + SegmentInfo.initFileName(initNumber) + urlSuffix + "\"\n"
-        }
         var keys = HLSKeyTags(protection: protection, rendition: index.rendition.id, timescale: Int(ts))
+        let map = { [keys] (initNumber: Int?, segment: SegmentInfo?) in
+            "#EXT-X-MAP:URI=\"" + prefix + SegmentInfo.initFileName(initNumber) + urlSuffix + keys.initQuery(for: segment) + "\"\n"
+        }
         let uriStart = prefix + "seg-"
         // Low latency only at the live edge: not for a finished stream or a time-shift window, and not for an
         // encrypted stream (parts are served as stored; only whole segments are encrypted per request).
@@ -53,15 +53,15 @@ extension Presentation {
             }
         }
         let lastNumber = listed.last?.number ?? hlsNumbers.upperBound
-        out.append(map(shown.first?.initNumber))
+        out.append(map(shown.first?.initNumber, shown.first))
         for (i, segment) in zip(shown.indices, shown) {
             if i != shown.startIndex {
                 if segment.discontinuity { out.append("#EXT-X-DISCONTINUITY\n") }
                 // A restarted encoder may have new parameters: re-announce the init segment after every
                 // discontinuity, and wherever the segment names another init (RFC 8216 §4.3.2.5).
-                if segment.discontinuity || segment.initNumber != listed[i - 1].initNumber {
+                if segment.discontinuity || segment.initNumber != listed[i - 1].initNumber || keys.startsInitPeriod(segment) {
                     out.append(keys.beforeMap())
-                    out.append(map(segment.initNumber))
+                    out.append(map(segment.initNumber, segment))
                 }
             }
             if let pdt = segment.programDateTime {
@@ -90,7 +90,7 @@ extension Presentation {
             let parts = lowLatency.completeParts(of: index.rendition.id, segment: open)
             if let firstPart = parts.first {
                 if firstPart.discontinuity { out.append("#EXT-X-DISCONTINUITY\n") }
-                if firstPart.discontinuity || firstPart.initNumber != listed.last?.initNumber { out.append(map(firstPart.initNumber)) }
+                if firstPart.discontinuity || firstPart.initNumber != listed.last?.initNumber { out.append(map(firstPart.initNumber, nil)) }
             }
             out.append(LowLatencyHLS.partLines(parts, prefix: prefix, timescale: ts))
             out.append(LowLatencyHLS.preloadHint(openSegment: open, openParts: parts, prefix: prefix))

@@ -11,6 +11,7 @@ public struct SampleEncryptor: Sendable {
     public let key: ContentKey
     /// `cbcs`: the track's constant IV (16 bytes, also in `tenc`).
     public let constantIV: [UInt8]
+    private let symmetricKey: SymmetricKey
 
     public init(scheme: SampleScheme, layout: SampleLayout, key: ContentKey, constantIV: [UInt8] = []) {
         precondition(scheme == .cenc || constantIV.count == 16, "cbcs needs a 16-byte constant IV")
@@ -18,6 +19,7 @@ public struct SampleEncryptor: Sendable {
         self.layout = layout
         self.key = key
         self.constantIV = constantIV
+        self.symmetricKey = SymmetricKey(data: key.key)
     }
 
     /// The `tenc` pattern: 1:9 for cbcs video, 0:0 (every block) for cbcs audio and for cenc.
@@ -46,43 +48,30 @@ public struct SampleEncryptor: Sendable {
         }
         switch scheme {
         case .cenc:
-            encryptCTR(&bytes, ranges: protectedRanges, iv: iv, key: SymmetricKey(data: key.key))
+            AESBlocks.ctr(&bytes, ranges: protectedRanges, key: symmetricKey, iv: iv)
             return SampleEncryptionEntry(iv: iv, subsamples: subsamples)
         case .cbcs:
-            let symmetricKey = SymmetricKey(data: key.key)
-            for protectedRange in protectedRanges { encryptPattern(&bytes, range: protectedRange, key: symmetricKey) }
+            for protectedRange in protectedRanges {
+                AESBlocks.cbc(&bytes, blockOffsets: cryptBlocks(of: protectedRange), key: symmetricKey, iv: constantIV)
+            }
             return SampleEncryptionEntry(iv: [], subsamples: subsamples)
         }
     }
 
-    /// One keystream over the sample's protected bytes taken in order: each range continues the counter
-    /// (and the position inside a block) where the previous one stopped.
-    private func encryptCTR(_ bytes: inout [UInt8], ranges: [Range<Int>], iv: [UInt8], key symmetricKey: SymmetricKey) {
-        if ranges.count == 1 {
-            AESBlocks.ctr(&bytes, range: ranges[0], key: symmetricKey, counter: iv + [UInt8](repeating: 0, count: 8))
-            return
-        }
-        var gathered: [UInt8] = []
-        gathered.reserveCapacity(ranges.reduce(0) { $0 + $1.count })
-        for range in ranges { gathered.append(contentsOf: bytes[range]) }
-        AESBlocks.ctr(&gathered, range: 0..<gathered.count, key: symmetricKey, counter: iv + [UInt8](repeating: 0, count: 8))
-        var position = 0
-        for range in ranges {
-            bytes.replaceSubrange(range, with: gathered[position..<(position + range.count)])
-            position += range.count
-        }
-    }
-
-    private func encryptPattern(_ bytes: inout [UInt8], range: Range<Int>, key symmetricKey: SymmetricKey) {
+    /// The offsets of a `cbcs` subsample's crypt blocks: the first `crypt` of every `crypt + skip` whole
+    /// blocks (every whole block for a 0:0 pattern); the CBC chain runs through them in order from the
+    /// constant IV, and a partial last block stays clear (ISO/IEC 23001-7 §10.4.2).
+    private func cryptBlocks(of range: Range<Int>) -> [Int] {
         let blocks = range.count / 16
         var (crypt, skip) = pattern
-        if crypt == 0 && skip == 0 { crypt = blocks }
-        var chain = constantIV
+        if crypt == 0 && skip == 0 { (crypt, skip) = (blocks, 0) }
+        var offsets: [Int] = []
+        offsets.reserveCapacity(crypt == 0 ? 0 : (blocks / (crypt + skip) + 1) * crypt)
         var block = 0
         while block < blocks {
-            let run = min(crypt, blocks - block)
-            AESBlocks.cbc(&bytes, blocksAt: range.lowerBound + block * 16, count: run, key: symmetricKey, chain: &chain)
-            block += run + skip
+            for run in block..<min(block + crypt, blocks) { offsets.append(range.lowerBound + run * 16) }
+            block += crypt + skip
         }
+        return offsets
     }
 }

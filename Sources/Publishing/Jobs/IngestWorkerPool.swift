@@ -1,3 +1,4 @@
+import Catalog
 import Logging
 import ServiceLifecycle
 
@@ -7,11 +8,14 @@ public struct ClaimedJob: Sendable {
     public var asset: String?
     /// Path of the uploaded source file.
     public var source: String
+    /// The worker's hold on this attempt (issue 14): renewed while it runs, checked by the publish.
+    public var lease: JobLease?
 
-    public init(id: String, asset: String?, source: String) {
+    public init(id: String, asset: String?, source: String, lease: JobLease? = nil) {
         self.id = id
         self.asset = asset
         self.source = source
+        self.lease = lease
     }
 }
 
@@ -102,6 +106,8 @@ public final class IngestWorkerPool: Service, Sendable {
             logger.info("ingest job \(job.id) finished", metadata: ["job": .string(job.id)])
         } catch is CancellationError {
             logger.notice("ingest job \(job.id) interrupted by shutdown; it is retried at the next start")
+        } catch CatalogError.leaseLost {
+            logger.warning("ingest job \(job.id) abandoned: its lease lapsed and another worker runs it now")
         } catch {
             logger.error("ingest job \(job.id) failed: \(error)", metadata: ["job": .string(job.id)])
             try? await jobs.fail(job, error: String(describing: error))

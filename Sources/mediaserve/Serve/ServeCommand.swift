@@ -1,6 +1,7 @@
 import Analytics
 import ArgumentParser
 import Catalog
+import CatalogPostgres
 import Config
 import Foundation
 import Live
@@ -56,7 +57,8 @@ struct ServeCommand: AsyncParsableCommand {
         let protection = try ServeProtection.make(config.drm, catalog: stores.catalog, logger: logger)
         let metrics = OriginMetrics()
         let pool = IngestWorkerPool(
-            jobs: CatalogIngestJobs(catalog: stores.catalog, store: stores.media, ladder: loaded.ladder, preset: loaded.ladder.preset),
+            jobs: CatalogIngestJobs(catalog: stores.catalog, store: stores.media, ladder: loaded.ladder, preset: loaded.ladder.preset,
+                                    leaseSeconds: Double(config.catalog.jobLeaseSeconds)),
             workers: config.ingest.workers, metrics: metrics, logger: Logger(label: "mediaserve.jobs", level: loaded.loggerLevel))
         let catalog = stores.catalog
         let srtSettings = config.srt.enabled
@@ -88,6 +90,10 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let vodIndex = CatalogMediaIndex(catalog: catalog, store: stores.data)
+        // Other nodes' publishes, replaces and deletes drop this node's cached listings at once.
+        let changes = stores.postgres.map { PostgresChangeListener(catalog: $0) { vodIndex.apply($0) } }
+        changes?.start()
+        defer { changes?.stop() }
         let index = CombinedMediaIndex(vod: vodIndex, live: LiveMediaIndex(streams: live, isEvent: { stream in
             (try? catalog.liveStream(id: stream))??.eventMode == true
         }) { stream in
@@ -129,7 +135,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The recorder over the catalog (none when `analytics.enabled` is false), the routes' view of it and
     /// the loop that flushes and purges.
-    static func analytics(_ config: MediaServeConfig, catalog: Catalog, level: Logger.Level)
+    static func analytics(_ config: MediaServeConfig, catalog: any ServerCatalog, level: Logger.Level)
         -> (features: AnalyticsFeatures, service: AnalyticsService?) {
         let settings = AnalyticsRecorder.Settings(
             batchesPerMinutePerAddress: config.analytics.batchesPerMinutePerAddress,
@@ -169,7 +175,7 @@ struct ServeCommand: AsyncParsableCommand {
         return url.hasSuffix("/") ? url : String(url[...(url.lastIndex(of: "/") ?? url.startIndex)])
     }
 
-    static func catalogProblem(_ catalog: Catalog) -> String? {
+    static func catalogProblem(_ catalog: any CatalogStore) -> String? {
         do {
             _ = try catalog.jobCounts()
             return nil

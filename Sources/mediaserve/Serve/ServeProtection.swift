@@ -8,7 +8,7 @@ import Protection
 /// cannot be parsed, or that is not the one the catalog's keys were sealed with, stops `serve` with one
 /// line saying so; no master key with encrypted items in the catalog is a warning (those items answer 503).
 enum ServeProtection {
-    static func make(_ drm: MediaServeConfig.DRM, catalog: Catalog, logger: Logger) throws -> ProtectionService {
+    static func make(_ drm: MediaServeConfig.DRM, catalog: any ContentKeyStore, logger: Logger) throws -> ProtectionService {
         var master: MasterKey?
         if let text = drm.masterKey {
             let key = try MasterKey(parsing: text)
@@ -32,7 +32,8 @@ enum ServeProtection {
         }
         let vault = KeyVault(master: master, storage: CatalogKeyStorage(store: catalog), keyServer: keyServer,
                              keyServerScheme: dash.sampleScheme ?? .cenc)
-        return ProtectionService(vault: vault, settings: .init(hlsScheme: hls, dashScheme: dash, rotationSeconds: drm.keyRotationSeconds),
+        return ProtectionService(vault: vault, settings: .init(hlsScheme: hls, dashScheme: dash, rotationSeconds: drm.keyRotationSeconds,
+                                                                 cacheMaxBytes: drm.cacheMaxBytes),
                                  store: catalog)
     }
 }
