@@ -97,7 +97,8 @@ fuzz:
 	./scripts/fuzz.sh
 
 # About 1,000 simulated players against 10 live streams and 3 VOD assets for 10 minutes: errors, p99 per object
-# kind, server RSS and descriptors at start/middle/end (not part of `make test`). SOAK_SECONDS, SOAK_PLAYERS.
+# kind, server RSS and descriptors at start/middle/end, server and player CPU (not part of `make test`).
+# SOAK_SECONDS, SOAK_PLAYERS, SOAK_WORKERS (player processes, 2), SOAK_BINARY (skips the release build).
 soak:
 	./scripts/install-deps.sh bench
 	./scripts/soak.sh

@@ -23,7 +23,7 @@ module() {
         -c -o "$OUT/$name.o" "$@" 2> >(grep -v "warning:" >&2)
 }
 touch "$OUT/.stamp"
-module MediaCore Sources/MediaCore/*.swift
+module MediaCore $(find Sources/MediaCore -name '*.swift' | sort)
 # The RTMP protocol target (chunks, AMF0, the publish session, FLV): pure, no NIO.
 module RTMP $(find Sources/RTMP -name '*.swift' | sort)
 module Packaging $(find Sources/Packaging -name '*.swift' | sort)

@@ -5,7 +5,9 @@
 # runs the players (70 % live, 30 % VOD). Prints errors (target 0), p50/p99 per object kind, and the
 # server's RSS and open descriptors at start (after warm-up), middle and end (target: flat within 10 %).
 #
-#   SOAK_SECONDS=600 SOAK_PLAYERS=1000 SOAK_STREAMS=10 SOAK_ASSETS=3 scripts/soak.sh
+#   SOAK_SECONDS=600 SOAK_PLAYERS=1000 SOAK_STREAMS=10 SOAK_ASSETS=3 SOAK_WORKERS=2 scripts/soak.sh
+#   (SOAK_WORKERS: processes the players are spread over; the report gives their CPU, since players that
+#   saturate their own process add their queueing to the latencies)
 #   SOAK_BINARY=path/to/mediaserve skips the release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -80,11 +82,14 @@ for stream in "${live[@]}"; do
   done
 done
 
-sample() {  # RSS (KiB) and open descriptors of the server
-  echo "$(awk '/VmRSS/ {print $2}' /proc/$ms_pid/status) $(ls /proc/$ms_pid/fd | wc -l)"
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # CPU time (utime + stime, clock ticks) of a process
+sample() {  # RSS (KiB), open descriptors and CPU ticks of the server, time, load average
+  echo "$(awk '/VmRSS/ {print $2}' /proc/$ms_pid/status) $(ls /proc/$ms_pid/fd | wc -l) $(ticks "$ms_pid") $(date +%s.%N)" \
+       "$(cut -d' ' -f1 /proc/loadavg)"
 }
 echo "soak: $PLAYERS players for $SECONDS_TOTAL s (warm-up $WARMUP s)"
-python3 scripts/soak_players.py --port "$PORT" --players "$PLAYERS" --seconds "$SECONDS_TOTAL" --live "${live[@]}" --vod "${vod[@]}" \
+python3 scripts/soak_players.py --port "$PORT" --players "$PLAYERS" --seconds "$SECONDS_TOTAL" --workers "${SOAK_WORKERS:-2}" \
+  --live "${live[@]}" --vod "${vod[@]}" \
   > "$work/players.json" &
 players_pid=$!
 # Samples while every player is still connected: after warm-up, halfway, and 5 s before the end.
@@ -94,17 +99,23 @@ sleep $(( (SECONDS_TOTAL - WARMUP - 5) / 2 )); end=$(sample)
 wait "$players_pid"
 kill -0 "$ms_pid" 2>/dev/null || { echo "soak: mediaserve died" >&2; tail -20 "$work/mediaserve.log" >&2; exit 1; }
 
-python3 - "$work/players.json" "$start" "$middle" "$end" <<'PY'
+python3 - "$work/players.json" "$start" "$middle" "$end" "$(getconf CLK_TCK)" <<'PY'
 import json, sys
 result = json.load(open(sys.argv[1]))
-samples = [tuple(int(x) for x in s.split()) for s in sys.argv[2:5]]
+samples = [tuple(float(x) for x in s.split()) for s in sys.argv[2:5]]
+tick = float(sys.argv[5])
 print(f"soak: {result['requests']} requests, {result['errors']} errors (target 0)")
 for example in result["error_examples"]:
     print("  error:", example)
 for kind, k in result["kinds"].items():
     print(f"  {kind:14} {k['requests']:8} requests  {k['errors']:5} errors  p50 {k['p50_ms']} ms  p99 {k['p99_ms']} ms")
-for label, (rss, fds) in zip(("start", "middle", "end"), samples):
-    print(f"  {label:6} RSS {rss / 1024:8.1f} MiB  open descriptors {fds}")
+for label, (rss, fds, *_rest, load) in zip(("start", "middle", "end"), samples):
+    print(f"  {label:6} RSS {rss / 1024:8.1f} MiB  open descriptors {fds:.0f}  load average {load}")
+# The players share the machine: when their own process nears a whole core, the latencies above include
+# their queueing, not only the server's.
+wall = samples[2][3] - samples[0][3]
+print(f"  CPU: mediaserve {100 * (samples[2][2] - samples[0][2]) / tick / wall:.0f} % of a core from start to end; "
+      f"the players ({result['workers']} Python processes) {100 * result['cpu_seconds'] / result['seconds']:.0f} % over the run")
 rss_growth = samples[2][0] / samples[0][0] - 1
 fd_growth = samples[2][1] / samples[0][1] - 1
 flat = abs(rss_growth) <= 0.10 and abs(fd_growth) <= 0.10

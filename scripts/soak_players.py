@@ -7,7 +7,7 @@ VOD players load the master playlist and the MPD, then a media playlist, then fe
 pace (one per EXTINF) and start over at the end. Prints one JSON object: requests, errors (anything but
 200/304, resets, timeouts) and p50/p99 latency per object kind.
 """
-import argparse, asyncio, json, random, re, sys, time
+import argparse, asyncio, json, multiprocessing, random, re, sys, time
 
 KINDS = ("live_playlist", "live_segment", "vod_manifest", "vod_segment")
 
@@ -24,6 +24,15 @@ class Stats:
             self.errors[kind] += 1
             if len(self.examples) < 10:
                 self.examples.append(what)
+
+    def merge(self, other):
+        for kind in KINDS:
+            self.latency[kind] += other["latency"][kind]
+            self.errors[kind] += other["errors"][kind]
+        self.examples += other["examples"][:max(0, 10 - len(self.examples))]
+
+    def raw(self):
+        return {"latency": self.latency, "errors": self.errors, "examples": self.examples}
 
     def summary(self):
         out = {"requests": sum(len(v) for v in self.latency.values()), "errors": sum(self.errors.values()),
@@ -151,7 +160,36 @@ async def vod_player(args, stats, asset, deadline):
     connection.close()
 
 
-async def main():
+def run_players(args, first, count, seconds):
+    """One worker process: players number first..first+count-1 (their kind and stream follow from the
+    number, as with one process), staggered over the first tenth of the run."""
+    async def players():
+        stats = Stats()
+        deadline = time.monotonic() + seconds
+        tasks = []
+        for n in range(first, first + count):
+            live = args.live and (not args.vod or n < args.players * args.live_share)
+            if live:
+                tasks.append(live_player(args, stats, args.live[n % len(args.live)], deadline))
+            else:
+                tasks.append(vod_player(args, stats, args.vod[n % len(args.vod)], deadline))
+        async def staggered(coroutine, delay):
+            await asyncio.sleep(delay)
+            await coroutine
+        ramp = min(30.0, seconds / 10)
+        random.shuffle(tasks)  # live and VOD players arrive mixed
+        await asyncio.gather(*(staggered(t, ramp * i / max(1, len(tasks))) for i, t in enumerate(tasks)))
+        return stats
+    return asyncio.run(players())
+
+
+def worker(args, first, count, seconds, connection):
+    stats = run_players(args, first, count, seconds)
+    connection.send({"stats": stats.raw(), "cpu_seconds": time.process_time()})
+    connection.close()
+
+
+def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
@@ -160,24 +198,28 @@ async def main():
     parser.add_argument("--live", nargs="*", default=[])
     parser.add_argument("--vod", nargs="*", default=[])
     parser.add_argument("--live-share", type=float, default=0.7)
+    parser.add_argument("--workers", type=int, default=2,
+                        help="processes the players are spread over (one Python process is one core at most)")
     args = parser.parse_args()
-    stats = Stats()
-    deadline = time.monotonic() + args.seconds
-    tasks = []
-    for n in range(args.players):
-        live = args.live and (not args.vod or n < args.players * args.live_share)
-        if live:
-            tasks.append(live_player(args, stats, args.live[n % len(args.live)], deadline))
-        else:
-            tasks.append(vod_player(args, stats, args.vod[n % len(args.vod)], deadline))
-    # Players arrive over the first tenth of the run, not all in the same millisecond.
-    async def staggered(coroutine, delay):
-        await asyncio.sleep(delay)
-        await coroutine
-    ramp = min(30.0, args.seconds / 10)
-    await asyncio.gather(*(staggered(t, ramp * i / max(1, len(tasks))) for i, t in enumerate(tasks)))
-    print(json.dumps(stats.summary()))
+    started = time.monotonic()
+    workers = max(1, min(args.workers, args.players))
+    stats, cpu, processes = Stats(), 0.0, []
+    for w in range(workers):
+        first = args.players * w // workers
+        count = args.players * (w + 1) // workers - first
+        receiving, sending = multiprocessing.Pipe(duplex=False)
+        process = multiprocessing.Process(target=worker, args=(args, first, count, args.seconds, sending))
+        process.start()
+        processes.append((process, receiving))
+    for process, receiving in processes:
+        result = receiving.recv()
+        process.join()
+        stats.merge(result["stats"])
+        cpu += result["cpu_seconds"]
+    summary = stats.summary()
+    summary.update({"workers": workers, "cpu_seconds": round(cpu, 1), "seconds": round(time.monotonic() - started, 1)})
+    print(json.dumps(summary))
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

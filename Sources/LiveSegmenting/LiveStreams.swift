@@ -37,6 +37,7 @@ public final class LiveStreams: Sendable {
         self.transcodeLadder = transcode
         self.makeTranscoder = transcoder
         self.onEvent = onEvent
+        _ = SegmentMemory.configured
     }
 
     /// Streams in a local folder (`root` is `data/live`: each stream gets `<root>/<stream>/<rendition>/`).

@@ -47,10 +47,20 @@ struct SamplePayload: Sendable {
 /// An unnamed temporary file (created and unlinked at once, so nothing is left behind by a crash) that
 /// one track's payload is appended to and read back from. Owned by one `TrackFragmenter`, which the
 /// stream's lock serialises.
+///
+/// Appends are gathered in memory up to `writeBehind` bytes and written in one `pwrite`: one call per
+/// sample (about 80 a second per stream, most of them audio frames of a few hundred bytes) made the
+/// spool's system calls the largest CPU cost of a live stream.
 final class SampleSpool: @unchecked Sendable {
+    /// Bytes gathered before they are written: a few video frames, or seconds of audio.
+    static let writeBehind = 32 << 10
+
     private let directory: URL
     private var descriptor: Int32 = -1
+    /// Bytes in the file.
     private var length = 0
+    /// Bytes appended after those, not written yet (kept, should a write fail, so nothing is lost).
+    private var staged: [UInt8] = []
 
     init(directory: URL) {
         self.directory = directory
@@ -63,6 +73,56 @@ final class SampleSpool: @unchecked Sendable {
     /// False when the file cannot be created or written (the caller keeps the bytes itself).
     func append(_ bytes: [UInt8]) -> Bool {
         guard open() else { return false }
+        if staged.count + bytes.count <= Self.writeBehind {
+            if staged.capacity < Self.writeBehind { staged.reserveCapacity(Self.writeBehind) }
+            staged += bytes
+            return true
+        }
+        guard flush() else { return false }
+        if bytes.count >= Self.writeBehind { return write(bytes) }
+        staged += bytes
+        return true
+    }
+
+    /// Reads the first `count` bytes appended onto the end of `out` (no intermediate buffer: a segment is
+    /// megabytes).
+    func read(count: Int, appendingTo out: inout [UInt8]) -> Bool {
+        guard descriptor >= 0, count <= length + staged.count else { return false }
+        let fromFile = min(count, length)
+        let start = out.count
+        out += repeatElement(0, count: fromFile)
+        var offset = 0
+        while offset < fromFile {
+            let read = out.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + start + offset, fromFile - offset, off_t(offset)) }
+            if read < 0, errno == EINTR { continue }
+            guard read > 0 else { return false }
+            offset += read
+        }
+        out += staged[0..<(count - fromFile)]
+        return true
+    }
+
+    /// Empties the file for the next segment (its pages are dropped, never written back).
+    func reset() {
+        staged.removeAll(keepingCapacity: true)
+        guard descriptor >= 0, length > 0 else { return }
+        if ftruncate(descriptor, 0) != 0 {
+            close(descriptor)
+            descriptor = -1
+        }
+        length = 0
+    }
+
+    /// Writes the staged bytes to the file; false (and they stay staged) when that fails.
+    private func flush() -> Bool {
+        guard !staged.isEmpty else { return true }
+        guard write(staged) else { return false }
+        staged.removeAll(keepingCapacity: true)
+        return true
+    }
+
+    /// Writes `bytes` at the end of the file; false when the disk refuses them.
+    private func write(_ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + offset, bytes.count - offset, off_t(length + offset)) }
@@ -72,32 +132,6 @@ final class SampleSpool: @unchecked Sendable {
         }
         length += bytes.count
         return true
-    }
-
-    /// Reads the first `count` bytes of the file onto the end of `out` (no intermediate buffer: a segment
-    /// is megabytes).
-    func read(count: Int, appendingTo out: inout [UInt8]) -> Bool {
-        guard descriptor >= 0, count <= length else { return false }
-        let start = out.count
-        out += repeatElement(0, count: count)
-        var offset = 0
-        while offset < count {
-            let read = out.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + start + offset, count - offset, off_t(offset)) }
-            if read < 0, errno == EINTR { continue }
-            guard read > 0 else { return false }
-            offset += read
-        }
-        return true
-    }
-
-    /// Empties the file for the next segment (its pages are dropped, never written back).
-    func reset() {
-        guard descriptor >= 0, length > 0 else { return }
-        if ftruncate(descriptor, 0) != 0 {
-            close(descriptor)
-            descriptor = -1
-        }
-        length = 0
     }
 
     private func open() -> Bool {

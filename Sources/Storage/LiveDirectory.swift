@@ -34,21 +34,44 @@ public struct LiveDirectory: LiveMediaStore {
         streamDirectory(stream)
     }
 
+    /// Written with plain `open`/`write` from the caller's buffer: a segment is megabytes, and a copy into
+    /// `Data` per segment doubled the live segmenter's peak memory. The folder is made only when the open
+    /// finds it missing (the stream's first file), not checked on every write.
     public func write(_ bytes: [UInt8], to file: LiveFile, of stream: SafeName) throws {
         let url = url(of: file, stream: stream)
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp")
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try Data(bytes).write(to: temporary)
-        } catch {
-            // A full disk leaves a partial temporary file: it must not stay behind, taking space.
-            try? FileManager.default.removeItem(at: temporary)
-            throw StorageError.io(operation: "write", path: url.path, reason: DataDirectory.reason(error))
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp").path
+        var fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd < 0, errno == ENOENT {
+            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         }
-        guard rename(temporary.path, url.path) == 0 else {
+        guard fd >= 0 else { throw StorageError.io(operation: "write", path: url.path, reason: String(cString: strerror(errno))) }
+        var failure: String?
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                #if canImport(Glibc)
+                let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                #else
+                let written = Darwin.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                #endif
+                if written < 0, errno == EINTR { continue }
+                guard written > 0 else {
+                    failure = written < 0 ? String(cString: strerror(errno)) : "short write (\(offset) of \(raw.count) bytes)"
+                    return
+                }
+                offset += written
+            }
+        }
+        if close(fd) != 0, failure == nil { failure = String(cString: strerror(errno)) }
+        if let failure {
+            // A full disk leaves a partial temporary file: it must not stay behind, taking space.
+            unlink(temporary)
+            throw StorageError.io(operation: "write", path: url.path, reason: failure)
+        }
+        guard rename(temporary, url.path) == 0 else {
             let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
+            unlink(temporary)
             throw StorageError.io(operation: "rename into place", path: url.path, reason: reason)
         }
     }

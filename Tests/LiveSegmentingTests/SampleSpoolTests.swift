@@ -66,4 +66,30 @@ import TestSupport
             #expect(first && second && out == [5, 6])
         }
     }
+
+    @Test func writeBehindKeepsOrderAcrossFileAndMemory() throws {
+        let directory = try temporaryDirectory("spool-write-behind")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var payload = SamplePayload(spool: SampleSpool(directory: directory))
+        // Small frames gathered, then flushed; one frame larger than the write-behind buffer; a staged tail.
+        var expected: [UInt8] = []
+        for round in 0..<3 {
+            for n in 0..<700 {
+                let frame = (0..<(37 + n % 400)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ n &+ round) }
+                payload.append(frame)
+                expected += frame
+            }
+            let big = (0..<(SampleSpool.writeBehind + 12_345)).map { UInt8(truncatingIfNeeded: $0 &+ round) }
+            payload.append(big)
+            expected += big
+            payload.append([1, 2, 3])
+            expected += [1, 2, 3]
+            var out: [UInt8] = []
+            let drained = payload.drain(into: &out)
+            #expect(drained)
+            #expect(out.count == expected.count)
+            #expect(out == expected)
+            expected = []
+        }
+    }
 }

@@ -108,6 +108,17 @@ import Testing
             #expect(stored.cmcdRequests == 2)
             #expect(stored.cmcdThroughputKbps == 20_000)
 
+            // The session API shows that one session with the CMCD fields the player sent.
+            let listed = try Self.json(try await fetch(port, "/api/v1/analytics/sessions?asset=clip1", headers: Self.auth))
+            #expect(listed["total"] as? Int == 1)
+            let session = try #require((listed["sessions"] as? [[String: Any]])?.first)
+            #expect(session["id"] as? String == "cm-1")
+            #expect(session["cmcdRequests"] as? Int == 2)
+            #expect(session["bitrate"] as? Int == 900_000)
+            #expect(session["cmcdBufferMs"] as? Int == 6000)
+            #expect(try await fetch(port, "/api/v1/analytics/sessions?asset=clip1&limit=0", headers: Self.auth).status == 400)
+            #expect(try await fetch(port, "/api/v1/analytics/sessions?asset=clip1").status == 401)
+
             let metrics = try await fetch(port, "/metrics").text
             #expect(metrics.contains("mediaserve_viewers_concurrent 1"))
             #expect(metrics.contains(#"mediaserve_viewers_concurrent_by_subject{kind="asset",id="clip1"} 1"#))

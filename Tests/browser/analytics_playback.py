@@ -5,9 +5,8 @@
 - The dashboard (/dashboard, admin key as the HTTP Basic password) renders its five SVG charts and the
   per-asset table in Chromium with no script error in the console.
 
-The player is the preview page's (Video.js), which sends events but no CMCD: CMCD crediting is covered by
-the Swift suites (AnalyticsOriginTests). hls.js with CMCD on (hls.js is in .player/ since signed_playback.py
-uses it) is not a case here yet.
+The player is the preview page's (Video.js), which sends events but no CMCD; hls.js with CMCD on is
+cmcd_playback.py's case (and AnalyticsOriginTests covers CMCD crediting in the Swift suites).
 """
 import base64
 import json

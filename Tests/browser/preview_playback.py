@@ -4,7 +4,8 @@ then headless Chromium opens `/` and plays the asset with HLS and with DASH (the
 currentTime must advance in both). Meanwhile ffmpeg publishes a live stream over RTMP; once it has a
 DVR window, ffprobe and the page play it live over HLS and DASH and seek back (live_playback.py). While
 the asset plays over HLS, its player's events make it one concurrent session with a startup time, and the
-dashboard renders its charts without a script error (analytics_playback.py).
+dashboard renders its charts without a script error (analytics_playback.py). hls.js with CMCD on plays it
+and the session API shows that session with the CMCD fields hls.js sent (cmcd_playback.py).
 Last, the asset is made signed-only and hls.js, Video.js and ffmpeg play a signed URL (signed_playback.py).
 
 Run by `make test` after `swift test`:
@@ -24,6 +25,7 @@ import time
 import urllib.request
 
 import analytics_playback
+import cmcd_playback
 import live_playback
 import signed_playback
 
@@ -145,6 +147,12 @@ def main():
                         print(f"browser: live {fmt.upper()}: {problem!r}", file=sys.stderr)
                         results.append(False)
             try:
+                results.append(cmcd_playback.run(driver, base, lambda path: api(port, "GET", path), "browser-clip",
+                                                 signed_playback.wait_playing))
+            except Exception as problem:  # a failed request or a driver error fails this case only
+                print(f"browser: CMCD: {problem!r}", file=sys.stderr)
+                results.append(False)
+            try:
                 results += signed_playback.run(driver, base, lambda method, path, body: api(port, method, path, body),
                                                "browser-clip")
             except Exception as problem:  # a failed request or a driver error fails these cases, not the run
@@ -160,8 +168,8 @@ def main():
         shutil.rmtree(data_dir, ignore_errors=True)
     played = sum(results)
     # The closing line in the plain form CI reads: VOD HLS, analytics, VOD DASH, dashboard, live HLS and DASH,
-    # then the signed cases.
-    expected = 6 + len(signed_playback.CASES)
+    # hls.js with CMCD, then the signed cases.
+    expected = 7 + len(signed_playback.CASES)
     print(f"browser: {played} passed, {expected - played} failed")
     return 0 if played == expected else 1
 

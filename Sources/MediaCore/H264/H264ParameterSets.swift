@@ -1,4 +1,5 @@
-/// The fields of an H.264 sequence parameter set (7.3.2.1.1) that a slice header's layout depends on.
+/// The fields of an H.264 sequence parameter set (7.3.2.1.1) that a slice header's layout depends on, and
+/// the display size (cropping applied) that a live stream's init segment announces.
 public struct H264SequenceParameterSet: Hashable, Sendable {
     public var id: Int
     public var separateColourPlane: Bool
@@ -9,6 +10,9 @@ public struct H264SequenceParameterSet: Hashable, Sendable {
     public var deltaPicOrderAlwaysZero: Bool
     public var frameMbsOnly: Bool
     public var picSizeInMapUnits: Int
+    /// Display size in pixels: the coded macroblocks less the frame cropping rectangle.
+    public var width: Int
+    public var height: Int
 
     static let highProfiles: Set<Int> = [100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135]
 
@@ -56,6 +60,19 @@ public struct H264SequenceParameterSet: Hashable, Sendable {
         let heightInMapUnits = try r.ue(in: 0...1023, "pic_height_in_map_units_minus1") + 1
         picSizeInMapUnits = widthInMbs * heightInMapUnits
         frameMbsOnly = try r.flag()
+        if !frameMbsOnly { _ = try r.bit() }  // mb_adaptive_frame_field_flag
+        _ = try r.bit()  // direct_8x8_inference_flag
+        var crop = (left: 0, right: 0, top: 0, bottom: 0)
+        if try r.flag() {
+            crop = (try r.ue(in: 0...8191, "frame_crop_left_offset"), try r.ue(in: 0...8191, "frame_crop_right_offset"),
+                    try r.ue(in: 0...8191, "frame_crop_top_offset"), try r.ue(in: 0...8191, "frame_crop_bottom_offset"))
+        }
+        let fieldFactor = frameMbsOnly ? 1 : 2
+        let cropUnitX = chromaArrayType == 0 ? 1 : (chromaArrayType == 3 ? 1 : 2)
+        let cropUnitY = (chromaArrayType == 1 ? 2 : 1) * fieldFactor
+        width = widthInMbs * 16 - (crop.left + crop.right) * cropUnitX
+        height = fieldFactor * heightInMapUnits * 16 - (crop.top + crop.bottom) * cropUnitY
+        guard width > 0, height > 0 else { throw H264Error.malformed("SPS picture size \(width)x\(height) after cropping") }
     }
 }
 

@@ -2,8 +2,10 @@ import Analytics
 import Foundation
 import Hummingbird
 
-/// `GET /api/v1/analytics/summary` and `/timeseries` (admin key). `from`/`to` are epoch ms or ISO 8601
-/// (default: the last hour up to now), `step` is seconds (default 60).
+/// `GET /api/v1/analytics/summary`, `/timeseries` and `/sessions` (admin key). `from`/`to` are epoch ms or
+/// ISO 8601 (default: the last hour up to now), `step` is seconds (default 60). `/sessions` lists the
+/// sessions themselves (newest first, at most `limit`, default 100), so a support person or a test can
+/// find one viewer's session by the id its player sent (event `sessionId` or CMCD `sid`).
 struct AnalyticsQueryRoutes: Sendable {
     let recorder: AnalyticsRecorder
 
@@ -31,6 +33,30 @@ struct AnalyticsQueryRoutes: Sendable {
             let sessions = try recorder.sessions(subject: try Self.subject(request), from: window.from, to: window.to)
             return try AdminAPIRoutes.json(TimeseriesBody(metric: metric.rawValue, step: step / 1000, points: query.points(sessions)))
         }
+        api.get("analytics/sessions") { request, _ in
+            let window = try Self.window(request)
+            let limit = try request.uri.queryParameters["limit"].map { raw -> Int in
+                guard let limit = Int(raw), (1...Self.maxSessionsListed).contains(limit) else {
+                    throw OriginError.badRequest("limit must be a whole number from 1 to \(Self.maxSessionsListed)")
+                }
+                return limit
+            } ?? 100
+            let sessions = try recorder.sessions(subject: try Self.subject(request), from: window.from, to: window.to)
+            let newest = sessions.sorted { ($0.lastSeen, $0.id) > ($1.lastSeen, $1.id) }
+            return try AdminAPIRoutes.json(SessionsBody(from: window.from, to: window.to, total: newest.count,
+                                                        sessions: Array(newest.prefix(limit))))
+        }
+    }
+
+    /// The most sessions one `/sessions` answer lists (the summary covers any number).
+    static let maxSessionsListed = 1000
+
+    struct SessionsBody: Encodable {
+        var from: Int64
+        var to: Int64
+        /// Sessions in the window, of which `sessions` holds the newest `limit`.
+        var total: Int
+        var sessions: [PlaybackSession]
     }
 
     struct SummaryBody: Encodable {
