@@ -162,7 +162,7 @@ import Yams
             #expect((document["openapi"] as? String)?.hasPrefix("3.") == true)
             let paths = try #require(document["paths"] as? [String: Any])
             #expect(Set(paths.keys) == ["/assets", "/assets/{id}", "/jobs/{id}", "/live-streams", "/live-streams/{id}",
-                                        "/live-streams/{id}/archive", "/openapi.yaml", "/playback-urls"])
+                                        "/live-streams/{id}/archive", "/live-streams/{id}/failback", "/openapi.yaml", "/playback-urls"])
             let stream = try #require(paths["/live-streams/{id}"] as? [String: Any])
             #expect(stream["get"] != nil && stream["delete"] != nil)
             let assets = try #require(paths["/assets"] as? [String: Any])
