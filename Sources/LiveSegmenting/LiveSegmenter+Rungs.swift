@@ -3,20 +3,9 @@ import MP4
 import RTMP
 
 /// One encoded picture of a transcoded rung: a length-prefixed H.264 access unit timed on the source's
-/// clock (milliseconds, the times of the source picture it was made from).
-public struct RungFrame: Sendable, Equatable {
-    public var dts: Int64
-    public var pts: Int64
-    public var isKeyframe: Bool
-    public var data: [UInt8]
-
-    public init(dts: Int64, pts: Int64, isKeyframe: Bool, data: [UInt8]) {
-        self.dts = dts
-        self.pts = pts
-        self.isKeyframe = isKeyframe
-        self.data = data
-    }
-}
+/// clock (milliseconds, the times of the source picture it was made from). It is the same value as a
+/// publisher's own picture (`RTMP.VideoFrame`), so it is that type rather than a copy of it.
+public typealias RungFrame = VideoFrame
 
 /// A transcoded rung inside the segmenter: its samples wait in their own fragmenter and are cut where the
 /// source was cut (the rung's encoder forced an IDR on every source keyframe), with the source's segment
