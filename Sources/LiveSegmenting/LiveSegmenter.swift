@@ -15,8 +15,9 @@ public struct LiveSegmenter: Sendable {
         /// A new or changed init segment for a rendition, to be stored as `init-<number>.mp4`: `number` is
         /// the first segment number that may use it, and no other init of the rendition ever gets it.
         case initSegment(Rendition, number: Int, bytes: [UInt8])
-        /// A finished media segment; `rendition` carries bitrates measured so far.
-        case segment(Rendition, SegmentInfo, bytes: [UInt8])
+        /// A finished media segment; `rendition` carries bitrates measured so far. Its samples may still be
+        /// in their spool file (`SegmentBytes`).
+        case segment(Rendition, SegmentInfo, bytes: SegmentBytes)
         /// Low latency: a finished part of the segment being collected (the segment's last part comes
         /// just before the segment).
         case part(Rendition, PartInfo, bytes: [UInt8])
@@ -218,7 +219,7 @@ public struct LiveSegmenter: Sendable {
     }
 
     /// A cut as outputs: the low-latency last part (when there is one), then the segment.
-    static func outputs(_ cut: (info: SegmentInfo, bytes: [UInt8], part: (PartInfo, [UInt8])?), rendition: Rendition) -> [Output] {
+    static func outputs(_ cut: (info: SegmentInfo, bytes: SegmentBytes, part: (PartInfo, [UInt8])?), rendition: Rendition) -> [Output] {
         var out: [Output] = []
         if let part = cut.part { out.append(.part(rendition, part.0, bytes: part.1)) }
         out.append(.segment(rendition, cut.info, bytes: cut.bytes))

@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,6 +27,15 @@ struct SamplePayload: Sendable {
             return
         }
         memory += bytes
+    }
+
+    /// Hands over every byte appended since the last drain when all of them are in the spool file (the
+    /// usual case): the file goes with them, and the next append starts a new one. Nil when some are in
+    /// memory or the file cannot take the staged tail (then `drain` still gives them all).
+    mutating func takeSpooled() -> SpooledSamples? {
+        guard let spool, memory.isEmpty, spooled > 0, let samples = spool.handOff(count: spooled) else { return nil }
+        spooled = 0
+        return samples
     }
 
     /// Appends every byte appended since the last drain to `out`, in order, and empties the payload;
@@ -89,17 +99,20 @@ final class SampleSpool: @unchecked Sendable {
     func read(count: Int, appendingTo out: inout [UInt8]) -> Bool {
         guard descriptor >= 0, count <= length + staged.count else { return false }
         let fromFile = min(count, length)
-        let start = out.count
-        out += repeatElement(0, count: fromFile)
-        var offset = 0
-        while offset < fromFile {
-            let read = out.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + start + offset, fromFile - offset, off_t(offset)) }
-            if read < 0, errno == EINTR { continue }
-            guard read > 0 else { return false }
-            offset += read
-        }
+        guard LocalFileCopy.read(descriptor, count: fromFile, appendingTo: &out) else { return false }
         out += staged[0..<(count - fromFile)]
         return true
+    }
+
+    /// Gives the file, holding exactly `count` bytes once the staged ones are written, to a `SpooledSamples`;
+    /// the next append opens a new file. Nil (nothing changes) when the counts differ or the write fails.
+    func handOff(count: Int) -> SpooledSamples? {
+        guard descriptor >= 0, length + staged.count == count, flush() else { return nil }
+        defer {
+            descriptor = -1
+            length = 0
+        }
+        return SpooledSamples(descriptor: descriptor, count: count)
     }
 
     /// Empties the file for the next segment (its pages are dropped, never written back).
@@ -136,9 +149,14 @@ final class SampleSpool: @unchecked Sendable {
 
     private func open() -> Bool {
         if descriptor >= 0 { return true }
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // A new file per segment (the last one went with its samples): the folder is made only when missing.
         var template = Array(directory.appendingPathComponent(".spool-XXXXXX").path.utf8CString)
-        let opened = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        var opened = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        if opened < 0, errno == ENOENT {
+            try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            template = Array(directory.appendingPathComponent(".spool-XXXXXX").path.utf8CString)
+            opened = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        }
         guard opened >= 0 else { return false }
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         descriptor = opened

@@ -20,6 +20,12 @@ struct SegmentFiles: Sendable {
         try storing(file) { try store.write(bytes, to: file, of: stream) }
     }
 
+    /// A segment whose samples may still be in their spool file: those go file to file.
+    func write(_ bytes: SegmentBytes, to file: LiveFile) throws {
+        guard let spooled = bytes.spooled else { return try write(bytes.head, to: file) }
+        try storing(file) { try store.write(bytes.head, followedBy: spooled.count, of: spooled.descriptor, to: file, of: stream) }
+    }
+
     /// Runs a store call, reporting its failure as `LiveError.storage` for `file`.
     func storing(_ file: LiveFile, _ body: () throws -> Void) throws {
         do {

@@ -87,34 +87,35 @@ struct TrackFragmenter: Sendable {
     /// whatever is pending, returned in `part`; the segment is then its parts back to back (a CMAF segment
     /// of several chunks), so a player that fetched the parts and one that fetches the segment get the
     /// same bytes.
-    mutating func cut(number: Int, nextDTS: Int64?) -> (info: SegmentInfo, bytes: [UInt8], part: (PartInfo, [UInt8])?)? {
+    mutating func cut(number: Int, nextDTS: Int64?) -> (info: SegmentInfo, bytes: SegmentBytes, part: (PartInfo, [UInt8])?)? {
         guard let start = segmentParts.first?.start ?? pending.first?.dts else { return nil }
         guard !segmentParts.isEmpty else {
-            guard let fragment = fragment(number: number, nextDTS: nextDTS) else { return nil }
-            let info = finish(number: number, start: start, duration: fragment.duration, bytes: fragment.bytes,
-                              receivedAt: fragment.receivedAt, gap: fragment.bytes == nil)
-            return (info, fragment.bytes ?? [], nil)
+            guard let fragment = fragment(number: number, nextDTS: nextDTS, leaveSpooled: true) else { return nil }
+            let info = finish(number: number, start: start, duration: fragment.duration, size: fragment.bytes?.count,
+                              receivedAt: fragment.receivedAt)
+            return (info, fragment.bytes ?? SegmentBytes([]), nil)
         }
         let last = cutPart(number: number, nextDTS: nextDTS)
         let duration = segmentParts.reduce(Int64(0)) { $0 + $1.duration }
         let bytes = segmentGap ? nil : segmentBytes
-        let info = finish(number: number, start: start, duration: duration, bytes: bytes, receivedAt: segmentReceivedAt, gap: segmentGap)
+        let info = finish(number: number, start: start, duration: duration, size: bytes?.count, receivedAt: segmentReceivedAt)
         segmentParts = []
         segmentBytes = []
         segmentGap = false
-        return (info, bytes ?? [], last)
+        return (info, SegmentBytes(bytes ?? []), last)
     }
 
     /// Low latency: emits the pending samples as the next part of segment `number` (its bytes are also kept
     /// for the segment). Nil when nothing is pending. A part whose bytes the spool lost makes the whole
     /// segment a gap; the part itself is then not published (nil bytes).
     mutating func cutPart(number: Int, nextDTS: Int64?) -> (PartInfo, [UInt8])? {
-        guard let fragment = fragment(number: number, nextDTS: nextDTS) else { return nil }
+        guard let fragment = fragment(number: number, nextDTS: nextDTS, leaveSpooled: false) else { return nil }
         if segmentParts.isEmpty { segmentReceivedAt = fragment.receivedAt }
         let part = PartInfo(segment: number, index: segmentParts.count, start: fragment.start, duration: fragment.duration,
                             independent: fragment.independent, discontinuity: discontinuityNext, initNumber: initNumber)
         segmentParts.append(part)
-        guard let bytes = fragment.bytes else {
+        // Parts are in memory (`leaveSpooled: false`): `head` is all of it.
+        guard let bytes = fragment.bytes?.head else {
             segmentGap = true
             return nil
         }
@@ -127,9 +128,10 @@ struct TrackFragmenter: Sendable {
         pending.first.map { nextDTS - $0.dts } ?? 0
     }
 
-    /// Turns every pending sample into one `moof`+`mdat` (nil bytes when the spool lost them).
-    private mutating func fragment(number: Int, nextDTS: Int64?)
-        -> (start: Int64, duration: Int64, bytes: [UInt8]?, receivedAt: Double, independent: Bool)? {
+    /// Turns every pending sample into one `moof`+`mdat` (nil bytes when the spool lost them). With
+    /// `leaveSpooled`, samples that are all in the spool file stay there (the file goes with the bytes).
+    private mutating func fragment(number: Int, nextDTS: Int64?, leaveSpooled: Bool)
+        -> (start: Int64, duration: Int64, bytes: SegmentBytes?, receivedAt: Double, independent: Bool)? {
         guard let first = pending.first else { return nil }
         var samples: [CMAFSampleEntry] = []
         samples.reserveCapacity(pending.count)
@@ -144,19 +146,28 @@ struct TrackFragmenter: Sendable {
         let duration = samples.reduce(Int64(0)) { $0 + Int64($1.duration) }
         // The spool may lose the bytes (the disk failed under it): the caller keeps the number and time as
         // a gap (HLS EXT-X-GAP), so the timeline and the numbering go on without a silent hole.
-        let bytes = CMAFWriter.mediaSegment(track, sequenceNumber: UInt32(truncatingIfNeeded: number),
-                                            baseMediaDecodeTime: UInt64(max(first.dts, 0)), entries: samples,
-                                            payload: { payload.drain(into: &$0) })
+        let sequenceNumber = UInt32(truncatingIfNeeded: number), decodeTime = UInt64(max(first.dts, 0))
+        let bytes: SegmentBytes?
+        if leaveSpooled, let spooled = payload.takeSpooled() {
+            let size = samples.reduce(0) { $0 + Int($1.size) }
+            bytes = spooled.count != size ? nil : SegmentBytes(
+                head: CMAFWriter.mediaSegmentHeader(track, sequenceNumber: sequenceNumber, baseMediaDecodeTime: decodeTime, entries: samples),
+                spooled: spooled)
+        } else {
+            bytes = CMAFWriter.mediaSegment(track, sequenceNumber: sequenceNumber, baseMediaDecodeTime: decodeTime, entries: samples,
+                                            payload: { payload.drain(into: &$0) }).map(SegmentBytes.init)
+        }
         pending.removeAll(keepingCapacity: true)
         lastEnd = first.dts + duration
         return (first.dts, duration, bytes, first.receivedAt, first.isSync)
     }
 
-    private mutating func finish(number: Int, start: Int64, duration: Int64, bytes: [UInt8]?, receivedAt: Double, gap: Bool) -> SegmentInfo {
-        let info = SegmentInfo(number: number, start: start, duration: duration, size: gap ? 0 : bytes?.count ?? 0,
-                               discontinuity: discontinuityNext, programDateTime: receivedAt, initNumber: initNumber, gap: gap)
+    /// The segment's entry; a nil `size` (its bytes were lost) makes it a gap.
+    private mutating func finish(number: Int, start: Int64, duration: Int64, size: Int?, receivedAt: Double) -> SegmentInfo {
+        let info = SegmentInfo(number: number, start: start, duration: duration, size: size ?? 0,
+                               discontinuity: discontinuityNext, programDateTime: receivedAt, initNumber: initNumber, gap: size == nil)
         discontinuityNext = false
-        if !gap, let bytes { record(bytes: bytes.count, ticks: duration) }
+        if let size { record(bytes: size, ticks: duration) }
         return info
     }
 

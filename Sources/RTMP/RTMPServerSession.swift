@@ -82,6 +82,11 @@ public struct RTMPServerSession: Sendable {
         }
         bytesReceived += UInt64(chunkBytes.count)
         for message in try parser.receive(chunkBytes) {
+            // Media (nearly every message) is appended in place: no array per message.
+            if message.type == .video || message.type == .audio {
+                try handleMedia(message, into: &actions)
+                continue
+            }
             actions += try handle(message)
             if phase == .closed { return actions }
         }
@@ -127,7 +132,9 @@ public struct RTMPServerSession: Sendable {
         case .dataAMF3:
             return try handleData(AMF0.decodeAll(Array(message.payload.dropFirst())))
         case .video, .audio:
-            return try handleMedia(message)
+            var actions: [Action] = []
+            try handleMedia(message, into: &actions)
+            return actions
         case .aggregate:
             return try handleAggregate(message)
         default:
@@ -137,7 +144,7 @@ public struct RTMPServerSession: Sendable {
         }
     }
 
-    private mutating func handleMedia(_ message: RTMPMessage) throws -> [Action] {
+    private mutating func handleMedia(_ message: RTMPMessage, into actions: inout [Action]) throws {
         guard phase == .publishing else {
             throw LiveError.protocolViolation("media before NetStream.Publish.Start")
         }
@@ -147,7 +154,7 @@ public struct RTMPServerSession: Sendable {
         } else {
             event = try FLVTag.parseAudio(message.payload, timestamp: audioClock.unwrap(message.timestamp))
         }
-        return event.map { [.media($0)] } ?? []
+        if let event { actions.append(.media(event)) }
     }
 
     /// `@setDataFrame("onMetaData", {...})` or a bare `onMetaData({...})`.
@@ -181,7 +188,7 @@ public struct RTMPServerSession: Sendable {
             firstTimestamp = base
             let sub = RTMPMessage(chunkStreamID: message.chunkStreamID, timestamp: message.timestamp &+ (timestamp &- base),
                                   typeID: type, streamID: message.streamID, payload: body)
-            if sub.type == .video || sub.type == .audio { actions += try handleMedia(sub) }
+            if sub.type == .video || sub.type == .audio { try handleMedia(sub, into: &actions) }
             else if sub.type == .dataAMF0 { actions += try handleData(AMF0.decodeAll(body)) }
         }
         return actions

@@ -38,6 +38,20 @@ public struct LiveDirectory: LiveMediaStore {
     /// `Data` per segment doubled the live segmenter's peak memory. The folder is made only when the open
     /// finds it missing (the stream's first file), not checked on every write.
     public func write(_ bytes: [UInt8], to file: LiveFile, of stream: SafeName) throws {
+        try writeWhole(file, of: stream) { fd in Self.writeAll(bytes, to: fd) }
+    }
+
+    /// The header from memory, then the samples copied from the spool file by the kernel
+    /// (`copy_file_range`): the segment's megabytes never enter this process.
+    public func write(_ head: [UInt8], followedBy count: Int, of descriptor: Int32, to file: LiveFile, of stream: SafeName) throws {
+        try writeWhole(file, of: stream) { fd in
+            Self.writeAll(head, to: fd) ?? LocalFileCopy.copy(count, from: descriptor, to: fd)
+        }
+    }
+
+    /// Fills a hidden temporary file beside `file` with `fill` (nil, or what failed) and renames it into
+    /// place; on failure the temporary is removed (a full disk must not keep the partial file).
+    private func writeWhole(_ file: LiveFile, of stream: SafeName, fill: (Int32) -> String?) throws {
         let url = url(of: file, stream: stream)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp").path
         var fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -46,7 +60,21 @@ public struct LiveDirectory: LiveMediaStore {
             fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         }
         guard fd >= 0 else { throw StorageError.io(operation: "write", path: url.path, reason: String(cString: strerror(errno))) }
-        var failure: String?
+        var failure = fill(fd)
+        if close(fd) != 0, failure == nil { failure = String(cString: strerror(errno)) }
+        if let failure {
+            unlink(temporary)
+            throw StorageError.io(operation: "write", path: url.path, reason: failure)
+        }
+        guard rename(temporary, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw StorageError.io(operation: "rename into place", path: url.path, reason: reason)
+        }
+    }
+
+    /// Writes all of `bytes` at the descriptor's position; nil when done, else what failed.
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> String? {
         bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
@@ -57,22 +85,11 @@ public struct LiveDirectory: LiveMediaStore {
                 #endif
                 if written < 0, errno == EINTR { continue }
                 guard written > 0 else {
-                    failure = written < 0 ? String(cString: strerror(errno)) : "short write (\(offset) of \(raw.count) bytes)"
-                    return
+                    return written < 0 ? String(cString: strerror(errno)) : "short write (\(offset) of \(raw.count) bytes)"
                 }
                 offset += written
             }
-        }
-        if close(fd) != 0, failure == nil { failure = String(cString: strerror(errno)) }
-        if let failure {
-            // A full disk leaves a partial temporary file: it must not stay behind, taking space.
-            unlink(temporary)
-            throw StorageError.io(operation: "write", path: url.path, reason: failure)
-        }
-        guard rename(temporary, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw StorageError.io(operation: "rename into place", path: url.path, reason: reason)
+            return nil
         }
     }
 
@@ -141,6 +158,10 @@ extension DataDirectory {
 
     public func write(_ bytes: [UInt8], to file: LiveFile, of stream: SafeName) throws {
         try liveStore.write(bytes, to: file, of: stream)
+    }
+
+    public func write(_ head: [UInt8], followedBy count: Int, of descriptor: Int32, to file: LiveFile, of stream: SafeName) throws {
+        try liveStore.write(head, followedBy: count, of: descriptor, to: file, of: stream)
     }
 
     public func append(_ bytes: [UInt8], to file: LiveFile, of stream: SafeName) throws {

@@ -50,6 +50,10 @@ public protocol LiveMediaStore: Sendable {
     /// Makes `bytes` the file's whole content at once: a reader (or the CDN behind it) sees the old file
     /// or the new one, never part of it.
     func write(_ bytes: [UInt8], to file: LiveFile, of stream: SafeName) throws
+    /// The same for `head` followed by the first `count` bytes of the open local file `descriptor` (a live
+    /// segment whose samples wait in their spool file). A local store copies them file to file; the
+    /// default reads them into memory and calls `write`.
+    func write(_ head: [UInt8], followedBy count: Int, of descriptor: Int32, to file: LiveFile, of stream: SafeName) throws
     /// Appends `bytes` in one write (journal lines): a crash can cut only the last, unterminated line.
     func append(_ bytes: [UInt8], to file: LiveFile, of stream: SafeName) throws
     /// The file's bytes, nil when it is absent or unreadable.
@@ -64,4 +68,15 @@ public protocol LiveMediaStore: Sendable {
     func scratchDirectory(of stream: SafeName) -> URL
     /// Where the file is, for error messages and logs.
     func location(of file: LiveFile, stream: SafeName) -> String
+}
+
+extension LiveMediaStore {
+    public func write(_ head: [UInt8], followedBy count: Int, of descriptor: Int32, to file: LiveFile, of stream: SafeName) throws {
+        var bytes = head
+        guard LocalFileCopy.read(descriptor, count: count, appendingTo: &bytes) else {
+            throw StorageError.io(operation: "read the spooled samples for", path: location(of: file, stream: stream),
+                                  reason: String(cString: strerror(errno)))
+        }
+        try write(bytes, to: file, of: stream)
+    }
 }

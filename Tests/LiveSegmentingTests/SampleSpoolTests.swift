@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 @testable import LiveSegmenting
 @testable import RTMP
+import Storage
 
 /// Sample bytes waiting in a spool file instead of memory must come back exactly as they went in.
 @Suite struct SampleSpoolTests {
@@ -91,5 +92,32 @@ import TestSupport
             #expect(out == expected)
             expected = []
         }
+    }
+
+    /// At a cut the samples stay in their spool file and the store copies them after the header file to
+    /// file: the segment files on disk are byte for byte the in-memory segmenter's, and no spool is left.
+    @Test func spooledSegmentsAreCopiedFileToFileIntoTheSameBytes() throws {
+        let directory = try temporaryDirectory("spool-copy")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = LiveDirectory(root: directory.appendingPathComponent("live"))
+        let stream = SafeName("cam")!
+        let inMemory = Self.segmentOutputs(spoolDirectory: nil)
+        let spooled = Self.segmentOutputs(spoolDirectory: store.scratchDirectory(of: stream))
+        var compared = 0
+        for (memory, spool) in zip(inMemory, spooled) {
+            guard case .segment(let rendition, let info, let expected) = memory, case .segment(_, _, let bytes) = spool else { continue }
+            #expect(expected.spooled == nil)
+            #expect(bytes.spooled != nil, "segment \(info.number) of \(rendition.id) was read back into memory")
+            #expect(bytes.head.count < 16 << 10)  // the header only
+            let file = LiveFile.segment(rendition: rendition.id, number: info.number)
+            try SegmentFiles(store: store, stream: stream).write(bytes, to: file)
+            let written = try #require(store.read(file, of: stream))
+            #expect([UInt8](written) == expected.head, "segment \(info.number) of \(rendition.id)")
+            #expect(info.size == written.count)
+            compared += 1
+        }
+        #expect(compared == 8)
+        let left = try FileManager.default.contentsOfDirectory(atPath: store.scratchDirectory(of: stream).path)
+        #expect(left.allSatisfy { !$0.hasPrefix(".") }, "\(left)")
     }
 }

@@ -19,10 +19,15 @@ import TestSupport
         let server: RTMPServer
         let port: Int
 
-        init(_ name: String) async throws {
+        /// `segmentEventDelay` makes every segment event take that long to record (as a slow catalog write
+        /// would), which widens the time between a publication's last segment and its `publishEnded`.
+        init(_ name: String, segmentEventDelay: Double = 0) async throws {
             directory = try temporaryDirectory(name)
             let log = log
-            streams = LiveStreams(root: directory.appendingPathComponent("live"), onEvent: { log.append($0) })
+            streams = LiveStreams(root: directory.appendingPathComponent("live"), onEvent: { event in
+                if segmentEventDelay > 0, case .segment = event { Thread.sleep(forTimeInterval: segmentEventDelay) }
+                log.append(event)
+            })
             server = RTMPServer(configuration: RTMPServerConfiguration(host: "127.0.0.1", port: 0, publishTimeout: .seconds(4)),
                                 streams: streams, validateKey: { RTMPServerTests.keys[$0].map { PublishTarget($0) } })
             port = try await server.start()
@@ -129,6 +134,21 @@ extension RTMPServerTests {
         // Usually one segment (the short one shutdown forced out); a stalled ffmpeg catching up may have made more.
         #expect((indexes.first?.segments.count ?? 0) >= 1)
         try await assertDecodable(indexes, root: harness.directory.appendingPathComponent("live/cam-a"), scratch: harness.directory)
+        try? FileManager.default.removeItem(at: harness.directory)
+    }
+
+    /// The race that reverted per-read hand-over once: a stream stops counting as publishing inside
+    /// `finish`, before the last segments and `publishEnded` are reported. Shutdown must wait for those
+    /// too; with slow event delivery (0.5 s per segment event) it returned a second too early before.
+    @Test func shutdownReturnsAfterTheLastEventsAreReported() async throws {
+        let harness = try await Harness("shutdown-slow", segmentEventDelay: 0.5)
+        async let publisher = publish(port: harness.port, key: "secret-a", seconds: 60)
+        #expect(await harness.log.wait(timeout: 40) { _ in harness.streams.pendingVideoSamples(for: SafeName("cam-a")!) >= 25 })
+        try await harness.server.shutdown(grace: .seconds(20))
+        let events = harness.log.all
+        #expect(events.last?.isPublishEnded == true, "shutdown returned before the stream's end was reported: \(events.suffix(3))")
+        #expect(events.contains { if case .segment = $0 { return true }; return false })
+        _ = try await publisher
         try? FileManager.default.removeItem(at: harness.directory)
     }
 }

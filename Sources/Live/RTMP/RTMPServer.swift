@@ -20,6 +20,9 @@ public final class RTMPServer: Sendable {
     /// Open connections per client address (the per-address limit).
     private let perAddress = NIOLockedValueBox<[String: Int]>([:])
     let budget: RTMPMemoryBudget
+    /// Publications handed out and not finished yet: shutdown waits for these, because a stream stops
+    /// counting as publishing inside `finish` before its last segment and end events are reported.
+    let unfinished = UnfinishedPublications()
 
     /// `authorise`, when given, is asked after a key matched (`live.publish_webhook_url`).
     public init(configuration: RTMPServerConfiguration, streams: LiveStreams, validateKey: @escaping StreamKeyValidator,
@@ -41,7 +44,7 @@ public final class RTMPServer: Sendable {
         let streams = streams, validateKey = validateKey, authorise = authorise, logger = logger, timeout = configuration.readTimeout
         let connections = connections, publishTimeout = configuration.publishTimeout
         let maxConnections = configuration.maxConnections, maxPerAddress = configuration.maxConnectionsPerAddress
-        let perAddress = perAddress, budget = budget
+        let perAddress = perAddress, budget = budget, unfinished = unfinished
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -80,7 +83,7 @@ public final class RTMPServer: Sendable {
                     try channel.pipeline.syncOperations.addHandlers([
                         IdleStateHandler(readTimeout: timeout),
                         RTMPConnectionHandler(settings: settings, streams: streams, validateKey: validateKey, authorise: authorise,
-                                              publishTimeout: publishTimeout, budget: budget, logger: logger),
+                                              publishTimeout: publishTimeout, budget: budget, unfinished: unfinished, logger: logger),
                     ])
                 }
             }
@@ -96,11 +99,12 @@ public final class RTMPServer: Sendable {
         return port
     }
 
-    /// Stops accepting publishers, disconnects the connected ones and waits (up to `grace`) until their
-    /// last segments are written and their streams released.
     /// Connections open now (publishers, and clients still in the handshake).
     public var openConnections: Int { connections.withLockedValue { $0.count } }
 
+    /// Stops accepting publishers, disconnects the connected ones and waits (up to `grace`) until their
+    /// last segments are written and reported and their streams released (each publication's `finish`
+    /// has returned, so its `publishEnded` event is out).
     public func shutdown(grace: Duration = .seconds(5)) async throws {
         if let bound = channel.withLockedValue({ value -> Channel? in defer { value = nil }; return value }) {
             try? await bound.close()
@@ -109,8 +113,19 @@ public final class RTMPServer: Sendable {
             try? await connection.close()
         }
         let deadline = ContinuousClock.now + grace
-        while !streams.publishingStreams.isEmpty, ContinuousClock.now < deadline {
+        while unfinished.count > 0, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(50))
         }
     }
+}
+
+/// How many publications of one server are between `beginPublishing` and the end of their `finish`.
+final class UnfinishedPublications: Sendable {
+    private let value = NIOLockedValueBox(0)
+
+    var count: Int { value.withLockedValue { $0 } }
+
+    func began() { value.withLockedValue { $0 += 1 } }
+
+    func finished() { value.withLockedValue { $0 -= 1 } }
 }

@@ -48,17 +48,28 @@ public enum CMAFWriter {
     public static func mediaSegment(_ track: CMAFTrack, sequenceNumber: UInt32, baseMediaDecodeTime: UInt64, entries: [CMAFSampleEntry],
                                     payload: (inout [UInt8]) -> Bool) -> [UInt8]? {
         let size = entries.reduce(0) { $0 + Int($1.size) }
+        var out = mediaSegmentHeader(track, sequenceNumber: sequenceNumber, baseMediaDecodeTime: baseMediaDecodeTime,
+                                     entries: entries, reservingPayload: true)
+        let expected = out.count + size
+        guard payload(&out), out.count == expected else { return nil }
+        return out
+    }
+
+    /// A media segment's bytes before its samples: the `moof` and the `mdat` header. The samples follow
+    /// back to back, in `entries`' order and sizes (a live segment's stay in their spool file and are
+    /// copied after this header file to file). `reservingPayload` sizes the array for them too.
+    public static func mediaSegmentHeader(_ track: CMAFTrack, sequenceNumber: UInt32, baseMediaDecodeTime: UInt64,
+                                          entries: [CMAFSampleEntry], reservingPayload: Bool = false) -> [UInt8] {
+        let size = entries.reduce(0) { $0 + Int($1.size) }
         var moof = fragment(track, sequenceNumber: sequenceNumber, baseMediaDecodeTime: baseMediaDecodeTime, entries: entries)
         // The trun's data offset points past the moof and the mdat header: size the moof first (the
         // offset field is there either way, so setting it does not change the size).
         let moofSize = moof.encoded().count
         moof.trackFragments[0].runs[0].dataOffset = Int32(moofSize + 8)
         var out: [UInt8] = []
-        out.reserveCapacity(moofSize + 8 + size)
+        out.reserveCapacity(moofSize + 8 + (reservingPayload ? size : 0))
         moof.write(to: &out)
         MediaDataBox.appendHeader(payloadSize: size, to: &out)
-        let expected = out.count + size
-        guard payload(&out), out.count == expected else { return nil }
         return out
     }
 
