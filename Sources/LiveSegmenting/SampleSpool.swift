@@ -8,8 +8,9 @@ import Glibc
 ///
 /// Kept in memory they cost a whole segment per stream (about 2 MB at 3 Mb/s and 6 s), so with a spool
 /// they go to an unnamed file in the stream's directory as they arrive (the kernel's page cache holds
-/// them, as it holds nginx-rtmp's growing .ts files) and come back only when the segment is cut. If the
-/// spool cannot be written, the bytes stay in memory instead.
+/// them, as it holds nginx-rtmp's growing .ts files); at the cut the file goes with the segment's bytes
+/// (`takeSpooled`) and the store copies it after the segment's header. If the spool cannot be written, the
+/// bytes stay in memory instead.
 struct SamplePayload: Sendable {
     private let spool: SampleSpool?
     private var spooled = 0
