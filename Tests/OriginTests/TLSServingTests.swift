@@ -78,7 +78,7 @@ import TestSupport
             for (response, expected) in zip(responses, plan) {
                 #expect(response.status == expected.status, "\(expected.path)")
                 if let bytes = expected.bytes { #expect(response.bodyBytes == bytes, "\(expected.path)") }
-                #expect(response.headers.first(name: "Strict-Transport-Security") != nil)
+                #expect(response.headers.first(name: "Strict-Transport-Security") == "max-age=31536000; includeSubDomains", "\(expected.path)")
             }
             let closed = client.received.closed.load(ordering: .sequentiallyConsistent)
             #expect(!closed, "the connection stays open for more")
