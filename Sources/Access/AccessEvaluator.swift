@@ -36,14 +36,14 @@ public struct AccessEvaluator: Sendable {
             guard let signer = settings.signer else {
                 return .deny(AccessRefusal(.missingToken, "this content needs a signed URL, and this server has no access.signing_key"))
             }
-            switch signer.verify(query: request.query, scope: request.path.scope, now: request.now) {
+            switch signer.verify(request.parameters, scope: request.path.scope, now: request.now) {
             case .failure(let refusal): return .deny(refusal)
-            case .success(let claims):
-                if let network = claims.network, !(request.clientIP.map(network.contains) ?? false) {
+            case .success(let verified):
+                if let network = verified.claims.network, !(request.clientIP.map(network.contains) ?? false) {
                     return .deny(AccessRefusal(.ipMismatch, "this signed URL is bound to another network than yours"))
                 }
-                grant.maxHeight = claims.maxHeight
-                grant.propagatedQuery = URLSigner.propagatedQuery(request.query)
+                grant.maxHeight = verified.claims.maxHeight
+                grant.propagatedQuery = verified.query
             }
         case .jwt:
             guard let token = request.presentedToken else {

@@ -24,15 +24,13 @@ public struct SignedURLClaims: Sendable, Equatable {
 /// query but in the MAC, so a URL minted for one asset does not open another. `access.signing_key`
 /// signs; `access.previous_signing_keys` still verify, so a key can rotate while URLs are in flight.
 public struct URLSigner: Sendable {
-    /// The query parameters a signed URL adds; the origin strips them before it builds a manifest.
-    public static let parameterNames: Set<String> = ["exp", "ip", "mh", "sig"]
     /// Shortest key accepted (bytes of UTF-8): shorter keys can be brute-forced from one URL.
     public static let minimumKeyLength = 16
 
     private let signingKey: SymmetricKey
     private let verifyingKeys: [SymmetricKey]
-    /// Messages whose signature was found valid lately: a player makes hundreds of requests with one URL.
-    private let verified = SignatureMemo()
+    /// URLs found valid, with their claims: a player makes hundreds of requests with one URL.
+    private let verified = VerifiedURLMemo()
 
     public init(key: String, previousKeys: [String] = []) {
         signingKey = SymmetricKey(data: Array(key.utf8))
@@ -47,38 +45,41 @@ public struct URLSigner: Sendable {
     }
 
     /// Checks the signed-URL parameters of a request for `scope` at `now` (seconds since 1970).
-    public func verify(query: [String: String], scope: AccessScope, now: Int) -> Result<SignedURLClaims, AccessRefusal> {
-        guard let signature = query["sig"] else {
+    /// A URL that verified before (same parameters, same scope) is not MAC-checked again, but its expiry
+    /// is checked on every call, and the caller checks its network and height against each request.
+    public func verify(_ parameters: AccessParameters, scope: AccessScope, now: Int) -> Result<VerifiedSignedURL, AccessRefusal> {
+        guard let signature = parameters.signature else {
             return .failure(AccessRefusal(.missingToken, "this content needs a signed URL (exp and sig parameters)"))
         }
-        guard let rawExpiry = query["exp"], let expires = Int(rawExpiry), let mac = Base64URL.decode(signature), mac.count == 32 else {
+        let canonical = parameters.signedQuery
+        if let known = verified.claims(canonical, scope: scope) {
+            guard now <= known.expires else { return .failure(.expired(at: known.expires)) }
+            return .success(VerifiedSignedURL(claims: known, query: canonical))
+        }
+        guard let rawExpiry = parameters.expires, let expires = Int(rawExpiry), let mac = Base64URL.decode(signature), mac.count == 32 else {
             return .failure(AccessRefusal(.malformedToken, "the signed URL's exp or sig parameter is malformed"))
         }
-        let fields = Self.fields(expires, query["ip"], query["mh"])
-        let message = Self.message(scope, fields)
-        let memoKey = String(decoding: message, as: UTF8.self) + "\n" + signature
-        if !verified.contains(memoKey, now: now) {
-            guard verifyingKeys.contains(where: { HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: message, using: $0) }) else {
-                return .failure(AccessRefusal(.badSignature, "the URL's signature does not match: it was altered or was signed for other content"))
-            }
-            verified.insert(memoKey, now: now)
+        let message = Self.message(scope, Self.fields(expires, parameters.ip, parameters.maxHeight))
+        guard verifyingKeys.contains(where: { HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: message, using: $0) }) else {
+            return .failure(AccessRefusal(.badSignature, "the URL's signature does not match: it was altered or was signed for other content"))
         }
         var claims = SignedURLClaims(scope: scope, expires: expires)
-        if let ip = query["ip"] {
+        if let ip = parameters.ip {
             guard let network = IPNetwork(ip) else { return .failure(AccessRefusal(.malformedToken, "the signed URL's ip parameter is malformed")) }
             claims.network = network
         }
-        if let height = query["mh"] {
+        if let height = parameters.maxHeight {
             guard let value = Int(height), value > 0 else { return .failure(AccessRefusal(.malformedToken, "the signed URL's mh parameter is malformed")) }
             claims.maxHeight = value
         }
         guard now <= expires else { return .failure(.expired(at: expires)) }
-        return .success(claims)
+        verified.insert(canonical, claims, now: now)
+        return .success(VerifiedSignedURL(claims: claims, query: canonical))
     }
 
-    /// The query of an accepted URL in its canonical order: what manifests append to every URI they write.
-    public static func propagatedQuery(_ query: [String: String]) -> String {
-        ["exp", "ip", "mh", "sig"].compactMap { name in query[name].map { "\(name)=\($0)" } }.joined(separator: "&")
+    /// The same from decoded parameters by name.
+    public func verify(query: [String: String], scope: AccessScope, now: Int) -> Result<SignedURLClaims, AccessRefusal> {
+        verify(AccessParameters(query), scope: scope, now: now).map(\.claims)
     }
 
     private static func fields(_ expires: Int, _ ip: String?, _ maxHeight: String?) -> [(String, String)] {
@@ -94,30 +95,37 @@ public struct URLSigner: Sendable {
     }
 }
 
-/// Signed-URL messages (scope, parameters and signature) already found valid, so the requests of one
-/// signed URL cost one HMAC per `windowSeconds`, not one each. Only valid signatures are kept (forged
-/// ones are checked every time and cannot fill it), and it is emptied every window and when full, so it
-/// stays small. A hit is exactly the same message and signature that verified: nothing weaker is trusted,
-/// and expiry, network and height are still checked per request.
-final class SignatureMemo: Sendable {
-    let windowSeconds: Int
+/// A signed URL that verified: what it grants, and its parameters in canonical order (what manifests
+/// under it append to every URI).
+public struct VerifiedSignedURL: Sendable, Equatable {
+    public let claims: SignedURLClaims
+    public let query: String
+}
+
+/// Signed URLs already verified, by their canonical parameters (signature included), with the claims
+/// they grant, kept until they expire: a player makes hundreds of requests with one URL, and each then
+/// costs a lookup instead of base64, a message and an HMAC. Only URLs whose MAC matched are kept (forged
+/// ones are checked every time and cannot fill it); a hit needs exactly the parameters that verified
+/// and the same scope, so nothing weaker is trusted. Bounded: when full, expired entries go, and if none
+/// had, all of them.
+final class VerifiedURLMemo: Sendable {
     let capacity: Int
-    private let state = Mutex<(window: Int, keys: Set<String>)>((0, []))
+    private let entries = Mutex<[String: SignedURLClaims]>([:])
 
-    init(windowSeconds: Int = 60, capacity: Int = 10_000) {
-        self.windowSeconds = windowSeconds
-        self.capacity = capacity
+    init(capacity: Int = 10_000) { self.capacity = capacity }
+
+    func claims(_ canonicalQuery: String, scope: AccessScope) -> SignedURLClaims? {
+        guard let claims = entries.withLock({ $0[canonicalQuery] }), claims.scope == scope else { return nil }
+        return claims
     }
 
-    func contains(_ key: String, now: Int) -> Bool {
-        state.withLock { $0.window == now / windowSeconds && $0.keys.contains(key) }
-    }
-
-    func insert(_ key: String, now: Int) {
-        state.withLock { state in
-            let window = now / windowSeconds
-            if state.window != window || state.keys.count >= capacity { state = (window, []) }
-            state.keys.insert(key)
+    func insert(_ canonicalQuery: String, _ claims: SignedURLClaims, now: Int) {
+        entries.withLock { entries in
+            if entries.count >= capacity {
+                entries = entries.filter { $0.value.expires >= now }
+                if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            }
+            entries[canonicalQuery] = claims
         }
     }
 }

@@ -1,8 +1,8 @@
 /// One media request as the access evaluator sees it: plain values the HTTP layer read from the request.
 public struct ViewerRequest: Sendable {
     public var path: MediaPath
-    /// Decoded query parameters.
-    public var query: [String: String]
+    /// The query parameters access control reads (the rest of the query is the routes' business).
+    public var parameters: AccessParameters
     /// From `Authorization: Bearer ...`.
     public var bearerToken: String?
     public var country: String?
@@ -16,11 +16,11 @@ public struct ViewerRequest: Sendable {
     /// Seconds since 1970.
     public var now: Int
 
-    public init(path: MediaPath, query: [String: String] = [:], bearerToken: String? = nil, country: String? = nil,
+    public init(path: MediaPath, parameters: AccessParameters = .none, bearerToken: String? = nil, country: String? = nil,
                 mobileHeader: String? = nil, userAgent: String? = nil, clientIP: String? = nil, cdnSecret: String? = nil,
                 now: Int) {
         self.path = path
-        self.query = query
+        self.parameters = parameters
         self.bearerToken = bearerToken
         self.country = country
         self.mobileHeader = mobileHeader
@@ -33,7 +33,7 @@ public struct ViewerRequest: Sendable {
     /// The viewer's token for `jwt` and `webhook` items: the bearer header, else `?token=`.
     public var presentedToken: (value: String, fromQuery: Bool)? {
         if let bearerToken, !bearerToken.isEmpty { return (bearerToken, false) }
-        if let token = query["token"], !token.isEmpty { return (token, true) }
+        if let token = parameters.token, !token.isEmpty { return (token, true) }
         return nil
     }
 }

@@ -7,7 +7,7 @@ import Testing
 
     func request(_ path: String, country: String? = nil, mobile: String? = nil, userAgent: String? = nil,
                  bearer: String? = nil, query: [String: String] = [:], cdn: String? = nil) -> ViewerRequest {
-        ViewerRequest(path: MediaPath(path: path)!, query: query, bearerToken: bearer, country: country, mobileHeader: mobile,
+        ViewerRequest(path: MediaPath(path: path)!, parameters: AccessParameters(query), bearerToken: bearer, country: country, mobileHeader: mobile,
                       userAgent: userAgent, clientIP: "192.0.2.1", cdnSecret: cdn, now: now)
     }
 

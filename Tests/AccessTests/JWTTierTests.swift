@@ -22,7 +22,7 @@ import Testing
 
     func decide(_ token: String, verifier: JWTVerifier, settings: AccessSettings, inQuery: Bool = false) async -> AccessDecision {
         let path = MediaPath(path: "/vod/film/master.m3u8")!
-        let request = inQuery ? ViewerRequest(path: path, query: ["token": token], now: now)
+        let request = inQuery ? ViewerRequest(path: path, parameters: AccessParameters(token: token), now: now)
                               : ViewerRequest(path: path, bearerToken: token, now: now)
         return AccessEvaluator(settings: settings).decide(request, item: .unset, jwt: await verifier.verify(token))
     }

@@ -68,11 +68,11 @@ import Testing
         let settings = AccessSettings(defaultPolicy: .signed, signer: signer)
         let evaluator = AccessEvaluator(settings: settings)
         let path = MediaPath(path: "/vod/film/master.m3u8")!
-        let inside = evaluator.decide(ViewerRequest(path: path, query: query, clientIP: "203.0.113.7", now: now), item: .unset)
+        let inside = evaluator.decide(ViewerRequest(path: path, parameters: AccessParameters(query), clientIP: "203.0.113.7", now: now), item: .unset)
         guard case .allow(let grant) = inside else { Issue.record("refused inside the network: \(inside)"); return }
         #expect(grant.propagatedQuery?.hasPrefix("exp=") == true)
         #expect(grant.viewerSpecific)
-        let outside = evaluator.decide(ViewerRequest(path: path, query: query, clientIP: "198.51.100.1", now: now), item: .unset)
+        let outside = evaluator.decide(ViewerRequest(path: path, parameters: AccessParameters(query), clientIP: "198.51.100.1", now: now), item: .unset)
         #expect(outside == .deny(AccessRefusal(.ipMismatch, "this signed URL is bound to another network than yours")))
     }
 
@@ -86,6 +86,59 @@ import Testing
         #expect(IPNetwork("300.0.0.1") == nil)
         #expect(IPNetwork("10.0.0.0/33") == nil)
         #expect(IPNetwork("nonsense") == nil)
+    }
+
+    /// A remembered URL skips the MAC only: on another item it is checked (and refused) again, it still
+    /// expires, and its IP binding is still checked against each request's address.
+    @Test func aRememberedURLIsStillCheckedForScopeExpiryAndAddress() throws {
+        let network = IPNetwork("203.0.113.0/24")!
+        let query = parameters(signer.query(for: SignedURLClaims(scope: scope, expires: now + 30, network: network, maxHeight: 720)))
+        let first = try signer.verify(AccessParameters(query), scope: scope, now: now).get()
+        let again = try signer.verify(AccessParameters(query), scope: scope, now: now + 1).get()
+        #expect(first == again && again.claims.maxHeight == 720 && again.claims.network == network)
+        #expect(again.query == "exp=\(now + 30)&ip=203.0.113.0/24&mh=720&sig=\(query["sig"]!)")
+        let other = AccessScope(tree: .vod, owner: SafeName("other")!)
+        #expect(reason(signer.verify(query: query, scope: other, now: now + 1)) == .badSignature)
+        #expect(reason(signer.verify(query: query, scope: scope, now: now + 31)) == .expired)
+        let evaluator = AccessEvaluator(settings: AccessSettings(defaultPolicy: .signed, signer: signer))
+        let path = MediaPath(path: "/vod/film/v1/video-720p/seg-1.m4s")!
+        let outside = evaluator.decide(ViewerRequest(path: path, parameters: AccessParameters(query), clientIP: "198.51.100.1", now: now + 2),
+                                       item: .unset)
+        #expect(outside == .deny(AccessRefusal(.ipMismatch, "this signed URL is bound to another network than yours")))
+        guard case .allow(let grant) = evaluator.decide(ViewerRequest(path: path, parameters: AccessParameters(query), clientIP: "203.0.113.9",
+                                                                      now: now + 2), item: .unset) else {
+            Issue.record("refused inside the network"); return
+        }
+        #expect(grant.maxHeight == 720 && grant.propagatedQuery == again.query)
+    }
+
+    /// The access parameters are read from the raw query the way the HTTP layer reads query values:
+    /// percent-decoded, the last of a repeated name, other parameters ignored; the canonical form puts them
+    /// in a fixed order whatever order they came in.
+    @Test func accessParametersFromTheRawQuery() {
+        let read = AccessParameters(rawQuery: "CMCD=br%3D800&sig=abc&ip=10.0.0.0%2F8&exp=17&flag&mh=&token=t%2Bu&exp=18&")
+        #expect(read == AccessParameters(expires: "18", ip: "10.0.0.0/8", maxHeight: "", signature: "abc", token: "t+u"))
+        #expect(read.signedQuery == "exp=18&ip=10.0.0.0/8&mh=&sig=abc")
+        #expect(AccessParameters(rawQuery: nil) == .none && AccessParameters(rawQuery: "") == .none)
+        #expect(AccessParameters(rawQuery: "sig=%zz").signature == "%zz", "an undecodable value stays as sent")
+        var names: [String] = []
+        RawQuery.forEachPair("&a=1&&b") { names.append(String($0.name) + ":" + $0.value) }
+        #expect(names == [":", "a:1", ":", "b:"])
+    }
+
+    /// Behind a CDN the address comes from a header: the first of a list, without the port CloudFront's
+    /// CloudFront-Viewer-Address always adds (IPv4, unbracketed IPv6, bracketed IPv6).
+    @Test func forwardedAddressesLoseTheirPort() {
+        #expect(ForwardedAddress.address("203.0.113.7, 10.0.0.1") == "203.0.113.7")
+        #expect(ForwardedAddress.address("203.0.113.7:46532", carriesPort: true) == "203.0.113.7")
+        #expect(ForwardedAddress.address("203.0.113.7:46532") == "203.0.113.7")
+        #expect(ForwardedAddress.address("2001:db8::1:46532", carriesPort: true) == "2001:db8::1")
+        #expect(ForwardedAddress.address("2001:db8:0:0:0:0:0:1:443") == "2001:db8:0:0:0:0:0:1", "nine groups: the last is the port")
+        #expect(ForwardedAddress.address("2001:db8::1:443") == "2001:db8::1:443", "a valid address as it is, unless the header has ports")
+        #expect(ForwardedAddress.address("[2001:db8::1]:46532") == "2001:db8::1")
+        #expect(ForwardedAddress.address("") == nil)
+        #expect(ForwardedAddress.carriesPort(header: "cloudfront-viewer-address") && !ForwardedAddress.carriesPort(header: "X-Forwarded-For"))
+        #expect(IPNetwork("203.0.113.0/24")!.contains(ForwardedAddress.address("203.0.113.7:46532", carriesPort: true)!))
     }
 
     /// The same signature with a later expiry or a taller height limit must not verify.

@@ -307,6 +307,59 @@ import TestSupport
         #expect(again.stdout == "2")
     }
 
+    /// Deliverable 6 through the server. (b) The CDN proves itself with the secret header: it gets the
+    /// ordinary public, shared-cacheable answers without a token, while a request with a wrong or no secret
+    /// still needs one. (a) The origin validates: behind CloudFront an IP-bound URL is checked against
+    /// `CloudFront-Viewer-Address` (address and port), and what it opens is private.
+    @Test func cdnDeploymentsNeverHandProtectedContentToAnotherViewer() async throws {
+        let setup = try await Setup.make()
+        defer { try? FileManager.default.removeItem(at: setup.root) }
+        let secret = "cdn-secret-0123456789abcdef"
+        let server = try setup.serve(extra: ["--set", "access.cdn_secret_header=X-Origin-Verify", "--set", "access.cdn_secret=\(secret)",
+                                             "--set", "access.client_ip_header=CloudFront-Viewer-Address"])
+        defer { server.terminate() }
+        let port = server.port
+
+        // (b): through the CDN, cacheable once for everyone, no token anywhere.
+        let cdn = [("X-Origin-Verify", secret)]
+        let master = try await fetch(port, "/vod/film/master.m3u8", headers: cdn)
+        #expect(master.status == 200, "\(master.text)")
+        #expect(master.header("Cache-Control") == "public, max-age=60, s-maxage=60")
+        #expect(!master.text.contains("sig="))
+        let child = resolve(try #require(uris(master.text).first), against: "/vod/film/master.m3u8")
+        let playlist = try await fetch(port, child, headers: cdn)
+        #expect(playlist.status == 200)
+        let segment = resolve(try #require(uris(playlist.text).first { $0.contains("seg-") }), against: child)
+        let cached = try await fetch(port, segment, headers: cdn)
+        #expect(cached.status == 200)
+        #expect(cached.header("Cache-Control") == "public, max-age=31536000, immutable")
+        // Around the CDN (no secret, or a guessed one): a token is still needed.
+        for headers in [[], [("X-Origin-Verify", "guess")], [("X-Origin-Verify", secret + "x")]] {
+            let refused = try await fetch(port, segment, headers: headers)
+            #expect(refused.status == 403, "\(headers)")
+            #expect(refused.header("Cache-Control") == "no-store")
+        }
+
+        // (a): a URL bound to the viewer's network, the viewer's address from CloudFront's header.
+        let signed = try await runAsync(TestMedia.mediaserveBinary.path, [
+            "sign", "/vod/film/master.m3u8", "--expires-in", "600", "--ip", "203.0.113.0/24", "--config", setup.config.path])
+        #expect(signed.status == 0, "\(signed.stderr)")
+        let path = signed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let inside = try await fetch(port, path, headers: [("CloudFront-Viewer-Address", "203.0.113.7:46532")])
+        #expect(inside.status == 200, "\(inside.text)")
+        #expect(inside.header("Cache-Control") == "private, max-age=60")
+        let query = String(path.split(separator: "?")[1])
+        let tokenSegment = segment + "?" + query
+        #expect(try await fetch(port, tokenSegment, headers: [("CloudFront-Viewer-Address", "203.0.113.200:1024")]).status == 200)
+        for address in ["198.51.100.1:46532", "2001:db8::1:46532"] {
+            let outside = try await fetch(port, tokenSegment, headers: [("CloudFront-Viewer-Address", address)])
+            #expect(outside.status == 403, "\(address)")
+            #expect(outside.text.contains("bound to another network"), "\(address): \(outside.text)")
+        }
+        // Without the header the connection's address (127.0.0.1) counts, and it is not in the network.
+        #expect(try await fetch(port, tokenSegment).status == 403)
+    }
+
     /// The authorisation service is the external party: a small real HTTP server in the test that allows
     /// the token `letmein` and refuses everything else.
     @Test func theWebhookAllowsAndDeniesPlay() async throws {

@@ -23,13 +23,16 @@ import Storage
         }
     }
 
-    func withFixture(_ limits: HTTPConnectionLimits, _ body: @Sendable (Fixture) async throws -> Void) async throws {
+    /// `tls`: the same server over HTTPS (TLSHostileClientTests).
+    func withFixture(_ limits: HTTPConnectionLimits, tls: CertificateStore? = nil,
+                     _ body: @Sendable (Fixture) async throws -> Void) async throws {
         let data = try TempDataDirectory()
         defer { data.remove() }
         try data.write("vod", "clip1", "video-360p", "seg-1.m4s", bytes: patternBytes(count: Self.segmentBytes))
         try data.write("vod", "clip1", "video-360p", "seg-2.m4s", bytes: patternBytes(count: Self.largeSegmentBytes))
         let index = StaticIndex(vod: [SafeName("clip1")!: MediaListing(renditions: [sampleRendition("video-360p", kind: .video)])])
-        let configuration = OriginConfiguration(port: 0, connections: limits)
+        var configuration = OriginConfiguration(port: 0, connections: limits)
+        configuration.tls = tls
         try await withOrigin(configuration: configuration, dataDirectory: data.url, index: index, renderer: ListingText()) { port, server in
             try await body(Fixture(port: port, server: server, data: data))
         }

@@ -157,3 +157,26 @@ extension SafetyAndOpsTests {
         }
     }
 }
+
+extension SafetyAndOpsTests {
+    /// Issue 12 deliverable 8: guessing the admin key from one address is slowed down. After five wrong
+    /// keys within the minute that address gets 429 with Retry-After, even with the right key; another
+    /// address still has its key checked (401 for a wrong one, not 429).
+    @Test func repeatedWrongAdminKeysFromOneAddressGet429() async throws {
+        try await withFixture { port, _ in
+            for guess in 0..<5 {
+                #expect(try await fetch(port, "/api/v1/assets", headers: [("Authorization", "Bearer wrong-\(guess)")]).status == 401)
+            }
+            let slowed = try await fetch(port, "/api/v1/assets", headers: [("Authorization", "Bearer wrong-5")])
+            #expect(slowed.status == 429)
+            #expect(Int(slowed.header("Retry-After") ?? "") ?? 0 >= 1, "\(slowed.headers)")
+            #expect(try await fetch(port, "/api/v1/assets", headers: [("Authorization", "Bearer s3cret-key")]).status == 429,
+                    "the right key is not even checked from that address for the rest of the window")
+            let elsewhere = try await offPool {
+                try httpExchange(port: port, source: "127.0.0.2",
+                                 "GET /api/v1/assets HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer wrong-6\r\nConnection: close\r\n\r\n")
+            }
+            #expect(elsewhere.status == 401, "another address has its key checked, not 429: \(elsewhere.text.prefix(200))")
+        }
+    }
+}

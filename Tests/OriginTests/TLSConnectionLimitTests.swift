@@ -8,14 +8,20 @@ import TestSupport
 @Suite(.serialized) struct TLSConnectionLimitTests {
     static let apiKey = "tls-limits-key-0123456789"
 
-    /// A self-signed pair for 127.0.0.1 in `directory`.
+    /// A self-signed pair for 127.0.0.1 in `directory`, as `serve` arguments.
     static func certificate(in directory: URL) async throws -> [String] {
+        let (cert, key) = try await certificateFiles(in: directory)
+        return ["--set", "http.tls.cert_file=\(cert)", "--set", "http.tls.key_file=\(key)", "--set", "srt.enabled=false"]
+    }
+
+    /// A self-signed pair for 127.0.0.1 in `directory`: the PEM files' paths.
+    static func certificateFiles(in directory: URL) async throws -> (cert: String, key: String) {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let cert = directory.appendingPathComponent("cert.pem").path, key = directory.appendingPathComponent("key.pem").path
         let made = try await runAsync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
                                                   "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1"])
         #expect(made.status == 0, "\(made.stderr)")
-        return ["--set", "http.tls.cert_file=\(cert)", "--set", "http.tls.key_file=\(key)", "--set", "srt.enabled=false"]
+        return (cert, key)
     }
 
     static func curl(_ port: Int) async throws -> (status: Int32, out: String) {

@@ -25,10 +25,13 @@ public final class AccessGate: Sendable {
     private let heights = Mutex<[String: (value: Int?, until: Double)]>([:])
     /// Token-carrying rewrites of manifests, shared by the middleware and the fast path.
     let propagations = PropagatedManifests()
+    /// The configured header names the decision reads, made once.
+    let headerNames: ViewerHeaderNames
 
     public init(settings: AccessSettings, rules: any AccessRulesSource, index: any MediaIndex, jwks: JWKSSource? = nil,
                 webhook: AuthorisationWebhook? = nil, cacheSeconds: Double = 5) {
         evaluator = AccessEvaluator(settings: settings)
+        headerNames = ViewerHeaderNames(settings)
         self.rules = rules
         self.index = index
         self.jwks = jwks

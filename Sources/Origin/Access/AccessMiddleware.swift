@@ -17,12 +17,10 @@ struct AccessMiddleware: RouterMiddleware {
     typealias Context = OriginRequestContext
     let gate: AccessGate
     let metrics: OriginMetrics
-    /// Query parameters that carry access, never passed on to the packager.
-    static let accessParameters = URLSigner.parameterNames.union(["token"])
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let path = MediaPath(path: request.uri.path) else { return try await next(request, context) }
-        let viewer = Self.viewerRequest(request, path: path, remoteIP: context.remoteIP, settings: gate.settings)
+        let viewer = Self.viewerRequest(request, path: path, remoteIP: context.remoteIP, gate: gate)
         let grant: AccessGrant
         switch try await gate.decide(viewer, path: request.uri.path) {
         case .deny(let refusal):
@@ -57,48 +55,58 @@ struct AccessMiddleware: RouterMiddleware {
 
     /// What the evaluator reads of a request; also used for key requests (`GatedKeyAccess`), which name
     /// their item through the key rather than the path.
-    static func viewerRequest(_ request: Request, path: MediaPath, remoteIP: String?, settings: AccessSettings) -> ViewerRequest {
-        viewerRequest(uri: request.uri, headers: request.headers, path: path, remoteIP: remoteIP, settings: settings)
+    static func viewerRequest(_ request: Request, path: MediaPath, remoteIP: String?, gate: AccessGate) -> ViewerRequest {
+        viewerRequest(uri: request.uri, headers: request.headers, path: path, remoteIP: remoteIP, gate: gate)
     }
 
-    /// The same from the request's parts (the fast path has no Hummingbird `Request`).
-    static func viewerRequest(uri: URI, headers: HTTPFields, path: MediaPath, remoteIP: String?, settings: AccessSettings) -> ViewerRequest {
-        var query: [String: String] = [:]
-        for (key, value) in uri.queryParameters { query[String(key)] = String(value) }
-        let header = { (name: String) in HTTPField.Name(name).flatMap { headers[$0] } }
+    /// The same from the request's parts (the fast path has no Hummingbird `Request`). Only the access
+    /// parameters of the query are read, in one pass; no dictionary of it is built.
+    static func viewerRequest(uri: URI, headers: HTTPFields, path: MediaPath, remoteIP: String?, gate: AccessGate) -> ViewerRequest {
+        let names = gate.headerNames
+        let header = { (name: HTTPField.Name?) in name.flatMap { headers[$0] } }
         var bearer: String?
         if let authorization = headers[.authorization], authorization.hasPrefix("Bearer ") {
             bearer = String(authorization.dropFirst(7))
         }
         var clientIP = remoteIP
-        if let name = settings.clientIPHeader, let forwarded = header(name),
-           let first = forwarded.split(separator: ",").first?.trimmingCharacters(in: .whitespaces) {
-            clientIP = first
+        if let forwarded = header(names.clientIP), let address = ForwardedAddress.address(forwarded, carriesPort: names.clientIPCarriesPort) {
+            clientIP = address
         }
         return ViewerRequest(
-            path: path, query: query, bearerToken: bearer, country: header(settings.geo.countryHeader),
-            mobileHeader: header(settings.devices.mobileHeader), userAgent: headers[.userAgent], clientIP: clientIP,
-            cdnSecret: settings.cdnSecret.flatMap { header($0.name) }, now: Int(Date().timeIntervalSince1970))
+            path: path, parameters: AccessParameters(rawQuery: uri.query.map { Substring($0) }), bearerToken: bearer,
+            country: header(names.country), mobileHeader: header(names.mobile), userAgent: headers[.userAgent], clientIP: clientIP,
+            cdnSecret: header(names.cdnSecret), now: Int(Date().timeIntervalSince1970))
+    }
+
+    /// True for the query parameters that carry access (a signed URL's and `token`, as `AccessParameters`
+    /// reads them), never passed on to the routes and the packager.
+    static func isAccessParameter(_ name: Substring) -> Bool {
+        switch name {
+        case "exp", "ip", "mh", "sig", "token": true
+        default: false
+        }
     }
 
     /// The query the routes see under `grant`: no access parameters, and on manifests the height limit as
     /// `max_height` (the lower of the viewer's own and the grant's). `changed` is false when it is the
-    /// request's query as it came.
+    /// request's query as it came. Read from the raw query in one pass.
     static func forwardedQuery(_ uri: URI, path: MediaPath, grant: AccessGrant) -> (items: [(String, String)], changed: Bool) {
         var items: [(String, String)] = []
         var userMax: Int?
-        let parameters = uri.queryParameters
-        for (key, value) in parameters {
-            let name = String(key)
-            if accessParameters.contains(name) { continue }
-            if name == "max_height", path.isManifest, let limit = grant.listedMaxHeight {
-                userMax = Int(String(value)) ?? limit
-                continue
+        var count = 0
+        if let query = uri.query, !query.isEmpty {
+            RawQuery.forEachPair(Substring(query)) { pair in
+                count += 1
+                if isAccessParameter(pair.name) { return }
+                if pair.name == "max_height", path.isManifest, let limit = grant.listedMaxHeight {
+                    userMax = Int(pair.value) ?? limit
+                    return
+                }
+                items.append((String(pair.name), pair.value))
             }
-            items.append((name, String(value)))
         }
         if path.isManifest, let limit = grant.listedMaxHeight { items.append(("max_height", String(min(userMax ?? limit, limit)))) }
-        return (items, items.count != parameters.count || grant.listedMaxHeight != nil)
+        return (items, items.count != count || grant.listedMaxHeight != nil)
     }
 
     /// The request the routes see: no access parameters, the height limit as `max_height` on manifests,
@@ -119,7 +127,16 @@ struct AccessMiddleware: RouterMiddleware {
     }
 
     /// `public, max-age=60, s-maxage=60` -> `private, max-age=60`: the browser may keep it, a CDN may not.
+    /// The routes' own policies are turned once, here; anything else on each call.
     static func privateCache(_ value: String) -> String {
+        privateForms[value] ?? makePrivate(value)
+    }
+
+    private static let privateForms: [String: String] = Dictionary(
+        [CachePolicy.immutable, .vodVersionedManifest, .vodEntryManifest, .notYetAvailable, .shortLived]
+            .map { ($0.headerValue, makePrivate($0.headerValue)) }, uniquingKeysWith: { first, _ in first })
+
+    private static func makePrivate(_ value: String) -> String {
         let kept = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { $0 != "public" && !$0.hasPrefix("s-maxage") }
         return (["private"] + kept.filter { $0 != "private" }).joined(separator: ", ")

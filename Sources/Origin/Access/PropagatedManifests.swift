@@ -14,13 +14,20 @@ final class PropagatedManifests: Sendable {
         let etag: String
     }
 
+    /// The parts as they are (no string made per lookup): the source's ETag, the token query, the format.
+    private struct Key: Hashable {
+        let etag: String
+        let query: String
+        let dash: Bool
+    }
+
     let capacity: Int
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = Mutex<[Key: Entry]>([:])
 
     init(capacity: Int = 4096) { self.capacity = capacity }
 
     func cached(etag: String, query: String, dash: Bool) -> Entry? {
-        entries.withLock { $0[Self.key(etag: etag, query: query, dash: dash)] }
+        entries.withLock { $0[Key(etag: etag, query: query, dash: dash)] }
     }
 
     /// Rewrites `text` and keeps the result when the source's ETag is known.
@@ -32,13 +39,9 @@ final class PropagatedManifests: Sendable {
         if let etag {
             entries.withLock { entries in
                 if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-                entries[Self.key(etag: etag, query: query, dash: dash)] = entry
+                entries[Key(etag: etag, query: query, dash: dash)] = entry
             }
         }
         return entry
-    }
-
-    private static func key(etag: String, query: String, dash: Bool) -> String {
-        (dash ? "d" : "h") + etag + "?" + query
     }
 }

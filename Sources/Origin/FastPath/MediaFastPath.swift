@@ -68,7 +68,7 @@ final class MediaFastPath: Sendable {
         if let access {
             guard let mediaPath = MediaPath(path: path) else { return nil }
             let viewer = AccessMiddleware.viewerRequest(uri: uri, headers: request.headerFields, path: mediaPath,
-                                                        remoteIP: remoteIP, settings: access.settings)
+                                                        remoteIP: remoteIP, gate: access)
             guard case .allow(let allowed)? = access.knownDecision(viewer) else { return nil }
             grant = allowed
         }

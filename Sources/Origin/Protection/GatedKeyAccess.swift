@@ -13,7 +13,7 @@ struct GatedKeyAccess: KeyAccessPolicy {
         guard let tree = AccessScope.Tree(rawValue: owner.kind), let id = SafeName(owner.id) else { return false }
         let scope = AccessScope(tree: tree, owner: id)
         let path = MediaPath(scope: scope, rendition: nil, isManifest: false)
-        let viewer = AccessMiddleware.viewerRequest(request, path: path, remoteIP: context.remoteIP, settings: gate.settings)
+        let viewer = AccessMiddleware.viewerRequest(request, path: path, remoteIP: context.remoteIP, gate: gate)
         guard case .allow = try await gate.decide(viewer, path: scope.pathPrefix) else { return false }
         return true
     }

@@ -87,13 +87,14 @@ public struct OriginServer: Sendable {
 
     func makeRouter() -> Router<OriginRequestContext> {
         let router = Router(context: OriginRequestContext.self, options: .autoGenerateHeadEndpoints)
+        // Outermost, so errors turned into responses by the access log (404, 403, 5xx) carry it too.
+        if configuration.tls != nil { router.add(middleware: HSTSMiddleware()) }
         router.add(middleware: AccessLogMiddleware(recorder: recorder))
         router.add(middleware: PathGuardMiddleware())
         if configuration.opsOnly {
             ops.register(on: router)
             return router
         }
-        if configuration.tls != nil { router.add(middleware: HSTSMiddleware()) }
         if let access { router.add(middleware: AccessMiddleware(gate: access, metrics: metrics)) }
         router.add(middleware: CORSHeadersMiddleware(allowOrigin: configuration.corsAllowOrigin))
         if let analytics { registerAnalytics(analytics, on: router) }
