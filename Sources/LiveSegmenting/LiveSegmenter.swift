@@ -116,6 +116,9 @@ public struct LiveSegmenter: Sendable {
             return receiveVideo(frame, receivedAt: arrived.receivedAt)
         case .audio(let frame):
             return receiveAudio(frame, receivedAt: arrived.receivedAt)
+        case .codedAudio:
+            // The listener converts non-AAC audio to AAC first (Live's `AudioToAAC`); none should get here.
+            return []
         }
     }
 

@@ -164,7 +164,11 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
         let (events, continuation) = AsyncStream.makeStream(of: ArrivedMediaEvent.self, bufferingPolicy: .bufferingOldest(maxQueuedEvents))
         Task {
             do {
-                for await event in events { try publication.receive(event) }
+                let audio = AudioToAAC(stream: publication.stream, logger: logger)
+                for await event in events {
+                    for converted in try audio.convert(event) { try publication.receive(converted) }
+                }
+                for converted in audio.finish(receivedAt: Date().timeIntervalSince1970) { try publication.receive(converted) }
             } catch {
                 logger.error("live stream \(publication.stream) stopped: \(error)")
                 channel.close(promise: nil)
