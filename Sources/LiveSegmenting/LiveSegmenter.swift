@@ -60,7 +60,7 @@ public struct LiveSegmenter: Sendable {
     /// A transcoded stream: the video media this segmenter takes (from whichever input is active) is kept
     /// for the transcoder until `takeForwarded`.
     var forwardsTaken = false
-    private var forwarded: [ArrivedMediaEvent] = []
+    private var forwarded: [TranscoderInput] = []
     /// Where tracks keep the bytes of the segment being collected (`SampleSpool`): the stream's
     /// directory in a server; nil keeps them in memory.
     public var spoolDirectory: URL?
@@ -90,7 +90,7 @@ public struct LiveSegmenter: Sendable {
     public mutating func receive(_ arrived: ArrivedMediaEvent) -> [Output] {
         if forwardsTaken {
             switch arrived.event {
-            case .video, .videoConfig, .metadata: forwarded.append(arrived)
+            case .video, .videoConfig, .metadata: forwarded.append(.media(arrived))
             default: break
             }
         }
@@ -123,7 +123,7 @@ public struct LiveSegmenter: Sendable {
     }
 
     /// The media taken since the last call, for the transcoder.
-    mutating func takeForwarded() -> [ArrivedMediaEvent] {
+    mutating func takeForwarded() -> [TranscoderInput] {
         defer { forwarded.removeAll(keepingCapacity: true) }
         return forwarded
     }
@@ -137,7 +137,14 @@ public struct LiveSegmenter: Sendable {
         // Audio still owing earlier numbers gets them first, then the rest is the open segment.
         for pendingCut in audioCuts { out += cutAudio(number: pendingCut.number, nextDTS: nil) }
         out += cutAudio(number: openNumber, nextDTS: nil)
-        out += endRungs(lastNumber: openNumber)
+        if forwardsTaken, !rungs.isEmpty {
+            // The rungs' encoders still hold pictures of this session: their last segments are cut when the
+            // transcoder has encoded them (`endRungSessions`), on this session's timeline.
+            closeRungs(lastNumber: openNumber)
+            forwarded.append(.sessionEnded)
+        } else {
+            out += endRungs(lastNumber: openNumber)
+        }
         audioCuts = []
         openSegmentStartMs = nil
         if !out.isEmpty { openNumber += 1 }
