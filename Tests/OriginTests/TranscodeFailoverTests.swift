@@ -12,13 +12,7 @@ import TestSupport
     typealias Playlist = FailoverOriginTests.MediaPlaylist
 
     static func publisher(_ url: String, format: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ffmpeg"] + LiveTestClient.ffmpegArguments(to: url, seconds: 120, size: "640x360", format: format, audioRate: 48000)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+        try FailoverOriginTests.publisher(url, format: format, seconds: 120, size: "640x360")
     }
 
     @Test func killingThePrimaryKeepsEveryRungAdvancingFromTheBackup() async throws {

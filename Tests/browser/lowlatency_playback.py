@@ -74,11 +74,11 @@ window.hlsReady = true;
 """
 
 
-def start_server(binary, data_dir, part_ms, segment_seconds):
+def start_server(binary, data_dir, part_ms, segment_seconds, max_lag_ms=None):
     """`mediaserve serve` with low latency on free ports; returns (process, HTTP port, RTMP port)."""
     return preview_playback.start_server(binary, data_dir, None, settings=[
         "live.low_latency.enabled=true", f"live.low_latency.part_milliseconds={part_ms}",
-        f"live.segment_seconds={segment_seconds}"])
+        f"live.segment_seconds={segment_seconds}"] + ([f"live.transcode.max_lag_ms={max_lag_ms}"] if max_lag_ms else []))
 
 
 def api(port, method, path, body=None):
@@ -163,14 +163,15 @@ def check_ladder(port, stream, expected_sizes, work):
                     with urllib.request.urlopen(f"http://127.0.0.1:{port}/live/{stream}/{part}", timeout=10) as response:
                         out.write(response.read())
             probe = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "frame=width,height,pts_time",
-                                    "-of", "csv=p=0", joined], capture_output=True, text=True)
-            frames = [line.split(",") for line in probe.stdout.split()]
+                                    "-of", "json", joined], capture_output=True, text=True)
+            frames = json.loads(probe.stdout or "{}").get("frames", []) if probe.returncode == 0 else []
             if probe.returncode or probe.stderr.strip() or not frames:
                 problems.append(f"{name} segment {number} does not decode: {probe.stderr.strip()[:200]}")
                 continue
-            if f"{frames[0][0]}x{frames[0][1]}" != variants[name]:
-                problems.append(f"{name} segment {number} decodes at {frames[0][0]}x{frames[0][1]}, listed {variants[name]}")
-            starts.setdefault("first", set()).add(round(min(float(f[2]) for f in frames), 3))
+            decoded = f"{frames[0]['width']}x{frames[0]['height']}"
+            if decoded != variants[name]:
+                problems.append(f"{name} segment {number} decodes at {decoded}, listed {variants[name]}")
+            starts.setdefault("first", set()).add(round(min(float(f["pts_time"]) for f in frames), 3))
         for what, values in starts.items():
             spread = (max(values) - min(values)) if what == "first" else (0 if len(values) == 1 else 1)
             if spread > (0.034 if what == "first" else 0):
@@ -201,14 +202,14 @@ def wait_for_playlist(port, timeout):
     return False
 
 
-def measure(binary, hlsjs, part_ms, segment_seconds, seconds, rungs=(), size="640x360"):
+def measure(binary, hlsjs, part_ms, segment_seconds, seconds, rungs=(), size="640x360", max_lag_ms=None):
     """Runs one stream and one player; returns the figures (raises SystemExit on a setup failure). With
     `rungs` the stream is transcoded (its ladder from a pre-encoded `size` clip) and the figures say
     whether every rendition is listed, aligned, decodable and played by hls.js."""
     work = tempfile.mkdtemp(prefix="ll-browser-")
     server = publisher = driver = page = None
     try:
-        server, port, rtmp_port = start_server(binary, os.path.join(work, "data"), part_ms, segment_seconds)
+        server, port, rtmp_port = start_server(binary, os.path.join(work, "data"), part_ms, segment_seconds, max_lag_ms)
         body = {"id": STREAM, "lowLatency": True}
         if rungs:
             body["transcode"] = {"rungs": list(rungs)}
@@ -265,7 +266,8 @@ def measure(binary, hlsjs, part_ms, segment_seconds, seconds, rungs=(), size="64
             w, h = (int(x) for x in size.split("x"))
             expected = [size] + [f"{round(w * r / h / 2) * 2}x{r}" for r in rungs]
             ladder = {"levels": levels, "levelsPlayed": played, "allLevelsPlayed": len(played) == len(levels) == 1 + len(rungs),
-                      "ladderProblems": check_ladder(port, STREAM, expected, work), "playingAfterSwitches": final["time"] > 0}
+                      "ladderProblems": check_ladder(port, STREAM, expected, work), "playingAfterSwitches": final["time"] > 0,
+                      "transcoding": api(port, "GET", f"/live-streams/{STREAM}").get("transcoding")}
         samples.sort()
         return {"partMs": part_ms, "segmentSeconds": segment_seconds, "hlsjs": state["version"],
                 "lowLatencyMode": state["lowLatencyMode"], "parts": state["parts"], "canBlockReload": state["canBlockReload"],
@@ -299,9 +301,11 @@ def main():
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--transcode", default="", help="rung heights (e.g. 720,480,360): the stream is transcoded from a --size clip")
     parser.add_argument("--size", default="640x360", help="the transcoded stream's source size")
+    parser.add_argument("--max-lag-ms", type=int, help="live.transcode.max_lag_ms (a debug build on a shared machine "
+                        "may fall behind: a large budget keeps every rung, the ladder is what is checked there)")
     args = parser.parse_args()
     rungs = [int(h) for h in args.transcode.split(",") if h]
-    figures = measure(args.binary, args.hlsjs, args.part_ms, args.segment_seconds, args.seconds, rungs, args.size)
+    figures = measure(args.binary, args.hlsjs, args.part_ms, args.segment_seconds, args.seconds, rungs, args.size, args.max_lag_ms)
     if args.json:
         print(json.dumps(figures))
     else:
@@ -320,7 +324,8 @@ def main():
         problems += figures["ladderProblems"]
         if not args.json:
             print(f"lowlatency: transcoded ladder {figures['levels']}: hls.js buffered {figures['levelsPlayed']}; "
-                  f"aligned and decodable: {'yes' if not figures['ladderProblems'] else figures['ladderProblems']}")
+                  f"aligned and decodable: {'yes' if not figures['ladderProblems'] else figures['ladderProblems']}; "
+                  f"transcode status {figures['transcoding']}")
     for problem in problems:
         print("lowlatency: " + problem, file=sys.stderr)
     sys.exit(1 if problems else 0)

@@ -42,6 +42,7 @@ print(f"  {what}{f['partMs']} ms parts, {f['segmentSeconds']} s segments: median
       f"(ratio to its 2 s best: {f['median'] / 2:.2f}x)")
 if "levels" in f:
     print(f"    master: {', '.join(f['levels'])}; hls.js buffered: {', '.join(f['levelsPlayed'])}; "
-          f"aligned and decodable: {'yes' if not f['ladderProblems'] else '; '.join(f['ladderProblems'])}")
+          f"aligned and decodable: {'yes' if not f['ladderProblems'] else '; '.join(f['ladderProblems'])}; "
+          f"shed: {(f.get('transcoding') or {}).get('shed')}")
 PY
 done
