@@ -108,7 +108,13 @@ def newest(playlist):
 
 
 def renditions(stream):
-    return [line[:-5] for line in text(f"/live/{stream}/master.m3u8").splitlines() if line.endswith(".m3u8")]
+    """The media playlists a master names: variants (video) and EXT-X-MEDIA URIs (audio)."""
+    names = []
+    for line in text(f"/live/{stream}/master.m3u8").splitlines():
+        uri = line.split('URI="')[1].split('"')[0] if 'URI="' in line else line
+        if uri.endswith(".m3u8") and uri[:-5] not in names:
+            names.append(uri[:-5])
+    return names
 
 
 def drain(n, streams):
