@@ -168,7 +168,8 @@ try:
             if source < needed:
                 problems.append(f"{stream}: the source added {source} segments in {window:.0f} s (real time: {needed}+)")
             for (s, rendition), number in last.items():
-                if s == stream and number - first[(s, rendition)] < source:
+                # Within one segment (a rendition sampled just before its cut), like the per-second check.
+                if s == stream and number - first[(s, rendition)] < source - 1:
                     problems.append(f"{stream}/{rendition}: added {number - first[(s, rendition)]} segments, the source {source}")
         if worst_lag >= budget_ms / 1000:
             problems.append(f"encoder lag {worst_lag:.2f} s reached the {budget_ms / 1000:.1f} s budget")
