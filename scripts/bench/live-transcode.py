@@ -11,7 +11,7 @@ stream:
   - no rung was shed and all four video renditions stayed in the master;
   - every rendition's newest segment stayed within one segment of the source's newest (no rung fell behind);
   - the source itself advanced at real-time pace: segments covering at least (window - one segment) seconds
-    were added, and so were as many on every rung (the same numbers);
+    were added, and every other rendition added as many (within one: a rendition sampled just before its cut);
   - the encoder lag the API reports stayed under the shedding budget (live.transcode.max_lag_ms).
 CPU per stream: the server's user+system CPU time over the window (from /proc) divided by the window and N.
 Peer, measured in the same run: ffmpeg decoding the same clip once and encoding the same ladder with the same
