@@ -31,18 +31,19 @@ import Testing
         for t in stride(from: Int64(0), to: 5000, by: 40) {
             source += segmenter.receive(ArrivedMediaEvent(.video(Self.frame(t, key: t % 1000 == 0)), receivedAt: Double(t) / 1000))
             if t == 0 { rung += segmenter.configureRung(Self.rung, avcC: CMAFBoxTests.avcC, width: 320, height: 180) }
-            // The rung's encoder runs 1.5 s behind.
-            if t >= 1500 { rung += segmenter.receiveRung(Self.rung, Self.frame(t - 1500, key: (t - 1500) % 1000 == 0), receivedAt: Double(t) / 1000) }
+            // The rung's encoder runs 1.52 s (38 pictures) behind.
+            if t >= 1520 { rung += segmenter.receiveRung(Self.rung, Self.frame(t - 1520, key: (t - 1520) % 1000 == 0), receivedAt: Double(t) / 1000) }
         }
         // The primary is lost: the source ends its session at once; the transcoder is told, in order.
         source += segmenter.endSession()
         #expect(segmenter.takeForwarded().last.map { if case .sessionEnded = $0 { true } else { false } } == true)
         segmenter.beginSession(discontinuity: true)
-        // Session 2 (the backup's clock, from 100 s) starts while the rung still encodes session 1's last 1.5 s.
+        // Session 2 (the backup's clock, from 100 s) starts while the rung still encodes session 1's last 1.52 s.
         for t in stride(from: Int64(100_000), to: 100_600, by: 40) {
             source += segmenter.receive(ArrivedMediaEvent(.video(Self.frame(t, key: t % 1000 == 0)), receivedAt: 5 + Double(t - 100_000) / 1000))
         }
-        for t in stride(from: Int64(3500), to: 5000, by: 40) {
+        #expect(Self.segments(rung, Self.rung).map(\.number) == [1], "session 1's first cut reached by the rung before the switch")
+        for t in stride(from: Int64(3480), to: 5000, by: 40) {
             rung += segmenter.receiveRung(Self.rung, Self.frame(t, key: t % 1000 == 0), receivedAt: 5)
         }
         rung += segmenter.endRungSessions()
