@@ -48,3 +48,27 @@ extension Packet {
         if isKeyframe { pointer.pointee.flags |= AV_PKT_FLAG_KEY }
     }
 }
+
+extension Decoder {
+    /// An audio decoder for a live publisher's non-AAC audio (`mp3`, `mp2`, `ac3`, `pcm_alaw`...: libavcodec's
+    /// decoder names). Packets carry one or more coded frames with millisecond timestamps. Codecs whose
+    /// frames describe themselves (MP3, MP2, AC-3) need no rate or channels; raw ones (PCM, G.711) do.
+    public static func audio(codec name: String, sampleRate: Int?, channels: Int?, subject: String) throws(FFmpegError) -> Decoder {
+        guard let codec = avcodec_find_decoder_by_name(name), codec.pointee.type == AVMEDIA_TYPE_AUDIO else {
+            throw FFmpegError(call: "avcodec_find_decoder_by_name", message: "this FFmpeg has no '\(name)' audio decoder", subject: subject)
+        }
+        guard let ctx = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3: out of memory") }
+        var owned: UnsafeMutablePointer<AVCodecContext>? = ctx
+        if let sampleRate { ctx.pointee.sample_rate = Int32(sampleRate) }
+        if let channels { av_channel_layout_default(&ctx.pointee.ch_layout, Int32(channels)) }
+        ctx.pointee.pkt_timebase = AVRational(num: 1, den: 1000)
+        ctx.pointee.time_base = AVRational(num: 1, den: 1000)
+        ctx.pointee.thread_count = 1
+        let opened = avcodec_open2(ctx, codec, nil)
+        if opened < 0 {
+            avcodec_free_context(&owned)
+            throw FFmpegError(call: "avcodec_open2", code: opened, subject: subject)
+        }
+        return Decoder(opened: ctx, timeBase: Rational(1, 1000), subject: subject)
+    }
+}

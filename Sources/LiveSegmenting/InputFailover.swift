@@ -42,6 +42,8 @@ struct InputFeed {
             noteMedia(at: arrived.receivedAt, lossSeconds: lossSeconds)
             lastAudioPTS = frame.pts
             if buffering, !gop.isEmpty { gop.append(arrived) }
+        case .codedAudio:
+            break  // converted to AAC by the listener before it gets here
         }
         if !buffering || gop.count > Self.maxBufferedEvents { gop = [] }
     }

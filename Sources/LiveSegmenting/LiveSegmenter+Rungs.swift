@@ -18,6 +18,17 @@ struct RungTrack: Sendable {
     /// Pictures presented before this (source ms) belong to a segment the rung did not join from its start;
     /// nil until the rung can join one.
     var startMs: Int64?
+    /// A session that ended while the rung's encoder still held pictures of it (`closeRungs`): they are
+    /// segmented on that session's timeline until the transcoder has delivered them all (`endRungSessions`).
+    var closing: ClosingSession?
+}
+
+/// What a rung needs to finish a session the source has already left: the source's input-to-output
+/// offset then, the cuts the rung had not reached, and the number of the session's last segment.
+struct ClosingSession: Sendable {
+    var adjust: Int64
+    var cuts: [(timeMs: Int64, number: Int)]
+    var lastNumber: Int
 }
 
 extension LiveSegmenter {
@@ -43,6 +54,9 @@ extension LiveSegmenter {
     /// Segments one rung picture. Works on `rungs[id]` in place so appending never copies the pending samples.
     public mutating func receiveRung(_ id: SafeName, _ frame: RungFrame, receivedAt: Double) -> [Output] {
         guard video != nil, rungs[id] != nil else { return [] }
+        if let closing = rungs[id]!.closing {
+            return receiveClosingRung(id, frame, receivedAt: receivedAt, closing: closing)
+        }
         guard let start = rungs[id]!.startMs, frame.pts >= start else { return [] }
         // A rung's segment opens with its IDR, like the source's.
         if rungs[id]!.fragmenter.pendingStart == nil, rungs[id]!.fragmenter.segmentParts.isEmpty, !frame.isKeyframe { return [] }
@@ -61,6 +75,59 @@ extension LiveSegmenter {
         }
         rungs[id]!.fragmenter.append(dts: dts, compositionOffset: Int32(clamping: (frame.pts - frame.dts) * 90), isSync: frame.isKeyframe,
                                      data: frame.data, receivedAt: receivedAt)
+        return out
+    }
+
+    /// A picture of the session the source has left: cut where that session's source was, timed on its
+    /// timeline; the last segment waits for `endRungSessions`.
+    private mutating func receiveClosingRung(_ id: SafeName, _ frame: RungFrame, receivedAt: Double, closing: ClosingSession) -> [Output] {
+        if rungs[id]!.fragmenter.pendingStart == nil, rungs[id]!.fragmenter.segmentParts.isEmpty, !frame.isKeyframe { return [] }
+        let dts = frame.dts * 90 + closing.adjust
+        var out: [Output] = []
+        while let cut = rungs[id]!.closing!.cuts.first, frame.pts >= cut.timeMs {
+            rungs[id]!.closing!.cuts.removeFirst()
+            if let done = rungs[id]!.fragmenter.cut(number: cut.number, nextDTS: dts) {
+                out += Self.outputs(done, rendition: rungs[id]!.fragmenter.rendition(frameRate: frameRate))
+            }
+        }
+        rungs[id]!.fragmenter.append(dts: dts, compositionOffset: Int32(clamping: (frame.pts - frame.dts) * 90), isSync: frame.isKeyframe,
+                                     data: frame.data, receivedAt: receivedAt)
+        return out
+    }
+
+    /// The source ended a session while the rungs' encoders still hold pictures of it: each rung keeps that
+    /// session's timeline and cuts, and joins the next session once `endRungSessions` cut its last segment.
+    mutating func closeRungs(lastNumber number: Int) {
+        let adjust = video?.adjust ?? 0
+        for id in rungs.keys where rungs[id]!.startMs != nil || rungs[id]!.closing != nil {
+            // A rung still closing an earlier session when this one ends too (two ends within the encoders'
+            // delay) sits this one out: it joins the next.
+            if rungs[id]!.closing == nil {
+                rungs[id]!.closing = ClosingSession(adjust: adjust, cuts: rungs[id]!.cuts, lastNumber: number)
+            }
+            rungs[id]!.cuts = []
+            rungs[id]!.startMs = nil
+        }
+    }
+
+    /// The transcoder delivered every picture of the session that ended: each rung's owed segments, then
+    /// what it holds as the short last one; the rung then goes on with the open session.
+    public mutating func endRungSessions() -> [Output] {
+        var out: [Output] = []
+        for id in rungs.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+            guard let closing = rungs[id]!.closing else { continue }
+            for cut in closing.cuts {
+                if let done = rungs[id]!.fragmenter.cut(number: cut.number, nextDTS: nil) {
+                    out += Self.outputs(done, rendition: rungs[id]!.fragmenter.rendition(frameRate: frameRate))
+                }
+            }
+            if let done = rungs[id]!.fragmenter.cut(number: closing.lastNumber, nextDTS: nil) {
+                out += Self.outputs(done, rendition: rungs[id]!.fragmenter.rendition(frameRate: frameRate))
+            }
+            rungs[id]!.closing = nil
+            rungs[id]!.fragmenter.beginSession(discontinuity: true)
+            // The next session may have opened meanwhile (`startMs`, its cuts): the rung goes on with it.
+        }
         return out
     }
 

@@ -61,7 +61,7 @@ public struct LiveSegmenter: Sendable {
     /// A transcoded stream: the video media this segmenter takes (from whichever input is active) is kept
     /// for the transcoder until `takeForwarded`.
     var forwardsTaken = false
-    private var forwarded: [ArrivedMediaEvent] = []
+    private var forwarded: [TranscoderInput] = []
     /// Where tracks keep the bytes of the segment being collected (`SampleSpool`): the stream's
     /// directory in a server; nil keeps them in memory.
     public var spoolDirectory: URL?
@@ -91,7 +91,7 @@ public struct LiveSegmenter: Sendable {
     public mutating func receive(_ arrived: ArrivedMediaEvent) -> [Output] {
         if forwardsTaken {
             switch arrived.event {
-            case .video, .videoConfig, .metadata: forwarded.append(arrived)
+            case .video, .videoConfig, .metadata: forwarded.append(.media(arrived))
             default: break
             }
         }
@@ -117,11 +117,14 @@ public struct LiveSegmenter: Sendable {
             return receiveVideo(frame, receivedAt: arrived.receivedAt)
         case .audio(let frame):
             return receiveAudio(frame, receivedAt: arrived.receivedAt)
+        case .codedAudio:
+            // The listener converts non-AAC audio to AAC first (Live's `AudioToAAC`); none should get here.
+            return []
         }
     }
 
     /// The media taken since the last call, for the transcoder.
-    mutating func takeForwarded() -> [ArrivedMediaEvent] {
+    mutating func takeForwarded() -> [TranscoderInput] {
         defer { forwarded.removeAll(keepingCapacity: true) }
         return forwarded
     }
@@ -135,7 +138,14 @@ public struct LiveSegmenter: Sendable {
         // Audio still owing earlier numbers gets them first, then the rest is the open segment.
         for pendingCut in audioCuts { out += cutAudio(number: pendingCut.number, nextDTS: nil) }
         out += cutAudio(number: openNumber, nextDTS: nil)
-        out += endRungs(lastNumber: openNumber)
+        if forwardsTaken, !rungs.isEmpty {
+            // The rungs' encoders still hold pictures of this session: their last segments are cut when the
+            // transcoder has encoded them (`endRungSessions`), on this session's timeline.
+            closeRungs(lastNumber: openNumber)
+            forwarded.append(.sessionEnded)
+        } else {
+            out += endRungs(lastNumber: openNumber)
+        }
         audioCuts = []
         openSegmentStartMs = nil
         if !out.isEmpty { openNumber += 1 }

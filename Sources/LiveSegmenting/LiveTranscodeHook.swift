@@ -6,14 +6,23 @@ import RTMP
 /// What decodes a stream's source once and encodes its rungs (the `LiveTranscoding` target's
 /// `LiveTranscoder`). The segmenter side never waits on encoding: `submit` only queues.
 public protocol LiveRungTranscoder: AnyObject, Sendable {
-    /// A source media event the segmenter took (from whichever input is active), in order, after the
-    /// stream's lock was released.
-    func submit(_ event: ArrivedMediaEvent)
+    /// A source media event the segmenter took (from whichever input is active), or the end of a session,
+    /// in order, after the stream's lock was released.
+    func submit(_ input: TranscoderInput)
     /// Returns once every picture submitted so far was encoded and handed to the sink (or dropped), so
     /// the segmenter can end a session (or a decoder configuration) with every rung complete.
     func drain()
     /// Drains, then releases the encoder threads; nothing is accepted afterwards.
     func stop()
+}
+
+/// What the segmenter hands its transcoder, in order.
+public enum TranscoderInput: Sendable {
+    case media(ArrivedMediaEvent)
+    /// The session ended (an input switch onto another timeline, or a new decoder configuration): the
+    /// transcoder encodes what it holds, then calls `RungSink.sessionEnded` so the rungs' last segments of
+    /// that session are cut, before any picture of the next one.
+    case sessionEnded
 }
 
 /// Makes a stream's transcoder when a publisher starts (nil: the stream is published as it arrives).
@@ -65,6 +74,11 @@ public final class RungSink: Sendable {
             $0.sourceHeight = sourceHeight
         }
         if active.isEmpty { slot.showSource() }
+    }
+
+    /// Every picture of the session that ended was delivered: each rung's last segment of it is cut.
+    public func sessionEnded() {
+        run { $0.endRungSessions() }
     }
 
     public func measured(lagSeconds: Double) {

@@ -131,7 +131,9 @@ final class StreamSlot: Sendable {
 
     /// Removes the transcoder (the last publisher leaves: it is stopped before the last segments are cut).
     func takeTranscoder() -> (any LiveRungTranscoder)? {
-        transcoder.withLockedValue { current in
+        // Stopping drains every rung before the last segments are cut, so they are cut at once from then on.
+        state.withLockedValue { $0.segmenter.forwardsTaken = false }
+        return transcoder.withLockedValue { current in
             defer { current = nil }
             return current
         }
@@ -189,7 +191,7 @@ final class StreamSlot: Sendable {
     /// events to report (after the lock).
     func process(stream: SafeName, _ step: (inout State) -> (outputs: [LiveSegmenter.Output], switched: InputSwitch?)) throws -> [LiveEvent] {
         var stored = false
-        var taken: [ArrivedMediaEvent] = []
+        var taken: [TranscoderInput] = []
         defer {
             if stored { changes.signal() }
             // What the segmenter took goes to the transcoder after the lock: it only queues, but shedding

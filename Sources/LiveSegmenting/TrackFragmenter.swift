@@ -25,7 +25,7 @@ struct TrackFragmenter: Sendable {
     /// End (in track ticks) of the last segment handed out; where the next one must start.
     private(set) var lastEnd: Int64?
     /// Added to the input time (in ticks) of this session's samples; set by the session's first sample.
-    private var adjust: Int64?
+    private(set) var adjust: Int64?
     private var lastSampleDuration: Int64
     private var discontinuityNext = false
     private var totalBytes = 0

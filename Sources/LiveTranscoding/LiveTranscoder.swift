@@ -17,6 +17,8 @@ public final class LiveTranscoder: LiveRungTranscoder, @unchecked Sendable {
         case picture(VideoFrame, receivedAt: Double)
         case frameRate(Rational)
         case flush(DispatchSemaphore)
+        /// The source's session ended: encode what is held, then let the segmenter cut the rungs' last segments.
+        case sessionEnd
     }
 
     private let stream: SafeName
@@ -58,7 +60,14 @@ public final class LiveTranscoder: LiveRungTranscoder, @unchecked Sendable {
         { stream, ladder, sink in LiveTranscoder(stream: stream, ladder: ladder, settings: settings, sink: sink, logger: logger) }
     }
 
-    public func submit(_ event: ArrivedMediaEvent) {
+    public func submit(_ input: TranscoderInput) {
+        switch input {
+        case .media(let event): submit(event)
+        case .sessionEnded: queue(.sessionEnd)
+        }
+    }
+
+    private func submit(_ event: ArrivedMediaEvent) {
         let item: Input
         switch event.event {
         case .videoConfig(let record): item = .config(record)
@@ -68,6 +77,11 @@ public final class LiveTranscoder: LiveRungTranscoder, @unchecked Sendable {
             item = .frameRate(rate)
         default: return
         }
+        queue(item)
+    }
+
+    /// Queues without waiting; a full queue means decoding fell too far behind: every rung is shed.
+    private func queue(_ item: Input) {
         guard !isOverloaded, !input.offer(item) else { return }
         shedEverything(reason: "\(settings.inputCapacity) source pictures waiting to be decoded")
     }
@@ -100,6 +114,9 @@ public final class LiveTranscoder: LiveRungTranscoder, @unchecked Sendable {
             case .flush(let done):
                 flushAll()
                 done.signal()
+            case .sessionEnd:
+                flushAll()
+                sink.sessionEnded()
             }
         }
         flushAll()

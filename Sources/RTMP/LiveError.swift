@@ -13,7 +13,7 @@ public enum LiveError: Error, Equatable, CustomStringConvertible {
     case malformedAMF(String)
     /// A command arrived out of order or with the wrong arguments.
     case protocolViolation(String)
-    /// A codec we cannot package (only H.264 video and AAC audio pass through).
+    /// A codec we cannot package (H.264 video and AAC audio pass through; MP3, MP2, AC-3 and G.711 are converted).
     case unsupportedCodec(String)
     /// An FLV audio/video payload that does not parse.
     case malformedMedia(String)
@@ -39,7 +39,7 @@ public enum LiveError: Error, Equatable, CustomStringConvertible {
         case .protocolViolation(let why):
             return "RTMP protocol violation: \(why)"
         case .unsupportedCodec(let what):
-            return "unsupported codec \(what): publish H.264 video and AAC audio"
+            return "unsupported codec \(what): publish H.264 video with AAC audio (MP3, MP2, AC-3 or G.711 audio is converted to AAC)"
         case .malformedMedia(let why):
             return "malformed media payload: \(why)"
         case .storage(let path, let reason):

@@ -54,10 +54,10 @@ import TestSupport
         }
     }
 
-    static func publisher(_ url: String, format: String, seconds: Int) throws -> Process {
+    static func publisher(_ url: String, format: String, seconds: Int, size: String = "320x180") throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ffmpeg"] + LiveTestClient.ffmpegArguments(to: url, seconds: seconds, format: format, audioRate: 48000)
+        process.arguments = ["ffmpeg"] + LiveTestClient.ffmpegArguments(to: url, seconds: seconds, size: size, format: format, audioRate: 48000)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -125,9 +125,14 @@ struct ServerReplies {
         #expect(ack?.payload.count == 4)
     }
 
-    @Test func unsupportedCodecsAreNamed() {
+    @Test func unsupportedCodecsAreNamed() throws {
         #expect(throws: LiveError.unsupportedCodec("FLV video codec id 2")) { try FLVTag.parseVideo([0x12, 0, 0, 0], timestamp: 0) }
-        #expect(throws: LiveError.unsupportedCodec("FLV sound format 2")) { try FLVTag.parseAudio([0x2F, 0], timestamp: 0) }
+        #expect(throws: LiveError.unsupportedCodec("FLV sound format 6")) { try FLVTag.parseAudio([0x6F, 0], timestamp: 0) }
+        // MP3 and G.711 are handed on for conversion to AAC, with what the tag header says.
+        #expect(try FLVTag.parseAudio([0x2F, 0xFF, 0xFB], timestamp: 7) == .codedAudio(CodedAudio(codec: "mp3", pts: 7, data: [0xFF, 0xFB])))
+        #expect(try FLVTag.parseAudio([0x72, 1, 2], timestamp: 0)
+                == .codedAudio(CodedAudio(codec: "pcm_alaw", sampleRate: 8000, channels: 1, pts: 0, data: [1, 2])))
+        #expect(try FLVTag.parseAudio([0x2F], timestamp: 0) == nil)
         #expect(throws: LiveError.self) { try FLVTag.parseVideo([0x17, 0, 0, 0, 0, 2, 0], timestamp: 0) }  // bad avcC
         #expect(throws: LiveError.self) { try FLVTag.parseVideo([0x17], timestamp: 0) }
     }

@@ -46,6 +46,13 @@ const v = document.getElementById('v');
 const hls = new Hls({ lowLatencyMode: true, maxLiveSyncPlaybackRate: 1.5, liveSyncDurationCount: 1, liveMaxLatencyDurationCount: 2 });
 window.hlsErrors = [];
 hls.on(Hls.Events.ERROR, (event, data) => window.hlsErrors.push(data.details + (data.fatal ? ' (fatal)' : '')));
+// Levels whose fragments (or parts) were appended to the media buffer: fetched and accepted by the decoder.
+window.buffered = {};
+hls.on(Hls.Events.FRAG_BUFFERED, (event, data) => {
+  if (data.frag.type === 'main') window.buffered[data.frag.level] = (window.buffered[data.frag.level] || 0) + 1;
+});
+window.levelNames = () => hls.levels.map(l => `${l.width}x${l.height}`);
+window.pickLevel = (i) => { hls.currentLevel = i; };
 hls.loadSource(SOURCE_URL);
 hls.attachMedia(v);
 v.play().catch(() => {});
@@ -56,8 +63,10 @@ window.sample = () => {
            hlsLatency: hls.latency, targetLatency: hls.targetLatency, lowLatencyMode: hls.lowLatencyMode,
            parts: details && details.partList ? details.partList.length : 0,
            canBlockReload: details ? !!details.canBlockReload : false,
-           buffered: Array.from({length: v.buffered.length}, (_, i) => [v.buffered.start(i), v.buffered.end(i)]),
+           ranges: Array.from({length: v.buffered.length}, (_, i) => [v.buffered.start(i), v.buffered.end(i)]),
            edge: details ? details.edge : null, liveSync: hls.liveSyncPosition,
+           levels: hls.levels.length, level: hls.currentLevel, buffered: window.buffered,
+           decodedFrames: v.getVideoPlaybackQuality ? v.getVideoPlaybackQuality().totalVideoFrames : null,
            errors: window.hlsErrors.slice(-5) };
 };
 window.hlsReady = true;
@@ -65,11 +74,11 @@ window.hlsReady = true;
 """
 
 
-def start_server(binary, data_dir, part_ms, segment_seconds):
+def start_server(binary, data_dir, part_ms, segment_seconds, max_lag_ms=None):
     """`mediaserve serve` with low latency on free ports; returns (process, HTTP port, RTMP port)."""
     return preview_playback.start_server(binary, data_dir, None, settings=[
         "live.low_latency.enabled=true", f"live.low_latency.part_milliseconds={part_ms}",
-        f"live.segment_seconds={segment_seconds}"])
+        f"live.segment_seconds={segment_seconds}"] + ([f"live.transcode.max_lag_ms={max_lag_ms}"] if max_lag_ms else []))
 
 
 def api(port, method, path, body=None):
@@ -87,6 +96,87 @@ def start_publisher(rtmp_url, seconds):
             "-g", "30", "-keyint_min", "30", "-sc_threshold", "0", "-pix_fmt", "yuv420p",
             "-c:a", "aac", "-b:a", "128k", "-f", "flv", rtmp_url]
     return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def make_clip(path, size, seconds=20):
+    """A pre-encoded clip (30 fps, 1 s GOPs, AAC) for `-c copy` publishing: a 1080p source encoded live
+    would take the publisher a core of its own, on the machine that is measured."""
+    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", f"testsrc2=size={size}:rate=30",
+                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", str(seconds),
+                    "-c:v", "libx264", "-preset", "veryfast", "-g", "30", "-keyint_min", "30", "-sc_threshold", "0",
+                    "-pix_fmt", "yuv420p", "-b:v", "5M", "-c:a", "aac", "-b:a", "128k", path], check=True)
+
+
+def start_clip_publisher(rtmp_url, clip, seconds):
+    """The clip looped in real time, copied (no encoding in the publisher)."""
+    args = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-stream_loop", "-1", "-i", clip,
+            "-t", str(seconds), "-c", "copy", "-f", "flv", rtmp_url]
+    return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def media_playlist(port, stream, rendition):
+    """{segment number: (program date time text, duration)} and the init URI of a live media playlist."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/live/{stream}/{rendition}.m3u8", timeout=10) as response:
+        lines = response.read().decode().splitlines()
+    sequence, entries, init, date, duration = 0, {}, None, None, None
+    for line in lines:
+        if line.startswith("#EXT-X-MEDIA-SEQUENCE:"):
+            sequence = int(line.split(":")[1])
+        elif line.startswith("#EXT-X-MAP:URI="):
+            init = line.split('"')[1]
+        elif line.startswith("#EXT-X-PROGRAM-DATE-TIME:"):
+            date = line.split(":", 1)[1]
+        elif line.startswith("#EXTINF:"):
+            duration = float(line[8:].split(",")[0])
+        elif line and not line.startswith("#"):
+            entries[sequence + len(entries)] = (date, duration, line)
+            date = None
+    return entries, init
+
+
+def check_ladder(port, stream, expected_sizes, work):
+    """The master lists every rendition of the ladder; the last two segments every rendition has in common
+    have the same numbers, program date times and durations everywhere, and each decodes (init + segment,
+    ffprobe) at its rendition's size with its first picture at the same time. Returns problems (empty: fine)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/live/{stream}/master.m3u8", timeout=10) as response:
+        master = response.read().decode().splitlines()
+    variants = {}
+    for info, uri in zip(master, master[1:]):
+        if info.startswith("#EXT-X-STREAM-INF:") and "RESOLUTION=" in info:
+            variants[uri[:-5]] = info.split("RESOLUTION=")[1].split(",")[0]
+    problems = []
+    if sorted(variants.values()) != sorted(expected_sizes):
+        problems.append(f"master lists {variants}, expected sizes {expected_sizes}")
+    playlists = {name: media_playlist(port, stream, name) for name in variants}
+    common = sorted(set.intersection(*(set(entries) for entries, _ in playlists.values())) if playlists else [])
+    if len(common) < 2:
+        return problems + [f"renditions have fewer than two segments in common: {[sorted(e) for e, _ in playlists.values()]}"]
+    for number in common[-2:]:
+        starts = {}
+        for name, (entries, init) in playlists.items():
+            date, duration, uri = entries[number]
+            starts.setdefault("date", set()).add(date)
+            starts.setdefault("duration", set()).add(round(duration, 2))
+            joined = os.path.join(work, f"{name}-{number}.mp4")
+            with open(joined, "wb") as out:
+                for part in (init, uri):
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/live/{stream}/{part}", timeout=10) as response:
+                        out.write(response.read())
+            probe = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "frame=width,height,pts_time",
+                                    "-of", "json", joined], capture_output=True, text=True)
+            frames = json.loads(probe.stdout or "{}").get("frames", []) if probe.returncode == 0 else []
+            if probe.returncode or probe.stderr.strip() or not frames:
+                problems.append(f"{name} segment {number} does not decode: {probe.stderr.strip()[:200]}")
+                continue
+            decoded = f"{frames[0]['width']}x{frames[0]['height']}"
+            if decoded != variants[name]:
+                problems.append(f"{name} segment {number} decodes at {decoded}, listed {variants[name]}")
+            starts.setdefault("first", set()).add(round(min(float(f["pts_time"]) for f in frames), 3))
+        for what, values in starts.items():
+            spread = (max(values) - min(values)) if what == "first" else (0 if len(values) == 1 else 1)
+            if spread > (0.034 if what == "first" else 0):
+                problems.append(f"segment {number}: {what} differs between renditions: {sorted(values)}")
+    return problems
 
 
 def serve_page(folder):
@@ -112,14 +202,25 @@ def wait_for_playlist(port, timeout):
     return False
 
 
-def measure(binary, hlsjs, part_ms, segment_seconds, seconds):
-    """Runs one stream and one player; returns the figures (raises SystemExit on a setup failure)."""
+def measure(binary, hlsjs, part_ms, segment_seconds, seconds, rungs=(), size="640x360", max_lag_ms=None):
+    """Runs one stream and one player; returns the figures (raises SystemExit on a setup failure). With
+    `rungs` the stream is transcoded (its ladder from a pre-encoded `size` clip) and the figures say
+    whether every rendition is listed, aligned, decodable and played by hls.js."""
     work = tempfile.mkdtemp(prefix="ll-browser-")
     server = publisher = driver = page = None
     try:
-        server, port, rtmp_port = start_server(binary, os.path.join(work, "data"), part_ms, segment_seconds)
-        stream = api(port, "POST", "/live-streams", json.dumps({"id": STREAM}).encode())
-        publisher = start_publisher(f"rtmp://127.0.0.1:{rtmp_port}/live/{stream['key']}", seconds + 40)
+        server, port, rtmp_port = start_server(binary, os.path.join(work, "data"), part_ms, segment_seconds, max_lag_ms)
+        body = {"id": STREAM, "lowLatency": True}
+        if rungs:
+            body["transcode"] = {"rungs": list(rungs)}
+        stream = api(port, "POST", "/live-streams", json.dumps(body).encode())
+        url = f"rtmp://127.0.0.1:{rtmp_port}/live/{stream['key']}"
+        if rungs:
+            clip = os.path.join(work, "source.mp4")
+            make_clip(clip, size)
+            publisher = start_clip_publisher(url, clip, seconds + 40 + 30)
+        else:
+            publisher = start_publisher(url, seconds + 40)
         if not wait_for_playlist(port, 60):
             raise SystemExit("lowlatency: no low-latency playlist within 60 s")
         site = os.path.join(work, "site")
@@ -148,13 +249,32 @@ def measure(binary, hlsjs, part_ms, segment_seconds, seconds):
         if not samples:
             logs = [entry.get("message") for entry in driver.get_log("browser")[-10:]]
             raise SystemExit(f"lowlatency: hls.js did not play: {state}; console: {logs}")
+        ladder = {}
+        if rungs:
+            # After the latency window: hls.js is made to play each level in turn until one of its fragments
+            # or parts is buffered (deadline per level), so every rung is shown to be fetched and decodable.
+            levels = driver.execute_script("return window.levelNames();")
+            for index in range(len(levels)):
+                driver.execute_script(f"window.pickLevel({index});")
+                level_deadline = time.time() + 20
+                while time.time() < level_deadline:
+                    if str(index) in driver.execute_script("return window.sample();")["buffered"]:
+                        break
+                    time.sleep(0.25)
+            final = driver.execute_script("return window.sample();")
+            played = sorted(levels[int(i)] for i in final["buffered"])
+            w, h = (int(x) for x in size.split("x"))
+            expected = [size] + [f"{round(w * r / h / 2) * 2}x{r}" for r in rungs]
+            ladder = {"levels": levels, "levelsPlayed": played, "allLevelsPlayed": len(played) == len(levels) == 1 + len(rungs),
+                      "ladderProblems": check_ladder(port, STREAM, expected, work), "playingAfterSwitches": final["time"] > 0,
+                      "transcoding": api(port, "GET", f"/live-streams/{STREAM}").get("transcoding")}
         samples.sort()
         return {"partMs": part_ms, "segmentSeconds": segment_seconds, "hlsjs": state["version"],
                 "lowLatencyMode": state["lowLatencyMode"], "parts": state["parts"], "canBlockReload": state["canBlockReload"],
                 "hlsTargetLatency": state["targetLatency"], "samples": len(samples),
                 "median": round(statistics.median(samples), 3), "p90": round(samples[int(0.9 * (len(samples) - 1))], 3),
                 "max": round(samples[-1], 3), "min": round(samples[0], 3), "hlsLatency": state["hlsLatency"],
-                "errors": state["errors"]}
+                "errors": state["errors"], **ladder}
     finally:
         if driver:
             driver.quit()
@@ -177,10 +297,15 @@ def main():
     parser.add_argument("--part-ms", type=int, default=500)
     parser.add_argument("--segment-seconds", type=int, default=2)
     parser.add_argument("--seconds", type=int, default=20, help="measuring window after 5 s of settling")
-    parser.add_argument("--target", type=float, default=3.0, help="median latency to stay under, seconds")
+    parser.add_argument("--target", type=float, default=3.0, help="median latency to stay under, seconds (0: none)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--transcode", default="", help="rung heights (e.g. 720,480,360): the stream is transcoded from a --size clip")
+    parser.add_argument("--size", default="640x360", help="the transcoded stream's source size")
+    parser.add_argument("--max-lag-ms", type=int, help="live.transcode.max_lag_ms (a debug build on a shared machine "
+                        "may fall behind: a large budget keeps every rung, the ladder is what is checked there)")
     args = parser.parse_args()
-    figures = measure(args.binary, args.hlsjs, args.part_ms, args.segment_seconds, args.seconds)
+    rungs = [int(h) for h in args.transcode.split(",") if h]
+    figures = measure(args.binary, args.hlsjs, args.part_ms, args.segment_seconds, args.seconds, rungs, args.size, args.max_lag_ms)
     if args.json:
         print(json.dumps(figures))
     else:
@@ -191,8 +316,16 @@ def main():
     problems = []
     if not (figures["lowLatencyMode"] and figures["parts"] > 0 and figures["canBlockReload"]):
         problems.append("hls.js did not play the stream as low-latency (parts, blocking reload)")
-    if figures["median"] > args.target:
+    if args.target > 0 and figures["median"] > args.target:
         problems.append(f"median latency {figures['median']} s is over the {args.target} s target")
+    if rungs:
+        if not figures["allLevelsPlayed"]:
+            problems.append(f"hls.js buffered levels {figures['levelsPlayed']} of {figures['levels']}")
+        problems += figures["ladderProblems"]
+        if not args.json:
+            print(f"lowlatency: transcoded ladder {figures['levels']}: hls.js buffered {figures['levelsPlayed']}; "
+                  f"aligned and decodable: {'yes' if not figures['ladderProblems'] else figures['ladderProblems']}; "
+                  f"transcode status {figures['transcoding']}")
     for problem in problems:
         print("lowlatency: " + problem, file=sys.stderr)
     sys.exit(1 if problems else 0)

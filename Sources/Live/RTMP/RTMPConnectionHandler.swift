@@ -187,9 +187,13 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
         Task {
             defer { unfinished.finished() }
             do {
+                let audio = AudioToAAC(stream: publication.stream, logger: logger)
                 for await events in reads {
-                    for event in events { try publication.receive(event) }
+                    for event in events {
+                        for converted in try audio.convert(event) { try publication.receive(converted) }
+                    }
                 }
+                for converted in audio.finish(receivedAt: Date().timeIntervalSince1970) { try publication.receive(converted) }
             } catch {
                 logger.error("live stream \(publication.stream) stopped: \(error)")
                 channel.close(promise: nil)

@@ -36,6 +36,8 @@ struct SRTCallerSession {
     /// Demuxed packets to media events, in arrival order.
     private func pump(_ input: NetworkInput) throws {
         var adapter = TSMediaAdapter()
+        let audio = AudioToAAC(stream: publication.stream, logger: logger)
+        defer { for converted in audio.finish(receivedAt: Date().timeIntervalSince1970) { try? publication.receive(converted) } }
         let packet = Packet()
         while try input.readPacket(into: packet) {
             guard let stream = input.stream(at: packet.streamIndex), let pts = packet.pts else { continue }
@@ -48,13 +50,17 @@ struct SRTCallerSession {
                 events = adapter.video(packet.bytes, pts: pts, dts: packet.dts ?? pts, isKeyframe: packet.isKeyframe)
             case (.audio?, "aac"):
                 events = try adapter.audio(packet.bytes, pts: pts)
+            case (.audio?, let codec) where TSMediaAdapter.convertedAudioCodecs.contains(codec):
+                events = [adapter.codedAudio(packet.bytes, codec: codec, pts: pts)]
             case (.video?, let codec), (.audio?, let codec):
                 throw LiveError.unsupportedCodec(codec)
             default:
                 continue
             }
             let now = Date().timeIntervalSince1970
-            for event in events { try publication.receive(ArrivedMediaEvent(event, receivedAt: now)) }
+            for event in events {
+                for converted in try audio.convert(ArrivedMediaEvent(event, receivedAt: now)) { try publication.receive(converted) }
+            }
         }
     }
 }

@@ -53,6 +53,16 @@ struct TSMediaAdapter: Sendable {
     }
 }
 
+extension TSMediaAdapter {
+    /// Audio codecs MPEG-TS feeds carry besides AAC that are converted to AAC (libavcodec decoder names).
+    static let convertedAudioCodecs: Set<String> = ["mp2", "mp3", "ac3", "eac3"]
+
+    /// One demuxed packet of MP2, MP3 or AC-3 at `pts` (90 kHz), for the AAC conversion.
+    mutating func codedAudio(_ bytes: [UInt8], codec: String, pts: Int64) -> LiveMediaEvent {
+        .codedAudio(CodedAudio(codec: codec, pts: audioClock.unwrap(pts) / 90, data: bytes))
+    }
+}
+
 /// MPEG-TS times are 33-bit 90 kHz counters that wrap every ~26.5 hours.
 struct TimestampUnwrapper33: Sendable {
     private var last: Int64?

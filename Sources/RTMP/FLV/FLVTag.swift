@@ -1,5 +1,6 @@
 /// Parsers for the payloads of RTMP audio (8) and video (9) messages, which are FLV tag bodies
-/// (FLV 10.1 specification, annex E.4.2 and E.4.3). Only H.264 and AAC pass through.
+/// (FLV 10.1 specification, annex E.4.2 and E.4.3). Only H.264 and AAC pass through; MP3 and G.711 audio
+/// become `codedAudio`, which the listener converts to AAC.
 public enum FLVTag {
     static let codecAVC: UInt8 = 7
     static let soundFormatAAC: UInt8 = 10
@@ -44,6 +45,9 @@ public enum FLVTag {
         var reader = ByteReader(payload)
         let first = try reader.u8("an FLV audio tag header")
         let format = first >> 4
+        if let coded = codedAudio(format: format, flags: first, payload: Array(payload.dropFirst()), timestamp: timestamp) {
+            return coded.data.isEmpty ? nil : .codedAudio(coded)
+        }
         guard format == soundFormatAAC else { throw LiveError.unsupportedCodec("FLV sound format \(format)") }
         let packetType = try reader.u8("an AAC packet type")
         switch packetType {
@@ -62,6 +66,19 @@ public enum FLVTag {
             return .audio(AudioFrame(pts: timestamp, data: data))
         default:
             throw LiveError.malformedMedia("unknown AAC packet type \(packetType)")
+        }
+    }
+
+    /// The FLV sound formats converted to AAC: MP3 (2; 14 at 8 kHz) and G.711 A-law (7) and mu-law (8),
+    /// with the rate and channels the header's flags give (MP3 frames carry their own).
+    static func codedAudio(format: UInt8, flags: UInt8, payload: [UInt8], timestamp: Int64) -> CodedAudio? {
+        let channels = flags & 0x01 == 1 ? 2 : 1
+        switch format {
+        case 2: return CodedAudio(codec: "mp3", pts: timestamp, data: payload)
+        case 14: return CodedAudio(codec: "mp3", sampleRate: 8000, pts: timestamp, data: payload)
+        case 7: return CodedAudio(codec: "pcm_alaw", sampleRate: 8000, channels: channels, pts: timestamp, data: payload)
+        case 8: return CodedAudio(codec: "pcm_mulaw", sampleRate: 8000, channels: channels, pts: timestamp, data: payload)
+        default: return nil
         }
     }
 

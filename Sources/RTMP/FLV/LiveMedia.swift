@@ -28,6 +28,28 @@ public struct AudioFrame: Equatable, Sendable {
     }
 }
 
+/// A packet of audio in a codec other than AAC (RTMP's MP3 or G.711, MPEG-TS's MP2, MP3 or AC-3). The
+/// listener converts it to AAC (FFmpegKit's `AACConverter`) before the segmenter sees it: the segmenter
+/// only takes AAC.
+public struct CodedAudio: Equatable, Sendable {
+    /// libavcodec's decoder name: `mp3`, `mp2`, `ac3`, `eac3`, `pcm_alaw`, `pcm_mulaw`.
+    public var codec: String
+    /// What the container says, for codecs whose frames do not say it themselves (G.711).
+    public var sampleRate: Int?
+    public var channels: Int?
+    /// Presentation time in milliseconds on the publisher's clock.
+    public var pts: Int64
+    public var data: [UInt8]
+
+    public init(codec: String, sampleRate: Int? = nil, channels: Int? = nil, pts: Int64, data: [UInt8]) {
+        self.codec = codec
+        self.sampleRate = sampleRate
+        self.channels = channels
+        self.pts = pts
+        self.data = data
+    }
+}
+
 /// What a publisher's FLV tags turn into: decoder configurations, access units and metadata.
 public enum LiveMediaEvent: Equatable, Sendable {
     /// AVCDecoderConfigurationRecord (the `avcC` box payload).
@@ -36,6 +58,8 @@ public enum LiveMediaEvent: Equatable, Sendable {
     case audioConfig(asc: [UInt8])
     case video(VideoFrame)
     case audio(AudioFrame)
+    /// Non-AAC audio, converted to `audioConfig` and `audio` events before segmenting.
+    case codedAudio(CodedAudio)
     /// `@setDataFrame` / `onMetaData` properties (width, height, framerate, encoder...).
     case metadata([AMF0Property])
 }
