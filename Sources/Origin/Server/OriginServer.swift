@@ -131,7 +131,8 @@ public struct OriginServer: Sendable {
             let admission = self.admission, fastPath = self.fastPath
             server = .origin(limits: admission.limits, admission: admission, logger: logger,
                              additionalChannelHandlers: { handoff.map { [$0.installer()] } ?? [] },
-                             lastHandler: { fastPath.flatMap { fastPath in handoff.map { FastPathHandler(fastPath: fastPath, handoff: $0) } } })
+                             lastHandler: { fastPath.flatMap { fastPath in handoff.map { FastPathHandler(fastPath: fastPath, handoff: $0) } } },
+                             fastPath: fastPath)
         }
         var app = Application(
             router: makeRouter(),
