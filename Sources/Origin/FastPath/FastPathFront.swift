@@ -259,6 +259,11 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
             bytes.writeBuffer(&body)
             context.writeAndFlush(wrapOutboundOut(.byteBuffer(bytes)), promise: written)
         case .file(let file, let range):
+            // Head and file in full-sized packets (nginx's tcp_nopush): corked until the region is sent.
+            let cork = ChannelOptions.Types.SocketOption(level: .tcp, name: .init(rawValue: TCP_CORK))
+            let options = context.channel.syncOptions
+            try? options?.setOption(cork, value: 1)
+            written.futureResult.assumeIsolated().whenComplete { _ in try? options?.setOption(cork, value: 0) }
             context.write(wrapOutboundOut(.byteBuffer(bytes)), promise: nil)
             // The region borrows the open-file cache's descriptor (sendfile reads at explicit offsets): no
             // dup, and ownership is handed back, not closed, once the region is done. `file` keeps the
