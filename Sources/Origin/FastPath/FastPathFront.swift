@@ -57,6 +57,8 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
     private var quiescing = false
     private var lastActivity = NIODeadline.now()
     private var idleTimer: Scheduled<Void>?
+    /// A close from behind (Hummingbird ending the connection on shutdown) that waits for answers in flight.
+    private var heldClose: (mode: CloseMode, promise: EventLoopPromise<Void>?)?
     private var dateSecond = -1
     private var date = ""
 
@@ -127,13 +129,12 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
             context.fireUserInboundEventTriggered(event)
             return
         }
+        // From now on every request goes the ordinary way; Hummingbird's state handler closes the connection
+        // when its own requests are answered, and `close` below holds that close for answers still going out
+        // from here. (Closing here instead would skip `FileRegionSwapHandler`, which holds closes for
+        // Hummingbird's own regions.)
         quiescing = true
-        if slowRequests > 0 {
-            // Hummingbird closes after the response it is writing; the answers here were written before it.
-            context.fireUserInboundEventTriggered(event)
-        } else if fastInFlight == 0 {
-            context.close(promise: nil)
-        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     /// The gate wrote the end of a response to a request passed on from here.
@@ -286,11 +287,29 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
         lastActivity = .now()
         deadlines?.responseWritten(remaining: fastInFlight)
         guard let context else { return }
-        if quiescing, fastInFlight == 0, slowRequests == 0 {
-            context.close(promise: nil)
+        if fastInFlight == 0, let held = heldClose {
+            heldClose = nil
+            context.close(mode: held.mode, promise: held.promise)
             return
         }
         if blocked { process(context: context) }
+    }
+
+    // MARK: outbound
+
+    /// Hummingbird considers a connection done when its own responses are; an answer of this handler may
+    /// still be going out (a large segment to a slow reader), so a close from behind waits for it, as
+    /// `FileRegionSwapHandler` holds closes for Hummingbird's own regions.
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        guard fastInFlight > 0 else {
+            context.close(mode: mode, promise: promise)
+            return
+        }
+        if let held = heldClose {
+            if let promise { held.promise?.futureResult.cascade(to: promise) ?? promise.succeed() }
+        } else {
+            heldClose = (mode, promise)
+        }
     }
 
     // MARK: idle keep-alive timeout
@@ -307,7 +326,8 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
             }
             let due = self.lastActivity + idleTimeout
             if due <= .now() {
-                context.close(promise: nil)
+                // From the tail, so `FileRegionSwapHandler` holds it for a region of Hummingbird's still going out.
+                context.channel.close(promise: nil)
             } else {
                 self.scheduleIdleCheck(in: due - .now())
             }
