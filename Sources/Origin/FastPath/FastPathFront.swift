@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 import HTTPTypes
 import NIOCore
@@ -58,9 +56,8 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
     private var lastActivity = NIODeadline.now()
     private var idleTimer: Scheduled<Void>?
     /// A close from behind (Hummingbird ending the connection on shutdown) that waits for answers in flight.
-    private var heldClose: (mode: CloseMode, promise: EventLoopPromise<Void>?)?
-    private var dateSecond = -1
-    private var date = ""
+    private var heldClose = HeldClose()
+    private var date = ConnectionDate()
 
     init(fastPath: MediaFastPath, maxInFlight: Int, idleTimeout: Duration?, deadlines: ConnectionDeadlines?) {
         self.fastPath = fastPath
@@ -241,7 +238,7 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
         }
         let request = HTTPRequest(method: head.method == .head ? .head : .get, scheme: "http", authority: authority,
                                   path: head.target, headerFields: fields)
-        guard let answer = fastPath.answer(request, remoteIP: remoteIP, date: currentDate()) else { return nil }
+        guard let answer = fastPath.answer(request, remoteIP: remoteIP, date: date.current()) else { return nil }
         fastPath.answeredInFront.wrappingAdd(1, ordering: .relaxed)
         return answer
     }
@@ -287,11 +284,7 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
         lastActivity = .now()
         deadlines?.responseWritten(remaining: fastInFlight)
         guard let context else { return }
-        if fastInFlight == 0, let held = heldClose {
-            heldClose = nil
-            context.close(mode: held.mode, promise: held.promise)
-            return
-        }
+        if fastInFlight == 0, heldClose.release(context: context) { return }
         if blocked { process(context: context) }
     }
 
@@ -305,11 +298,7 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
             context.close(mode: mode, promise: promise)
             return
         }
-        if let held = heldClose {
-            if let promise { held.promise?.futureResult.cascade(to: promise) ?? promise.succeed() }
-        } else {
-            heldClose = (mode, promise)
-        }
+        heldClose.hold(mode: mode, promise: promise)
     }
 
     // MARK: idle keep-alive timeout
@@ -332,15 +321,5 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
                 self.scheduleIdleCheck(in: due - .now())
             }
         }
-    }
-
-    /// The Date header, formatted once per second per connection.
-    private func currentDate() -> String {
-        let now = Int(time(nil))
-        if now != dateSecond {
-            dateSecond = now
-            date = HTTPDate.format(now)
-        }
-        return date
     }
 }
