@@ -21,6 +21,9 @@ final class ConnectionDeadlines: ChannelInboundHandler, RemovableChannelHandler 
     /// No head is being read: the next byte starts one.
     private var betweenRequests = true
     private var headerTimer: Scheduled<Void>?
+    /// A head has begun and not completed; when it began.
+    private var headPending = false
+    private var headStarted = NIODeadline.now()
     private var writeTimer: Scheduled<Void>?
     private var queuedResponses = 0
     private var bufferedAtLastCheck = -1
@@ -46,16 +49,32 @@ final class ConnectionDeadlines: ChannelInboundHandler, RemovableChannelHandler 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if betweenRequests, let headerTimeout {
             betweenRequests = false
-            headerTimer?.cancel()
-            let timeout = headerTimeout
-            headerTimer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in
-                guard let self, let context = self.context else { return }
-                self.logger.info("closing HTTP connection: request head not complete \(timeout.nanoseconds / 1_000_000_000) s after it began",
-                                 metadata: ["peer": "\(context.remoteAddress.map { "\($0)" } ?? "?")"])
-                context.close(promise: nil)
-            }
+            headPending = true
+            headStarted = .now()
+            if headerTimer == nil { scheduleHeaderCheck(at: headStarted + headerTimeout) }
         }
         context.fireChannelRead(data)
+    }
+
+    /// One timer per connection at a time, not one per request: a head that completes in time only clears
+    /// `headPending` (scheduling and cancelling a timer per request was a per-request cost of its own);
+    /// when the timer fires it closes the connection if the head it finds pending began `headerTimeout` ago,
+    /// and otherwise waits for the deadline of the head now pending, or ends.
+    private func scheduleHeaderCheck(at deadline: NIODeadline) {
+        guard let context else { return }
+        headerTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
+            guard let self, let context = self.context, let timeout = self.headerTimeout else { return }
+            self.headerTimer = nil
+            guard self.headPending else { return }
+            let due = self.headStarted + timeout
+            guard due <= .now() else {
+                self.scheduleHeaderCheck(at: due)
+                return
+            }
+            self.logger.info("closing HTTP connection: request head not complete \(timeout.nanoseconds / 1_000_000_000) s after it began",
+                             metadata: ["peer": "\(context.remoteAddress.map { "\($0)" } ?? "?")"])
+            context.close(promise: nil)
+        }
     }
 
     /// A response larger than the channel's buffer is stalled before its end is even written.
@@ -66,8 +85,7 @@ final class ConnectionDeadlines: ChannelInboundHandler, RemovableChannelHandler 
 
     /// The decoder produced a request head: the header deadline is met.
     func headReceived() {
-        headerTimer?.cancel()
-        headerTimer = nil
+        headPending = false
     }
 
     /// The request ended: the next byte starts the next request's head.

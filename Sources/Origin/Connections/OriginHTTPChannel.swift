@@ -20,6 +20,8 @@ struct OriginHTTPChannel: ServerChildChannel, HTTPChannelHandler {
     let additionalChannelHandlers: @Sendable () -> [any RemovableChannelHandler]
     /// Added after Hummingbird's connection-state handler, last before the application (the fast path).
     let lastHandler: @Sendable () -> (any ChannelHandler)?
+    /// Answers cached VOD requests from the raw bytes, in front of the decoder (`FastPathFront`); nil when off.
+    let fastPath: MediaFastPath?
     let logger: Logger
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
@@ -35,14 +37,20 @@ struct OriginHTTPChannel: ServerChildChannel, HTTPChannelHandler {
                 channel.closeFuture.whenComplete { _ in admission.release(address: address) }
                 let deadlines = ConnectionDeadlines(headerTimeout: limits.headerTimeout, writeTimeout: limits.writeTimeout, logger: self.logger)
                 try pipeline.addHandler(deadlines)
+                // Not on the health-check reserve: there the gate answers 503 to anything but health checks.
+                let front = decision == .healthChecksOnly ? nil : fastPath.map {
+                    FastPathFront(fastPath: $0, maxInFlight: limits.maxResponsesInFlight, idleTimeout: limits.idleTimeout, deadlines: deadlines)
+                }
+                if let front { try pipeline.addHandler(front) }
                 try pipeline.configureHTTPServerPipeline(
                     withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
                     withEncoderConfiguration: .init(), withDecoderLimitConfiguration: .init())
                 try pipeline.addHandler(RequestGate(maxResponsesInFlight: limits.maxResponsesInFlight,
-                                                    healthChecksOnly: decision == .healthChecksOnly, deadlines: deadlines))
+                                                    healthChecksOnly: decision == .healthChecksOnly, deadlines: deadlines, front: front))
                 try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
                 try pipeline.addHandlers(additionalChannelHandlers())
-                try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: limits.idleTimeout, logger: logger))
+                // With the front, the idle timeout is the front's: this handler does not see the requests it answers.
+                try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: front == nil ? limits.idleTimeout : nil, logger: logger))
                 if let last = lastHandler() { try pipeline.addHandler(last) }
             }
             return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
@@ -86,10 +94,12 @@ extension HTTPServerBuilder {
     /// The origin's HTTP/1 server: `OriginHTTPChannel` with these limits.
     static func origin(limits: HTTPConnectionLimits, admission: ConnectionAdmission, logger: Logger,
                        additionalChannelHandlers: @escaping @Sendable () -> [any RemovableChannelHandler],
-                       lastHandler: @escaping @Sendable () -> (any ChannelHandler)? = { nil }) -> HTTPServerBuilder {
+                       lastHandler: @escaping @Sendable () -> (any ChannelHandler)? = { nil },
+                       fastPath: MediaFastPath? = nil) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
             OriginHTTPChannel(responder: responder, limits: limits, admission: admission,
-                              additionalChannelHandlers: additionalChannelHandlers, lastHandler: lastHandler, logger: logger)
+                              additionalChannelHandlers: additionalChannelHandlers, lastHandler: lastHandler, fastPath: fastPath,
+                              logger: logger)
         }
     }
 }

@@ -23,6 +23,8 @@ final class RequestGate: ChannelDuplexHandler, RemovableChannelHandler {
     private let maxResponsesInFlight: Int
     private let healthChecksOnly: Bool
     private weak var deadlines: ConnectionDeadlines?
+    /// The raw-bytes fast path in front of the decoder, told when a response to a request it passed on ends.
+    private weak var front: FastPathFront?
     private var queue = CircularBuffer<HTTPServerRequestPart>()
     /// A request was passed on and its response's end has not been written yet.
     private var awaitingResponse = false
@@ -36,10 +38,11 @@ final class RequestGate: ChannelDuplexHandler, RemovableChannelHandler {
     private var finished = false
     private var isReading = false
 
-    init(maxResponsesInFlight: Int, healthChecksOnly: Bool, deadlines: ConnectionDeadlines?) {
+    init(maxResponsesInFlight: Int, healthChecksOnly: Bool, deadlines: ConnectionDeadlines?, front: FastPathFront? = nil) {
         self.maxResponsesInFlight = max(1, maxResponsesInFlight)
         self.healthChecksOnly = healthChecksOnly
         self.deadlines = deadlines
+        self.front = front
     }
 
     // MARK: inbound
@@ -188,6 +191,7 @@ final class RequestGate: ChannelDuplexHandler, RemovableChannelHandler {
                 }
             }
             context.write(data, promise: written)
+            front?.slowResponseEnded()
         }
     }
 }

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
@@ -23,8 +18,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var remoteIP: String?
     /// The rest of a request answered here (its body and end) is dropped.
     private var swallowing = false
-    private var dateSecond = -1
-    private var date = ""
+    private var date = ConnectionDate()
 
     init(fastPath: MediaFastPath, handoff: FileRegionHandoff) {
         self.fastPath = fastPath
@@ -38,7 +32,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let request):
-            guard let answer = fastPath.answer(request, remoteIP: remoteIP, date: currentDate()) else {
+            guard let answer = fastPath.answer(request, remoteIP: remoteIP, date: date.current()) else {
                 context.fireChannelRead(data)
                 return
             }
@@ -74,15 +68,5 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
             handoff.handedOver(token)
         }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-    }
-
-    /// The Date header, formatted once per second per connection.
-    private func currentDate() -> String {
-        let now = Int(time(nil))
-        if now != dateSecond {
-            dateSecond = now
-            date = HTTPDate.format(now)
-        }
-        return date
     }
 }

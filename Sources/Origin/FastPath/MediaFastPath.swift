@@ -42,6 +42,8 @@ final class MediaFastPath: Sendable {
     let serverName: String
     /// Requests answered here (tests check that the fast path, not Hummingbird, answered).
     let answered = Atomic<Int>(0)
+    /// Of those, the ones answered from the raw bytes by `FastPathFront` (the rest by `FastPathHandler`).
+    let answeredInFront = Atomic<Int>(0)
 
     init(media: MediaRoutes, index: any CachedMediaIndex, access: AccessGate?, cors: CORSHeadersMiddleware<OriginRequestContext>,
          cmcd: CMCDMiddleware?, recorder: RequestRecorder, serverName: String) {

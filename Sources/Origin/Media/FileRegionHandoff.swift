@@ -115,7 +115,7 @@ final class FileRegionSwapHandler: ChannelDuplexHandler, RemovableChannelHandler
     typealias OutboundOut = HTTPServerResponsePart
     let handoff: FileRegionHandoff
     private var regionsInFlight = 0
-    private var heldClose: (mode: CloseMode, promise: EventLoopPromise<Void>?)?
+    private var heldClose = HeldClose()
 
     init(handoff: FileRegionHandoff) { self.handoff = handoff }
 
@@ -133,20 +133,12 @@ final class FileRegionSwapHandler: ChannelDuplexHandler, RemovableChannelHandler
             context.close(mode: mode, promise: promise)
             return
         }
-        if let held = heldClose {
-            // Keep the first held close; complete later ones with it.
-            if let promise { held.promise?.futureResult.cascade(to: promise) ?? promise.succeed() }
-        } else {
-            heldClose = (mode, promise)
-        }
+        heldClose.hold(mode: mode, promise: promise)
     }
 
     private func regionFinished(context: ChannelHandlerContext) {
         regionsInFlight -= 1
-        if regionsInFlight == 0, let held = heldClose {
-            heldClose = nil
-            context.close(mode: held.mode, promise: held.promise)
-        }
+        if regionsInFlight == 0 { _ = heldClose.release(context: context) }
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

@@ -132,12 +132,14 @@ public struct OriginServer: Sendable {
             let admission = self.admission, fastPath = self.fastPath
             server = .origin(limits: admission.limits, admission: admission, logger: logger,
                              additionalChannelHandlers: { handoff.map { [$0.installer()] } ?? [] },
-                             lastHandler: { fastPath.flatMap { fastPath in handoff.map { FastPathHandler(fastPath: fastPath, handoff: $0) } } })
+                             lastHandler: { fastPath.flatMap { fastPath in handoff.map { FastPathHandler(fastPath: fastPath, handoff: $0) } } },
+                             fastPath: fastPath)
         }
         var app = Application(
             router: makeRouter(),
             server: server,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: Self.serverName),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: Self.serverName,
+                                 backlog: Self.listenBacklog),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
         app.addServices(contentsOf: extra)
@@ -148,6 +150,12 @@ public struct OriginServer: Sendable {
 extension OriginServer {
     /// The `Server` header of every response.
     static let serverName = "mediaserve"
+
+    /// Connections the kernel queues before they are accepted (capped by net.core.somaxconn). Hummingbird's
+    /// default of 256 overflowed when 500 clients connected at once while the event loops were busy: the
+    /// kernel dropped their handshakes' last ACK, and their first requests waited for a retransmission
+    /// (~1 s; the p99 of 1-1.2 s at 500 connections in `make bench-origin`). nginx listens with 511.
+    static let listenBacklog = 4096
 
     /// The process's soft open-file limit (RLIMIT_NOFILE); the connection total is kept below it.
     static func descriptorLimit() -> Int {

@@ -1,0 +1,325 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import HTTPTypes
+import NIOCore
+
+/// The first handler after `ConnectionDeadlines` on a plain HTTP/1.1 connection: it reads request heads
+/// from the raw bytes itself and answers what `MediaFastPath` can answer from memory with one buffer (the
+/// encoded head, and the body for manifests) or the head and a FileRegion (segments). Every other request
+/// is passed on as the very bytes that came in, to NIO's HTTP/1 decoder, the `RequestGate` and Hummingbird.
+///
+/// Why in front of the decoder: on a cached manifest the floor of the ordinary pipeline (llhttp, the gate's
+/// queue, the HTTP-types conversions both ways, the state handler, the response encoder) was most of the
+/// request's cost (docs/perf-notes.md, session 6).
+///
+/// What it keeps of the pipeline behind it:
+/// - order: a request is answered here only while no earlier request of the connection is with the
+///   ordinary path; from the first one passed on, the rest follow it until its responses are all written
+///   (the gate tells `slowResponseEnded`);
+/// - back-pressure: at most `maxInFlight` of its answers wait for the client; meanwhile the socket is not read;
+/// - deadlines: it reports heads and responses to `ConnectionDeadlines` as the gate does;
+/// - the idle keep-alive timeout (Hummingbird's state handler does not see the requests answered here,
+///   so it runs without one and this handler keeps it for the whole connection) and graceful shutdown;
+/// - anything it does not read strictly (`RawRequestHead.unusual`), a transfer coding, or a head longer
+///   than `maxHeadBytes` turns it into a pass-through for the rest of the connection.
+final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
+
+    /// Longest head read here; a longer one goes to the decoder and its own limits.
+    static let maxHeadBytes = 16 * 1024
+
+    private let fastPath: MediaFastPath
+    private let maxInFlight: Int
+    private let idleTimeout: TimeAmount?
+    private weak var deadlines: ConnectionDeadlines?
+    private var context: ChannelHandlerContext?
+    private var remoteIP: String?
+    /// Bytes read and not yet answered or passed on.
+    private var pending: ByteBuffer?
+    /// Everything goes to the decoder from now on.
+    private var passthrough = false
+    /// Requests passed on whose response end the gate has not written yet.
+    private var slowRequests = 0
+    /// Body bytes of the last request passed on that are still to come.
+    private var slowBodyBytes = 0
+    /// Answers written here and not yet taken by the socket.
+    private var fastInFlight = 0
+    private var blocked = false
+    private var readHeld = false
+    private var processing = false
+    private var inRead = false
+    private var quiescing = false
+    private var lastActivity = NIODeadline.now()
+    private var idleTimer: Scheduled<Void>?
+    /// A close from behind (Hummingbird ending the connection on shutdown) that waits for answers in flight.
+    private var heldClose = HeldClose()
+    private var date = ConnectionDate()
+
+    init(fastPath: MediaFastPath, maxInFlight: Int, idleTimeout: Duration?, deadlines: ConnectionDeadlines?) {
+        self.fastPath = fastPath
+        self.maxInFlight = max(1, maxInFlight)
+        self.idleTimeout = idleTimeout.map { TimeAmount($0) }
+        self.deadlines = deadlines
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        remoteIP = context.channel.remoteAddress?.ipAddress
+        if context.channel.isActive { scheduleIdleCheck(in: idleTimeout) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        idleTimer?.cancel()
+        idleTimer = nil
+        self.context = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if idleTimer == nil { scheduleIdleCheck(in: idleTimeout) }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        idleTimer?.cancel()
+        idleTimer = nil
+        pending = nil
+        context.fireChannelInactive()
+    }
+
+    // MARK: inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        lastActivity = .now()
+        if passthrough, pending == nil {
+            context.fireChannelRead(data)
+            return
+        }
+        if pending == nil || pending!.readableBytes == 0 {
+            pending = bytes
+        } else {
+            pending!.writeBuffer(&bytes)
+        }
+        inRead = true
+        process(context: context)
+        inRead = false
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if blocked {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is ChannelShouldQuiesceEvent else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        // From now on every request goes the ordinary way; Hummingbird's state handler closes the connection
+        // when its own requests are answered, and `close` below holds that close for answers still going out
+        // from here. (Closing here instead would skip `FileRegionSwapHandler`, which holds closes for
+        // Hummingbird's own regions.)
+        quiescing = true
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    /// The gate wrote the end of a response to a request passed on from here.
+    func slowResponseEnded() {
+        slowRequests -= 1
+        lastActivity = .now()
+        guard slowRequests == 0, let context, pending.map({ $0.readableBytes > 0 }) ?? false else { return }
+        // Not from inside the gate's write: the end's bytes are queued first, then the next answers.
+        context.eventLoop.assumeIsolated().execute {
+            guard let context = self.context else { return }
+            self.process(context: context)
+        }
+    }
+
+    /// Answers or passes on every whole request in `pending`, in order, until back-pressure stops it.
+    private func process(context: ChannelHandlerContext) {
+        guard !processing else { return }
+        processing = true
+        defer { processing = false }
+        var forwarded = false
+        blocked = false
+        loop: while var buffer = pending, buffer.readableBytes > 0 {
+            if passthrough {
+                pending = nil
+                context.fireChannelRead(wrapInboundOut(buffer))
+                forwarded = true
+                break
+            }
+            if slowBodyBytes > 0 {
+                let count = min(slowBodyBytes, buffer.readableBytes)
+                let body = buffer.readSlice(length: count)!
+                slowBodyBytes -= count
+                pending = buffer
+                context.fireChannelRead(wrapInboundOut(body))
+                forwarded = true
+                continue
+            }
+            let scan = buffer.withUnsafeReadableBytes { RawRequestHead.scan($0, limit: Self.maxHeadBytes) }
+            switch scan {
+            case .incomplete:
+                break loop
+            case .unusual:
+                passthrough = true
+            case .head(let head):
+                if head.hasTransferEncoding {
+                    passthrough = true
+                    continue
+                }
+                if slowRequests == 0, !quiescing, isFastCandidate(head) {
+                    guard fastInFlight < maxInFlight else {
+                        blocked = true
+                        break loop
+                    }
+                    if let answer = answer(head) {
+                        buffer.moveReaderIndex(forwardBy: head.length)
+                        pending = buffer
+                        deadlines?.headReceived()
+                        deadlines?.requestReceived()
+                        send(answer, context: context)
+                        continue
+                    }
+                }
+                let bytes = buffer.readSlice(length: head.length)!
+                pending = buffer
+                slowRequests += 1
+                slowBodyBytes = head.contentLength ?? 0
+                context.fireChannelRead(wrapInboundOut(bytes))
+                forwarded = true
+            }
+        }
+        if pending?.readableBytes == 0 {
+            pending = nil
+        } else if var rest = pending, rest.readerIndex > 4096 {
+            rest.discardReadBytes()
+            pending = rest
+        }
+        if forwarded, !inRead { context.fireChannelReadComplete() }
+        if !blocked, readHeld {
+            readHeld = false
+            context.read()
+        }
+    }
+
+    /// A GET or HEAD of a VOD path over HTTP/1.1 with one Host, no body and no option the ordinary
+    /// path has to look at.
+    private func isFastCandidate(_ head: RawRequestHead) -> Bool {
+        head.method != .other && head.isHTTP11 && head.hostCount == 1 && (head.contentLength ?? 0) == 0
+            && !head.needsOrdinaryPath && head.target.utf8.starts(with: "/vod/".utf8)
+    }
+
+    /// `MediaFastPath`'s answer to the request as Hummingbird's HTTP-types codec would have given it
+    /// (scheme, authority from Host, every other field in order); nil passes it on.
+    private func answer(_ head: RawRequestHead) -> MediaFastPath.Answer? {
+        var fields = HTTPFields()
+        fields.reserveCapacity(head.fields.count)
+        var authority: String?
+        for (name, value) in head.fields {
+            if authority == nil, name.utf8.count == 4, name.lowercased() == "host" {
+                authority = value
+                continue
+            }
+            guard let fieldName = HTTPField.Name(name) else { return nil }
+            fields.append(HTTPField(name: fieldName, value: value))
+        }
+        let request = HTTPRequest(method: head.method == .head ? .head : .get, scheme: "http", authority: authority,
+                                  path: head.target, headerFields: fields)
+        guard let answer = fastPath.answer(request, remoteIP: remoteIP, date: date.current()) else { return nil }
+        fastPath.answeredInFront.wrappingAdd(1, ordering: .relaxed)
+        return answer
+    }
+
+    private func send(_ answer: MediaFastPath.Answer, context: ChannelHandlerContext) {
+        var bytes = context.channel.allocator.buffer(capacity: 512)
+        RawResponseHead.write(status: answer.status, headers: answer.headers, into: &bytes)
+        fastInFlight += 1
+        deadlines?.responseQueued()
+        let written = context.eventLoop.makePromise(of: Void.self)
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        switch answer.body {
+        case .none:
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(bytes)), promise: written)
+        case .buffer(var body):
+            bytes.writeBuffer(&body)
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(bytes)), promise: written)
+        case .file(let file, let range):
+            // Head and file in full-sized packets (nginx's tcp_nopush): corked until the region is sent.
+            let cork = ChannelOptions.Types.SocketOption(level: .tcp, name: .init(rawValue: TCP_CORK))
+            let options = context.channel.syncOptions
+            try? options?.setOption(cork, value: 1)
+            written.futureResult.assumeIsolated().whenComplete { _ in try? options?.setOption(cork, value: 0) }
+            context.write(wrapOutboundOut(.byteBuffer(bytes)), promise: nil)
+            // The region borrows the open-file cache's descriptor (sendfile reads at explicit offsets): no
+            // dup, and ownership is handed back, not closed, once the region is done. `file` keeps the
+            // descriptor open until then.
+            let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: file.descriptor)
+            let region = FileRegion(fileHandle: handle, readerIndex: range.lowerBound, endIndex: range.upperBound)
+            written.futureResult.whenComplete { _ in
+                _ = try? handle.takeDescriptorOwnership()
+                withExtendedLifetime(file) {}
+            }
+            context.writeAndFlush(wrapOutboundOut(.fileRegion(region)), promise: written)
+        }
+        written.futureResult.whenComplete { _ in
+            bound.value.answerWritten()
+        }
+    }
+
+    private func answerWritten() {
+        fastInFlight -= 1
+        lastActivity = .now()
+        deadlines?.responseWritten(remaining: fastInFlight)
+        guard let context else { return }
+        if fastInFlight == 0, heldClose.release(context: context) { return }
+        if blocked { process(context: context) }
+    }
+
+    // MARK: outbound
+
+    /// Hummingbird considers a connection done when its own responses are; an answer of this handler may
+    /// still be going out (a large segment to a slow reader), so a close from behind waits for it, as
+    /// `FileRegionSwapHandler` holds closes for Hummingbird's own regions.
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        guard fastInFlight > 0 else {
+            context.close(mode: mode, promise: promise)
+            return
+        }
+        heldClose.hold(mode: mode, promise: promise)
+    }
+
+    // MARK: idle keep-alive timeout
+
+    private func scheduleIdleCheck(in delay: TimeAmount?) {
+        guard let delay, let context else { return }
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [weak self] in
+            guard let self, let context = self.context, let idleTimeout = self.idleTimeout else { return }
+            self.idleTimer = nil
+            // A request being answered (here or behind) is not idleness; a head being read has its own deadline.
+            if self.slowRequests > 0 || self.fastInFlight > 0 || self.blocked {
+                self.scheduleIdleCheck(in: idleTimeout)
+                return
+            }
+            let due = self.lastActivity + idleTimeout
+            if due <= .now() {
+                // From the tail, so `FileRegionSwapHandler` holds it for a region of Hummingbird's still going out.
+                context.channel.close(promise: nil)
+            } else {
+                self.scheduleIdleCheck(in: due - .now())
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Origin
+import Storage
+
+/// `FastPathFront` reads requests from the raw bytes in front of NIO's decoder. On one connection it must
+/// keep the order of answers when some requests are its own and some go the ordinary way, hand bodies and
+/// whatever it does not read strictly to the decoder untouched, and still let the gate's rules apply.
+/// (`FastPathTests` compare its answers with Hummingbird's header by header.)
+@Suite("Fast path front", .serialized)
+struct FastPathFrontTests {
+    static func request(_ line: String, id: Int, _ headers: String = "") -> String {
+        "\(line) HTTP/1.1\r\nHost: a\r\nX-Request-Id: pipeline-\(String(format: "%04d", id))\r\n\(headers)\r\n"
+    }
+
+    /// The request ids of the answers in `text`, in the order they came.
+    static func answerIDs(_ text: String) -> [String] {
+        lines(text).compactMap { line in
+            line.lowercased().hasPrefix("x-request-id: ") ? String(line.dropFirst("x-request-id: ".count)) : nil
+        }
+    }
+
+    /// Lines as split at LF (manifest bodies end in a bare LF, right before the next status line).
+    static func lines(_ text: String) -> [String] {
+        // By bytes: Swift's String takes CR LF as one Character, which splitting at "\n" would not find.
+        text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
+            String(decoding: line.last == 0x0D ? line.dropLast() : line[...], as: UTF8.self)
+        }
+    }
+
+    /// The status of every answer in `text` (a body need not end in a line break before the next answer).
+    static func statuses(_ text: String) -> [Int] {
+        text.components(separatedBy: "HTTP/1.1 ").dropFirst().compactMap { Int($0.prefix(3)) }
+    }
+
+    func withServer(_ body: @Sendable (Int, MediaFastPath) async throws -> Void) async throws {
+        let data = try FastPathTests.dataDirectory()
+        defer { data.remove() }
+        try await withOrigin(configuration: OriginConfiguration(port: 0), dataDirectory: data.url, index: FastPathTests.index,
+                             renderer: ListingText()) { port, server in
+            let fastPath = try #require(server.fastPath)
+            // Fill the caches (the first requests go through Hummingbird).
+            for path in ["/vod/film/master.m3u8", "/vod/film/v1/v360.m3u8", "/vod/film/v1/v360/seg-1.m4s"] {
+                #expect(try await fetch(port, path).status == 200)
+            }
+            try await body(port, fastPath)
+        }
+    }
+
+    @Test("pipelined: answers in request order across the front and the ordinary path, bodies passed on intact")
+    func pipelinedOrder() async throws {
+        try await withServer { port, fastPath in
+            let before = fastPath.answeredInFront.load(ordering: .relaxed)
+            let burst = [
+                Self.request("GET /vod/film/master.m3u8", id: 1),
+                Self.request("HEAD /vod/film/v1/v360/seg-1.m4s", id: 2),
+                Self.request("GET /healthz", id: 3),
+                Self.request("GET /vod/film/v1/v360.m3u8", id: 4),
+                Self.request("PUT /vod/film/v1/v360/seg-1.m4s", id: 5, "Content-Length: 5\r\n") + "GET /",
+                Self.request("GET /vod/film/v1/v360/seg-1.m4s", id: 6, "Range: bytes=0-9\r\n"),
+                Self.request("GET /vod/film/master.m3u8", id: 7, "Connection: close\r\n"),
+            ].joined()
+            let answer = try await offPool { try httpExchange(port: port, burst, receiveTimeout: 10) }
+            #expect(Self.answerIDs(answer.text) == (1...7).map { "pipeline-000\($0)" }, "\(answer.text.prefix(600))")
+            #expect(Self.statuses(answer.text) == [200, 200, 200, 200, 405, 206, 200])
+            #expect(answer.closed, "Connection: close on the last request closes the connection after it")
+            #expect(answer.text.lowercased().contains("content-range: bytes 0-9/\(FastPathTests.video.count)"))
+            // The two before the first ordinary request are the front's.
+            #expect(fastPath.answeredInFront.load(ordering: .relaxed) - before >= 2)
+
+            // Once the ordinary path's answers are out, the front answers again on the same connection.
+            let socket = try LoopbackSocket(port: port, receiveTimeout: 10)
+            defer { socket.close() }
+            socket.send(Self.request("GET /healthz", id: 8))
+            #expect(!socket.read(atLeast: 12).isEmpty)
+            let frontBefore = fastPath.answeredInFront.load(ordering: .relaxed)
+            socket.send(Self.request("GET /vod/film/master.m3u8", id: 9))
+            #expect(await eventually(timeout: .seconds(5)) { fastPath.answeredInFront.load(ordering: .relaxed) == frontBefore + 1 })
+        }
+    }
+
+    @Test("what the front does not read strictly goes to the decoder and the gate, which answer as before")
+    func unusualRequestsKeepTheirAnswers() async throws {
+        try await withServer { port, fastPath in
+            func exchange(_ text: String) async throws -> (status: Int, text: String, closed: Bool) {
+                try await offPool { try httpExchange(port: port, text, receiveTimeout: 5) }
+            }
+            let before = fastPath.answeredInFront.load(ordering: .relaxed)
+            // An answer from the front, then garbage: 200, then the decoder's 400 and the connection closes.
+            let garbage = try await exchange(Self.request("GET /vod/film/master.m3u8", id: 1) + "NOT HTTP AT ALL\r\n\r\n")
+            #expect(Self.statuses(garbage.text) == [200, 400] && garbage.closed)
+            // HTTP/1.1 without Host, two Hosts, HTTP/1.0: the gate's rules, even on media paths.
+            #expect(try await exchange("GET /vod/film/master.m3u8 HTTP/1.1\r\n\r\n").status == 400)
+            #expect(try await exchange("GET /vod/film/master.m3u8 HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n").status == 400)
+            let http10 = try await exchange("GET /vod/film/master.m3u8 HTTP/1.0\r\n\r\n")
+            #expect(http10.text.hasPrefix("HTTP/1.0 200") && http10.closed)
+            // Bare LF line ends and a transfer coding are the decoder's and gate's to judge.
+            let bareLF = try await exchange("GET /vod/film/master.m3u8 HTTP/1.1\nHost: a\nConnection: close\n\n")
+            #expect(bareLF.status == 200 || bareLF.status == 400)
+            let coding = try await exchange("GET /vod/film/master.m3u8 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xchunked\r\n\r\n")
+            #expect(coding.status == 501 && coding.closed)
+            // A path the guard refuses is refused as before (400), not looked up.
+            #expect(try await exchange("GET /vod/film/../film/master.m3u8 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").status == 400)
+            #expect(fastPath.answeredInFront.load(ordering: .relaxed) - before == 1)
+        }
+    }
+}
