@@ -29,16 +29,18 @@ public final class S3MediaStore: MediaStore {
     let pointers: PointerCache
 
     /// `prefix` without leading or trailing slashes ("" for the bucket's root). `reader` defaults to
-    /// `client`; `pointerTTL` is how long a read pointer is trusted (0 asks the store every time).
+    /// `client`. A pointer read is fresh for `pointerRefreshAfter` and served while one background read
+    /// refreshes it up to `pointerMaxStale` (the VOD entry manifest's max-age); see `PointerCache`.
     public init(client: S3Client, prefix: String, cache: ObjectCache, work: DataDirectory, reader: S3Client? = nil,
-                pointerTTL: Duration = .seconds(1), outages: StoreOutage = StoreOutage()) {
+                pointerRefreshAfter: Duration = .seconds(1), pointerMaxStale: Duration = .seconds(60),
+                outages: StoreOutage = StoreOutage()) {
         self.client = client
         self.reader = reader ?? client
         self.prefix = prefix.split(separator: "/").joined(separator: "/")
         self.cache = cache
         self.work = work
         self.outages = outages
-        pointers = PointerCache(ttl: pointerTTL)
+        pointers = PointerCache(refreshAfter: pointerRefreshAfter, maxStale: pointerMaxStale)
     }
 
     /// Why reads fail now (the store did not answer a moment ago); nil while it answers.
@@ -81,36 +83,6 @@ public final class S3MediaStore: MediaStore {
     public func cleanStaging() throws -> Int { try work.cleanStaging() }
     public func stampVersion(_ version: Int, staging: URL) throws { try work.stampVersion(version, staging: staging) }
     public func availableBytes() throws -> Int64 { try work.availableBytes() }
-
-    /// The asset's pointer: from `pointers` when fresh, else read (`fresh` always reads, with the patient
-    /// client: what publishing decides on).
-    func pointer(_ asset: AssetID, fresh: Bool = false) throws -> AssetPointer? {
-        if !fresh, let known = pointers.lookup(asset) { return known }
-        let key = pointerKey(asset)
-        let data: Data?
-        if fresh {
-            let client = client
-            data = try run("read", key) { try await client.get(key: key, maxBytes: 4_096) }
-        } else {
-            do {
-                data = try read("read", key) { try await $0.get(key: key, maxBytes: 4_096) }
-            } catch {
-                // The store is down: keep serving the version this node knew (its cached objects play on).
-                if outages.current != nil, let stale = pointers.stale(asset) { return stale }
-                throw error
-            }
-        }
-        let pointer = data.flatMap { AssetPointer(String(decoding: $0, as: UTF8.self)) }
-        pointers.store(pointer, for: asset)
-        return pointer
-    }
-
-    func writePointer(_ pointer: AssetPointer, asset: AssetID) throws {
-        let key = pointerKey(asset)
-        let client = client
-        try run("write", key) { try await client.put(ByteBuffer(string: pointer.text), key: key, contentType: "text/plain") }
-        pointers.store(pointer, for: asset)
-    }
 
     /// Uploads every staged file under a fresh folder, then writes the pointer. A failed upload deletes what
     /// it uploaded; a replaced version's objects are deleted after the pointer moved.
@@ -220,19 +192,6 @@ public final class S3MediaStore: MediaStore {
     }
 
     // MARK: Reading published media
-
-    public func assetExists(_ asset: AssetID) -> Bool {
-        (try? pointer(asset)) != nil
-    }
-
-    public func publishedVersion(_ asset: AssetID) -> Int? {
-        (try? pointer(asset))?.version
-    }
-
-    public func openVersion(of asset: AssetID) -> (any StoredAssetVersion)? {
-        guard let pointer = try? pointer(asset) else { return nil }
-        return S3AssetVersion(store: self, asset: asset, pointer: pointer)
-    }
 
     /// An object through the cache (live segments and inits: their names are never reused).
     public func openObject(_ key: MediaObjectKey) -> StoredObject? {
@@ -375,25 +334,5 @@ struct UploadName {
 
     func localFile(in work: DataDirectory) -> URL {
         work.uploadsRoot.appendingPathComponent(id, isDirectory: true).appendingPathComponent(file)
-    }
-}
-
-/// One published version, pinned by its pointer: every file is read from the pointer's folder.
-struct S3AssetVersion: StoredAssetVersion {
-    let store: S3MediaStore
-    let asset: AssetID
-    let pointer: AssetPointer
-
-    func stamp() -> VersionStamp { .version(pointer.version) }
-
-    func openSegment(rendition: SafeName, fileName: String) -> StoredObject? {
-        guard SegmentFileName.isValid(fileName) else { return nil }
-        let key = store.assetKey(asset, "\(pointer.folder)/\(rendition.rawValue)/\(fileName)")
-        return (try? store.cachedFile(key)).flatMap { $0 }.map(StoredObject.localFile)
-    }
-
-    func openImage(_ image: PosterImage) -> StoredObject? {
-        let key = store.assetKey(asset, "\(pointer.folder)/\(image.fileName)")
-        return (try? store.cachedFile(key)).flatMap { $0 }.map(StoredObject.localFile)
     }
 }

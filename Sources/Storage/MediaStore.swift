@@ -99,6 +99,15 @@ public protocol MediaStore: LiveMediaStore {
     func publishedVersion(_ asset: AssetID) -> Int?
     /// The asset's current published version, opened once (nil when it is not published).
     func openVersion(of asset: AssetID) -> (any StoredAssetVersion)?
+    /// The same, when this node has it without waiting on another server (a remote store's pointer from
+    /// memory; the version's files only where cached locally, `openSegment` nil otherwise); nil when
+    /// finding out would need a remote read. For callers that may not wait (the origin's fast path on
+    /// the event loop), which then take the ordinary path. A local store waits on nothing: `openVersion`.
+    func openCachedVersion(of asset: AssetID) -> (any StoredAssetVersion)?
+    /// The asset's version asked of the store itself when the one this node holds is older than
+    /// `atLeast`: the catalog already names a newer version (a replace this node has not read yet), so
+    /// a URL of that version finds its files. A local store reads its folder every time: `openVersion`.
+    func openVersion(of asset: AssetID, atLeast version: Int) -> (any StoredAssetVersion)?
     /// One object (live segments; VOD ones go through `openVersion`); nil when the name is not a segment
     /// file name or the object is absent.
     func openObject(_ key: MediaObjectKey) -> StoredObject?
@@ -137,6 +146,10 @@ public protocol MediaStore: LiveMediaStore {
 }
 
 extension MediaStore {
+    public func openCachedVersion(of asset: AssetID) -> (any StoredAssetVersion)? { openVersion(of: asset) }
+
+    public func openVersion(of asset: AssetID, atLeast version: Int) -> (any StoredAssetVersion)? { openVersion(of: asset) }
+
     /// The bytes of `<tree>/<owner>/<rendition>/<fileName>` (see `objectData`).
     public func segmentData(kind: MediaTree, owner: SafeName, rendition: SafeName, fileName: String) throws -> Data? {
         try objectData(MediaObjectKey(tree: kind, owner: owner, rendition: rendition, fileName: fileName))

@@ -153,13 +153,14 @@ final class MediaFastPath: Sendable {
         return answer
     }
 
-    /// A segment of a clear VOD asset from the open-file cache, under the version its URL names.
+    /// A segment of a clear VOD asset from the open-file cache (a remote store's object cache, with the
+    /// pointer it holds in memory: nothing here waits on another server), under the version its URL names.
     private func segment(owner: SafeName, version: AssetVersion?, rendition: SafeName, fileName: String,
                          request: HTTPRequest) -> Answer? {
         guard SegmentFileName.isValid(fileName), isKnownClear(owner),
               let kind = media.kinds.known(tree: .vod, owner: owner, rendition: rendition),
               let contentType = MediaRoutes.segmentContentType(kind, isInit: fileName == SegmentFileName.initSegment),
-              let folder = media.store.openVersion(of: AssetID(owner)),
+              let folder = media.store.openCachedVersion(of: AssetID(owner)),
               case .version(let stamped) = folder.stamp(), stamped == (version?.number ?? 1),
               case .localFile(let file)? = folder.openSegment(rendition: rendition, fileName: fileName) else { return nil }
         let headers = request.headerFields

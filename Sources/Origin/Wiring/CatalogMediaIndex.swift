@@ -64,15 +64,16 @@ public final class CatalogMediaIndex: CachedMediaIndex, Sendable {
         guard tree == .vod else { return nil }
         let owner = AssetID(owner)
         guard let entry = cache.withLock({ $0[owner] }), ContinuousClock.now - entry.checked < revalidateAfter,
-              filesMatch(entry, owner) else { return nil }
+              filesMatch(entry, owner, waiting: false) else { return nil }
         return entry.listing
     }
 
     /// False when the store's files of the asset are not the version the entry was made from (replaced,
     /// deleted, or published anew since); files stamped before stamps existed cannot tell, and match.
-    private func filesMatch(_ entry: Entry, _ asset: AssetID) -> Bool {
+    /// Without `waiting`, a remote store answers from what it holds in memory, and not knowing is false.
+    private func filesMatch(_ entry: Entry, _ asset: AssetID, waiting: Bool = true) -> Bool {
         guard let store else { return true }
-        guard let files = store.openVersion(of: asset) else { return false }
+        guard let files = waiting ? store.openVersion(of: asset) : store.openCachedVersion(of: asset) else { return false }
         switch files.stamp() {
         case .version(let stamped): return stamped == entry.version
         case .missing: return true

@@ -87,9 +87,17 @@ struct ServeCommand: AsyncParsableCommand {
                 }
             }
         }
-        let vodIndex = CatalogMediaIndex(catalog: catalog, store: stores.data)
-        // Other nodes' publishes, replaces and deletes drop this node's cached listings at once.
-        let changes = stores.postgres.map { PostgresChangeListener(catalog: $0) { vodIndex.apply($0) } }
+        // Listings are checked against the store the media are in (an asset's files in the bucket when
+        // `storage.url` names one), so a replace seen there is seen here.
+        let vodIndex = CatalogMediaIndex(catalog: catalog, store: stores.media)
+        // Other nodes' publishes, replaces and deletes drop this node's cached listings at once, and make
+        // the bucket's pointer of the asset be read again.
+        let changes = stores.postgres.map { [objectStore = stores.objectStore] in
+            PostgresChangeListener(catalog: $0) { change in
+                vodIndex.apply(change)
+                objectStore?.apply(change)
+            }
+        }
         changes?.start()
         defer { changes?.stop() }
         let index = CombinedMediaIndex(vod: vodIndex, live: LiveMediaIndex(streams: live, isEvent: { stream in
