@@ -53,6 +53,24 @@ import Testing
         #expect(reason(signer.verify(query: garbled, scope: scope, now: now)) == .malformedToken)
     }
 
+    /// The last character of a 43-character signature holds 4 bits of the MAC and 2 unused ones: the three
+    /// other characters with the same 4 bits decode to the same bytes in a lenient decoder. Every one of them
+    /// must be refused (the end-to-end test's tampering changes only that character).
+    @Test func aSignatureSpelledAnyOtherWayIsRefused() {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        for expiry in 0..<8 {
+            let query = parameters(signer.query(for: SignedURLClaims(scope: scope, expires: now + 60 + expiry)))
+            let signature = query["sig"]!
+            let last = alphabet.firstIndex(of: signature.last!)!
+            for sibling in (last & ~3)..<((last & ~3) + 4) where sibling != last {
+                var altered = query
+                altered["sig"] = String(signature.dropLast()) + String(alphabet[sibling])
+                #expect(reason(signer.verify(query: altered, scope: scope, now: now)) != nil, "\(altered["sig"]!) opened a URL signed \(signature)")
+            }
+            #expect(reason(signer.verify(query: query, scope: scope, now: now)) == nil)
+        }
+    }
+
     @Test func previousKeysStillVerifyAndNewURLsUseTheCurrentKey() throws {
         let old = URLSigner(key: "old-key-0123456789abcdef")
         let query = parameters(old.query(for: SignedURLClaims(scope: scope, expires: now + 60)))
