@@ -40,7 +40,9 @@ import TestSupport
         let key = try #require(stream["key"] as? String)
         let publisher = Process()
         publisher.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        publisher.arguments = ["ffmpeg"] + LiveTestClient.ffmpegArguments(to: "rtmp://127.0.0.1:\(server.rtmpPort)/live/\(key)", seconds: 30)
+        // Two minutes of media, stopped by the test below: on a loaded machine the steps before the growing segment
+        // have taken longer than 30 s, and then there was no open segment left to ask for (CI, session 7).
+        publisher.arguments = ["ffmpeg"] + LiveTestClient.ffmpegArguments(to: "rtmp://127.0.0.1:\(server.rtmpPort)/live/\(key)", seconds: 120)
         publisher.standardOutput = FileHandle.nullDevice
         publisher.standardError = FileHandle.nullDevice
         try publisher.run()
@@ -98,6 +100,7 @@ import TestSupport
         var open = 0
         var growing = try await fetch(port, "/live/ll/video.m3u8")
         for _ in 0..<4 {
+            try #require(publisher.isRunning, "the publisher finished before an open segment was asked for")
             let current = try await fetch(port, "/live/ll/video.m3u8")
             open = try #require(Self.segmentNumbers(current.text).last) + 1
             growing = try await fetch(port, "/live/ll/video/seg-\(open).m4s")
