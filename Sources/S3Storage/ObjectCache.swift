@@ -36,6 +36,8 @@ public final class ObjectCache: Sendable {
         /// The file kept open for the next hit (released, not closed, by eviction: a response in flight
         /// keeps its own reference).
         var file: LocalFile?
+        /// The store's ETag and Last-Modified for the object, carried by every opening of the file.
+        var validator: StoreValidator?
     }
 
     public init(directory: URL, maxBytes: Int, openFileLimit: Int = 512) throws {
@@ -64,16 +66,16 @@ public final class ObjectCache: Sendable {
 
     /// The cached file for `key`, or nil on a miss.
     func open(_ key: String) -> LocalFile? {
-        let found = state.withLockedValue { state -> (known: Bool, file: LocalFile?) in
-            guard state.entries[key] != nil else { state.misses += 1; return (false, nil) }
+        let found = state.withLockedValue { state -> (known: Bool, file: LocalFile?, validator: StoreValidator?) in
+            guard let entry = state.entries[key] else { state.misses += 1; return (false, nil, nil) }
             state.clock += 1
             state.entries[key]?.lastUse = state.clock
             state.hits += 1
-            return (true, state.entries[key]?.file)
+            return (true, entry.file, entry.validator)
         }
         guard found.known else { return nil }
         if let file = found.file { return file }
-        guard let file = LocalFile(path: path(for: key)) else { return nil }
+        guard let file = LocalFile(path: path(for: key), storeValidator: found.validator) else { return nil }
         return keep(file, key: key)
     }
 
@@ -95,26 +97,28 @@ public final class ObjectCache: Sendable {
     }
 
     /// Fills the cache from `fetch` (which writes the object to the temporary path it is given and says
-    /// whether it existed) and opens the result; nil when the object does not exist.
-    func fill(_ key: String, fetch: (String) throws -> Bool) throws -> LocalFile? {
+    /// what the store said of it, nil when it does not exist) and opens the result; nil when the object
+    /// does not exist.
+    func fill(_ key: String, fetch: (String) throws -> S3ObjectInfo?) throws -> LocalFile? {
         let final = path(for: key)
         let temporary = final + ".part-\(UUID().uuidString)"
         defer { unlink(temporary) }
-        guard try fetch(temporary) else { return nil }
+        guard let fetched = try fetch(temporary) else { return nil }
+        let validator = StoreValidator(etag: fetched.etag, lastModified: fetched.lastModified)
         var info = stat()
         guard stat(temporary, &info) == 0 else { return nil }
         guard rename(temporary, final) == 0 else {
             throw StorageError.io(operation: "rename into cache", path: final, reason: String(cString: strerror(errno)))
         }
         // Opened before any eviction can unlink it.
-        let file = LocalFile(path: final)
+        let file = LocalFile(path: final, storeValidator: validator)
         let evicted = state.withLockedValue { state -> [String] in
             state.clock += 1
             if let old = state.entries[key] {
                 state.totalBytes -= old.size
                 if old.file != nil { state.openFiles -= 1 }
             }
-            state.entries[key] = Entry(size: Int(info.st_size), lastUse: state.clock)
+            state.entries[key] = Entry(size: Int(info.st_size), lastUse: state.clock, validator: validator)
             state.totalBytes += Int(info.st_size)
             var evicted: [String] = []
             if state.totalBytes > maxBytes {

@@ -211,7 +211,7 @@ public final class S3MediaStore: MediaStore {
     func cachedFile(_ key: String) throws -> LocalFile? {
         if let file = cache.open(key) { return file }
         return try cache.fill(key) { temporary in
-            try read("download", key) { try await $0.download(key: key, to: temporary) != nil }
+            try read("download", key) { try await $0.download(key: key, to: temporary) }
         }
     }
 

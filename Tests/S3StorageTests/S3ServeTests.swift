@@ -32,9 +32,24 @@ import TestSupport
         #expect(keys.contains { $0.hasSuffix("/init.mp4") } && keys.contains { $0.hasSuffix("/seg-1.m4s") })
         #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("vod/clip").path))
 
+        // A first origin node: it fetches one segment into its own cache, then stops.
+        let stored = try await validatorsOfFirstSegment(data: data, environment: environment)
+        // The bucket's own ETag and Last-Modified are what the origin sends for its local copy ...
+        let objectKey = try #require(keys.first { $0.hasSuffix("/\(stored.rendition)/\(stored.segment)") })
+        let object = try #require(try await client.head(key: objectKey))
+        #expect(stored.etag == object.etag, "the segment's ETag is the bucket's")
+        #expect(object.lastModified != nil && stored.lastModified.flatMap(HTTPDate.parse) == object.lastModified, "and so is its Last-Modified")
+
         let serve = try ServeProcess(data: data, environment: environment)
         defer { serve.stop() }
         let base = "http://127.0.0.1:\(serve.port)"
+        // ... so another node (here the next process, whose cache starts empty and downloads its own copy)
+        // answers a CDN's revalidation with 304, and a fresh GET with the same validators.
+        let revalidated = try await runAsync("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "If-None-Match: \(stored.etag)",
+                                                      "\(base)\(stored.path)"])
+        #expect(revalidated.stdout == "304", "revalidation on another node: \(revalidated.stdout)")
+        let again = try await headers("\(base)\(stored.path)")
+        #expect(again["etag"] == stored.etag && again["last-modified"] == stored.lastModified)
         #expect(try await httpStatus("\(base)/readyz") == 200)
         for manifest in ["master.m3u8", "manifest.mpd"] {
             let probe = try run("ffprobe", ["-v", "error", "-count_frames", "-select_streams", "v:0",
@@ -68,6 +83,36 @@ import TestSupport
         let second = ContinuousClock.now
         #expect(try await httpStatus(uncached) == 503)
         #expect(ContinuousClock.now - second < .seconds(1))
+    }
+
+    /// Starts an origin on the bucket, fetches the first segment of the first rendition, stops the origin;
+    /// returns the segment's path and the validators it was served with.
+    func validatorsOfFirstSegment(data: URL, environment: [String: String]) async throws
+        -> (path: String, rendition: String, segment: String, etag: String, lastModified: String?) {
+        let serve = try ServeProcess(data: data, environment: environment)
+        defer { serve.stop() }
+        let base = "http://127.0.0.1:\(serve.port)"
+        let master = try await runAsync("curl", ["-fsS", "\(base)/vod/clip/master.m3u8"]).stdout
+        let playlist = try #require(master.split(separator: "\n").first { !$0.hasPrefix("#") && !$0.isEmpty })
+        let media = try await runAsync("curl", ["-fsS", "\(base)/vod/clip/\(playlist)"]).stdout
+        let segment = try #require(media.split(separator: "\n").first { !$0.hasPrefix("#") && $0.contains("seg-") })
+        let folder = playlist.split(separator: "/").dropLast().joined(separator: "/")
+        let path = "/vod/clip/\(folder.isEmpty ? "" : folder + "/")\(segment)"
+        let pieces = path.split(separator: "/")
+        let fetched = try await headers("\(base)\(path)")
+        let etag = try #require(fetched["etag"], "no ETag on \(path)")
+        return (path, String(pieces[pieces.count - 2]), String(pieces[pieces.count - 1]), etag, fetched["last-modified"])
+    }
+
+    /// The response headers of a GET (names lowercased), the body discarded.
+    func headers(_ url: String) async throws -> [String: String] {
+        let result = try await runAsync("curl", ["-fsS", "-D", "-", "-o", "/dev/null", url])
+        var headers: [String: String] = [:]
+        for line in result.stdout.split(separator: "\r\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return headers
     }
 
     func httpStatus(_ url: String) async throws -> Int {

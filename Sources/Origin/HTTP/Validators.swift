@@ -1,3 +1,5 @@
+import Storage
+
 /// The validators of one representation (RFC 9110 §8.8) and what a request's preconditions make of them.
 public struct Validators: Sendable, Equatable {
     /// A strong entity tag, quoted (`"1a2b-3c"`).
@@ -15,6 +17,15 @@ public struct Validators: Sendable, Equatable {
     public static func forFile(size: Int, modifiedNanoseconds: Int64, inode: UInt64) -> Validators {
         let tag = "\"\(String(size, radix: 16))-\(String(modifiedNanoseconds, radix: 16))-\(String(inode, radix: 16))\""
         return Validators(etag: tag, lastModified: Int(modifiedNanoseconds / 1_000_000_000))
+    }
+
+    /// A local file's validators: the object store's own when the file is a copy of a stored object
+    /// (the same on every node), else size, modification time and inode.
+    public static func forFile(_ file: LocalFile) -> Validators {
+        if let store = file.storeValidator {
+            return Validators(etag: store.etag, lastModified: store.lastModified ?? Int(file.modifiedNanoseconds / 1_000_000_000))
+        }
+        return .forFile(size: file.size, modifiedNanoseconds: file.modifiedNanoseconds, inode: file.inode)
     }
 
     /// Whether a GET/HEAD with these headers may be answered with 304 (RFC 9110 §13.2.2: If-None-Match wins,

@@ -48,7 +48,7 @@ public struct FileResponder: Sendable {
         let validators: Validators, size: Int
         switch object {
         case .localFile(let file):
-            validators = .forFile(size: file.size, modifiedNanoseconds: file.modifiedNanoseconds, inode: file.inode)
+            validators = .forFile(file)
             size = file.size
         case .bytes(let bytes):
             validators = Validators(etag: bytes.etag, lastModified: bytes.lastModified)

@@ -38,7 +38,7 @@ struct EncryptedSegmentResponder: Sendable {
         let clearValidators: Validators
         switch object {
         case .localFile(let file):
-            clearValidators = .forFile(size: file.size, modifiedNanoseconds: file.modifiedNanoseconds, inode: file.inode)
+            clearValidators = .forFile(file)
         case .bytes(let stored):
             clearValidators = Validators(etag: stored.etag, lastModified: stored.lastModified)
         }
