@@ -105,4 +105,58 @@ struct FastPathFrontTests {
             #expect(fastPath.answeredInFront.load(ordering: .relaxed) - before == 1)
         }
     }
+
+    @Test("a segment larger than the write buffer from the front, then requests of the ordinary path: all answered whole, in order")
+    func ordinaryAnswersAfterAFrontSegmentThatFilledTheBuffer() async throws {
+        try await withServer { port, fastPath in
+            let before = fastPath.answeredInFront.load(ordering: .relaxed)
+            // The front's 150 KB answer leaves the channel unwritable while it goes out; the front keeps that
+            // flip from the handlers behind and must tell them the state when it passes a request on, or
+            // Hummingbird's writer (a file answer waits for writability) would never write.
+            let segment = "/vod/film/v1/v360/seg-1.m4s"
+            let burst = [
+                Self.request("GET \(segment)", id: 1),
+                Self.request("GET /healthz", id: 2),
+                Self.request("GET \(segment)", id: 3),
+                Self.request("GET /vod/film/v1/v360/init.mp4", id: 4),
+                Self.request("GET \(segment)", id: 5, "Connection: close\r\n"),
+            ].joined()
+            let bytes = try await offPool { () throws -> [UInt8] in
+                let socket = try LoopbackSocket(port: port, receiveTimeout: 10)
+                defer { socket.close() }
+                socket.send(burst)
+                return socket.readUntilClosed().bytes
+            }
+            let answers = Self.answers(in: bytes)
+            #expect(answers.map(\.status) == [200, 200, 200, 200, 200], "\(answers.map(\.head))")
+            #expect(answers.map(\.id) == (1...5).map { "pipeline-000\($0)" })
+            for index in [0, 2, 4] where index < answers.count {
+                #expect(answers[index].body == FastPathTests.video, "answer \(index + 1): \(answers[index].body.count) bytes")
+            }
+            if answers.count > 3 { #expect(answers[3].body == FastPathTests.initBytes) }
+            #expect(fastPath.answeredInFront.load(ordering: .relaxed) - before >= 1)
+        }
+    }
+
+    /// The answers in `bytes` by their Content-Length: status, request id, head text and body.
+    static func answers(in bytes: [UInt8]) -> [(status: Int, id: String, head: String, body: [UInt8])] {
+        var answers: [(status: Int, id: String, head: String, body: [UInt8])] = []
+        var offset = 0
+        let end: [UInt8] = Array("\r\n\r\n".utf8)
+        while offset < bytes.count {
+            guard let headEnd = (offset...(bytes.count - end.count)).first(where: { bytes[$0..<($0 + 4)].elementsEqual(end) }) else { break }
+            let head = String(decoding: bytes[offset..<headEnd], as: UTF8.self)
+            let lines = head.components(separatedBy: "\r\n")
+            func field(_ name: String) -> String? {
+                lines.first { $0.lowercased().hasPrefix(name + ":") }.map { String($0.dropFirst(name.count + 1)).trimmingCharacters(in: .whitespaces) }
+            }
+            let length = Int(field("content-length") ?? "0") ?? 0
+            let bodyStart = headEnd + 4
+            guard bodyStart + length <= bytes.count else { break }
+            answers.append((Int(lines[0].split(separator: " ")[1]) ?? 0, field("x-request-id") ?? "", head,
+                            Array(bytes[bodyStart..<(bodyStart + length)])))
+            offset = bodyStart + length
+        }
+        return answers
+    }
 }

@@ -9,7 +9,9 @@
 # router) is measured in the same run, so the fast path's own gain is printed too.
 # The figures are only as good as the machine is quiet: on a shared machine report them with the load.
 # Environment: BENCH_DURATION (10s), BENCH_CONNECTION_LEVELS ("50 500"), BENCH_THREADS (2), MEDIASERVE_BINARY
-# (default: a release build made here), BENCH_MEDIASERVE_PORT / BENCH_NGINX_PORT.
+# (default: a release build made here), BENCH_MEDIASERVE_PORT / BENCH_NGINX_PORT; to narrow a run while
+# studying one case: BENCH_OBJECTS (some of "segment-600k segment-2m master media mpd", default all) and
+# BENCH_ROUTER=0 (skip the fast-path-off server; its columns then read "-").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/bench/lib.sh
@@ -21,6 +23,8 @@ MS_PORT="${BENCH_MEDIASERVE_PORT:-$(bench_free_port)}"
 ROUTER_PORT="$(bench_free_port)"
 NGINX_PORT="${BENCH_NGINX_PORT:-$(bench_free_port)}"
 CORES="$(nproc)"
+OBJECTS="${BENCH_OBJECTS:-segment-600k segment-2m master media mpd}"
+ROUTER="${BENCH_ROUTER:-1}"
 
 bench_init origin-hotpath
 bench_require wrk nginx ffmpeg curl python3
@@ -43,10 +47,14 @@ mkdir -p "$work/data"
 "$binary" ingest "$work/source.mp4" --id bench --data-dir "$work/data" --ladder "$work/ladder.yaml" >/dev/null
 
 # The same files through the router only (fast path off), a second process started first.
-bench_serve "$ROUTER_PORT" --set http.max_connections_per_address=4096 --set http.fast_path=false
-router_pid=$ms_pid
-trap 'kill "$router_pid" 2>/dev/null; bench_cleanup' EXIT
-mv "$work/mediaserve.log" "$work/router.log"
+servers="mediaserve:$MS_PORT nginx:$NGINX_PORT"
+if [ "$ROUTER" != 0 ]; then
+  bench_serve "$ROUTER_PORT" --set http.max_connections_per_address=4096 --set http.fast_path=false
+  router_pid=$ms_pid
+  trap 'kill "$router_pid" 2>/dev/null; bench_cleanup' EXIT
+  mv "$work/mediaserve.log" "$work/router.log"
+  servers="mediaserve:$MS_PORT router:$ROUTER_PORT nginx:$NGINX_PORT"
+fi
 bench_serve "$MS_PORT" --set http.max_connections_per_address=4096
 
 small="$(bench_closest 614400)"
@@ -63,7 +71,7 @@ bench_nginx "$NGINX_PORT" "    root $work/nginx/www;
     location ~ \.m4s\$ { add_header Cache-Control \"public, max-age=31536000, immutable\"; }
     location ~ \.(m3u8|mpd)\$ { add_header Cache-Control \"public, max-age=60, s-maxage=60\"; }"
 for object in "v1/$small" "v1/$large" master.m3u8 manifest.mpd "v1/$rendition.m3u8"; do
-  for port in "$MS_PORT" "$ROUTER_PORT"; do
+  for port in $(for server in $servers; do [ "${server%%:*}" = nginx ] || echo "${server#*:}"; done); do
     cmp <(curl -fsS "http://127.0.0.1:$NGINX_PORT/vod/bench/$object") <(curl -fsS "http://127.0.0.1:$port/vod/bench/$object") \
       || { echo "origin-hotpath: $object differs between nginx and mediaserve on port $port" >&2; exit 1; }
   done
@@ -76,7 +84,8 @@ results="$work/results.txt"
 for connections in $CONNECTION_LEVELS; do
   for target in "segment-600k:v1/$small" "segment-2m:v1/$large" "master:master.m3u8" "media:v1/$rendition.m3u8" "mpd:manifest.mpd"; do
     name="${target%%:*}"; object="${target#*:}"
-    for server in "mediaserve:$MS_PORT" "router:$ROUTER_PORT" "nginx:$NGINX_PORT"; do
+    case " $OBJECTS " in *" $name "*) ;; *) continue ;; esac
+    for server in $servers; do
       label="${server%%:*}"; port="${server#*:}"
       CONNECTIONS="$connections" bench_wrk "$name-$connections-$label" "http://127.0.0.1:$port/vod/bench/$object"
       echo "$name $connections $label $work/wrk-$name-$connections-$label.txt" >> "$results"
@@ -99,12 +108,13 @@ print(f"{'object':13} {'conns':>5} {'ms req/s':>10} {'nginx req/s':>11} {'ratio'
       f"   {'router req/s':>12} {'fast/router':>11}")
 missed = 0
 for name, connections in order:
-    ms, ng, router = (rows[(name, connections)][label] for label in ("mediaserve", "nginx", "router"))
+    ms, ng, router = (rows[(name, connections)].get(label) for label in ("mediaserve", "nginx", "router"))
     ratio, p99 = ms["rps"] / ng["rps"], ms["p99"] / ng["p99"]
     ok = ratio >= targets[name] and p99 <= 1.5 and ms["errors"] == 0
     missed += not ok
     print(f"{name:13} {connections:5d} {ms['rps']:10.0f} {ng['rps']:11.0f} {ratio:5.2f}x {ms['p99']:7.2f}ms {ng['p99']:8.2f}ms {p99:5.2f}x {ms['errors']:7d}  "
-          f"{'meets ' if ok else 'misses'} (>= {targets[name]}x, p99 <= 1.5x)   {router['rps']:12.0f} {ms['rps'] / router['rps']:10.2f}x"
-          f"{'  socket errors: ' + ms['socket'] if ms['socket'] else ''}")
+          f"{'meets ' if ok else 'misses'} (>= {targets[name]}x, p99 <= 1.5x)   "
+          + (f"{router['rps']:12.0f} {ms['rps'] / router['rps']:10.2f}x" if router else f"{'-':>12} {'-':>11}")
+          + (f"  socket errors: {ms['socket']}" if ms['socket'] else ""))
 print(f"origin-hotpath: {len(order) - missed} of {len(order)} targets met (router: the same mediaserve with http.fast_path=false)")
 PY

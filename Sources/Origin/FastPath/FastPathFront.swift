@@ -58,6 +58,10 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
     /// A close from behind (Hummingbird ending the connection on shutdown) that waits for answers in flight.
     private var heldClose = HeldClose()
     private var date = ConnectionDate()
+    /// Bytes went on to the decoder since the last read-complete event passed on.
+    private var forwardedSinceReadComplete = false
+    /// The writability the handlers behind were last told of (see `channelWritabilityChanged`).
+    private var writableBehind = true
 
     init(fastPath: MediaFastPath, maxInFlight: Int, idleTimeout: Duration?, deadlines: ConnectionDeadlines?) {
         self.fastPath = fastPath
@@ -96,6 +100,7 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
         var bytes = unwrapInboundIn(data)
         lastActivity = .now()
         if passthrough, pending == nil {
+            forwardedSinceReadComplete = true
             context.fireChannelRead(data)
             return
         }
@@ -109,8 +114,31 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
         inRead = false
     }
 
+    /// Passed on only after bytes were: a read whose requests were all answered here has nothing for the
+    /// decoder, the gate or Hummingbird's async channel to finish, and walking it through their ten
+    /// handlers was ~3 % of a cached manifest request (perf, docs/perf-notes.md session 7).
     func channelReadComplete(context: ChannelHandlerContext) {
+        guard forwardedSinceReadComplete else { return }
+        forwardedSinceReadComplete = false
         context.fireChannelReadComplete()
+    }
+
+    /// A segment answered here makes the channel unwritable until the socket takes it (the region is larger
+    /// than the high watermark), twice a request through every handler behind, Hummingbird's async writer
+    /// included (~3 % of a segment request). While no request of the connection is with the ordinary path,
+    /// nothing behind writes, so the flips are kept from it; the state is passed on when a request is
+    /// (`syncWritabilityBehind`). `ConnectionDeadlines`, in front, sees every change for its write timeout.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        guard slowRequests > 0 || passthrough else { return }
+        writableBehind = context.channel.isWritable
+        context.fireChannelWritabilityChanged()
+    }
+
+    private func syncWritabilityBehind(context: ChannelHandlerContext) {
+        let writable = context.channel.isWritable
+        guard writable != writableBehind else { return }
+        writableBehind = writable
+        context.fireChannelWritabilityChanged()
     }
 
     func read(context: ChannelHandlerContext) {
@@ -156,6 +184,7 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
         loop: while var buffer = pending, buffer.readableBytes > 0 {
             if passthrough {
                 pending = nil
+                syncWritabilityBehind(context: context)
                 context.fireChannelRead(wrapInboundOut(buffer))
                 forwarded = true
                 break
@@ -198,6 +227,7 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
                 pending = buffer
                 slowRequests += 1
                 slowBodyBytes = head.contentLength ?? 0
+                syncWritabilityBehind(context: context)
                 context.fireChannelRead(wrapInboundOut(bytes))
                 forwarded = true
             }
@@ -208,7 +238,14 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
             rest.discardReadBytes()
             pending = rest
         }
-        if forwarded, !inRead { context.fireChannelReadComplete() }
+        if forwarded {
+            if inRead {
+                forwardedSinceReadComplete = true
+            } else {
+                forwardedSinceReadComplete = false
+                context.fireChannelReadComplete()
+            }
+        }
         if !blocked, readHeld {
             readHeld = false
             context.read()

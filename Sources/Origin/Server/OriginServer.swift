@@ -140,7 +140,11 @@ public struct OriginServer: Sendable {
             server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: Self.serverName,
                                  backlog: Self.listenBacklog),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            onServerRunning: { channel in
+                // Hummingbird offers no server-channel option but the backlog; set on the listening channel here.
+                try? await channel.setOption(ChannelOptions.maxMessagesPerRead, value: Self.acceptsPerRead).get()
+                await onListening(channel.localAddress?.port ?? 0)
+            },
             logger: logger)
         app.addServices(contentsOf: extra)
         return app
@@ -156,6 +160,13 @@ extension OriginServer {
     /// kernel dropped their handshakes' last ACK, and their first requests waited for a retransmission
     /// (~1 s; the p99 of 1-1.2 s at 500 connections in `make bench-origin`). nginx listens with 511.
     static let listenBacklog = 4096
+
+    /// Connections accepted per read of the listening socket (NIO's default is 4). The accepting event loop
+    /// also serves its share of the connections, and it took one batch per turn of the loop: with 250 busy
+    /// keep-alive connections on it a turn took ~15 ms, so 500 clients connecting at once waited up to 2 s
+    /// for their first answer (the p99 of ~1 s on manifests at 500 connections in `make bench-origin`;
+    /// docs/perf-notes.md, session 7). nginx with `multi_accept` takes every pending connection at once.
+    static let acceptsPerRead: UInt = 256
 
     /// The process's soft open-file limit (RLIMIT_NOFILE); the connection total is kept below it.
     static func descriptorLimit() -> Int {
