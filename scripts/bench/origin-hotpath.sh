@@ -8,7 +8,8 @@
 # A second mediaserve on the same files with `http.fast_path: false` (every request through Hummingbird's
 # router) is measured in the same run, so the fast path's own gain is printed too.
 # The figures are only as good as the machine is quiet: on a shared machine report them with the load.
-# Environment: BENCH_DURATION (10s), BENCH_CONNECTION_LEVELS ("50 500"), BENCH_THREADS (2), MEDIASERVE_BINARY
+# Environment: BENCH_DURATION (10s), BENCH_CONNECTION_LEVELS ("50 500"), BENCH_OBJECTS (all: "segment-600k
+# segment-2m master media mpd"), BENCH_THREADS (2), MEDIASERVE_BINARY
 # (default: a release build made here), BENCH_MEDIASERVE_PORT / BENCH_NGINX_PORT.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -16,6 +17,7 @@ cd "$(dirname "$0")/../.."
 
 DURATION="${BENCH_DURATION:-10s}"
 CONNECTION_LEVELS="${BENCH_CONNECTION_LEVELS:-50 500}"
+OBJECTS="${BENCH_OBJECTS:-segment-600k segment-2m master media mpd}"
 THREADS="${BENCH_THREADS:-2}"
 MS_PORT="${BENCH_MEDIASERVE_PORT:-$(bench_free_port)}"
 ROUTER_PORT="$(bench_free_port)"
@@ -76,6 +78,7 @@ results="$work/results.txt"
 for connections in $CONNECTION_LEVELS; do
   for target in "segment-600k:v1/$small" "segment-2m:v1/$large" "master:master.m3u8" "media:v1/$rendition.m3u8" "mpd:manifest.mpd"; do
     name="${target%%:*}"; object="${target#*:}"
+    case " $OBJECTS " in *" $name "*) ;; *) continue ;; esac
     for server in "mediaserve:$MS_PORT" "router:$ROUTER_PORT" "nginx:$NGINX_PORT"; do
       label="${server%%:*}"; port="${server#*:}"
       CONNECTIONS="$connections" bench_wrk "$name-$connections-$label" "http://127.0.0.1:$port/vod/bench/$object"
