@@ -36,17 +36,15 @@ struct FastManifestRequest {
     init?(_ head: RawRequestHead, viewerHeaders: ViewerHeaderNames?) {
         let target = head.target
         guard head.method != .other, target.utf8.count <= Self.maxTargetBytes else { return nil }
-        let path: Substring
-        if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
-            path = target[..<mark]
-            let query = target[target.utf8.index(after: mark)...]
-            var known = true
-            RawQuery.forEachPair(query) { pair in if !Self.isKnownParameter(pair.name) { known = false } }
-            guard known else { return nil }
-        } else {
-            path = target[...]
-        }
+        let mark = target.utf8.firstIndex(of: UInt8(ascii: "?"))
+        let path = mark.map { target[..<$0] } ?? target[...]
+        // A segment (most requests) is told apart before its query is looked at.
         guard path.hasSuffix(".m3u8") || path.hasSuffix(".mpd") else { return nil }
+        if let mark {
+            var known = true
+            RawQuery.forEachPair(target[target.utf8.index(after: mark)...]) { pair in if !Self.isKnownParameter(pair.name) { known = false } }
+            guard known else { return nil }
+        }
         self.target = target
         isHead = head.method == .head
         var seen: UInt16 = 0
