@@ -45,6 +45,9 @@ struct FastManifestRequest {
             RawQuery.forEachPair(target[target.utf8.index(after: mark)...]) { pair in if !Self.isKnownParameter(pair.name) { known = false } }
             guard known else { return nil }
         }
+        // A configured viewer header that shares its name with one read below (e.g. User-Agent) goes the
+        // ordinary way, rather than being read here twice or not at all.
+        if viewerHeaders?.sharesAFixedName == true { return nil }
         self.target = target
         isHead = head.method == .head
         var seen: UInt16 = 0
@@ -77,27 +80,17 @@ struct FastManifestRequest {
                 userAgent = value
             default:
                 guard let viewerHeaders else { continue }
-                if let configured = viewerHeaders.country, Self.same(name, configured.canonicalName) {
-                    guard first(6) else { return nil }
-                    country = value
+                // A configured header's value, the first time its name comes; false when it comes again.
+                func take(_ configured: HTTPField.Name?, _ bit: UInt16, _ slot: inout String?) -> Bool {
+                    guard let configured, Self.same(name, configured.canonicalName) else { return true }
+                    guard first(bit) else { return false }
+                    slot = value
+                    return true
                 }
-                if let configured = viewerHeaders.mobile, Self.same(name, configured.canonicalName) {
-                    guard first(7) else { return nil }
-                    mobile = value
-                }
-                if let configured = viewerHeaders.cdnSecret, Self.same(name, configured.canonicalName) {
-                    guard first(8) else { return nil }
-                    cdnSecret = value
-                }
-                if let configured = viewerHeaders.clientIP, Self.same(name, configured.canonicalName) {
-                    guard first(9) else { return nil }
-                    clientIP = value
-                }
+                guard take(viewerHeaders.country, 6, &country), take(viewerHeaders.mobile, 7, &mobile),
+                      take(viewerHeaders.cdnSecret, 8, &cdnSecret), take(viewerHeaders.clientIP, 9, &clientIP) else { return nil }
             }
         }
-        // A configured viewer header that shares its name with one read above (e.g. User-Agent) goes the
-        // ordinary way, rather than being read here twice or not at all.
-        if viewerHeaders?.sharesAFixedName == true { return nil }
     }
 
     /// The query as sent (without `?`), nil when there is none.
