@@ -176,7 +176,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
-        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Catalog", "MediaCore"]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Catalog", "MediaCore", "TestSupport"]),
         // Every box round-trips (write → read → equal, read → write → same bytes); the reader on cut and random bytes.
         .testTarget(name: "MP4Tests", dependencies: ["MP4", "TestSupport"]),
         // Probe vs ffprobe on generated media, bad inputs, and the `mediaserve probe` CLI (runs the binary).

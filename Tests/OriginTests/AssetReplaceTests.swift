@@ -114,7 +114,7 @@ import TestSupport
             #expect(response.status == 404, "\(gone) -> \(response.status)")
         }
 
-        try await LiveStreamAPITests.validateMPD(after.mpd)
+        try await validateMPD(after.mpd)
         // ffmpeg reads both manifests over HTTP and decodes all of version 2 (3 s at 25 fps).
         for manifest in ["master.m3u8", "manifest.mpd"] {
             let url = "http://127.0.0.1:\(port)/vod/clip/\(manifest)"

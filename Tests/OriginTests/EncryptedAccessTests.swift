@@ -17,8 +17,8 @@ import TestSupport
             scope: AccessScope(tree: .vod, owner: SafeName(owner)!), expires: Int(Date().timeIntervalSince1970) + expiresIn))
     }
 
-    func ingest(_ id: String, into data: URL, _ extra: [String]) throws {
-        let result = try run(TestMedia.mediaserveBinary.path, [
+    func ingest(_ id: String, into data: URL, _ extra: [String]) async throws {
+        let result = try await runAsync(TestMedia.mediaserveBinary.path, [
             "ingest", TestMedia.committed.appendingPathComponent("sample.mp4").path, "--id", id,
             "--rungs", "360", "--data-dir", data.path, "--set", "log.level=warning"] + extra)
         try #require(result.status == 0, "\(result.stderr)")
@@ -42,7 +42,7 @@ import TestSupport
     @Test func keysAnswerOnlyToTheTokenThatOpensTheAsset() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("origin-enc-access-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
-        try ingest("film", into: data, ["--encrypt", "--access", "signed"])
+        try await ingest("film", into: data, ["--encrypt", "--access", "signed"])
         let server = try ServerProcess(dataDirectory: data, apiKey: Self.apiKey, extra: [
             "--set", "drm.master_key=\(Self.master)", "--set", "access.signing_key=\(Self.signingKey)"])
         defer { server.terminate() }
@@ -96,7 +96,7 @@ import TestSupport
         #expect(licence.status == 200, "\(licence.text)")
         let mpd = try await fetch(port, "/vod/film/manifest.mpd?" + token)
         #expect(mpd.status == 200, "\(mpd.text)")
-        try validateMPD(mpd.text)
+        try await validateMPD(mpd.text)
         let escapedToken = token.replacingOccurrences(of: "&", with: "&amp;")
         #expect(mpd.text.contains("/clearkey/license?" + escapedToken + "</dashif:laurl>"), "\(mpd.text)")
         #expect(mpd.text.contains("$Number$.m4s?scheme=cenc&amp;" + escapedToken), "\(mpd.text)")

@@ -14,15 +14,15 @@ import TestSupport
     func withEncryptedAsset(_ body: (URL) async throws -> Void) async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("origin-enc-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
-        let ingest = try run(TestMedia.mediaserveBinary.path, [
+        let ingest = try await runAsync(TestMedia.mediaserveBinary.path, [
             "ingest", TestMedia.committed.appendingPathComponent("sample.mp4").path, "--id", "enc", "--encrypt",
             "--rungs", "360", "--data-dir", data.path, "--set", "log.level=warning"])
         try #require(ingest.status == 0, "\(ingest.stderr)")
         try await body(data)
     }
 
-    func framemd5(_ url: String) throws -> [String] {
-        let result = try run("ffmpeg", ["-v", "error", "-i", url, "-map", "0:v:0", "-f", "framemd5", "-"])
+    func framemd5(_ url: String) async throws -> [String] {
+        let result = try await runAsync("ffmpeg", ["-v", "error", "-i", url, "-map", "0:v:0", "-f", "framemd5", "-"])
         #expect(result.status == 0, "\(url): \(result.stderr)")
         return result.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
     }
@@ -61,7 +61,7 @@ import TestSupport
             #expect(encrypted.status == 200)
             let clearFile = try [UInt8](Data(contentsOf: data.appendingPathComponent("vod/enc/\(rendition)/seg-1.m4s")))
             #expect(encrypted.body.count == (clearFile.count / 16 + 1) * 16)
-            let decrypted = try openssl(encrypted.body, key: key.body.map { String(format: "%02x", $0) }.joined(), iv: iv)
+            let decrypted = try await openssl(encrypted.body, key: key.body.map { String(format: "%02x", $0) }.joined(), iv: iv)
             #expect(decrypted == clearFile)
             // Deterministic bytes: the same ETag and body again, and a range is a slice of the whole.
             let again = try await fetch(port, segmentPath + "?scheme=aes-128")
@@ -89,7 +89,7 @@ import TestSupport
             #expect(try await fetch(port, "/clearkey/license", method: .POST, body: Array("{}".utf8)).status == 400)
 
             // ffmpeg plays it, fetching the key itself, with the frames of the clear asset.
-            let encryptedFrames = try framemd5("http://127.0.0.1:\(port)/vod/enc/master.m3u8")
+            let encryptedFrames = try await framemd5("http://127.0.0.1:\(port)/vod/enc/master.m3u8")
             #expect(encryptedFrames.count >= 45)
             let patch = try await fetch(port, "/api/v1/assets/enc", method: .PATCH, headers: Self.auth,
                                         body: Array(#"{"encrypted": false}"#.utf8))
@@ -97,7 +97,7 @@ import TestSupport
             let clearMaster = try await fetch(port, "/vod/enc/master.m3u8")
             #expect(!clearMaster.text.contains("scheme="))
             #expect(try await fetch(port, segmentPath).body == clearFile)
-            let clearFrames = try framemd5("http://127.0.0.1:\(port)/vod/enc/master.m3u8")
+            let clearFrames = try await framemd5("http://127.0.0.1:\(port)/vod/enc/master.m3u8")
             #expect(clearFrames == encryptedFrames)
             #expect(try await fetch(port, "/api/v1/assets/enc", method: .PATCH, headers: Self.auth,
                                     body: Array(#"{"encrypted": "yes"}"#.utf8)).status == 400)
@@ -107,8 +107,8 @@ import TestSupport
     }
 
     /// The decoded pictures (framemd5's hash column; the DASH demuxer numbers timestamps its own way).
-    func pictureHashes(_ url: String, key: String? = nil) throws -> [String] {
-        let result = try run("ffmpeg", ["-v", "error"] + (key.map { ["-cenc_decryption_key", $0] } ?? [])
+    func pictureHashes(_ url: String, key: String? = nil) async throws -> [String] {
+        let result = try await runAsync("ffmpeg", ["-v", "error"] + (key.map { ["-cenc_decryption_key", $0] } ?? [])
                              + ["-i", url, "-map", "0:v:0", "-f", "framemd5", "-"])
         return result.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }
             .compactMap { $0.split(separator: ",").last?.trimmingCharacters(in: .whitespaces) }
@@ -129,7 +129,7 @@ import TestSupport
                 #expect(mpd.text.contains("urn:uuid:e2719d58-a985-b3c9-781a-b030af78d30e"))
                 #expect(mpd.text.contains("<dashif:laurl Lic_type=\"EME-1.0\">/clearkey/license</dashif:laurl>"))
                 #expect(mpd.text.contains("seg-$Number$.m4s?scheme=\(scheme)"))
-                try validateMPD(mpd.text)
+                try await validateMPD(mpd.text)
                 let kid = try #require(mpd.text.firstMatch(of: /cenc:default_KID="([0-9a-f-]{36})"/)?.1).replacing("-", with: "")
                 let key = try await fetch(port, "/keys/\(kid)")
                 keyHex = key.body.map { String(format: "%02x", $0) }.joined()
@@ -140,11 +140,11 @@ import TestSupport
                 let clearFile = try [UInt8](Data(contentsOf: data.appendingPathComponent("vod/enc/video-180p/seg-1.m4s")))
                 #expect(first.body != clearFile && first.body.count > clearFile.count)
                 let url = "http://127.0.0.1:\(port)/vod/enc/manifest.mpd?scheme=\(scheme)"
-                encryptedPictures[scheme] = try pictureHashes(url, key: keyHex)
-                #expect(try pictureHashes(url) != encryptedPictures[scheme], "without the key the pictures must differ")
+                encryptedPictures[scheme] = try await pictureHashes(url, key: keyHex)
+                #expect(try await pictureHashes(url) != encryptedPictures[scheme], "without the key the pictures must differ")
             }
             _ = try await fetch(port, "/api/v1/assets/enc", method: .PATCH, headers: Self.auth, body: Array(#"{"encrypted": false}"#.utf8))
-            let clear = try pictureHashes("http://127.0.0.1:\(port)/vod/enc/manifest.mpd")
+            let clear = try await pictureHashes("http://127.0.0.1:\(port)/vod/enc/manifest.mpd")
             #expect(clear.count >= 45)
             #expect(encryptedPictures["cenc"] == clear)
             #expect(encryptedPictures["cbcs"] == clear)
@@ -177,21 +177,21 @@ import TestSupport
                     let kid = try #require(mpd.firstMatch(of: /cenc:default_KID="([0-9a-f-]{36})"/)?.1).replacing("-", with: "")
                     let key = try await fetch(server.port, "/keys/\(kid)").body.map { String(format: "%02x", $0) }.joined()
                     let output = work.appendingPathComponent("\(rendition)-\(scheme)-decrypted.mp4")
-                    let result = try run(packager, ["in=\(input.path),stream=\(stream),output=\(output.path)",
+                    let result = try await runAsync(packager, ["in=\(input.path),stream=\(stream),output=\(output.path)",
                                                     "--enable_raw_key_decryption", "--keys", "key_id=\(kid):key=\(key)"])
                     #expect(result.status == 0, "\(rendition) \(scheme): \(result.stderr)")
-                    let decrypted = try packetHashes(output.path)
+                    let decrypted = try await packetHashes(output.path)
                     #expect(!decrypted.isEmpty)
-                    #expect(decrypted == (try packetHashes(clearFile.path)), "\(rendition) \(scheme)")
-                    #expect(try packetHashes(input.path) != decrypted, "\(rendition) \(scheme): the input was not encrypted")
+                    #expect(decrypted == (try await packetHashes(clearFile.path)), "\(rendition) \(scheme)")
+                    #expect(try await packetHashes(input.path) != decrypted, "\(rendition) \(scheme): the input was not encrypted")
                 }
             }
         }
     }
 
     /// MD5 of every packet's bytes (`-c copy`), i.e. the samples as stored.
-    func packetHashes(_ path: String) throws -> [String] {
-        let result = try run("ffmpeg", ["-v", "quiet", "-i", path, "-map", "0:0", "-c", "copy", "-f", "framemd5", "-"])
+    func packetHashes(_ path: String) async throws -> [String] {
+        let result = try await runAsync("ffmpeg", ["-v", "quiet", "-i", path, "-map", "0:0", "-c", "copy", "-f", "framemd5", "-"])
         return result.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }
             .compactMap { $0.split(separator: ",").last?.trimmingCharacters(in: .whitespaces) }
     }
@@ -228,8 +228,9 @@ import TestSupport
     }
 }
 
-/// xmllint against `../shared/schemas/dash/DASH-MPD.xsd` above the package root (MEDIASERVE_DASH_XSD overrides).
-func validateMPD(_ text: String) throws {
+/// xmllint against `../shared/schemas/dash/DASH-MPD.xsd` above the package root (MEDIASERVE_DASH_XSD overrides),
+/// run off Swift's cooperative pool (`runAsync`) like every child a test waits for while servers run in-process.
+func validateMPD(_ text: String) async throws {
     var schema = ProcessInfo.processInfo.environment["MEDIASERVE_DASH_XSD"] ?? ""
     var dir = TestMedia.packageRoot
     while schema.isEmpty, dir.pathComponents.count > 1 {
@@ -241,7 +242,7 @@ func validateMPD(_ text: String) throws {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("mpd-\(UUID().uuidString).mpd")
     try Data(text.utf8).write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
-    let result = try run("xmllint", ["--noout", "--schema", schema, file.path])
+    let result = try await runAsync("xmllint", ["--noout", "--schema", schema, file.path])
     #expect(result.status == 0, "MPD does not validate: \(result.stderr)")
 }
 
@@ -258,12 +259,12 @@ func hexBytes(_ text: String) -> [UInt8]? {
 }
 
 /// AES-128-CBC decryption by the openssl program (an implementation independent of ours).
-func openssl(_ bytes: [UInt8], key: String, iv: String) throws -> [UInt8] {
+func openssl(_ bytes: [UInt8], key: String, iv: String) async throws -> [UInt8] {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("openssl-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     try Data(bytes).write(to: dir.appendingPathComponent("in"))
-    let result = try run("openssl", ["enc", "-d", "-aes-128-cbc", "-K", key, "-iv", iv,
+    let result = try await runAsync("openssl", ["enc", "-d", "-aes-128-cbc", "-K", key, "-iv", iv,
                                      "-in", dir.appendingPathComponent("in").path, "-out", dir.appendingPathComponent("out").path])
     guard result.status == 0 else { throw ServerProcessError.noBanner("openssl: \(result.stderr)") }
     return try [UInt8](Data(contentsOf: dir.appendingPathComponent("out")))

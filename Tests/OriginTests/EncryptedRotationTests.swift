@@ -12,8 +12,8 @@ import TestSupport
     static let master = String(repeating: "4d", count: 32)
     static var auth: [(String, String)] { [("Authorization", "Bearer \(apiKey)")] }
 
-    func hashes(_ arguments: [String]) throws -> [String] {
-        let result = try run("ffmpeg", ["-v", "error"] + arguments + ["-map", "0:v:0", "-f", "framemd5", "-"])
+    func hashes(_ arguments: [String]) async throws -> [String] {
+        let result = try await runAsync("ffmpeg", ["-v", "error"] + arguments + ["-map", "0:v:0", "-f", "framemd5", "-"])
         #expect(result.status == 0, "\(arguments): \(result.stderr)")
         return result.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }
             .compactMap { $0.split(separator: ",").last?.trimmingCharacters(in: .whitespaces) }
@@ -23,7 +23,10 @@ import TestSupport
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("origin-rot-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
         let server = try ServerProcess(dataDirectory: data, apiKey: Self.apiKey,
-                                       extra: ["--set", "drm.master_key=\(Self.master)", "--set", "drm.key_rotation_seconds=6"])
+                                       extra: ["--set", "drm.master_key=\(Self.master)", "--set", "drm.key_rotation_seconds=6",
+                                               // ENDLIST as soon as the publisher leaves (the default waits 30 s for a reconnect,
+                                               // half of the deadline below: a loaded run missed it).
+                                               "--set", "live.disconnect_timeout_seconds=0"])
         defer { server.terminate() }
         let port = server.port
         let created = try await fetch(port, "/api/v1/live-streams", method: .POST, headers: Self.auth,
@@ -33,7 +36,7 @@ import TestSupport
         let streamKey = try #require(stream["key"] as? String)
 
         // 14 s as fast as ffmpeg makes it: segments [0, 6), [6, 12), [12, 14) fall in key periods 0, 1, 2.
-        let publish = try run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
+        let publish = try await runAsync("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
                                          "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", "14",
                                          "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "aac",
                                          "-f", "flv", "rtmp://127.0.0.1:\(server.rtmpPort)/live/\(streamKey)"])
@@ -68,11 +71,11 @@ import TestSupport
         for (_, name) in segments { clearBytes += try Data(contentsOf: folder.appendingPathComponent(name)) }
         let clearFile = data.appendingPathComponent("clear.mp4")
         try clearBytes.write(to: clearFile)
-        let clear = try hashes(["-i", clearFile.path])
+        let clear = try await hashes(["-i", clearFile.path])
         #expect(clear.count >= 300)
 
         // HLS AES-128 over HTTP: ffmpeg follows the key changes.
-        #expect(try hashes(["-i", "http://127.0.0.1:\(port)/live/rot/\(mediaName)"]) == clear)
+        #expect(try await hashes(["-i", "http://127.0.0.1:\(port)/live/rot/\(mediaName)"]) == clear)
 
         // HLS SAMPLE-AES (cbcs in fMP4): each key period's segments follow an EXT-X-MAP whose init names
         // that period's key id in its tenc, the same key the EXT-X-KEY before them points at.
@@ -100,7 +103,7 @@ import TestSupport
         // DASH cenc: one Period per key period, each decrypted with its own key.
         let mpd = try await fetch(port, "/live/rot/manifest.mpd?scheme=cenc")
         #expect(mpd.status == 200)
-        try validateMPD(mpd.text)
+        try await validateMPD(mpd.text)
         let periods = mpd.text.components(separatedBy: "<Period").dropFirst()
         #expect(periods.count >= 3, "\(mpd.text)")
         var decrypted: [String] = []
@@ -130,10 +133,10 @@ import TestSupport
             }
             let file = data.appendingPathComponent("period-\(index).mp4")
             try Data(bytes).write(to: file)
-            decrypted += try hashes(["-decryption_key", key, "-i", file.path])
+            decrypted += try await hashes(["-decryption_key", key, "-i", file.path])
             if index > 0 {
-                let wrong = try run("ffmpeg", ["-v", "error", "-decryption_key", keys[0], "-i", file.path, "-map", "0:v:0", "-f", "framemd5", "-"])
-                #expect(wrong.stdout != (try run("ffmpeg", ["-v", "error", "-decryption_key", key, "-i", file.path, "-map", "0:v:0", "-f", "framemd5", "-"])).stdout,
+                let wrong = try await runAsync("ffmpeg", ["-v", "error", "-decryption_key", keys[0], "-i", file.path, "-map", "0:v:0", "-f", "framemd5", "-"])
+                #expect(wrong.stdout != (try await runAsync("ffmpeg", ["-v", "error", "-decryption_key", key, "-i", file.path, "-map", "0:v:0", "-f", "framemd5", "-"])).stdout,
                         "period \(index) must not decrypt with period 0's key")
             }
         }

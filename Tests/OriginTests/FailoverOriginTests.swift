@@ -205,7 +205,7 @@ import TestSupport
         // Both switches are in the DASH MPD as Periods, which passes the schema.
         let mpd = try await fetch(port, "/live/fo/manifest.mpd").text
         #expect(mpd.components(separatedBy: "<Period ").count - 1 >= 5, "\(mpd.prefix(600))")
-        try await LiveStreamAPITests.validateMPD(mpd)
+        try await validateMPD(mpd)
     }
 
     @Test func manualFailbackIsAskedForThroughTheAPI() async throws {
@@ -293,6 +293,6 @@ import TestSupport
         let quickMPD = try await fetch(port, "/live/quick/manifest.mpd").text
         let plainMPD = try await fetch(port, "/live/plain/manifest.mpd").text
         #expect(quickMPD.contains("availabilityTimeComplete=\"false\"") && !plainMPD.contains("availabilityTimeComplete"))
-        try await LiveStreamAPITests.validateMPD(plainMPD)
+        try await validateMPD(plainMPD)
     }
 }

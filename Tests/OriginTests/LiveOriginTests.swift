@@ -69,7 +69,7 @@ import TestSupport
         #expect(mpd.text.contains("type=\"dynamic\""))
         #expect(mpd.text.contains("/time"))
 
-        let probe = try ffprobeJSON("http://127.0.0.1:\(port)/live/cam1/master.m3u8")
+        let probe = try await ffprobeJSONAsync("http://127.0.0.1:\(port)/live/cam1/master.m3u8")
         let codecs = (probe["streams"] as? [[String: Any]] ?? []).compactMap { $0["codec_name"] as? String }
         #expect(codecs.contains("h264"))
 

@@ -67,7 +67,7 @@ import TestSupport
         #expect(try await fetch(server.port, "/live/cam/video/seg-1.m4s").status == 404)
         let endedMPD = try await fetch(server.port, "/live/cam/manifest.mpd").text
         #expect(endedMPD.contains("type=\"static\"") && endedMPD.contains("initialization=\"video/init-3.mp4\""), "\(endedMPD)")
-        try await LiveStreamAPITests.validateMPD(endedMPD)
+        try await validateMPD(endedMPD)
         try await Self.expectDecodes(server.port, "/live/cam/master.m3u8")
 
         // A third run's publisher numbers after everything before and is flagged once more.
@@ -120,7 +120,7 @@ import TestSupport
         #expect(try await fetch(port, "/live/sizes/video/init-01.mp4").status == 404)
         let mpd = try await fetch(port, "/live/sizes/manifest.mpd").text
         #expect(mpd.contains("initialization=\"video/init-1.mp4\"") && mpd.contains("initialization=\"video/init-3.mp4\""))
-        try await LiveStreamAPITests.validateMPD(mpd)
+        try await validateMPD(mpd)
 
         // What a player does at the switch: each EXT-X-MAP's init, then the segments after it, all over
         // HTTP. (ffmpeg's own HLS demuxer feeds a changed init to the demuxer it already opened and keeps

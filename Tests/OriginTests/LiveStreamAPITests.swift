@@ -103,7 +103,7 @@ import TestSupport
         let mpd = try await fetch(port, "/vod/talk-vod/manifest.mpd")
         #expect(mpd.status == 200)
         #expect(mpd.text.contains("type=\"static\""))
-        try await Self.validateMPD(mpd.text)
+        try await validateMPD(mpd.text)
         let dash = try await runAsync("ffmpeg", ["-v", "error", "-i", "http://127.0.0.1:\(port)/vod/talk-vod/manifest.mpd",
                                                  "-map", "0:v:0", "-f", "null", "-"])
         #expect(dash.status == 0 && dash.stderr.isEmpty, "DASH decode: \(dash.stderr)")
@@ -123,7 +123,7 @@ import TestSupport
         #expect(try await fetch(port, "/vod/talk-part/v2/\(rendition)/seg-1.m4s").status == 404)
         let partMPD = try await fetch(port, "/vod/talk-part/manifest.mpd")
         #expect(partMPD.text.contains("presentationTimeOffset"))
-        try await Self.validateMPD(partMPD.text)
+        try await validateMPD(partMPD.text)
         for manifest in ["master.m3u8", "manifest.mpd"] {
             let decoded = try await runAsync("ffmpeg", ["-v", "error", "-i", "http://127.0.0.1:\(port)/vod/talk-part/\(manifest)",
                                                         "-map", "0:v:0", "-f", "null", "-"])
@@ -148,23 +148,4 @@ import TestSupport
 
     static func json(_ object: [String: Any]) -> [UInt8] { LiveTestClient.json(object) }
 
-    static func validateMPD(_ text: String) async throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("archive-\(UUID().uuidString).mpd")
-        defer { try? FileManager.default.removeItem(at: file) }
-        try text.write(to: file, atomically: true, encoding: .utf8)
-        let xsd = try #require(Self.dashXSD, "DASH-MPD.xsd not found above the package root")
-        let result = try await runAsync("xmllint", ["--noout", "--schema", xsd.path, file.path])
-        #expect(result.status == 0, "MPD fails DASH-MPD.xsd: \(result.stderr)")
-    }
-
-    /// `shared/schemas/dash/DASH-MPD.xsd` beside the checkout (a worktree sits deeper, so ancestors too).
-    static let dashXSD: URL? = {
-        var dir = TestMedia.packageRoot.deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("shared/schemas/dash/DASH-MPD.xsd")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-            dir.deleteLastPathComponent()
-        }
-        return nil
-    }()
 }

@@ -48,7 +48,7 @@ import TestSupport
                 && dynamicMPD.contains("id=\"video-480p\"")
         }
         #expect(dynamicMPD.contains("id=\"video\""), "\(dynamicMPD)")
-        try await LiveStreamAPITests.validateMPD(dynamicMPD)
+        try await validateMPD(dynamicMPD)
         let ffmpeg = try await published
         #expect(ffmpeg.status == 0, "ffmpeg: \(ffmpeg.stderr)")
         try await Self.waitUntilEncoded(port, stream: "abr")
@@ -79,7 +79,7 @@ import TestSupport
         // DASH: the same start times in every video Representation (one frame at 25 fps is 3600 ticks at
         // 90 kHz), and ffmpeg decodes each Representation of the MPD.
         let mpd = try await fetch(port, "/live/abr/manifest.mpd").text
-        try await LiveStreamAPITests.validateMPD(mpd)
+        try await validateMPD(mpd)
         let timelines = Self.videoTimelines(mpd)
         #expect(Set(timelines.keys) == ["video", "video-480p", "video-360p"], "\(mpd)")
         let reference = try #require(timelines["video"])

@@ -94,7 +94,7 @@ import TestSupport
         #expect(offset >= 1.5 && offset < 2, "the longest segment (2 s and a little audio) less one 0.5 s part: \(offset)")
         #expect(mpd.text.contains("availabilityTimeComplete=\"false\""))
         #expect(mpd.text.contains("<ServiceDescription id=\"0\">") && mpd.text.contains("<Latency referenceId=\"0\" target=\"2000\""))
-        try await LiveStreamAPITests.validateMPD(mpd.text)
+        try await validateMPD(mpd.text)
         // On a loaded machine the open segment may be finished before the request reaches the origin (then it
         // is served whole, with a length, which is right too): ask again for the next open one, a few times.
         var open = 0

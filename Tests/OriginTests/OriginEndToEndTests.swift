@@ -71,12 +71,12 @@ import Yams
             // ffprobe reads both manifests over HTTP and decodes every frame of the video.
             for manifest in ["master.m3u8", "manifest.mpd"] {
                 let url = "http://127.0.0.1:\(port)/vod/clip-one/\(manifest)"
-                let probe = try ffprobeJSON(url, extra: ["-count_frames", "-select_streams", "v:0"])
+                let probe = try await ffprobeJSONAsync(url, extra: ["-count_frames", "-select_streams", "v:0"])
                 let stream = try #require((probe["streams"] as? [[String: Any]])?.first)
                 #expect(stream["codec_name"] as? String == "h264")
                 let frames = Int(stream["nb_read_frames"] as? String ?? "") ?? 0
                 #expect(frames >= 45, "\(manifest): decoded \(frames) frames")
-                let decode = try run("ffmpeg", ["-v", "error", "-i", url, "-f", "null", "-"])
+                let decode = try await runAsync("ffmpeg", ["-v", "error", "-i", url, "-f", "null", "-"])
                 #expect(decode.status == 0 && decode.stderr.isEmpty, "\(manifest): \(decode.stderr)")
             }
             let master = try await fetch(port, "/vod/clip-one/master.m3u8")

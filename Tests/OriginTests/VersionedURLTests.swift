@@ -125,7 +125,7 @@ import Storage
             #expect(mpd.text.contains("media=\"v3/video-360p/seg-$Number$.m4s\""))
             #expect(mpd.text.contains("initialization=\"v3/video-360p/init.mp4\""))
             #expect(mpd.text.contains("media=\"v3/audio-aac/seg-$Number$.m4s\""))
-            try await LiveStreamAPITests.validateMPD(mpd.text)
+            try await validateMPD(mpd.text)
 
             for gone in ["/vod/clip1/v2/video-360p.m3u8", "/vod/clip1/v4/video-360p.m3u8", "/vod/clip1/video-360p.m3u8",
                          "/vod/clip1/v03/video-360p.m3u8", "/vod/clip1/v3/video-1080p.m3u8"] {

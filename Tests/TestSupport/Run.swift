@@ -98,6 +98,17 @@ public func runAsync(_ program: String, _ arguments: [String], environment: [Str
     }
 }
 
+/// `ffprobeJSON` for async tests, off the cooperative pool (ffprobe may be reading from an in-process server).
+public func ffprobeJSONAsync(_ input: String, extra: [String] = []) async throws -> [String: Any] {
+    try await offPool { UnsafeTransfer(try ffprobeJSON(input, extra: extra)) }.value
+}
+
+/// Carries a non-Sendable value (a JSON object built and then only read) out of `offPool`'s thread.
+public struct UnsafeTransfer: @unchecked Sendable {
+    public let value: [String: Any]
+    init(_ value: [String: Any]) { self.value = value }
+}
+
 /// Runs any blocking work (socket reads, waiting for a child) on a thread of its own, off the
 /// cooperative pool, for the same reason as `runAsync`.
 public func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
