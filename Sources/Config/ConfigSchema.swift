@@ -50,6 +50,8 @@ enum ConfigSchema {
         int("http.idle_timeout_seconds", \.http.idleTimeoutSeconds, 1...3_600),
         int("http.write_timeout_seconds", \.http.writeTimeoutSeconds, 1...3_600),
         bool("http.fast_path", \.http.fastPath),
+        int("http.manifest_answer_cache_entries", \.http.manifestAnswerCacheEntries, 0...1_000_000),
+        int("http.manifest_answer_cache_mib", \.http.manifestAnswerCacheMiB, 0...65_536),
         string("rtmp.host", \.rtmp.host),
         int("rtmp.port", \.rtmp.port, 0...65535),
         int("rtmp.max_connections_per_address", \.rtmp.maxConnectionsPerAddress, 0...100_000),

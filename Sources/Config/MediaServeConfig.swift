@@ -127,6 +127,9 @@ public struct MediaServeConfig: Sendable, Hashable {
         /// Answer VOD GET/HEAD requests that are in memory on the event loop, ahead of the router (plain
         /// HTTP with sendfile only); false sends every request through Hummingbird (for comparison).
         public var fastPath: Bool = true
+        /// Bounds of the fast path's whole-answer cache of VOD manifests; 0 entries turns it off.
+        public var manifestAnswerCacheEntries: Int = 4096
+        public var manifestAnswerCacheMiB: Int = 32
 
         public init(host: String = "127.0.0.1", port: Int = 8080, corsAllowOrigin: String = "*",
                     maxUploadBytes: Int = 10 << 30, maxConnections: Int = 10_000, maxConnectionsPerAddress: Int = 512,

@@ -18,12 +18,12 @@ cd "$(dirname "$0")/../.."
 
 DURATION="${BENCH_DURATION:-10s}"
 CONNECTION_LEVELS="${BENCH_CONNECTION_LEVELS:-50 500}"
+OBJECTS="${BENCH_OBJECTS:-segment-600k segment-2m master media mpd}"
 THREADS="${BENCH_THREADS:-2}"
 MS_PORT="${BENCH_MEDIASERVE_PORT:-$(bench_free_port)}"
 ROUTER_PORT="$(bench_free_port)"
 NGINX_PORT="${BENCH_NGINX_PORT:-$(bench_free_port)}"
 CORES="$(nproc)"
-OBJECTS="${BENCH_OBJECTS:-segment-600k segment-2m master media mpd}"
 ROUTER="${BENCH_ROUTER:-1}"
 
 bench_init origin-hotpath

@@ -47,6 +47,7 @@ struct AccessMiddleware: RouterMiddleware {
     /// this viewer's credentials, and `Vary` naming the request headers the decision read.
     static func apply(_ grant: AccessGrant, isManifest: Bool, to headers: inout HTTPFields) {
         if grant.viewerSpecific, let cache = headers[.cacheControl] { headers[.cacheControl] = privateCache(cache) }
+        guard !grant.vary.isEmpty || (isManifest && !grant.manifestVary.isEmpty) else { return }
         let vary = grant.vary + (isManifest ? grant.manifestVary : [])
         if !vary.isEmpty {
             headers[.vary] = ([headers[.vary]].compactMap { $0 } + vary).joined(separator: ", ")

@@ -11,6 +11,8 @@ struct ViewerHeaderNames: Sendable {
     let clientIP: HTTPField.Name?
     /// `clientIP` always ends in `:<port>` (CloudFront-Viewer-Address).
     let clientIPCarriesPort: Bool
+    /// One of them is also a header the manifest answer reads for itself (`FastManifestRequest`).
+    let sharesAFixedName: Bool
 
     init(_ settings: AccessSettings) {
         country = HTTPField.Name(settings.geo.countryHeader)
@@ -18,5 +20,7 @@ struct ViewerHeaderNames: Sendable {
         cdnSecret = settings.cdnSecret.flatMap { HTTPField.Name($0.name) }
         clientIP = settings.clientIPHeader.flatMap { HTTPField.Name($0) }
         clientIPCarriesPort = settings.clientIPHeader.map(ForwardedAddress.carriesPort(header:)) ?? false
+        let fixed: Set<String> = ["origin", "accept-encoding", "if-none-match", "x-request-id", "authorization", "user-agent"]
+        sharesAFixedName = [country, mobile, cdnSecret, clientIP].contains { $0.map { fixed.contains($0.canonicalName) } ?? false }
     }
 }

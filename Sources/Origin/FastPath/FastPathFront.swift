@@ -214,12 +214,15 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
                         blocked = true
                         break loop
                     }
-                    if let answer = answer(head) {
+                    if let reply = answer(head) {
                         buffer.moveReaderIndex(forwardBy: head.length)
                         pending = buffer
                         deadlines?.headReceived()
                         deadlines?.requestReceived()
-                        send(answer, context: context)
+                        switch reply {
+                        case .answer(let answer): send(answer, context: context)
+                        case .encoded(let bytes): send(encoded: bytes, context: context)
+                        }
                         continue
                     }
                 }
@@ -259,9 +262,27 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
             && !head.needsOrdinaryPath && head.target.utf8.starts(with: "/vod/".utf8)
     }
 
-    /// `MediaFastPath`'s answer to the request as Hummingbird's HTTP-types codec would have given it
-    /// (scheme, authority from Host, every other field in order); nil passes it on.
-    private func answer(_ head: RawRequestHead) -> MediaFastPath.Answer? {
+    private enum Reply {
+        case answer(MediaFastPath.Answer)
+        /// A whole answer from `ManifestAnswerCache`, already encoded.
+        case encoded(ByteBuffer)
+    }
+
+    /// A manifest's whole answer from `ManifestAnswerCache`, else `MediaFastPath`'s answer to the request
+    /// as Hummingbird's HTTP-types codec would have given it (scheme, authority from Host, every other field
+    /// in order), kept in the cache when it may be; nil passes it on.
+    private func answer(_ head: RawRequestHead) -> Reply? {
+        let manifest = fastPath.manifestRequest(head)
+        if let manifest, let bytes = fastPath.cachedAnswer(manifest, remoteIP: remoteIP, date: date.current()) {
+            fastPath.answeredInFront.wrappingAdd(1, ordering: .relaxed)
+            return .encoded(bytes)
+        }
+        guard let answer = answerAnew(head) else { return nil }
+        if let manifest { fastPath.remember(answer, for: manifest) }
+        return .answer(answer)
+    }
+
+    private func answerAnew(_ head: RawRequestHead) -> MediaFastPath.Answer? {
         var fields = HTTPFields()
         fields.reserveCapacity(head.fields.count)
         var authority: String?
@@ -278,6 +299,18 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
         guard let answer = fastPath.answer(request, remoteIP: remoteIP, date: date.current()) else { return nil }
         fastPath.answeredInFront.wrappingAdd(1, ordering: .relaxed)
         return answer
+    }
+
+    /// Sends a whole encoded answer (head and body in one buffer).
+    private func send(encoded bytes: ByteBuffer, context: ChannelHandlerContext) {
+        fastInFlight += 1
+        deadlines?.responseQueued()
+        let written = context.eventLoop.makePromise(of: Void.self)
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(.byteBuffer(bytes)), promise: written)
+        written.futureResult.whenComplete { _ in
+            bound.value.answerWritten()
+        }
     }
 
     private func send(_ answer: MediaFastPath.Answer, context: ChannelHandlerContext) {

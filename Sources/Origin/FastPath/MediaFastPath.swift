@@ -31,6 +31,19 @@ final class MediaFastPath: Sendable {
         var status: HTTPResponse.Status
         var headers: HTTPFields
         var body: Body
+        /// For a manifest: what the answer holds under, so `ManifestAnswerCache` can keep it.
+        var source: ManifestAnswerSource?
+    }
+
+    /// What a manifest answer was made from: the listing it rendered and the grant it was made under.
+    struct ManifestAnswerSource {
+        var owner: SafeName
+        var listingVersion: String
+        var assetVersion: Int
+        var mediaPath: MediaPath?
+        var grant: AccessGrant?
+        /// The request's path as the access log names it.
+        var path = ""
     }
 
     let media: MediaRoutes
@@ -44,9 +57,15 @@ final class MediaFastPath: Sendable {
     let answered = Atomic<Int>(0)
     /// Of those, the ones answered from the raw bytes by `FastPathFront` (the rest by `FastPathHandler`).
     let answeredInFront = Atomic<Int>(0)
+    /// Of those, the ones answered whole from `answers`.
+    let answeredFromCache = Atomic<Int>(0)
+    /// Whole manifest answers, for `FastPathFront` (ManifestAnswerCache).
+    let answers: ManifestAnswerCache
 
     init(media: MediaRoutes, index: any CachedMediaIndex, access: AccessGate?, cors: CORSHeadersMiddleware<OriginRequestContext>,
-         cmcd: CMCDMiddleware?, recorder: RequestRecorder, serverName: String) {
+         cmcd: CMCDMiddleware?, recorder: RequestRecorder, serverName: String,
+         answers: ManifestAnswerCache = ManifestAnswerCache()) {
+        self.answers = answers
         self.media = media
         self.index = index
         self.access = access
@@ -67,8 +86,10 @@ final class MediaFastPath: Sendable {
         let path = uri.path
         guard !path.hasSuffix("/"), RequestTargetGuard.check(path: path) == nil else { return nil }
         var grant: AccessGrant?
+        var accessPath: MediaPath?
         if let access {
             guard let mediaPath = MediaPath(path: path) else { return nil }
+            accessPath = mediaPath
             let viewer = AccessMiddleware.viewerRequest(uri: uri, headers: request.headerFields, path: mediaPath,
                                                         remoteIP: remoteIP, gate: access)
             guard case .allow(let allowed)? = access.knownDecision(viewer) else { return nil }
@@ -99,6 +120,9 @@ final class MediaFastPath: Sendable {
             return nil
         }
         guard var answer else { return nil }
+        answer.source?.mediaPath = accessPath
+        answer.source?.grant = grant
+        answer.source?.path = path
         // The layers around the routes, innermost first, as the Hummingbird chain applies them.
         cmcd?.credit(uri: uri, headers: request.headerFields)
         if cors.applies(to: request.headerFields) { cors.addHeaders(to: &answer.headers) }
@@ -139,7 +163,9 @@ final class MediaFastPath: Sendable {
             rendered, contentType: name == .dash ? "application/dash+xml" : "application/vnd.apple.mpegurl", cache: cache,
             acceptEncoding: propagated == nil ? headers[.acceptEncoding] : nil,
             ifNoneMatch: propagated == nil ? headers[.ifNoneMatch] : nil) else { return nil }
-        var answer = Answer(status: made.status, headers: made.headers, body: made.body.map { .buffer($0) } ?? .none)
+        var answer = Answer(status: made.status, headers: made.headers, body: made.body.map { .buffer($0) } ?? .none,
+                            source: ManifestAnswerSource(owner: owner, listingVersion: listingVersion,
+                                                         assetVersion: listing.assetVersion, mediaPath: nil, grant: nil))
         var length = made.body?.readableBytes ?? 0
         if let propagated, let access, made.status == .ok {
             let entry = access.propagations.cached(etag: rendered.etag, query: propagated, dash: name == .dash)
@@ -183,7 +209,7 @@ final class MediaFastPath: Sendable {
 
     /// True when the item is known to be clear (or the server encrypts nothing); an item whose state is
     /// not in memory yet goes the ordinary way.
-    private func isKnownClear(_ owner: SafeName) -> Bool {
+    func isKnownClear(_ owner: SafeName) -> Bool {
         guard let protection = media.protection else { return true }
         return protection.knownEncrypted(tree: .vod, owner: owner) == false
     }

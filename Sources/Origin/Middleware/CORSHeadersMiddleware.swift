@@ -40,7 +40,10 @@ public struct CORSHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     /// Whether a (non-preflight) request gets CORS headers: CORS is on and the request names an origin.
-    func applies(to headers: HTTPFields) -> Bool { !allowOrigin.isEmpty && headers[.origin] != nil }
+    func applies(to headers: HTTPFields) -> Bool { isEnabled && headers[.origin] != nil }
+
+    /// CORS is on (a non-empty allow-origin).
+    var isEnabled: Bool { !allowOrigin.isEmpty }
 
     /// The allow-origin, expose and Vary headers of an answered CORS request (the fast path adds them too).
     func addHeaders(to headers: inout HTTPFields) {

@@ -23,6 +23,10 @@ public struct OriginConfiguration: Sendable {
     /// Answer VOD GET/HEAD requests whose answer is in memory on the event loop (`MediaFastPath`, config
     /// `http.fast_path`); false sends every request through Hummingbird.
     public var useFastPath: Bool = true
+    /// Bounds of the fast path's whole-answer cache of VOD manifests (`ManifestAnswerCache`); 0 entries
+    /// turns it off.
+    public var manifestAnswerCacheEntries = 4096
+    public var manifestAnswerCacheBytes = 32 << 20
     /// HTTPS with HTTP/2 (issue 12): nil serves plain HTTP/1.1.
     public var tls: CertificateStore?
     /// With `tls`: a plain-HTTP port answering 301 to HTTPS (nil: none).

@@ -73,7 +73,9 @@ public struct OriginServer: Sendable {
             fastPath = MediaFastPath(
                 media: media, index: cached, access: access, cors: CORSHeadersMiddleware(allowOrigin: configuration.corsAllowOrigin),
                 cmcd: analytics?.recorder.map { CMCDMiddleware(recorder: $0, countryHeader: analytics?.countryHeader) },
-                recorder: recorder, serverName: Self.serverName)
+                recorder: recorder, serverName: Self.serverName,
+                answers: ManifestAnswerCache(maxEntries: configuration.manifestAnswerCacheEntries,
+                                             maxBytes: configuration.manifestAnswerCacheBytes))
         } else {
             fastPath = nil
         }

@@ -120,6 +120,8 @@ struct ServeCommand: AsyncParsableCommand {
                 writeTimeout: .seconds(config.http.writeTimeoutSeconds)))
         origin.tls = certificates
         origin.useFastPath = config.http.fastPath
+        origin.manifestAnswerCacheEntries = config.http.manifestAnswerCacheEntries
+        origin.manifestAnswerCacheBytes = config.http.manifestAnswerCacheMiB << 20
         origin.opsOnly = !roles.contains(.origin)
         origin.redirectPort = config.http.redirectPort > 0 ? config.http.redirectPort : nil
         let access = try await AccessWiring.gate(config, rules: CatalogAccessRules(catalog: catalog), index: index, logger: logger)
