@@ -24,16 +24,22 @@ demo: release fixtures
 # two cores of x264 encoding do not starve their servers.
 # The catalog tests run alone: the PostgreSQL store blocks its callers' threads while a statement runs
 # (see PostgresPool), and beside the other suites on two cores that starved their async tests.
+# The live transcoding suites (servers encoding x264 ladders in real time from a 720p feed) run in a phase of
+# their own: beside the other network suites they took the two cores for tens of seconds, and in-process
+# servers went unanswered past their clients' timeouts.
 # The hostile-client and RTMP-publishing suites run last and alone: they assert answers within seconds while
 # under attack and ffmpeg publishing in real time, which 38 other suites sharing two cores made miss.
+NETWORK_ALONE := HostileClientTests|RTMPServerTests
+NETWORK_TRANSCODING := LiveTranscodeServeTests|TranscodeFailoverTests
 test: check-architecture fixtures
 	./scripts/install-deps.sh test
 	./scripts/fetch-shaka-packager.sh .tools
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --skip 'OriginTests|LiveTests|^CatalogTests\.'
 	$(SWIFT) test --skip-build --filter '^CatalogTests\.'
-	$(SWIFT) test --skip-build --filter 'OriginTests|LiveTests' --skip 'HostileClientTests|RTMPServerTests'
-	$(SWIFT) test --skip-build --filter 'HostileClientTests|RTMPServerTests'
+	$(SWIFT) test --skip-build --filter 'OriginTests|LiveTests' --skip '$(NETWORK_ALONE)|$(NETWORK_TRANSCODING)'
+	$(SWIFT) test --skip-build --filter '$(NETWORK_TRANSCODING)'
+	$(SWIFT) test --skip-build --filter '$(NETWORK_ALONE)'
 	$(MAKE) test-browser
 
 # The module rules of docs/architecture.md and their negative controls (seconds; `make test` runs them first,

@@ -105,18 +105,23 @@ struct ManifestAnswerCacheTests {
                 let tampered = bound.replacingOccurrences(of: "sig=", with: "sig=A")
                 #expect(try await FastPathTests.compare(.init(path: tampered), fast: fast, router: router).status == 403)
 
-                // Expiring in two seconds: answered from the cache while valid, 403 once expired.
-                let expiring = "/vod/film/manifest.mpd?" + signer.query(for: SignedURLClaims(scope: scope, expires: now + 2))
-                for _ in 0..<3 { _ = try await fetch(fast, expiring) }
-                let expiringHits = fastPath.answeredFromCache.load(ordering: .relaxed)
-                let deadline = ContinuousClock.now + .seconds(10)
+                // Expiring in a few seconds: answered from the cache while valid, 403 once expired. The cache
+                // check counts only while the token is still valid (a loaded machine may pass its expiry early).
+                let expiring = "/vod/film/manifest.mpd?" + signer.query(for: SignedURLClaims(
+                    scope: scope, expires: Int(Date().timeIntervalSince1970) + 4))
+                let warmHits = fastPath.answeredFromCache.load(ordering: .relaxed)
+                var warm: [Int] = []
+                for _ in 0..<3 { warm.append(try await fetch(fast, expiring).status) }
+                if warm == [200, 200, 200] {
+                    #expect(fastPath.answeredFromCache.load(ordering: .relaxed) > warmHits, "the expiring target was cached")
+                }
+                let deadline = ContinuousClock.now + .seconds(15)
                 var last = 200
                 while ContinuousClock.now < deadline {
                     last = try await fetch(fast, expiring).status
                     if last != 200 { break }
                     try await Task.sleep(for: .milliseconds(100))
                 }
-                #expect(fastPath.answeredFromCache.load(ordering: .relaxed) > expiringHits, "the expiring target was cached")
                 #expect(last == 403)
                 let expired = try await FastPathTests.compare(.init(path: expiring), fast: fast, router: router)
                 #expect(expired.status == 403)
