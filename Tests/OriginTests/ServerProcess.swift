@@ -23,9 +23,11 @@ final class ServerProcess: @unchecked Sendable {
         try process.run()
         (port, rtmpPort, srtPort) = try Self.readPorts(from: output.fileHandleForReading,
                                                        srt: !extra.contains("srt.enabled=false"))
-        // Keep draining stdout so the server never blocks on a full pipe.
+        // Keep draining stdout so the server never blocks on a full pipe: on a thread of its own, because a
+        // read that blocks for the server's whole life would hold one of the few threads libdispatch gives its
+        // global queue on two cores, and a dozen servers at once stalled everything else queued there.
         let handle = output.fileHandleForReading
-        DispatchQueue.global().async { while !handle.availableData.isEmpty {} }
+        Thread { while !handle.availableData.isEmpty {} }.start()
     }
 
     /// The HTTP, RTMP and SRT ports from the banner lines (`at http://127.0.0.1:P/`, `rtmp://127.0.0.1:P/`,

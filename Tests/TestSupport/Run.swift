@@ -30,16 +30,16 @@ public func run(_ program: String, _ arguments: [String], environment: [String: 
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
     try process.run()
-    // Read both pipes concurrently so a chatty child cannot block on a full pipe.
+    // Read both pipes concurrently so a chatty child cannot block on a full pipe. The second reader is a
+    // thread of its own, not libdispatch's global queue, whose few threads blocking reads can exhaust.
     nonisolated(unsafe) var errData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
+    let errRead = DispatchSemaphore(value: 0)
+    Thread {
         errData = readToEnd(err.fileHandleForReading)
-        group.leave()
-    }
+        errRead.signal()
+    }.start()
     let outData = readToEnd(out.fileHandleForReading)
-    group.wait()
+    errRead.wait()
     process.waitUntilExit()
     return RunResult(status: process.terminationStatus,
                      stdout: String(decoding: outData, as: UTF8.self),
