@@ -118,7 +118,7 @@ import TestSupport
 
         // SIGKILL the primary encoder mid-segment.
         kill(primary.processIdentifier, SIGKILL)
-        primary.waitUntilExit()
+        await exited(primary, killAfter: 10)
         #expect(try await eventually(timeout: .seconds(20), poll: .milliseconds(100)) {
             Self.switches(try await Self.stream(port, "fo")).count == 1
         }, "the switch to the backup")

@@ -80,7 +80,6 @@ import TestSupport
         #expect(!listed.text.contains(streamKey))
         // The publisher runs long enough for every check above on a loaded machine (a 16 s run ended before
         // the "publishing" checks once ffprobe was slow); it is stopped here.
-        publisher.terminate()
-        publisher.waitUntilExit()
+        await stop(publisher)
     }
 }

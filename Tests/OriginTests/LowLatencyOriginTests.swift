@@ -128,8 +128,7 @@ import TestSupport
 
         // After the publisher stops nothing new comes: a blocking reload for the next segment gets 503
         // after about three target durations.
-        publisher.terminate()
-        publisher.waitUntilExit()
+        await stop(publisher)
         try await LiveTestClient.waitUntilNotPublishing(port, apiKey: Self.apiKey)
         let last = try await fetch(port, "/live/ll/video.m3u8")
         let end = try #require(Self.segmentNumbers(last.text).last)

@@ -51,9 +51,14 @@ final class ServerProcess: @unchecked Sendable {
         throw ServerProcessError.noBanner(text)
     }
 
+    /// Graceful stop, bounded: SIGKILL after 10 s. Called from `defer`, so it blocks its thread, but never
+    /// for longer than that (an unbounded `waitUntilExit` on the cooperative pool stalls every other test).
     func terminate() {
         guard process.isRunning else { return }
         process.terminate()
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 

@@ -51,7 +51,7 @@ import TestSupport
         })
 
         kill(primary.processIdentifier, SIGKILL)
-        primary.waitUntilExit()
+        await exited(primary, killAfter: 10)
         #expect(try await eventually(timeout: .seconds(20), poll: .milliseconds(100)) {
             FailoverOriginTests.switches(try await FailoverOriginTests.stream(port, "tf")).count == 1
         }, "the switch to the backup")

@@ -117,3 +117,22 @@ public func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) asy
         thread.start()
     }
 }
+
+/// Stops a child the test started (SIGTERM, then SIGKILL after `seconds`) and waits for it off the
+/// cooperative pool. `Process.waitUntilExit()` on the pool held both of its threads for tens of seconds
+/// once two publishers were slow to exit, and every in-process server and poll of the test run stalled.
+public func stop(_ process: Process, killAfter seconds: Double = 10) async {
+    guard process.isRunning else { return }
+    process.terminate()
+    await exited(process, killAfter: seconds)
+}
+
+/// Waits, off the cooperative pool, for a child to exit by itself; SIGKILL after `seconds`.
+public func exited(_ process: Process, killAfter seconds: Double) async {
+    _ = try? await offPool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+}
