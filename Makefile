@@ -24,9 +24,9 @@ demo: release fixtures
 # two cores of x264 encoding do not starve their servers.
 # The catalog tests run alone: the PostgreSQL store blocks its callers' threads while a statement runs
 # (see PostgresPool), and beside the other suites on two cores that starved their async tests.
-# The live transcoding suites (servers encoding x264 ladders in real time from a 720p feed) run in a phase of
-# their own: beside the other network suites they took the two cores for tens of seconds, and in-process
-# servers went unanswered past their clients' timeouts.
+# The live transcoding suites (servers encoding x264 ladders in real time from a 720p feed, about a minute of
+# both cores) run in a phase of their own after the other network suites, whose in-process servers answer
+# within seconds-level client timeouts.
 # The hostile-client and RTMP-publishing suites run last and alone: they assert answers within seconds while
 # under attack and ffmpeg publishing in real time, which 38 other suites sharing two cores made miss.
 NETWORK_ALONE := HostileClientTests|RTMPServerTests
