@@ -78,7 +78,7 @@ extension MediaFastPath {
         let elapsed = start.duration(to: .now)
         recorder.record(.init(method: request.isHead ? "HEAD" : "GET", path: entry.path, status: entry.status,
                               bytes: request.isHead ? 0 : entry.contentLength,
-                              nanoseconds: elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000,
+                              nanoseconds: RequestRecorder.nanoseconds(elapsed),
                               requestID: requestID, kind: entry.kind))
         answered.wrappingAdd(1, ordering: .relaxed)
         answeredFromCache.wrappingAdd(1, ordering: .relaxed)

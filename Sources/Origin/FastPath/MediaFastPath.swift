@@ -136,7 +136,7 @@ final class MediaFastPath: Sendable {
         let elapsed = start.duration(to: .now)
         let bytes = isHead ? 0 : Int(answer.headers[.contentLength] ?? "") ?? 0
         recorder.record(.init(method: request.method.rawValue, path: path, status: Int(answer.status.code), bytes: bytes,
-                              nanoseconds: elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000,
+                              nanoseconds: RequestRecorder.nanoseconds(elapsed),
                               requestID: requestID, kind: RouteKind.classify(path: path)))
         answered.wrappingAdd(1, ordering: .relaxed)
         return answer

@@ -45,7 +45,7 @@ struct AccessLogMiddleware: RouterMiddleware {
         }
         response.headers[.xRequestID] = context.requestID
         let elapsed = start.duration(to: .now)
-        let nanos = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        let nanos = RequestRecorder.nanoseconds(elapsed)
         let bytes = request.method == .head ? 0 : (response.body.contentLength ?? 0)
         let path = request.uri.path
         recorder.record(.init(method: request.method.rawValue, path: path, status: response.status.code, bytes: bytes,

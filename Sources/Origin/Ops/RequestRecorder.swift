@@ -20,6 +20,11 @@ final class RequestRecorder: Sendable {
         var kind: RouteKind
     }
 
+    /// A request's duration in whole nanoseconds, as `Finished` records it.
+    static func nanoseconds(_ elapsed: Duration) -> Int64 {
+        elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+    }
+
     let logger: Logger
     let metrics: OriginMetrics
     let backlogLimit: Int
