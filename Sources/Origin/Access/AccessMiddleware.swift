@@ -65,18 +65,26 @@ struct AccessMiddleware: RouterMiddleware {
     static func viewerRequest(uri: URI, headers: HTTPFields, path: MediaPath, remoteIP: String?, gate: AccessGate) -> ViewerRequest {
         let names = gate.headerNames
         let header = { (name: HTTPField.Name?) in name.flatMap { headers[$0] } }
+        return viewerRequest(path: path, rawQuery: uri.query.map { Substring($0) }, authorization: headers[.authorization],
+                             userAgent: headers[.userAgent], country: header(names.country), mobile: header(names.mobile),
+                             cdnSecret: header(names.cdnSecret), forwardedClientIP: header(names.clientIP), remoteIP: remoteIP,
+                             names: names, now: Int(Date().timeIntervalSince1970))
+    }
+
+    /// The same from the header values themselves (`FastManifestRequest` reads them from the raw request):
+    /// the bearer token out of `Authorization`, and the configured client-IP header (its port taken off when
+    /// it carries one) in place of the connection's address.
+    static func viewerRequest(path: MediaPath, rawQuery: Substring?, authorization: String?, userAgent: String?, country: String?,
+                              mobile: String?, cdnSecret: String?, forwardedClientIP: String?, remoteIP: String?,
+                              names: ViewerHeaderNames, now: Int) -> ViewerRequest {
         var bearer: String?
-        if let authorization = headers[.authorization], authorization.hasPrefix("Bearer ") {
-            bearer = String(authorization.dropFirst(7))
-        }
+        if let authorization, authorization.hasPrefix("Bearer ") { bearer = String(authorization.dropFirst(7)) }
         var clientIP = remoteIP
-        if let forwarded = header(names.clientIP), let address = ForwardedAddress.address(forwarded, carriesPort: names.clientIPCarriesPort) {
+        if let forwardedClientIP, let address = ForwardedAddress.address(forwardedClientIP, carriesPort: names.clientIPCarriesPort) {
             clientIP = address
         }
-        return ViewerRequest(
-            path: path, parameters: AccessParameters(rawQuery: uri.query.map { Substring($0) }), bearerToken: bearer,
-            country: header(names.country), mobileHeader: header(names.mobile), userAgent: headers[.userAgent], clientIP: clientIP,
-            cdnSecret: header(names.cdnSecret), now: Int(Date().timeIntervalSince1970))
+        return ViewerRequest(path: path, parameters: AccessParameters(rawQuery: rawQuery), bearerToken: bearer, country: country,
+                             mobileHeader: mobile, userAgent: userAgent, clientIP: clientIP, cdnSecret: cdnSecret, now: now)
     }
 
     /// True for the query parameters that carry access (a signed URL's and `token`, as `AccessParameters`

@@ -28,8 +28,8 @@ struct FastManifestRequest {
     /// else in a query (a cache buster) is answered, but not kept, so it cannot fill the cache.
     static func isKnownParameter(_ name: Substring) -> Bool {
         switch name {
-        case "max_height", "min_bitrate", "max_bitrate", "start", "end", "scheme", "exp", "ip", "mh", "sig", "token": true
-        default: false
+        case "max_height", "min_bitrate", "max_bitrate", "start", "end", "scheme": true
+        default: AccessMiddleware.isAccessParameter(name)
         }
     }
 
@@ -102,14 +102,9 @@ struct FastManifestRequest {
     /// The access evaluator's view of this request, as `AccessMiddleware.viewerRequest` builds it from
     /// a Hummingbird request.
     func viewer(path: MediaPath, remoteIP: String?, names: ViewerHeaderNames, now: Int) -> ViewerRequest {
-        var bearer: String?
-        if let authorization, authorization.hasPrefix("Bearer ") { bearer = String(authorization.dropFirst(7)) }
-        var address = remoteIP
-        if let clientIP, let forwarded = ForwardedAddress.address(clientIP, carriesPort: names.clientIPCarriesPort) {
-            address = forwarded
-        }
-        return ViewerRequest(path: path, parameters: AccessParameters(rawQuery: rawQuery), bearerToken: bearer, country: country,
-                             mobileHeader: mobile, userAgent: userAgent, clientIP: address, cdnSecret: cdnSecret, now: now)
+        AccessMiddleware.viewerRequest(path: path, rawQuery: rawQuery, authorization: authorization, userAgent: userAgent,
+                                       country: country, mobile: mobile, cdnSecret: cdnSecret, forwardedClientIP: clientIP,
+                                       remoteIP: remoteIP, names: names, now: now)
     }
 
     /// ASCII case-insensitive equality with a lower-case name (or, with `prefixOnly`, a prefix of it).
