@@ -303,30 +303,22 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Sends a whole encoded answer (head and body in one buffer).
     private func send(encoded bytes: ByteBuffer, context: ChannelHandlerContext) {
-        fastInFlight += 1
-        deadlines?.responseQueued()
-        let written = context.eventLoop.makePromise(of: Void.self)
-        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let written = answerQueued(context: context)
         context.writeAndFlush(wrapOutboundOut(.byteBuffer(bytes)), promise: written)
-        written.futureResult.whenComplete { _ in
-            bound.value.answerWritten()
-        }
+        afterWrite(written, context: context)
     }
 
     private func send(_ answer: MediaFastPath.Answer, context: ChannelHandlerContext) {
         var bytes = context.channel.allocator.buffer(capacity: 512)
         RawResponseHead.write(status: answer.status, headers: answer.headers, into: &bytes)
-        fastInFlight += 1
-        deadlines?.responseQueued()
-        let written = context.eventLoop.makePromise(of: Void.self)
-        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         switch answer.body {
         case .none:
-            context.writeAndFlush(wrapOutboundOut(.byteBuffer(bytes)), promise: written)
+            send(encoded: bytes, context: context)
         case .buffer(var body):
             bytes.writeBuffer(&body)
-            context.writeAndFlush(wrapOutboundOut(.byteBuffer(bytes)), promise: written)
+            send(encoded: bytes, context: context)
         case .file(let file, let range):
+            let written = answerQueued(context: context)
             // Head and file in full-sized packets (nginx's tcp_nopush): corked until the region is sent.
             let cork = ChannelOptions.Types.SocketOption(level: .tcp, name: .init(rawValue: TCP_CORK))
             let options = context.channel.syncOptions
@@ -343,7 +335,21 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
                 withExtendedLifetime(file) {}
             }
             context.writeAndFlush(wrapOutboundOut(.fileRegion(region)), promise: written)
+            afterWrite(written, context: context)
         }
+    }
+
+    /// Counts an answer as going out (the deadlines see it) and makes the promise its last write completes.
+    private func answerQueued(context: ChannelHandlerContext) -> EventLoopPromise<Void> {
+        fastInFlight += 1
+        deadlines?.responseQueued()
+        return context.eventLoop.makePromise(of: Void.self)
+    }
+
+    /// Registered last, after any clean-up of the answer's own (uncork, the descriptor handed back), so the
+    /// next answers and a held close come after it.
+    private func afterWrite(_ written: EventLoopPromise<Void>, context: ChannelHandlerContext) {
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         written.futureResult.whenComplete { _ in
             bound.value.answerWritten()
         }
