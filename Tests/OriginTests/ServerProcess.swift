@@ -56,10 +56,7 @@ final class ServerProcess: @unchecked Sendable {
     func terminate() {
         guard process.isRunning else { return }
         process.terminate()
-        let deadline = Date().addingTimeInterval(10)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        waitForExit(process, killAfter: 10)
     }
 
     func kill() {

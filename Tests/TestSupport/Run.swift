@@ -129,10 +129,14 @@ public func stop(_ process: Process, killAfter seconds: Double = 10) async {
 
 /// Waits, off the cooperative pool, for a child to exit by itself; SIGKILL after `seconds`.
 public func exited(_ process: Process, killAfter seconds: Double) async {
-    _ = try? await offPool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
+    _ = try? await offPool { waitForExit(process, killAfter: seconds) }
+}
+
+/// Waits on this thread for a child to exit; SIGKILL after `seconds`, so the wait is bounded. Only for a
+/// caller that cannot await (a `defer`); async code uses `exited`.
+public func waitForExit(_ process: Process, killAfter seconds: Double) {
+    let deadline = Date().addingTimeInterval(seconds)
+    while process.isRunning && Date() < deadline { usleep(20_000) }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
 }
