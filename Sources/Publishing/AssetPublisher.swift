@@ -47,6 +47,12 @@ public struct AssetPublisher: Sendable {
     /// `stage` or a later step) removes the staging folder and anything this call made visible, then is
     /// rethrown unchanged. With `lease` (a job worker), the catalog commits only while the job is still
     /// this worker's, and marks it succeeded in the same step (`CatalogStore.publishAsset`).
+    ///
+    /// A lease's second or later attempt runs a job whose earlier attempt died (its lease lapsed, or the
+    /// process was killed and the job requeued at start-up). If that attempt died between its files and
+    /// its catalog entry, published files no catalog entry names are under the id: they are that
+    /// attempt's (the job was accepted only while the id was free), so this attempt takes their place
+    /// instead of failing with "asset exists". Exactly one publish results.
     @discardableResult
     public func publish(asset: AssetID, job: String, replace: Bool, lease: JobLease? = nil,
                         stage: (URL) throws -> Staged) throws -> AssetRecord {
@@ -63,20 +69,23 @@ public struct AssetPublisher: Sendable {
 
     private func publish(staging: URL, asset: AssetID, staged: Staged, replace: Bool, lease: JobLease?) throws -> AssetRecord {
         let existed = store.assetExists(asset)
-        if !replace, try existed || catalog.asset(asset) != nil {
+        let catalogued = try catalog.asset(asset) != nil
+        let deadAttemptsFiles = existed && !catalogued && (lease?.attempt ?? 1) > 1
+        if !replace, !deadAttemptsFiles, existed || catalogued {
             throw PublishingError.assetExists(asset, hint: "delete it first or publish with replace")
         }
         let version = try catalog.nextVersion(of: asset)
         try store.stampVersion(version, staging: staging)
         // Verifies the staged tree (renditions with init.mp4, no links), fsyncs it, renames it into place.
-        try store.publish(staging: staging, asset: asset, replace: replace)
+        try store.publish(staging: staging, asset: asset, replace: replace || deadAttemptsFiles)
         do {
             let stored = try catalog.publishAsset(staged.record, renditions: staged.renditions, replace: replace,
                                                   metadata: staged.metadata, lease: lease)
             if stored.version != version { try store.restampVersion(stored.version, asset: asset) }
             return stored
         } catch {
-            if !existed { _ = try? store.removeAsset(asset) }
+            // Files nobody had before (or only a dead attempt's, which no catalog entry named) go again.
+            if !existed || deadAttemptsFiles { _ = try? store.removeAsset(asset) }
             throw error
         }
     }

@@ -130,6 +130,42 @@ import TestSupport
         }
     }
 
+    /// A worker killed between its files and its catalog entry leaves published files no catalog entry
+    /// names. The job's next attempt publishes in their place (once); anyone else is still refused.
+    @Test func aJobsNextAttemptTakesThePlaceOfTheFilesItsDeadAttemptLeft() throws {
+        let stores = try Stores()
+        let dead = try stores.data.newStaging(job: "job-dead")
+        _ = try Self.stageFiles(dead, tag: "dead")
+        try stores.data.stampVersion(1, staging: dead)
+        try stores.data.publish(staging: dead, asset: Self.asset, replace: false)
+        #expect(try stores.catalog.asset(Self.asset) == nil && stores.data.assetExists(Self.asset))
+
+        // Not a rerun (a new upload, `mediaserve ingest`, a first attempt): those files are not its own.
+        #expect(throws: PublishingError.self) {
+            try stores.publisher.publish(asset: Self.asset, job: "job-other", replace: false) { try Self.stageFiles($0, tag: "other") }
+        }
+        // The job's first attempt lapses (the dead worker); its second is this worker's.
+        let upload = try stores.data.newUpload()
+        let job = try stores.catalog.enqueueJob(assetID: Self.asset, sourcePath: upload.path)
+        let first = try #require(try stores.catalog.claimNextJob(lease: JobLeaseTerms(owner: "dead", seconds: -1)))  // already lapsed
+        #expect(first.id == job.id && first.lease?.attempt == 1)
+        let second = try #require(try stores.catalog.claimNextJob(lease: JobLeaseTerms(owner: "alive", seconds: 60)))
+        let lease = try #require(second.lease)
+        #expect(second.id == job.id && lease.attempt == 2)
+        let stored = try stores.publisher.publish(asset: Self.asset, job: "job-\(job.id)", replace: false, lease: lease) {
+            try Self.stageFiles($0, tag: "rerun")
+        }
+        #expect(stored.version == 1 && stored.title == "rerun")
+        #expect(try stores.data.segmentData(kind: .vod, owner: Self.asset.name, rendition: SafeName("video-180p")!, fileName: "seg-1.m4s")
+            == Data("seg 1 rerun".utf8))
+        #expect(try stores.catalog.job(id: job.id)?.state == .succeeded)
+        #expect(stores.published == [Self.asset.rawValue] && stores.staging.isEmpty)
+        // Once catalogued, the asset is an ordinary one: another rerun-like publish is refused.
+        #expect(throws: PublishingError.self) {
+            try stores.publisher.publish(asset: Self.asset, job: "job-late", replace: false, lease: lease) { try Self.stageFiles($0, tag: "late") }
+        }
+    }
+
     /// The job worker's path end to end: a source no decoder reads fails the job and publishes nothing;
     /// a real clip is published at version 1 through the same publisher.
     @Test func theJobWorkerPublishesThroughThePublisher() async throws {
