@@ -21,15 +21,21 @@ public struct DataDirectory: MediaStore, Hashable {
     let openAssets: OpenAssetCache
 
     /// Opens (creating if needed) the data directory and checks that it is writable. `openFileLimit` is
-    /// how many descriptors the open-file cache of published media may hold (0: none).
-    public init(root: URL, openFileLimit: Int = 512) throws {
-        try self.init(root: root, openFileLimit: openFileLimit, settleNanoseconds: OpenAssetCache.defaultSettleNanoseconds)
+    /// how many descriptors the open-file cache of published media may hold (0: none). `watchFolders`
+    /// has inotify tell the open-file cache of changes to published folders, so a hot request makes no
+    /// lstat (a thread and a descriptor: for the server; `OpenAssetCache`).
+    public init(root: URL, openFileLimit: Int = 512, watchFolders: Bool = false) throws {
+        try self.init(root: root, openFileLimit: openFileLimit, settleNanoseconds: OpenAssetCache.defaultSettleNanoseconds,
+                      watching: watchFolders ? .inotify : .off)
     }
 
-    init(root: URL, openFileLimit: Int, settleNanoseconds: Int64) throws {
+    init(root: URL, openFileLimit: Int, settleNanoseconds: Int64, watching: OpenAssetCache.Watching = .off,
+         revalidateNanoseconds: Int64 = OpenAssetCache.defaultRevalidateNanoseconds,
+         clock: @escaping @Sendable () -> Int64 = OpenAssetCache.monotonicNow) throws {
         self.root = root.standardizedFileURL
         openAssets = OpenAssetCache(vodRoot: self.root.appendingPathComponent("vod", isDirectory: true).path,
-                                    descriptorLimit: openFileLimit, settleNanoseconds: settleNanoseconds)
+                                    descriptorLimit: openFileLimit, settleNanoseconds: settleNanoseconds,
+                                    revalidateNanoseconds: revalidateNanoseconds, watching: watching, clock: clock)
         for directory in [self.root, vodRoot, liveRoot, stagingRoot] {
             do {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

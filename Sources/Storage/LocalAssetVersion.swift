@@ -24,6 +24,11 @@ final class LocalAssetVersion: StoredAssetVersion {
 
     deinit { close(descriptor) }
 
+    /// Has `watch` follow this folder (the inode opened); false when it could not.
+    func watch(with watch: FolderWatch?) -> Bool {
+        watch?.watch(descriptor: descriptor) ?? false
+    }
+
     /// The opened folder's identity (fstat on its descriptor), for the open-file cache.
     func identity() -> OpenAssetCache.Identity? {
         var info = stat()

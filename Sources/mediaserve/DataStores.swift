@@ -27,9 +27,10 @@ struct DataStores: Sendable {
 
     /// Opens (creating if needed) `data_dir` and the catalog (`data_dir/catalog.sqlite`, or the PostgreSQL
     /// database `catalog.url` names, migrated), and the bucket when `storage.url` names one. Safe for any
-    /// command.
-    static func open(_ config: MediaServeConfig, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DataStores {
-        let data = try DataDirectory(root: config.dataDirectoryURL)
+    /// command. `serving` has inotify watch the published folders for the origin's open-file cache.
+    static func open(_ config: MediaServeConfig, serving: Bool = false,
+                     environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DataStores {
+        let data = try DataDirectory(root: config.dataDirectoryURL, watchFolders: serving)
         let postgres = try openPostgres(config.catalog)
         let catalog: any ServerCatalog = try postgres ?? Catalog(path: data.catalogFile)
         guard let url = config.storage.url else {

@@ -119,6 +119,11 @@ struct FastPathTests {
                 let answered = fastPath.answered.load(ordering: .relaxed) - before
                 // All but the three Hummingbird must answer (416, another version, an unknown rendition).
                 #expect(answered == probes.count - 3, "fast path answered \(answered) of \(probes.count)")
+                // Third round: the four plain segment GETs (versioned, unversioned, init, CORS) were kept by
+                // the fast path's own answers, and are answered from kept heads, still the same answers.
+                let keptBefore = fastPath.segmentsFromCache.load(ordering: .relaxed)
+                for probe in probes { _ = try await Self.compare(probe, fast: fast, router: router) }
+                #expect(fastPath.segmentsFromCache.load(ordering: .relaxed) - keptBefore == 4)
                 let segmentBytes = try await fetch(fast, "/vod/film/v1/v360/seg-1.m4s")
                 #expect(segmentBytes.body == Self.video)
             }
@@ -159,6 +164,10 @@ struct FastPathTests {
                 }
                 // Only the three Hummingbird must answer (416, another version, an unknown rendition).
                 #expect(passedOn.count == 3, "passed to Hummingbird: \(passedOn)")
+                // Kept segment heads are used under the signed query too (the decision is made per request).
+                let keptBefore = fastPath.segmentsFromCache.load(ordering: .relaxed)
+                for probe in probes { _ = try await Self.compare(probe, fast: fast, router: router) }
+                #expect(fastPath.segmentsFromCache.load(ordering: .relaxed) - keptBefore == 4)
                 // Refusals are Hummingbird's (logged, counted): the same 403 from both, none from the fast path.
                 let refusedBefore = fastPath.answered.load(ordering: .relaxed)
                 for path in ["/vod/film/master.m3u8", "/vod/film/v1/v360/seg-1.m4s", "/vod/film/v360/seg-1.m4s", "/vod/film/v1/v360/seg-1.m4s?" + token + "x"] {
@@ -167,6 +176,63 @@ struct FastPathTests {
                 }
                 #expect(fastPath.answered.load(ordering: .relaxed) == refusedBefore)
             }
+        }
+    }
+}
+
+extension FastPathTests {
+    /// A kept segment head is used only with the file it describes, under the version the URL names: after
+    /// the asset folder is replaced (another folder renamed into place, version 2, other bytes), version 1's
+    /// URLs answer 404 and version 2's answer its own bytes, length and ETag, first made anew, then kept.
+    /// Renames a new `vod/film` into place (version `version`, `v360/seg-1.m4s` = `segment`), the old one aside.
+    static func swapIn(_ data: TempDataDirectory, version: String, segment: [UInt8], name: String) throws {
+        let staged = data.url.appendingPathComponent("staging/film-\(name)")
+        let folder = staged.appendingPathComponent("v360")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data(segment).write(to: folder.appendingPathComponent("seg-1.m4s"))
+        try Data(initBytes).write(to: folder.appendingPathComponent("init.mp4"))
+        try Data(version.utf8).write(to: staged.appendingPathComponent(DataDirectory.versionFileName))
+        let live = data.url.appendingPathComponent("vod/film")
+        try FileManager.default.moveItem(at: live, to: data.url.appendingPathComponent("staging/film-before-\(name)"))
+        try FileManager.default.moveItem(at: staged, to: live)
+    }
+
+    @Test("a kept segment head follows a replace of the asset")
+    func keptSegmentHeadsFollowAReplace() async throws {
+        let data = try Self.dataDirectory()
+        defer { data.remove() }
+        try await withOrigin(configuration: OriginConfiguration(port: 0), dataDirectory: data.url, index: Self.index,
+                             renderer: ListingText()) { port, server in
+            let fastPath = try #require(server.fastPath)
+            // The first GET fills the caches (Hummingbird), the second is the fast path's and kept, the third uses it.
+            let first = try await fetch(port, "/vod/film/v1/v360/seg-1.m4s")
+            _ = try await fetch(port, "/vod/film/v1/v360/seg-1.m4s")
+            let kept = fastPath.segmentsFromCache.load(ordering: .relaxed)
+            let again = try await fetch(port, "/vod/film/v1/v360/seg-1.m4s")
+            #expect(fastPath.segmentsFromCache.load(ordering: .relaxed) == kept + 1, "the third GET used the kept head")
+            #expect(again.body == Self.video && again.header("ETag") == first.header("ETag"))
+
+            // Another folder renamed into place under the same version number (an operator's hand copy): the
+            // URL and the stamp are the same, the file is not, so the kept head is not used with it.
+            let sameVersion = patternBytes(count: 80_000, seed: 22)
+            try Self.swapIn(data, version: "1", segment: sameVersion, name: "same")
+            let swapped = try await fetch(port, "/vod/film/v1/v360/seg-1.m4s")
+            #expect(swapped.status == 200 && swapped.body == sameVersion && swapped.header("Content-Length") == "80000")
+            #expect(swapped.header("ETag") != first.header("ETag"))
+
+            let replacement = patternBytes(count: 90_000, seed: 21)
+            try Self.swapIn(data, version: "2", segment: replacement, name: "two")
+
+            #expect(try await fetch(port, "/vod/film/v1/v360/seg-1.m4s").status == 404)
+            #expect(try await fetch(port, "/vod/film/v360/seg-1.m4s").status == 404, "unversioned is version 1")
+            let keptBefore = fastPath.segmentsFromCache.load(ordering: .relaxed)
+            for _ in 0..<3 {
+                let replaced = try await fetch(port, "/vod/film/v2/v360/seg-1.m4s")
+                #expect(replaced.status == 200 && replaced.body == replacement)
+                #expect(replaced.header("Content-Length") == "90000")
+                #expect(replaced.header("ETag") != first.header("ETag"))
+            }
+            #expect(fastPath.segmentsFromCache.load(ordering: .relaxed) > keptBefore, "version 2's head was kept and used")
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import MediaCore
+import Synchronization
 import Testing
 @testable import Storage
 
@@ -76,6 +77,67 @@ import Testing
         #expect(Self.read(reader) == nil)
         #expect(Self.read(temp.data) == nil)
         #expect(reader.openAssets.openDescriptors == 0)
+    }
+
+    /// A clock tests move by hand (monotonic nanoseconds).
+    final class ManualClock: Sendable {
+        let now = Atomic<Int64>(1_000_000_000)
+        func advance(_ nanoseconds: Int64) { now.add(nanoseconds, ordering: .relaxed) }
+        var read: @Sendable () -> Int64 { { [self] in now.load(ordering: .relaxed) } }
+    }
+
+    /// Without an event (a watch that sees nothing, as for a folder shared over the network), a folder
+    /// found unchanged is trusted for `revalidateNanoseconds` and no longer: a replace by another process
+    /// within it is not looked for, and is served by the first request after it.
+    @Test func withoutEventsAFolderIsTrustedForTheBoundOnly() throws {
+        let temp = try TemporaryDataDirectory()
+        let other = try DataDirectory(root: temp.root)
+        let clock = ManualClock()
+        let bound: Int64 = 500_000_000
+        let reader = try DataDirectory(root: temp.root, openFileLimit: 512, settleNanoseconds: 0, watching: .blind,
+                                       revalidateNanoseconds: bound, clock: clock.read)
+        try Self.publish(temp, through: other, version: 1, job: "one")
+        #expect(Self.read(reader)?.text == "seg 1 video-360p v1")
+        try Self.publish(temp, through: other, version: 2, job: "two")
+        clock.advance(bound - 1)
+        let within = try #require(Self.read(reader))
+        #expect(within.stamp == .version(1) && within.text == "seg 1 video-360p v1", "trusted, not looked at, within the bound")
+        clock.advance(1)
+        let after = try #require(Self.read(reader))
+        #expect(after.stamp == .version(2) && after.text == "seg 1 video-360p v2", "looked at again once the bound passed")
+        #expect(try other.removeAsset(Self.clip))
+        clock.advance(bound)
+        #expect(Self.read(reader) == nil)
+    }
+
+    /// With inotify, the clock never moving: a replace or a delete by another process is still seen, as
+    /// soon as the watch's thread has read the event (waited for here, with a deadline).
+    @Test func inotifyTellsOfChangesByAnotherProcess() throws {
+        let temp = try TemporaryDataDirectory()
+        let other = try DataDirectory(root: temp.root)
+        let clock = ManualClock()
+        let reader = try DataDirectory(root: temp.root, openFileLimit: 512, settleNanoseconds: 0, watching: .inotify,
+                                       revalidateNanoseconds: 3_600_000_000_000, clock: clock.read)
+        try Self.publish(temp, through: other, version: 1, job: "one")
+        let first = try #require(Self.read(reader))
+        #expect(first.text == "seg 1 video-360p v1")
+        #expect(Self.read(reader)?.descriptor == first.descriptor)
+
+        try Self.publish(temp, through: other, version: 2, job: "two")
+        #expect(Self.eventually { Self.read(reader)?.text == "seg 1 video-360p v2" }, "the replace is seen without the clock moving")
+        #expect(Self.read(reader)?.stamp == .version(2))
+        #expect(try other.removeAsset(Self.clip))
+        #expect(Self.eventually { Self.read(reader) == nil }, "the delete is seen without the clock moving")
+    }
+
+    /// Polls `condition` until it holds or 10 s pass.
+    static func eventually(_ condition: () -> Bool) -> Bool {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            usleep(2_000)
+        }
+        return condition()
     }
 
     @Test func theCacheHoldsNoMoreDescriptorsThanItsLimit() throws {

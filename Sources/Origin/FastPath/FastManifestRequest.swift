@@ -1,7 +1,7 @@
 import Access
 import HTTPTypes
 
-/// What a VOD manifest answer depends on in a request, read once from `RawRequestHead`'s fields: the
+/// What a VOD manifest answer (or a segment's, `init(segment:)`) depends on in a request, read once from `RawRequestHead`'s fields: the
 /// target, whether gzip is accepted, whether a CORS `Origin` came, `If-None-Match`, the request id, and
 /// the header values the access decision reads (the configured viewer headers included). It is only made
 /// for a request `ManifestAnswerCache` may answer: a GET or HEAD of a `.m3u8`/`.mpd` target whose query
@@ -33,13 +33,29 @@ struct FastManifestRequest {
         }
     }
 
+    /// A manifest request.
     init?(_ head: RawRequestHead, viewerHeaders: ViewerHeaderNames?) {
+        self.init(head, viewerHeaders: viewerHeaders, segment: false)
+    }
+
+    /// A segment request `SegmentAnswerCache` may answer: a GET as above, also without Range, If-Range,
+    /// If-Modified-Since or If-None-Match (those answers are made anew, and never kept).
+    init?(segment head: RawRequestHead, viewerHeaders: ViewerHeaderNames?) {
+        guard head.method == .get else { return nil }
+        self.init(head, viewerHeaders: viewerHeaders, segment: true)
+    }
+
+    private init?(_ head: RawRequestHead, viewerHeaders: ViewerHeaderNames?, segment: Bool) {
         let target = head.target
         guard head.method != .other, target.utf8.count <= Self.maxTargetBytes else { return nil }
         let mark = target.utf8.firstIndex(of: UInt8(ascii: "?"))
         let path = mark.map { target[..<$0] } ?? target[...]
         // A segment (most requests) is told apart before its query is looked at.
-        guard path.hasSuffix(".m3u8") || path.hasSuffix(".mpd") else { return nil }
+        if segment {
+            guard path.hasSuffix(".m4s") || path.hasSuffix(".mp4") else { return nil }
+        } else {
+            guard path.hasSuffix(".m3u8") || path.hasSuffix(".mpd") else { return nil }
+        }
         if let mark {
             var known = true
             RawQuery.forEachPair(target[target.utf8.index(after: mark)...]) { pair in if !Self.isKnownParameter(pair.name) { known = false } }
@@ -67,8 +83,11 @@ struct FastManifestRequest {
                 guard first(1) else { return nil }
                 gzip = ManifestResponse.acceptsGzip(value)
             case 13 where Self.same(name, "if-none-match"):
-                guard first(2) else { return nil }
+                guard first(2), !segment else { return nil }
                 ifNoneMatch = value
+            case 5 where segment && Self.same(name, "range"), 8 where segment && Self.same(name, "if-range"),
+                 17 where segment && Self.same(name, "if-modified-since"):
+                return nil
             case 12 where Self.same(name, "x-request-id"):
                 guard first(3) else { return nil }
                 requestID = value
@@ -91,6 +110,12 @@ struct FastManifestRequest {
                       take(viewerHeaders.cdnSecret, 8, &cdnSecret), take(viewerHeaders.clientIP, 9, &clientIP) else { return nil }
             }
         }
+    }
+
+    /// The path of the target (without the query).
+    var path: Substring {
+        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return target[...] }
+        return target[..<mark]
     }
 
     /// The query as sent (without `?`), nil when there is none.

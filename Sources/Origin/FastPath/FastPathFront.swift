@@ -3,6 +3,7 @@ import Glibc
 #endif
 import HTTPTypes
 import NIOCore
+import Storage
 
 /// The first handler after `ConnectionDeadlines` on a plain HTTP/1.1 connection: it reads request heads
 /// from the raw bytes itself and answers what `MediaFastPath` can answer from memory with one buffer (the
@@ -222,6 +223,7 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
                         switch reply {
                         case .answer(let answer): send(answer, context: context)
                         case .encoded(let bytes): send(encoded: bytes, context: context)
+                        case .file(let kept): send(head: kept.head, file: kept.file, range: kept.range, context: context)
                         }
                         continue
                     }
@@ -266,6 +268,8 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
         case answer(MediaFastPath.Answer)
         /// A whole answer from `ManifestAnswerCache`, already encoded.
         case encoded(ByteBuffer)
+        /// A segment's head from `SegmentAnswerCache`, and its file.
+        case file(MediaFastPath.SegmentReply)
     }
 
     /// A manifest's whole answer from `ManifestAnswerCache`, else `MediaFastPath`'s answer to the request
@@ -277,8 +281,14 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
             fastPath.answeredInFront.wrappingAdd(1, ordering: .relaxed)
             return .encoded(bytes)
         }
+        let segment = manifest == nil ? fastPath.segmentRequest(head) : nil
+        if let segment, let kept = fastPath.cachedSegment(segment, remoteIP: remoteIP, date: date.current()) {
+            fastPath.answeredInFront.wrappingAdd(1, ordering: .relaxed)
+            return .file(kept)
+        }
         guard let answer = answerAnew(head) else { return nil }
         if let manifest { fastPath.remember(answer, for: manifest) }
+        if let segment { fastPath.remember(segment: answer, for: segment) }
         return .answer(answer)
     }
 
@@ -318,25 +328,30 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
             bytes.writeBuffer(&body)
             send(encoded: bytes, context: context)
         case .file(let file, let range):
-            let written = answerQueued(context: context)
-            // Head and file in full-sized packets (nginx's tcp_nopush): corked until the region is sent.
-            let cork = ChannelOptions.Types.SocketOption(level: .tcp, name: .init(rawValue: TCP_CORK))
-            let options = context.channel.syncOptions
-            try? options?.setOption(cork, value: 1)
-            written.futureResult.assumeIsolated().whenComplete { _ in try? options?.setOption(cork, value: 0) }
-            context.write(wrapOutboundOut(.byteBuffer(bytes)), promise: nil)
-            // The region borrows the open-file cache's descriptor (sendfile reads at explicit offsets): no
-            // dup, and ownership is handed back, not closed, once the region is done. `file` keeps the
-            // descriptor open until then.
-            let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: file.descriptor)
-            let region = FileRegion(fileHandle: handle, readerIndex: range.lowerBound, endIndex: range.upperBound)
-            written.futureResult.whenComplete { _ in
-                _ = try? handle.takeDescriptorOwnership()
-                withExtendedLifetime(file) {}
-            }
-            context.writeAndFlush(wrapOutboundOut(.fileRegion(region)), promise: written)
-            afterWrite(written, context: context)
+            send(head: bytes, file: file, range: range, context: context)
         }
+    }
+
+    /// Sends an encoded head and then bytes of a file with sendfile(2).
+    private func send(head bytes: ByteBuffer, file: LocalFile, range: Range<Int>, context: ChannelHandlerContext) {
+        let written = answerQueued(context: context)
+        // Head and file in full-sized packets (nginx's tcp_nopush): corked until the region is sent.
+        let cork = ChannelOptions.Types.SocketOption(level: .tcp, name: .init(rawValue: TCP_CORK))
+        let options = context.channel.syncOptions
+        try? options?.setOption(cork, value: 1)
+        context.write(wrapOutboundOut(.byteBuffer(bytes)), promise: nil)
+        // The region borrows the open-file cache's descriptor (sendfile reads at explicit offsets): no
+        // dup, and ownership is handed back, not closed, once the region is done. `file` keeps the
+        // descriptor open until then. (One callback for both clean-ups: each is a closure and a list entry.)
+        let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: file.descriptor)
+        let region = FileRegion(fileHandle: handle, readerIndex: range.lowerBound, endIndex: range.upperBound)
+        written.futureResult.assumeIsolated().whenComplete { _ in
+            try? options?.setOption(cork, value: 0)
+            _ = try? handle.takeDescriptorOwnership()
+            withExtendedLifetime(file) {}
+        }
+        context.writeAndFlush(wrapOutboundOut(.fileRegion(region)), promise: written)
+        afterWrite(written, context: context)
     }
 
     /// Counts an answer as going out (the deadlines see it) and makes the promise its last write completes.

@@ -49,19 +49,28 @@ extension MediaFastPath {
             answers.remove(key, ifStill: entry)
             return nil
         }
-        guard isKnownClear(entry.owner) else { return nil }
-        if let access {
-            guard let path = entry.mediaPath else { return nil }
-            let viewer = request.viewer(path: path, remoteIP: remoteIP, names: access.headerNames, now: Int(Date().timeIntervalSince1970))
-            guard case .allow(let grant)? = access.knownDecision(viewer), grant == entry.grant else { return nil }
-        } else if entry.grant != nil {
+        guard isKnownClear(entry.owner), decisionGives(entry.grant, path: entry.mediaPath, request: request, remoteIP: remoteIP) else {
             return nil
         }
         let requestID = AccessLogMiddleware.requestID(from: request.requestID)
+        var bytes = splicedHead(entry.head, requestID: requestID, date: date, bodyBytes: request.isHead ? 0 : entry.body.readableBytes)
+        if !request.isHead { bytes.writeImmutableBuffer(entry.body) }
+        let elapsed = start.duration(to: .now)
+        recorder.record(.init(method: request.isHead ? "HEAD" : "GET", path: entry.path, status: entry.status,
+                              bytes: request.isHead ? 0 : entry.contentLength,
+                              nanoseconds: RequestRecorder.nanoseconds(elapsed),
+                              requestID: requestID, kind: entry.kind))
+        answered.wrappingAdd(1, ordering: .relaxed)
+        answeredFromCache.wrappingAdd(1, ordering: .relaxed)
+        return bytes
+    }
+
+    /// A kept head (without its blank line) with this request's X-Request-Id, Date and Server and the blank
+    /// line, in a buffer with room for `bodyBytes` more.
+    func splicedHead(_ head: ByteBuffer, requestID: String, date: String, bodyBytes: Int) -> ByteBuffer {
         let names = Self.splicedNames
-        let bodyBytes = request.isHead ? 0 : entry.body.readableBytes
-        var bytes = Self.allocator.buffer(capacity: entry.head.readableBytes + bodyBytes + 128)
-        bytes.writeImmutableBuffer(entry.head)
+        var bytes = Self.allocator.buffer(capacity: head.readableBytes + bodyBytes + 128)
+        bytes.writeImmutableBuffer(head)
         bytes.writeString(names.0)
         bytes.writeStaticString(": ")
         bytes.writeString(requestID)
@@ -74,15 +83,28 @@ extension MediaFastPath {
         bytes.writeStaticString(": ")
         bytes.writeString(serverName)
         bytes.writeStaticString("\r\n\r\n")
-        if !request.isHead { bytes.writeImmutableBuffer(entry.body) }
-        let elapsed = start.duration(to: .now)
-        recorder.record(.init(method: request.isHead ? "HEAD" : "GET", path: entry.path, status: entry.status,
-                              bytes: request.isHead ? 0 : entry.contentLength,
-                              nanoseconds: RequestRecorder.nanoseconds(elapsed),
-                              requestID: requestID, kind: entry.kind))
-        answered.wrappingAdd(1, ordering: .relaxed)
-        answeredFromCache.wrappingAdd(1, ordering: .relaxed)
         return bytes
+    }
+
+    /// The answer's head without the per-request fields and the blank line, as the answer caches keep it.
+    static func keptHead(_ answer: Answer) -> ByteBuffer {
+        var fields = answer.headers
+        fields[.xRequestID] = nil
+        fields[.date] = nil
+        fields[.server] = nil
+        var head = allocator.buffer(capacity: 512)
+        RawResponseHead.write(status: answer.status, headers: fields, into: &head, ending: false)
+        return head
+    }
+
+    /// Whether this server's access decision for `request` now gives `grant` (the one a kept answer was
+    /// made under); true without access control when the answer was made without it.
+    func decisionGives(_ grant: AccessGrant?, path: MediaPath?, request: FastManifestRequest, remoteIP: String?) -> Bool {
+        guard let access else { return grant == nil }
+        guard let path else { return false }
+        let viewer = request.viewer(path: path, remoteIP: remoteIP, names: access.headerNames, now: Int(Date().timeIntervalSince1970))
+        guard case .allow(let now)? = access.knownDecision(viewer) else { return false }
+        return now == grant
     }
 
     /// Keeps `answer` (just made by `answer(_:remoteIP:date:)` for `request`) when it is a whole manifest
@@ -96,12 +118,7 @@ extension MediaFastPath {
         case .file: return
         }
         guard let etag = answer.headers[.eTag] else { return }
-        var fields = answer.headers
-        fields[.xRequestID] = nil
-        fields[.date] = nil
-        fields[.server] = nil
-        var head = Self.allocator.buffer(capacity: 512)
-        RawResponseHead.write(status: answer.status, headers: fields, into: &head, ending: false)
+        let head = Self.keptHead(answer)
         let notModified = answer.status == .notModified
         // A token-carrying manifest ignores If-None-Match (it is always sent whole): no 304 of it exists.
         let conditional = source.grant?.propagatedQuery == nil

@@ -33,6 +33,21 @@ final class MediaFastPath: Sendable {
         var body: Body
         /// For a manifest: what the answer holds under, so `ManifestAnswerCache` can keep it.
         var source: ManifestAnswerSource?
+        /// For a segment: the same for `SegmentAnswerCache`.
+        var segment: SegmentAnswerSource?
+    }
+
+    /// What a segment answer was made from: the file under the version its URL names, and the grant.
+    struct SegmentAnswerSource {
+        var owner: SafeName
+        var version: Int
+        var rendition: SafeName
+        var fileName: String
+        var file: LocalFile
+        var mediaPath: MediaPath?
+        var grant: AccessGrant?
+        /// The request's path as the access log names it.
+        var path = ""
     }
 
     /// What a manifest answer was made from: the listing it rendered and the grant it was made under.
@@ -59,13 +74,18 @@ final class MediaFastPath: Sendable {
     let answeredInFront = Atomic<Int>(0)
     /// Of those, the ones answered whole from `answers`.
     let answeredFromCache = Atomic<Int>(0)
+    /// Of those, the segments answered with a head from `segmentAnswers`.
+    let segmentsFromCache = Atomic<Int>(0)
     /// Whole manifest answers, for `FastPathFront` (ManifestAnswerCache).
     let answers: ManifestAnswerCache
+    /// Encoded segment heads, for `FastPathFront` (SegmentAnswerCache).
+    let segmentAnswers: SegmentAnswerCache
 
     init(media: MediaRoutes, index: any CachedMediaIndex, access: AccessGate?, cors: CORSHeadersMiddleware<OriginRequestContext>,
          cmcd: CMCDMiddleware?, recorder: RequestRecorder, serverName: String,
-         answers: ManifestAnswerCache = ManifestAnswerCache()) {
+         answers: ManifestAnswerCache = ManifestAnswerCache(), segmentAnswers: SegmentAnswerCache = SegmentAnswerCache()) {
         self.answers = answers
+        self.segmentAnswers = segmentAnswers
         self.media = media
         self.index = index
         self.access = access
@@ -123,6 +143,9 @@ final class MediaFastPath: Sendable {
         answer.source?.mediaPath = accessPath
         answer.source?.grant = grant
         answer.source?.path = path
+        answer.segment?.mediaPath = accessPath
+        answer.segment?.grant = grant
+        answer.segment?.path = path
         // The layers around the routes, innermost first, as the Hummingbird chain applies them.
         cmcd?.credit(uri: uri, headers: request.headerFields)
         if cors.applies(to: request.headerFields) { cors.addHeaders(to: &answer.headers) }
@@ -204,6 +227,7 @@ final class MediaFastPath: Sendable {
             answer.headers[.contentLength] = String(range.count)
             if !range.isEmpty { answer.body = .file(file, range) }
         }
+        answer.segment = SegmentAnswerSource(owner: owner, version: stamped, rendition: rendition, fileName: fileName, file: file)
         return answer
     }
 

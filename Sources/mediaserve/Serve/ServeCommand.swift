@@ -58,7 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
             logger.warning("the admin API uses the development key from the defaults: set api.key (MEDIASERVE_API_KEY) before exposing this server")
         }
 
-        let stores = try DataStores.open(config)
+        let stores = try DataStores.open(config, serving: true)
         try stores.recoverInterruptedWork(roles: roles, logger: logger)
         try ConfiguredLiveStreams.sync(loaded, catalog: stores.catalog, logger: logger)
         let protection = try ServeProtection.make(config.drm, catalog: stores.catalog, logger: logger)
