@@ -82,6 +82,9 @@ import TestSupport
         #expect(try await eventually(timeout: .seconds(20), poll: .milliseconds(250)) {
             try ServeProcess.status("\(base)/vod/clip/master.m3u8") == 200
         })
-        #expect(try ServeProcess.status("\(base)/readyz") == 200)
+        // Ready once the change listener has its connection again too (it retries every 500 ms).
+        #expect(try await eventually(timeout: .seconds(20), poll: .milliseconds(250)) {
+            try ServeProcess.status("\(base)/readyz") == 200
+        })
     }
 }
