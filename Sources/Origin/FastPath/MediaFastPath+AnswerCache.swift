@@ -52,7 +52,8 @@ extension MediaFastPath {
         guard isKnownClear(entry.owner) else { return nil }
         if let access {
             guard let path = entry.mediaPath else { return nil }
-            let viewer = request.viewer(path: path, remoteIP: remoteIP, names: access.headerNames, now: Int(Date().timeIntervalSince1970))
+            let viewer = request.viewer(path: path, parameters: entry.parameters, remoteIP: remoteIP, names: access.headerNames,
+                                        now: Int(Date().timeIntervalSince1970))
             guard case .allow(let grant)? = access.knownDecision(viewer), grant == entry.grant else { return nil }
         } else if entry.grant != nil {
             return nil
@@ -88,7 +89,8 @@ extension MediaFastPath {
     /// Keeps `answer` (just made by `answer(_:remoteIP:date:)` for `request`) when it is a whole manifest
     /// answer to a GET: a 200, or a 304 kept apart for requests naming its ETag.
     func remember(_ answer: Answer, for request: FastManifestRequest) {
-        guard !request.isHead, let source = answer.source, answer.status == .ok || answer.status == .notModified else { return }
+        guard !request.isHead, let source = answer.source, answer.status == .ok || answer.status == .notModified,
+              request.isCacheable else { return }
         let body: ByteBuffer
         switch answer.body {
         case .buffer(let buffer): body = buffer
@@ -109,7 +111,7 @@ extension MediaFastPath {
             head: head, body: body, etag: etag, conditional: conditional, status: Int(answer.status.code),
             contentLength: Int(answer.headers[.contentLength] ?? "") ?? 0, owner: source.owner,
             listingVersion: source.listingVersion, assetVersion: source.assetVersion, mediaPath: source.mediaPath,
-            grant: source.grant, path: source.path, kind: RouteKind.classify(path: source.path))
+            parameters: AccessParameters(rawQuery: request.rawQuery), grant: source.grant, path: source.path, kind: RouteKind.classify(path: source.path))
         answers.insert(entry, for: key(request, notModified: notModified))
     }
 }
