@@ -65,6 +65,7 @@ let package = Package(
         .target(name: "S3Storage", dependencies: [
             "MediaCore", "Storage", "S3",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .testTarget(name: "S3StorageTests", dependencies: ["S3Storage", "S3", "Storage", "MediaCore", "TestSupport",

@@ -46,6 +46,9 @@ public final class S3MediaStore: MediaStore {
     /// Why reads fail now (the store did not answer a moment ago); nil while it answers.
     public var outage: String? { outages.current.map { "object store unavailable: \($0)" } }
 
+    /// A cache miss downloads from the bucket.
+    public var readsWaitOnNetwork: Bool { true }
+
     func key(_ rest: String) -> String { prefix.isEmpty ? rest : prefix + "/" + rest }
     func assetKey(_ asset: AssetID, _ rest: String) -> String { key("vod/\(asset.rawValue)/\(rest)") }
     func pointerKey(_ asset: AssetID) -> String { assetKey(asset, "current") }

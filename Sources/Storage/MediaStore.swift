@@ -108,6 +108,10 @@ public protocol MediaStore: LiveMediaStore {
     /// `atLeast`: the catalog already names a newer version (a replace this node has not read yet), so
     /// a URL of that version finds its files. A local store reads its folder every time: `openVersion`.
     func openVersion(of asset: AssetID, atLeast version: Int) -> (any StoredAssetVersion)?
+    /// Whether reads may wait on another server (a remote store's download on a cache miss). The origin
+    /// then makes them from threads of its own, so a slow store holds none of Swift's cooperative
+    /// threads, which every async handler shares. A local store reads the disk: false.
+    var readsWaitOnNetwork: Bool { get }
     /// One object (live segments; VOD ones go through `openVersion`); nil when the name is not a segment
     /// file name or the object is absent.
     func openObject(_ key: MediaObjectKey) -> StoredObject?
@@ -149,6 +153,8 @@ extension MediaStore {
     public func openCachedVersion(of asset: AssetID) -> (any StoredAssetVersion)? { openVersion(of: asset) }
 
     public func openVersion(of asset: AssetID, atLeast version: Int) -> (any StoredAssetVersion)? { openVersion(of: asset) }
+
+    public var readsWaitOnNetwork: Bool { false }
 
     /// The bytes of `<tree>/<owner>/<rendition>/<fileName>` (see `objectData`).
     public func segmentData(kind: MediaTree, owner: SafeName, rendition: SafeName, fileName: String) throws -> Data? {

@@ -49,6 +49,22 @@ import TestSupport
         let master = try run("curl", ["-s", "\(base)/vod/clip/master.m3u8"])
         #expect(master.stdout.contains("v2/"), "\(master.stdout)")
 
+        // The change listener loses its connection and cannot get a new one (the database takes no new
+        // connections) while the pooled ones still answer: readiness says this node no longer hears other
+        // nodes' publishes, replaces and deletes, and is ready again once the listener is back.
+        _ = try database.psql("ALTER DATABASE \(database.database) WITH ALLOW_CONNECTIONS false", in: "template1")
+        let cut = try database.psql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'", in: "template1")
+        #expect(cut == "1", "one listening connection: \(cut)")
+        let deaf = try await eventually(timeout: .seconds(20), poll: .milliseconds(200)) {
+            let answer = try run("curl", ["-s", "--max-time", "8", "-w", " %{http_code}", "\(base)/readyz"]).stdout
+            return answer.hasSuffix(" 503") && answer.contains("change listener")
+        }
+        #expect(deaf, "readiness while the listener is cut off")
+        _ = try database.psql("ALTER DATABASE \(database.database) WITH ALLOW_CONNECTIONS true", in: "template1")
+        #expect(try await eventually(timeout: .seconds(20), poll: .milliseconds(250)) {
+            try ServeProcess.status("\(base)/readyz") == 200
+        }, "ready again once the listener reconnected")
+
         // PostgreSQL dies: manifests and readiness answer 503 quickly, never hang.
         database.kill9()
         let refused = try await eventually(timeout: .seconds(10), poll: .milliseconds(200)) {

@@ -45,10 +45,11 @@ public final class PostgresTestServer: @unchecked Sendable {
     /// to clients (their connections broke; new ones succeed).
     public func restarted() throws -> PostgresTestServer { try PostgresTestServer(restarting: self) }
 
-    /// Runs SQL as the superuser through psql (test set-up and inspection).
-    public func psql(_ sql: String) throws -> String {
+    /// Runs SQL as the superuser through psql (test set-up and inspection), in the catalog's database unless
+    /// another is named (`template1`, to change the catalog's database from outside it).
+    public func psql(_ sql: String, in otherDatabase: String? = nil) throws -> String {
         let result = try run(Self.asPostgres[0], Array(Self.asPostgres.dropFirst()) + [
-            "/usr/bin/psql", "-h", "127.0.0.1", "-p", String(port), "-U", user, "-d", database, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql,
+            "/usr/bin/psql", "-h", "127.0.0.1", "-p", String(port), "-U", user, "-d", otherDatabase ?? database, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql,
         ])
         guard result.status == 0 else { throw TestServerError("psql failed: \(result.stderr)") }
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -10,9 +10,11 @@ public struct RunResult: Sendable {
 
 /// Runs a program (looked up on PATH when not absolute) and waits for it, capturing both streams.
 /// Tests use it to drive `mediaserve` as a user would and to ask ffprobe about what we wrote.
+/// A child still running after `timeLimit` seconds is killed (status 9, said in stderr): a client waiting on
+/// a server that stopped answering fails its test instead of hanging the whole run until CI gives up.
 @discardableResult
 public func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil,
-                currentDirectory: URL? = nil) throws -> RunResult {
+                currentDirectory: URL? = nil, timeLimit: TimeInterval = 600) throws -> RunResult {
     let process = Process()
     if program.hasPrefix("/") {
         process.executableURL = URL(fileURLWithPath: program)
@@ -30,6 +32,13 @@ public func run(_ program: String, _ arguments: [String], environment: [String: 
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
     try process.run()
+    // Written by the watchdog before its kill, read after the child's exit that the kill caused.
+    nonisolated(unsafe) var overTime = false
+    let watchdog = DispatchWorkItem { [pid = process.processIdentifier] in
+        overTime = true
+        kill(pid, SIGKILL)
+    }
+    DispatchQueue.global().asyncAfter(deadline: .now() + timeLimit, execute: watchdog)
     // Read both pipes concurrently so a chatty child cannot block on a full pipe. The second reader is a
     // thread of its own, not libdispatch's global queue, whose few threads blocking reads can exhaust.
     nonisolated(unsafe) var errData = Data()
@@ -41,9 +50,10 @@ public func run(_ program: String, _ arguments: [String], environment: [String: 
     let outData = readToEnd(out.fileHandleForReading)
     errRead.wait()
     process.waitUntilExit()
+    watchdog.cancel()
     return RunResult(status: process.terminationStatus,
                      stdout: String(decoding: outData, as: UTF8.self),
-                     stderr: String(decoding: errData, as: UTF8.self),
+                     stderr: String(decoding: errData, as: UTF8.self) + (overTime ? "\n\(program) killed after its \(Int(timeLimit)) s limit" : ""),
                      stdoutData: outData)
 }
 
@@ -87,11 +97,11 @@ public enum TestSupportError: Error, CustomStringConvertible {
 /// pool. That pool has one thread per core (two here); a test that blocks it while waiting for ffmpeg
 /// starves every in-process server and every other test running in parallel.
 public func runAsync(_ program: String, _ arguments: [String], environment: [String: String]? = nil,
-                     currentDirectory: URL? = nil) async throws -> RunResult {
+                     currentDirectory: URL? = nil, timeLimit: TimeInterval = 600) async throws -> RunResult {
     try await withCheckedThrowingContinuation { continuation in
         let thread = Thread {
             continuation.resume(with: Result {
-                try run(program, arguments, environment: environment, currentDirectory: currentDirectory)
+                try run(program, arguments, environment: environment, currentDirectory: currentDirectory, timeLimit: timeLimit)
             })
         }
         thread.start()

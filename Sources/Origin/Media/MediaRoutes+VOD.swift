@@ -48,14 +48,17 @@ extension MediaRoutes {
                     request: Request) async throws -> Response {
         let missing = OriginError.notFound(request.uri.path)
         guard SegmentFileName.isValid(fileName) else { throw missing }
-        guard var folder = store.openVersion(of: AssetID(owner)) else { throw absent(missing) }
+        let store = store
+        guard var folder = try await StoreReads.run(store, { store.openVersion(of: AssetID(owner)) }) else { throw absent(missing) }
         let requested = version?.number ?? 1
         if case .version(let stamped) = folder.stamp(), stamped < requested {
             // The store's version as this node holds it may be behind a replace (a remote store's pointer
             // is refreshed in the background): when the catalog already names the requested version, the
             // store is asked again. A version nobody published is 404 without asking it.
             guard let listing = try await index.listing(tree: .vod, owner: owner), listing.assetVersion >= requested,
-                  let newer = store.openVersion(of: AssetID(owner), atLeast: requested) else { throw missing }
+                  let newer = try await StoreReads.run(store, { store.openVersion(of: AssetID(owner), atLeast: requested) }) else {
+                throw missing
+            }
             folder = newer
         }
         let filesVersion: Int
@@ -69,7 +72,10 @@ extension MediaRoutes {
             throw missing
         }
         guard filesVersion == requested else { throw missing }
-        guard let object = folder.openSegment(rendition: rendition, fileName: fileName) else { throw absent(missing) }
+        let opened = folder
+        guard let object = try await StoreReads.run(store, { opened.openSegment(rendition: rendition, fileName: fileName) }) else {
+            throw absent(missing)
+        }
         guard let contentType = try await segmentContentType(tree: .vod, owner: owner, rendition: rendition,
                                                              isInit: fileName == SegmentFileName.initSegment) else { throw missing }
         if let protection, try protection.isEncrypted(tree: .vod, owner: owner) {

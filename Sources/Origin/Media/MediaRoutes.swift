@@ -154,9 +154,11 @@ public struct MediaRoutes: Sendable {
         // segment still being written are never sent (they would go out clear).
         let encrypted = try protection.map { try $0.isEncrypted(tree: tree, owner: owner) } ?? false
         if encrypted, SegmentFileName.partNumber(fileName) != nil { throw missing }
-        var opened = store.openObject(key)
-        if opened == nil, tree == .live, let part = SegmentFileName.partNumber(fileName) {
-            opened = try await awaitPart(part, rendition: rendition, owner: owner).flatMap { _ in store.openObject(key) }
+        let store = store
+        var opened = try await StoreReads.run(store) { store.openObject(key) }
+        if opened == nil, tree == .live, let part = SegmentFileName.partNumber(fileName),
+           try await awaitPart(part, rendition: rendition, owner: owner) != nil {
+            opened = try await StoreReads.run(store) { store.openObject(key) }
         }
         if opened == nil, tree == .live, !encrypted, let number = SegmentFileName.segmentNumber(fileName),
            let growing = try await growingSegment(number, rendition: rendition, owner: owner) {

@@ -131,6 +131,8 @@ struct ServeCommand: AsyncParsableCommand {
             renderer: PackagingRenderer(dvrWindowSeconds: Double(config.live.dvrWindowSeconds), hlsLiveSegmentCount: config.live.hlsWindowSegments),
             readiness: { [objectStore = stores.objectStore] in
                 if let problem = Self.catalogProblem(catalog) { return problem }
+                // Without it this node would not hear other nodes' replaces and deletes.
+                if let changes, !changes.isListening { return "catalog change listener is not connected to PostgreSQL" }
                 return await objectStore?.problem()
             }, admin: admin,
             liveStreams: { live.publishingStreams.map { AssetSummary(liveStream: $0, renditions: live.indexes(for: $0)) } },
