@@ -11,14 +11,15 @@ public struct AccessScope: Sendable, Hashable, CustomStringConvertible {
 
     public let tree: Tree
     public let owner: SafeName
+    /// `/vod/<asset>/` or `/live/<stream>/`: the key of the item's remembered rules, read on every media
+    /// request, so it is made once.
+    public let pathPrefix: String
 
     public init(tree: Tree, owner: SafeName) {
         self.tree = tree
         self.owner = owner
+        pathPrefix = "/\(tree.rawValue)/\(owner)/"
     }
-
-    /// `/vod/<asset>/` or `/live/<stream>/`.
-    public var pathPrefix: String { "/\(tree.rawValue)/\(owner)/" }
     public var description: String { pathPrefix }
 }
 

@@ -144,6 +144,36 @@ import Testing
         #expect(names == [":", "a:1", ":", "b:"])
     }
 
+    /// A query sent in the canonical form is taken as its own canonical query (no rebuilding per request);
+    /// any other spelling gives the canonical form of what it decodes to, exactly as one built from the
+    /// decoded values, so a memo entry can never be reached through a spelling that reads differently.
+    @Test func canonicalQueryAsSentOrRebuilt() {
+        let cases: [(String, String)] = [
+            ("exp=17&sig=abc", "exp=17&sig=abc"),
+            ("exp=17&ip=10.0.0.0/8&mh=720&sig=abc", "exp=17&ip=10.0.0.0/8&mh=720&sig=abc"),
+            ("exp=17&mh=&sig=abc", "exp=17&mh=&sig=abc"),
+            ("sig=abc&exp=17", "exp=17&sig=abc"),
+            ("exp=17&sig=abc&", "exp=17&sig=abc"),
+            ("exp=17&&sig=abc", "exp=17&sig=abc"),
+            ("exp=17&sig=abc&token=t", "exp=17&sig=abc"),
+            ("exp=17&exp=18&sig=abc", "exp=18&sig=abc"),
+            ("exp=17&ip=10.0.0.0%2F8&sig=abc", "exp=17&ip=10.0.0.0/8&sig=abc"),
+            ("exp=1%37&sig=abc", "exp=17&sig=abc"),
+            ("exp&sig=abc", "exp=&sig=abc"),
+            ("exp=17&sig", "exp=17&sig="),
+            ("exp=17", "exp=17"),
+            ("sig=abc", "sig=abc"),
+            ("max_height=720&exp=17&sig=abc", "exp=17&sig=abc"),
+        ]
+        for (query, canonical) in cases {
+            let read = AccessParameters(rawQuery: Substring(query))
+            #expect(read.signedQuery == canonical, "\(query)")
+            let rebuilt = AccessParameters(expires: read.expires, ip: read.ip, maxHeight: read.maxHeight, signature: read.signature,
+                                           token: read.token)
+            #expect(read == rebuilt && rebuilt.signedQuery == canonical, "\(query)")
+        }
+    }
+
     /// Behind a CDN the address comes from a header: the first of a list, without the port CloudFront's
     /// CloudFront-Viewer-Address always adds (IPv4, unbracketed IPv6, bracketed IPv6).
     @Test func forwardedAddressesLoseTheirPort() {

@@ -11,6 +11,7 @@ import Testing
     static let queries = [
         "", "exp=1&sig=abc", "sig=abc&exp=1&max_height=720", "CMCD=br%3D800%2Cot%3Dv&exp=1&sig=x", "a=1&&b&c=&d=%zz&token=t",
         "max_height=abc&mh=2&ip=10.0.0.0%2F8", "x=%E2%9C%93&x=2&", "&only=1",
+        "exp=17&ip=10.0.0.0/8&mh=720&sig=abc", "exp=17&sig=abc&", "exp&sig=abc", "exp=1%37&sig=abc", "é=ü&exp=1&sig=x", "=&=x&",
     ]
 
     /// The forwarded query as the edge made it before (from `URI.queryParameters`).

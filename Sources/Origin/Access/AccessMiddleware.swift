@@ -77,13 +77,22 @@ struct AccessMiddleware: RouterMiddleware {
     static func viewerRequest(path: MediaPath, rawQuery: Substring?, authorization: String?, userAgent: String?, country: String?,
                               mobile: String?, cdnSecret: String?, forwardedClientIP: String?, remoteIP: String?,
                               names: ViewerHeaderNames, now: Int) -> ViewerRequest {
+        viewerRequest(path: path, parameters: AccessParameters(rawQuery: rawQuery), authorization: authorization, userAgent: userAgent,
+                      country: country, mobile: mobile, cdnSecret: cdnSecret, forwardedClientIP: forwardedClientIP, remoteIP: remoteIP,
+                      names: names, now: now)
+    }
+
+    /// The same with the query's access parameters already read.
+    static func viewerRequest(path: MediaPath, parameters: AccessParameters, authorization: String?, userAgent: String?,
+                              country: String?, mobile: String?, cdnSecret: String?, forwardedClientIP: String?, remoteIP: String?,
+                              names: ViewerHeaderNames, now: Int) -> ViewerRequest {
         var bearer: String?
         if let authorization, authorization.hasPrefix("Bearer ") { bearer = String(authorization.dropFirst(7)) }
         var clientIP = remoteIP
         if let forwardedClientIP, let address = ForwardedAddress.address(forwardedClientIP, carriesPort: names.clientIPCarriesPort) {
             clientIP = address
         }
-        return ViewerRequest(path: path, parameters: AccessParameters(rawQuery: rawQuery), bearerToken: bearer, country: country,
+        return ViewerRequest(path: path, parameters: parameters, bearerToken: bearer, country: country,
                              mobileHeader: mobile, userAgent: userAgent, clientIP: clientIP, cdnSecret: cdnSecret, now: now)
     }
 

@@ -4,9 +4,10 @@ import HTTPTypes
 /// What a VOD manifest answer (or a segment's, `init(segment:)`) depends on in a request, read once from `RawRequestHead`'s fields: the
 /// target, whether gzip is accepted, whether a CORS `Origin` came, `If-None-Match`, the request id, and
 /// the header values the access decision reads (the configured viewer headers included). It is only made
-/// for a request `ManifestAnswerCache` may answer: a GET or HEAD of a `.m3u8`/`.mpd` target whose query
-/// names only parameters the origin reads, without CMCD (its credit goes the ordinary way), and without a
-/// repeated header among those read (HTTPFields would join the values; that request goes the ordinary way).
+/// for a request `ManifestAnswerCache` may answer: a GET or HEAD of a `.m3u8`/`.mpd` target without CMCD
+/// (its credit goes the ordinary way), and without a repeated header among those read (HTTPFields would
+/// join the values; that request goes the ordinary way). Whether its answer may be kept (`isCacheable`)
+/// depends on the target alone, so it is asked only before keeping one: a target in the cache passed it.
 struct FastManifestRequest {
     var target: String
     var isHead: Bool
@@ -53,13 +54,14 @@ struct FastManifestRequest {
         // A segment (most requests) is told apart before its query is looked at.
         if segment {
             guard path.hasSuffix(".m4s") || path.hasSuffix(".mp4") else { return nil }
+            // A kept segment head is keyed by path alone: only queries the origin reads may share it.
+            if let mark {
+                var known = true
+                RawQuery.forEachPair(target[target.utf8.index(after: mark)...]) { pair in if !Self.isKnownParameter(pair.name) { known = false } }
+                guard known else { return nil }
+            }
         } else {
             guard path.hasSuffix(".m3u8") || path.hasSuffix(".mpd") else { return nil }
-        }
-        if let mark {
-            var known = true
-            RawQuery.forEachPair(target[target.utf8.index(after: mark)...]) { pair in if !Self.isKnownParameter(pair.name) { known = false } }
-            guard known else { return nil }
         }
         // A configured viewer header that shares its name with one read below (e.g. User-Agent) goes the
         // ordinary way, rather than being read here twice or not at all.
@@ -118,6 +120,14 @@ struct FastManifestRequest {
         return target[..<mark]
     }
 
+    /// Whether the answer may be kept: the query names only parameters the origin reads (`isKnownParameter`).
+    var isCacheable: Bool {
+        guard let rawQuery else { return true }
+        var known = true
+        RawQuery.forEachPair(rawQuery) { pair in if !Self.isKnownParameter(pair.name) { known = false } }
+        return known
+    }
+
     /// The query as sent (without `?`), nil when there is none.
     var rawQuery: Substring? {
         guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return nil }
@@ -125,9 +135,10 @@ struct FastManifestRequest {
     }
 
     /// The access evaluator's view of this request, as `AccessMiddleware.viewerRequest` builds it from
-    /// a Hummingbird request.
-    func viewer(path: MediaPath, remoteIP: String?, names: ViewerHeaderNames, now: Int) -> ViewerRequest {
-        AccessMiddleware.viewerRequest(path: path, rawQuery: rawQuery, authorization: authorization, userAgent: userAgent,
+    /// a Hummingbird request. `parameters` are the target's access parameters (`AccessParameters(rawQuery:)`),
+    /// read once when its answer was kept: they depend on the target alone.
+    func viewer(path: MediaPath, parameters: AccessParameters, remoteIP: String?, names: ViewerHeaderNames, now: Int) -> ViewerRequest {
+        AccessMiddleware.viewerRequest(path: path, parameters: parameters, authorization: authorization, userAgent: userAgent,
                                        country: country, mobile: mobile, cdnSecret: cdnSecret, forwardedClientIP: clientIP,
                                        remoteIP: remoteIP, names: names, now: now)
     }

@@ -51,6 +51,9 @@ final class ManifestAnswerCache: Sendable {
         let assetVersion: Int
         /// The media path, parsed once (the access decision reads it).
         let mediaPath: MediaPath?
+        /// The access parameters of the target's query, read once: the key's target is the request's, so
+        /// they are the request's (a signed URL's canonical query included, which the decision looks up).
+        let parameters: AccessParameters
         /// The grant the answer was made under; nil without access control.
         let grant: AccessGrant?
         /// For the access log.
@@ -58,7 +61,8 @@ final class ManifestAnswerCache: Sendable {
         let kind: RouteKind
 
         init(head: ByteBuffer, body: ByteBuffer, etag: String, conditional: Bool, status: Int, contentLength: Int, owner: SafeName,
-             listingVersion: String, assetVersion: Int, mediaPath: MediaPath?, grant: AccessGrant?, path: String, kind: RouteKind) {
+             listingVersion: String, assetVersion: Int, mediaPath: MediaPath?, parameters: AccessParameters, grant: AccessGrant?,
+             path: String, kind: RouteKind) {
             self.head = head
             self.body = body
             self.etag = etag
@@ -69,6 +73,7 @@ final class ManifestAnswerCache: Sendable {
             self.listingVersion = listingVersion
             self.assetVersion = assetVersion
             self.mediaPath = mediaPath
+            self.parameters = parameters
             self.grant = grant
             self.path = path
             self.kind = kind

@@ -49,7 +49,8 @@ extension MediaFastPath {
             answers.remove(key, ifStill: entry)
             return nil
         }
-        guard isKnownClear(entry.owner), decisionGives(entry.grant, path: entry.mediaPath, request: request, remoteIP: remoteIP) else {
+        guard isKnownClear(entry.owner),
+              decisionGives(entry.grant, path: entry.mediaPath, parameters: entry.parameters, request: request, remoteIP: remoteIP) else {
             return nil
         }
         let requestID = AccessLogMiddleware.requestID(from: request.requestID)
@@ -99,10 +100,12 @@ extension MediaFastPath {
 
     /// Whether this server's access decision for `request` now gives `grant` (the one a kept answer was
     /// made under); true without access control when the answer was made without it.
-    func decisionGives(_ grant: AccessGrant?, path: MediaPath?, request: FastManifestRequest, remoteIP: String?) -> Bool {
+    func decisionGives(_ grant: AccessGrant?, path: MediaPath?, parameters: @autoclosure () -> AccessParameters,
+                       request: FastManifestRequest, remoteIP: String?) -> Bool {
         guard let access else { return grant == nil }
         guard let path else { return false }
-        let viewer = request.viewer(path: path, remoteIP: remoteIP, names: access.headerNames, now: Int(Date().timeIntervalSince1970))
+        let viewer = request.viewer(path: path, parameters: parameters(), remoteIP: remoteIP, names: access.headerNames,
+                                    now: Int(Date().timeIntervalSince1970))
         guard case .allow(let now)? = access.knownDecision(viewer) else { return false }
         return now == grant
     }
@@ -110,7 +113,8 @@ extension MediaFastPath {
     /// Keeps `answer` (just made by `answer(_:remoteIP:date:)` for `request`) when it is a whole manifest
     /// answer to a GET: a 200, or a 304 kept apart for requests naming its ETag.
     func remember(_ answer: Answer, for request: FastManifestRequest) {
-        guard !request.isHead, let source = answer.source, answer.status == .ok || answer.status == .notModified else { return }
+        guard !request.isHead, let source = answer.source, answer.status == .ok || answer.status == .notModified,
+              request.isCacheable else { return }
         let body: ByteBuffer
         switch answer.body {
         case .buffer(let buffer): body = buffer
@@ -126,7 +130,7 @@ extension MediaFastPath {
             head: head, body: body, etag: etag, conditional: conditional, status: Int(answer.status.code),
             contentLength: Int(answer.headers[.contentLength] ?? "") ?? 0, owner: source.owner,
             listingVersion: source.listingVersion, assetVersion: source.assetVersion, mediaPath: source.mediaPath,
-            grant: source.grant, path: source.path, kind: RouteKind.classify(path: source.path))
+            parameters: AccessParameters(rawQuery: request.rawQuery), grant: source.grant, path: source.path, kind: RouteKind.classify(path: source.path))
         answers.insert(entry, for: key(request, notModified: notModified))
     }
 }

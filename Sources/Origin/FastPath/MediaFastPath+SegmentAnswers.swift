@@ -38,7 +38,9 @@ extension MediaFastPath {
             segmentAnswers.remove(key, ifStill: entry)
             return nil
         }
-        guard decisionGives(entry.grant, path: entry.mediaPath, request: request, remoteIP: remoteIP) else { return nil }
+        // A kept head is keyed by path: the token in this request's query is read for this request.
+        guard decisionGives(entry.grant, path: entry.mediaPath, parameters: AccessParameters(rawQuery: request.rawQuery),
+                            request: request, remoteIP: remoteIP) else { return nil }
         let requestID = AccessLogMiddleware.requestID(from: request.requestID)
         let head = splicedHead(entry.head, requestID: requestID, date: date, bodyBytes: 0)
         let elapsed = start.duration(to: .now)
