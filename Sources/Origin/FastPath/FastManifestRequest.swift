@@ -55,11 +55,7 @@ struct FastManifestRequest {
         if segment {
             guard path.hasSuffix(".m4s") || path.hasSuffix(".mp4") else { return nil }
             // A kept segment head is keyed by path alone: only queries the origin reads may share it.
-            if let mark {
-                var known = true
-                RawQuery.forEachPair(target[target.utf8.index(after: mark)...]) { pair in if !Self.isKnownParameter(pair.name) { known = false } }
-                guard known else { return nil }
-            }
+            if let mark { guard Self.namesOnlyKnownParameters(target[target.utf8.index(after: mark)...]) else { return nil } }
         } else {
             guard path.hasSuffix(".m3u8") || path.hasSuffix(".mpd") else { return nil }
         }
@@ -122,9 +118,13 @@ struct FastManifestRequest {
 
     /// Whether the answer may be kept: the query names only parameters the origin reads (`isKnownParameter`).
     var isCacheable: Bool {
-        guard let rawQuery else { return true }
+        rawQuery.map(Self.namesOnlyKnownParameters) ?? true
+    }
+
+    /// Whether every parameter of `query` (as sent, without `?`) is one the origin reads.
+    static func namesOnlyKnownParameters(_ query: Substring) -> Bool {
         var known = true
-        RawQuery.forEachPair(rawQuery) { pair in if !Self.isKnownParameter(pair.name) { known = false } }
+        RawQuery.forEachPair(query) { pair in if !isKnownParameter(pair.name) { known = false } }
         return known
     }
 
