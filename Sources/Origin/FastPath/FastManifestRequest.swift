@@ -21,6 +21,9 @@ struct FastManifestRequest {
     var mobile: String?
     var cdnSecret: String?
     var clientIP: String?
+    /// A segment request's access parameters (`AccessParameters(rawQuery:)` of its query), read by
+    /// `init(segment:)` through the connection's memo; nil for a manifest request, whose kept answer holds them.
+    var segmentParameters: AccessParameters?
 
     /// Longest target kept: a player's signed URL is well under it; longer ones are not cached.
     static let maxTargetBytes = 1024
@@ -36,17 +39,19 @@ struct FastManifestRequest {
 
     /// A manifest request.
     init?(_ head: RawRequestHead, viewerHeaders: ViewerHeaderNames?) {
-        self.init(head, viewerHeaders: viewerHeaders, segment: false)
+        var unused = SegmentQueryMemo()
+        self.init(head, viewerHeaders: viewerHeaders, segment: false, memo: &unused)
     }
 
     /// A segment request `SegmentAnswerCache` may answer: a GET as above, also without Range, If-Range,
-    /// If-Modified-Since or If-None-Match (those answers are made anew, and never kept).
-    init?(segment head: RawRequestHead, viewerHeaders: ViewerHeaderNames?) {
+    /// If-Modified-Since or If-None-Match (those answers are made anew, and never kept). Its query is read
+    /// through `memo`, the connection's.
+    init?(segment head: RawRequestHead, viewerHeaders: ViewerHeaderNames?, memo: inout SegmentQueryMemo) {
         guard head.method == .get else { return nil }
-        self.init(head, viewerHeaders: viewerHeaders, segment: true)
+        self.init(head, viewerHeaders: viewerHeaders, segment: true, memo: &memo)
     }
 
-    private init?(_ head: RawRequestHead, viewerHeaders: ViewerHeaderNames?, segment: Bool) {
+    private init?(_ head: RawRequestHead, viewerHeaders: ViewerHeaderNames?, segment: Bool, memo: inout SegmentQueryMemo) {
         let target = head.target
         guard head.method != .other, target.utf8.count <= Self.maxTargetBytes else { return nil }
         let mark = target.utf8.firstIndex(of: UInt8(ascii: "?"))
@@ -55,7 +60,13 @@ struct FastManifestRequest {
         if segment {
             guard path.hasSuffix(".m4s") || path.hasSuffix(".mp4") else { return nil }
             // A kept segment head is keyed by path alone: only queries the origin reads may share it.
-            if let mark { guard Self.namesOnlyKnownParameters(target[target.utf8.index(after: mark)...]) else { return nil } }
+            if let mark {
+                let read = memo.read(target[target.utf8.index(after: mark)...])
+                guard read.onlyKnown else { return nil }
+                segmentParameters = read.parameters
+            } else {
+                segmentParameters = AccessParameters.none
+            }
         } else {
             guard path.hasSuffix(".m3u8") || path.hasSuffix(".mpd") else { return nil }
         }

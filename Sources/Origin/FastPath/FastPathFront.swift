@@ -63,6 +63,8 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
     private var forwardedSinceReadComplete = false
     /// The writability the handlers behind were last told of (see `channelWritabilityChanged`).
     private var writableBehind = true
+    /// The last segment query's reading (a player sends the same token with every segment).
+    private var segmentQueries = SegmentQueryMemo()
 
     init(fastPath: MediaFastPath, maxInFlight: Int, idleTimeout: Duration?, deadlines: ConnectionDeadlines?) {
         self.fastPath = fastPath
@@ -281,7 +283,7 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
             fastPath.answeredInFront.wrappingAdd(1, ordering: .relaxed)
             return .encoded(bytes)
         }
-        let segment = manifest == nil ? fastPath.segmentRequest(head) : nil
+        let segment = manifest == nil ? fastPath.segmentRequest(head, memo: &segmentQueries) : nil
         if let segment, let kept = fastPath.cachedSegment(segment, remoteIP: remoteIP, date: date.current()) {
             fastPath.answeredInFront.wrappingAdd(1, ordering: .relaxed)
             return .file(kept)

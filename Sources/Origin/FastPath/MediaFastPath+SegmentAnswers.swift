@@ -16,10 +16,11 @@ extension MediaFastPath {
         var range: Range<Int>
     }
 
-    /// The request as the segment cache reads it; nil when it may not answer or keep it.
-    func segmentRequest(_ head: RawRequestHead) -> FastManifestRequest? {
+    /// The request as the segment cache reads it; nil when it may not answer or keep it. `memo` is the
+    /// connection's reading of its last query.
+    func segmentRequest(_ head: RawRequestHead, memo: inout SegmentQueryMemo) -> FastManifestRequest? {
         guard segmentAnswers.isEnabled else { return nil }
-        return FastManifestRequest(segment: head, viewerHeaders: access?.headerNames)
+        return FastManifestRequest(segment: head, viewerHeaders: access?.headerNames, memo: &memo)
     }
 
     private func segmentKey(_ request: FastManifestRequest) -> SegmentAnswerCache.Key {
@@ -38,8 +39,9 @@ extension MediaFastPath {
             segmentAnswers.remove(key, ifStill: entry)
             return nil
         }
-        // A kept head is keyed by path: the token in this request's query is read for this request.
-        guard decisionGives(entry.grant, path: entry.mediaPath, parameters: AccessParameters(rawQuery: request.rawQuery),
+        // A kept head is keyed by path: the decision is made for this request's own query's parameters.
+        guard decisionGives(entry.grant, path: entry.mediaPath,
+                            parameters: request.segmentParameters ?? AccessParameters(rawQuery: request.rawQuery),
                             request: request, remoteIP: remoteIP) else { return nil }
         let requestID = AccessLogMiddleware.requestID(from: request.requestID)
         let head = splicedHead(entry.head, requestID: requestID, date: date, bodyBytes: 0)
