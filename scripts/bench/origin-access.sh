@@ -6,32 +6,34 @@
 # HLS master playlist; on `shut` every URL carries the token minted by POST /api/v1/playback-urls, and
 # manifests get it written into each URI.
 #
-# Why it is measured this way (session 9; docs/perf-notes.md): on this shared 2-core VM the same run repeated
-# varies by 15-25 % from one run to the next, while the signed-only work is ~2-3 % of the server's samples
-# (perf), so the measurement, not the check, decided the figure (7-28 % on one binary). Hence:
-# - two assets instead of switching one asset's policy: nothing is re-warmed between runs, so runs can be
-#   short and many, the two policies back to back in mirrored order (public, signed, signed, public, ...),
-#   BENCH_ACCESS_ROUNDS rounds (default 8) of BENCH_DURATION (default 2s; wrk takes whole seconds) each; the cost is taken per
-#   round from the two runs made next to each other, then the median of the rounds;
+# Why it is measured this way (session 9; docs/perf-notes.md): on this shared 2-core VM the server's CPU per
+# request moves by 15-25 % from one second to the next, while the signed-only work is ~2-3 % of the server's
+# samples (perf), so runs made one after the other (even 2 s apart, mirrored, median of rounds) measured the
+# machine, not the check (7-28 % on one binary). Hence:
+# - two assets instead of switching one asset's policy, so nothing is re-warmed between runs;
+# - the two wrk runs of a round go at the same time, taking turns every BENCH_ACCESS_SLICE seconds (default
+#   0.2; the other one stopped with SIGSTOP), so both see the same seconds of the machine
+#   (scripts/bench/interleaved_wrk.py); BENCH_ACCESS_ROUNDS rounds (default 4) of BENCH_ROUND_SECONDS
+#   (default 6, 3 s of each policy) per target, the cost taken per round, then the median of the rounds;
 # - the server pinned to core 0 and wrk to core 1 (taskset, when there are 2+ cores): unpinned, wrk and the
 #   server took turns on the same two cores, so wrk's own extra work for a signed request (a longer request
-#   line, a manifest 26 % longer to read) was charged to the server's throughput, and where the scheduler put
-#   the threads moved a run by more than the check costs. Pinned, the server saturates its core, so its
-#   req/s is the inverse of its CPU per request (BENCH_ACCESS_PIN=0 turns pinning off);
-# - beside req/s, the server's CPU time per request (from /proc), as the primary figure of what checking costs.
-# Prints req/s for both, the cost of checking, 1 - signed/public (target, issue 12: under 10 %), and the
-# change in CPU per request. A full run takes ~2.7 min (4 targets x 8 rounds x 2 x 2 s, plus ~35 s of set-up).
+#   line, a manifest 26 % longer to read) was charged to the server's throughput. Pinned, the server
+#   saturates its core and its req/s is the inverse of its CPU per request (BENCH_ACCESS_PIN=0: unpinned);
+# - beside req/s, the server's CPU time per request (schedstat of all its threads, read at every switch).
+# Prints req/s of each (requests per second of its own turns), the cost of checking, 1 - signed/public
+# (target, issue 12: under 10 %), and the change in CPU per request. wrk's latencies are not reported: a
+# request in flight when its wrk is stopped waits for the next turn. A full run takes ~2 min (4 targets x
+# 4 rounds x 6 s, plus ~35 s of set-up).
 # MEDIASERVE_BINARY=path skips the release build (e.g. a debug binary, for a quick look; not for figures).
-# BENCH_ACCESS_PERF=DIR records the server with `perf record -g` during each wrk run, into
-# DIR/<target>-<policy>-<round>.data (for profiles of signed against public; perf's own cost is in those figures).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/bench/lib.sh
 
-DURATION="${BENCH_DURATION:-2s}"
+SLICE="${BENCH_ACCESS_SLICE:-0.2}"
+ROUND_SECONDS="${BENCH_ROUND_SECONDS:-6}"
 CONNECTIONS="${BENCH_CONNECTIONS:-50}"
 THREADS="${BENCH_THREADS:-}"
-ROUNDS="${BENCH_ACCESS_ROUNDS:-8}"
+ROUNDS="${BENCH_ACCESS_ROUNDS:-4}"
 # BENCH_ACCESS_OBJECTS="playlist master" narrows a run to those targets (while studying one case).
 OBJECTS="${BENCH_ACCESS_OBJECTS:-segment small-segment playlist master}"
 KEY="bench-key"
@@ -74,11 +76,7 @@ for target in $targets; do
   curl -fsS -o /dev/null "$base/vod/open/$path"
 done
 
-# CPU time the server's threads have run so far, in ns (schedstat: finer than /proc/PID/stat's 10 ms ticks,
-# which were 1 % of a 1.5 s run).
-server_ns() { cat /proc/"$ms_pid"/task/*/schedstat | awk '{ns += $1} END {printf "%.0f\n", ns}'; }
-
-echo "bench-origin-access: ${server_pin}$ROUNDS rounds of ${client_pin:+$client_pin }wrk -t$THREADS -c$CONNECTIONS -d$DURATION per target and policy, $(nproc) cores"
+echo "bench-origin-access: ${server_pin}$ROUNDS rounds of ${ROUND_SECONDS} s per target, public and signed taking turns every ${SLICE} s, ${client_pin:+$client_pin }wrk -t$THREADS -c$CONNECTIONS each, $(nproc) cores"
 results="$work/results.txt"
 : > "$results"
 for target in $targets; do
@@ -87,19 +85,10 @@ for target in $targets; do
   # Warm both (the first requests fill the caches through the ordinary path); wrk measures the warm state.
   for _ in 1 2 3; do curl -fsS -o /dev/null "$base/vod/open/$path"; curl -fsS -o /dev/null "$base/vod/shut/$path?$token"; done
   for round in $(seq 1 "$ROUNDS"); do
-    order="public signed"; [ $((round % 2)) = 0 ] && order="signed public"
-    for policy in $order; do
-      url="$base/vod/open/$path"; [ "$policy" = signed ] && url="$base/vod/shut/$path?$token"
-      before="$(server_ns)"
-      perf_pid=""
-      if [ -n "${BENCH_ACCESS_PERF:-}" ]; then
-        perf record -q -F 1999 -g -p "$ms_pid" -o "$BENCH_ACCESS_PERF/$name-$policy-$round.data" >/dev/null 2>&1 &
-        perf_pid=$!
-      fi
-      $client_pin wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" > "$work/wrk-$name-$policy-$round.txt"
-      if [ -n "$perf_pid" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
-      echo "$name $policy $work/wrk-$name-$policy-$round.txt $(( $(server_ns) - before ))" >> "$results"
-    done
+    # Which one goes first alternates between rounds.
+    line="$(python3 scripts/bench/interleaved_wrk.py "$ms_pid" "$SLICE" "$ROUND_SECONDS" "$work/wrk-$name-$round" \
+      "$base/vod/open/$path" "$base/vod/shut/$path?$token" $((round % 2)) -- $client_pin wrk --latency -t"$THREADS" -c"$CONNECTIONS")"
+    echo "$name $line $work/wrk-$name-$round-a.txt $work/wrk-$name-$round-b.txt" >> "$results"
   done
 done
 
@@ -107,27 +96,28 @@ python3 - "$results" <<'PY'
 import statistics, sys
 sys.path.insert(0, "scripts/bench")
 from wrk_parse import parse as parse_wrk
-rows = {}
+rounds = {}
 for line in open(sys.argv[1]):
-    name, policy, path, ns = line.split()
-    row = parse_wrk(path)
-    cpu_us = int(ns) / 1e3 / max(row["total"], 1)
-    rows.setdefault(name, {}).setdefault(policy, []).append((row["rps"], row["p99"], row["errors"], cpu_us))
-print(f"{'':14} {'policy':8} {'req/s':>10} {'p99 ms':>8} {'non-2xx':>8} {'cpu us/req':>10}   (medians of rounds; req/s of each round)")
-for name in [n for n in ("segment", "small-segment", "playlist", "master") if n in rows]:
-    for policy in ("public", "signed"):
-        runs = rows[name][policy]
-        each = ", ".join(f"{r[0]:.0f}" for r in runs)
-        print(f"{name:14} {policy:8} {statistics.median(r[0] for r in runs):10.0f} {statistics.median(r[1] for r in runs):8.2f} "
-              f"{sum(r[2] for r in runs):8d} {statistics.median(r[3] for r in runs):10.1f}   ({each})")
-    pairs = list(zip(rows[name]["public"], rows[name]["signed"]))
-    ratios = [signed[0] / public[0] for public, signed in pairs]
-    cpus = [signed[3] / public[3] for public, signed in pairs]
+    name, a_n, a_s, a_ns, b_n, b_s, b_ns, a_out, b_out = line.split()
+    errors = parse_wrk(a_out)["errors"] + parse_wrk(b_out)["errors"]
+    public = (int(a_n) / float(a_s), int(a_ns) / 1e3 / max(int(a_n), 1))
+    signed = (int(b_n) / float(b_s), int(b_ns) / 1e3 / max(int(b_n), 1))
+    rounds.setdefault(name, []).append((public, signed, errors))
+print(f"{'':14} {'policy':8} {'req/s':>10} {'cpu us/req':>10} {'non-2xx':>8}   (medians of rounds; req/s of each round)")
+for name in [n for n in ("segment", "small-segment", "playlist", "master") if n in rounds]:
+    runs = rounds[name]
+    for index, policy in enumerate(("public", "signed")):
+        each = ", ".join(f"{r[index][0]:.0f}" for r in runs)
+        errors = sum(r[2] for r in runs) if index == 0 else 0
+        print(f"{name:14} {policy:8} {statistics.median(r[index][0] for r in runs):10.0f} "
+              f"{statistics.median(r[index][1] for r in runs):10.1f} {errors if index == 0 else '':>8}   ({each})")
+    ratios = [r[1][0] / r[0][0] for r in runs]
+    cpus = [r[1][1] / r[0][1] for r in runs]
     ratio, cpu = statistics.median(ratios), statistics.median(cpus)
     cost = 1 - ratio
     verdict = "meets" if cost < 0.10 else "misses"
-    print(f"{name:14} ratio signed/public = {ratio:.2f}x (median of {len(pairs)} rounds), checking costs {cost * 100:.1f} % "
+    print(f"{name:14} ratio signed/public = {ratio:.2f}x (median of {len(runs)} rounds), checking costs {cost * 100:.1f} % "
           f"(target < 10 %): {verdict}; server CPU per request {(cpu - 1) * 100:+.1f} %")
-    print(f"{'':14} per round: cost {', '.join(f'{(1 - r) * 100:.0f}' for r in ratios)} %; "
-          f"CPU/request {', '.join(f'{(c - 1) * 100:+.0f}' for c in cpus)} %")
+    print(f"{'':14} per round: cost {', '.join(f'{(1 - r) * 100:.1f}' for r in ratios)} %; "
+          f"CPU/request {', '.join(f'{(c - 1) * 100:+.1f}' for c in cpus)} %")
 PY
