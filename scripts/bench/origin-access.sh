@@ -12,7 +12,8 @@
 # machine, not the check (7-28 % on one binary). Hence:
 # - two assets instead of switching one asset's policy, so nothing is re-warmed between runs;
 # - the two wrk runs of a round go at the same time, taking turns every BENCH_ACCESS_SLICE seconds (default
-#   0.2; the other one stopped with SIGSTOP), so both see the same seconds of the machine
+#   0.05; the other one stopped with SIGSTOP; at each switch the server's answers to the stopped one are
+#   let finish and charged to it), so both see the same moments of the machine
 #   (scripts/bench/interleaved_wrk.py); BENCH_ACCESS_ROUNDS rounds (default 4) of BENCH_ROUND_SECONDS
 #   (default 6, 3 s of each policy) per target, the cost taken per round, then the median of the rounds;
 # - the server pinned to core 0 and wrk to core 1 (taskset, when there are 2+ cores): unpinned, wrk and the
@@ -24,12 +25,14 @@
 # (target, issue 12: under 10 %), and the change in CPU per request. wrk's latencies are not reported: a
 # request in flight when its wrk is stopped waits for the next turn. A full run takes ~2 min (4 targets x
 # 4 rounds x 6 s, plus ~35 s of set-up).
+# BENCH_ACCESS_CALIBRATE=1 measures the public asset against itself (both turns public): the method's own
+# spread, which a cost figure must clear to mean anything.
 # MEDIASERVE_BINARY=path skips the release build (e.g. a debug binary, for a quick look; not for figures).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/bench/lib.sh
 
-SLICE="${BENCH_ACCESS_SLICE:-0.2}"
+SLICE="${BENCH_ACCESS_SLICE:-0.05}"
 ROUND_SECONDS="${BENCH_ROUND_SECONDS:-6}"
 CONNECTIONS="${BENCH_CONNECTIONS:-50}"
 THREADS="${BENCH_THREADS:-}"
@@ -79,6 +82,11 @@ done
 echo "bench-origin-access: ${server_pin}$ROUNDS rounds of ${ROUND_SECONDS} s per target, public and signed taking turns every ${SLICE} s, ${client_pin:+$client_pin }wrk -t$THREADS -c$CONNECTIONS each, $(nproc) cores"
 results="$work/results.txt"
 : > "$results"
+second="$base/vod/shut/"; second_query="?$token"
+if [ "${BENCH_ACCESS_CALIBRATE:-0}" = 1 ]; then
+  second="$base/vod/open/"; second_query=""
+  echo "bench-origin-access: calibration: both turns public (\"signed\" below is the public asset again)"
+fi
 for target in $targets; do
   name="${target%%:*}"; path="${target#*:}"
   case " $OBJECTS " in *" $name "*) ;; *) continue ;; esac
@@ -87,7 +95,7 @@ for target in $targets; do
   for round in $(seq 1 "$ROUNDS"); do
     # Which one goes first alternates between rounds.
     line="$(python3 scripts/bench/interleaved_wrk.py "$ms_pid" "$SLICE" "$ROUND_SECONDS" "$work/wrk-$name-$round" \
-      "$base/vod/open/$path" "$base/vod/shut/$path?$token" $((round % 2)) -- $client_pin wrk --latency -t"$THREADS" -c"$CONNECTIONS")"
+      "$base/vod/open/$path" "$second$path$second_query" $((round % 2)) -- $client_pin wrk --latency -t"$THREADS" -c"$CONNECTIONS")"
     echo "$name $line $work/wrk-$name-$round-a.txt $work/wrk-$name-$round-b.txt" >> "$results"
   done
 done
