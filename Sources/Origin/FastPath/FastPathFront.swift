@@ -367,16 +367,17 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(wrapOutboundOut(.byteBuffer(bytes)), promise: nil)
         // The region borrows the open-file cache's descriptor (sendfile reads at explicit offsets): no
         // dup, and ownership is handed back, not closed, once the region is done. `file` keeps the
-        // descriptor open until then. (One callback for both clean-ups: each is a closure and a list entry.)
+        // descriptor open until then. (One callback for both clean-ups and then
+        // `answerWritten`, as `afterWrite` orders them: each callback is a closure and a list entry.)
         let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: file.descriptor)
         let region = FileRegion(fileHandle: handle, readerIndex: range.lowerBound, endIndex: range.upperBound)
         written.futureResult.assumeIsolated().whenComplete { _ in
             try? options?.setOption(cork, value: 0)
             _ = try? handle.takeDescriptorOwnership()
             withExtendedLifetime(file) {}
+            self.answerWritten()
         }
         context.writeAndFlush(wrapOutboundOut(.fileRegion(region)), promise: written)
-        afterWrite(written, context: context)
     }
 
     /// Counts an answer as going out (the deadlines see it) and makes the promise its last write completes.
