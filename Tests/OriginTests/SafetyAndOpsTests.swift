@@ -61,6 +61,18 @@ import Storage
         }
     }
 
+    /// Fresh request ids are 16 lower-case hex digits of the sequence's value, zero-padded.
+    @Test func requestIDsAreTheSequenceInHex() {
+        #expect(RequestIDSequence.hex(0) == "0000000000000000")
+        #expect(RequestIDSequence.hex(0xDEAD_BEEF) == "00000000deadbeef")
+        #expect(RequestIDSequence.hex(.max) == "ffffffffffffffff")
+        for _ in 0..<1000 {
+            let value = RequestIDSequence.next()
+            let plain = String(value, radix: 16)
+            #expect(RequestIDSequence.hex(value) == String(repeating: "0", count: 16 - plain.count) + plain)
+        }
+    }
+
     @Test func opsEndpoints() async throws {
         try await withFixture { port, data in
             let health = try await fetch(port, "/healthz")
@@ -89,6 +101,7 @@ import Storage
             let fresh = try await fetch(port, "/healthz", headers: [("X-Request-Id", "bad id\twith spaces")])
             let id = try #require(fresh.header("X-Request-Id"))
             #expect(id.count == 16 && id != "bad id\twith spaces")
+            #expect(id.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) })
 
             // Not ready when the data directory cannot be written.
             try FileManager.default.setAttributes([.posixPermissions: 0o500], ofItemAtPath: data.url.path)

@@ -5,18 +5,25 @@
 # builds its own per request from its cache). Each object at 50 and at 500 connections (wrk), then
 # req/s, p99 and the ratios mediaserve/nginx with the targets:
 #   segments req/s >= 1.0x nginx; manifests req/s >= 0.6x nginx; p99 <= 1.5x nginx's p99, every object.
+# How: each object and connection count is measured in BENCH_ROUNDS rounds (default 4) of BENCH_DURATION
+# (default 4s) per server, the two servers back to back in mirrored order (mediaserve, nginx, then nginx,
+# mediaserve, ...). The ratios are taken within each round and the median of the rounds is reported, with
+# each server's CPU per request (from /proc, user+system). Why: this VM's speed drifts by 15-25 % over tens
+# of seconds; one long run per server let a disturbed run decide a ratio (session 8: the same binary read
+# 0.86x and 1.02x on the same object in two holds), mirrored rounds cancel a drift.
 # A second mediaserve on the same files with `http.fast_path: false` (every request through Hummingbird's
-# router) is measured in the same run, so the fast path's own gain is printed too.
+# router) is measured in the first round, so the fast path's own gain is printed too.
 # The figures are only as good as the machine is quiet: on a shared machine report them with the load.
-# Environment: BENCH_DURATION (10s), BENCH_CONNECTION_LEVELS ("50 500"), BENCH_THREADS (2), MEDIASERVE_BINARY
-# (default: a release build made here), BENCH_MEDIASERVE_PORT / BENCH_NGINX_PORT; to narrow a run while
-# studying one case: BENCH_OBJECTS (some of "segment-600k segment-2m master media mpd", default all) and
-# BENCH_ROUTER=0 (skip the fast-path-off server; its columns then read "-").
+# Environment: BENCH_ROUNDS (4), BENCH_DURATION (4s), BENCH_CONNECTION_LEVELS ("50 500"), BENCH_THREADS (2),
+# MEDIASERVE_BINARY (default: a release build made here), BENCH_MEDIASERVE_PORT / BENCH_NGINX_PORT; to narrow a
+# run while studying one case: BENCH_OBJECTS (some of "segment-600k segment-2m master media mpd", default all)
+# and BENCH_ROUTER=0 (skip the fast-path-off server; its columns then read "-").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/bench/lib.sh
 
-DURATION="${BENCH_DURATION:-10s}"
+DURATION="${BENCH_DURATION:-4s}"
+ROUNDS="${BENCH_ROUNDS:-4}"
 CONNECTION_LEVELS="${BENCH_CONNECTION_LEVELS:-50 500}"
 OBJECTS="${BENCH_OBJECTS:-segment-600k segment-2m master media mpd}"
 THREADS="${BENCH_THREADS:-2}"
@@ -78,43 +85,74 @@ for object in "v1/$small" "v1/$large" master.m3u8 manifest.mpd "v1/$rendition.m3
 done
 
 echo "origin-hotpath: segments $small ($(stat -c %s "$work/data/vod/bench/$small") B), $large ($(stat -c %s "$work/data/vod/bench/$large") B);" \
-     "wrk -t$THREADS -d$DURATION at $CONNECTION_LEVELS connections; $CORES cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+     "$ROUNDS mirrored rounds of wrk -t$THREADS -d$DURATION per server at $CONNECTION_LEVELS connections; $CORES cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+# CPU ticks (user + system) of a server's processes: mediaserve's pid, nginx's workers.
+ticks_per_second="$(getconf CLK_TCK)"
+server_pids() {
+  case "$1" in
+    nginx) pgrep -P "$(cat "$work/nginx/nginx.pid")" | tr '\n' ' ' ;;
+    router) echo "$router_pid" ;;
+    *) echo "$ms_pid" ;;
+  esac
+}
+server_ticks() { local total=0 pid; for pid in $(server_pids "$1"); do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done; echo "$total"; }
 results="$work/results.txt"
 : > "$results"
 for connections in $CONNECTION_LEVELS; do
   for target in "segment-600k:v1/$small" "segment-2m:v1/$large" "master:master.m3u8" "media:v1/$rendition.m3u8" "mpd:manifest.mpd"; do
     name="${target%%:*}"; object="${target#*:}"
     case " $OBJECTS " in *" $name "*) ;; *) continue ;; esac
-    for server in $servers; do
-      label="${server%%:*}"; port="${server#*:}"
-      CONNECTIONS="$connections" bench_wrk "$name-$connections-$label" "http://127.0.0.1:$port/vod/bench/$object"
-      echo "$name $connections $label $work/wrk-$name-$connections-$label.txt" >> "$results"
+    for round in $(seq 1 "$ROUNDS"); do
+      order="$servers"
+      [ $((round % 2)) = 0 ] && order="$(echo "$servers" | tr ' ' '\n' | grep -v '^router:' | tac | tr '\n' ' ')"
+      for server in $order; do
+        label="${server%%:*}"; port="${server#*:}"
+        before="$(server_ticks "$label")"
+        CONNECTIONS="$connections" bench_wrk "$name-$connections-$label-$round" "http://127.0.0.1:$port/vod/bench/$object"
+        echo "$name $connections $label $round $work/wrk-$name-$connections-$label-$round.txt $(( $(server_ticks "$label") - before ))" >> "$results"
+      done
+      servers="$(echo "$servers" | tr ' ' '\n' | grep -v '^router:' | tr '\n' ' ')"
     done
+    if [ "$ROUTER" != 0 ]; then servers="mediaserve:$MS_PORT router:$ROUTER_PORT nginx:$NGINX_PORT"; fi
   done
 done
 
-python3 - "$results" <<'PY'
-import sys
+python3 - "$results" "$ticks_per_second" <<'PY'
+import statistics, sys
 sys.path.insert(0, "scripts/bench")
 from wrk_parse import parse
 rows, order = {}, []
 for line in open(sys.argv[1]):
-    name, connections, label, path = line.split()
+    name, connections, label, round_, path, ticks = line.split()
     key = (name, int(connections))
     if key not in rows: order.append(key)
-    rows.setdefault(key, {})[label] = parse(path)
+    run = parse(path)
+    run["cpu_us"] = int(ticks) / float(sys.argv[2]) * 1e6 / max(run["total"], 1)
+    rows.setdefault(key, {}).setdefault(label, {})[int(round_)] = run
 targets = {"segment-600k": 1.0, "segment-2m": 1.0, "master": 0.6, "media": 0.6, "mpd": 0.6}
-print(f"{'object':13} {'conns':>5} {'ms req/s':>10} {'nginx req/s':>11} {'ratio':>6} {'ms p99':>8} {'nginx p99':>9} {'p99 x':>6} {'non-2xx':>7}  verdict"
-      f"   {'router req/s':>12} {'fast/router':>11}")
+median = statistics.median
+print(f"{'object':13} {'conns':>5} {'ms req/s':>10} {'nginx req/s':>11} {'ratio':>6} {'ms p99':>8} {'nginx p99':>9} {'p99 x':>6} "
+      f"{'cpu us/req':>11} {'non-2xx':>7}  verdict{'':31} {'router req/s':>12} {'fast/router':>11}  ratio of each round")
 missed = 0
 for name, connections in order:
-    ms, ng, router = (rows[(name, connections)].get(label) for label in ("mediaserve", "nginx", "router"))
-    ratio, p99 = ms["rps"] / ng["rps"], ms["p99"] / ng["p99"]
-    ok = ratio >= targets[name] and p99 <= 1.5 and ms["errors"] == 0
+    runs = rows[(name, connections)]
+    ms, ng, router = runs["mediaserve"], runs["nginx"], runs.get("router")
+    rounds = sorted(set(ms) & set(ng))
+    ratio = median(ms[r]["rps"] / ng[r]["rps"] for r in rounds)
+    p99 = median(ms[r]["p99"] / ng[r]["p99"] for r in rounds)
+    errors = sum(ms[r]["errors"] for r in rounds)
+    socket = "; ".join(ms[r]["socket"] for r in rounds if ms[r]["socket"])
+    ok = ratio >= targets[name] and p99 <= 1.5 and errors == 0
     missed += not ok
-    print(f"{name:13} {connections:5d} {ms['rps']:10.0f} {ng['rps']:11.0f} {ratio:5.2f}x {ms['p99']:7.2f}ms {ng['p99']:8.2f}ms {p99:5.2f}x {ms['errors']:7d}  "
-          f"{'meets ' if ok else 'misses'} (>= {targets[name]}x, p99 <= 1.5x)   "
-          + (f"{router['rps']:12.0f} {ms['rps'] / router['rps']:10.2f}x" if router else f"{'-':>12} {'-':>11}")
-          + (f"  socket errors: {ms['socket']}" if ms['socket'] else ""))
-print(f"origin-hotpath: {len(order) - missed} of {len(order)} targets met (router: the same mediaserve with http.fast_path=false)")
+    ms_rps, ng_rps = median(ms[r]["rps"] for r in rounds), median(ng[r]["rps"] for r in rounds)
+    ms_p99, ng_p99 = median(ms[r]["p99"] for r in rounds), median(ng[r]["p99"] for r in rounds)
+    cpu = f"{median(ms[r]['cpu_us'] for r in rounds):.0f}/{median(ng[r]['cpu_us'] for r in rounds):.0f}"
+    router_rps = median(run["rps"] for run in router.values()) if router else None
+    each = " ".join(f"{ms[r]['rps'] / ng[r]['rps']:.2f}" for r in rounds)
+    print(f"{name:13} {connections:5d} {ms_rps:10.0f} {ng_rps:11.0f} {ratio:5.2f}x {ms_p99:7.2f}ms {ng_p99:8.2f}ms {p99:5.2f}x "
+          f"{cpu:>11} {errors:7d}  {'meets ' if ok else 'misses'} (>= {targets[name]}x, p99 <= 1.5x)   "
+          + (f"{router_rps:12.0f} {ms_rps / router_rps:10.2f}x" if router_rps else f"{'-':>12} {'-':>11}")
+          + f"  {each}" + (f"  socket errors: {socket}" if socket else ""))
+print(f"origin-hotpath: {len(order) - missed} of {len(order)} targets met (medians of {len(rounds)} mirrored rounds; ratios and p99 x"
+      " within each round; cpu us/req: mediaserve/nginx; router: the same mediaserve with http.fast_path=false, first round)")
 PY

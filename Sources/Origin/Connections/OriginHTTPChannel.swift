@@ -39,9 +39,14 @@ struct OriginHTTPChannel: ServerChildChannel, HTTPChannelHandler {
                 try pipeline.addHandler(deadlines)
                 // Not on the health-check reserve: there the gate answers 503 to anything but health checks.
                 let front = decision == .healthChecksOnly ? nil : fastPath.map {
-                    FastPathFront(fastPath: $0, maxInFlight: limits.maxResponsesInFlight, idleTimeout: limits.idleTimeout, deadlines: deadlines)
+                    FastPathFront(fastPath: $0, maxInFlight: limits.maxResponsesInFlight, idleTimeout: limits.idleTimeout, deadlines: deadlines,
+                                  readsItself: true)
                 }
-                if let front { try pipeline.addHandler(front) }
+                if let front {
+                    // The front asks for reads itself (`FastPathFront.channelReadComplete`).
+                    try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+                    try pipeline.addHandler(front)
+                }
                 try pipeline.configureHTTPServerPipeline(
                     withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
                     withEncoderConfiguration: .init(), withDecoderLimitConfiguration: .init())

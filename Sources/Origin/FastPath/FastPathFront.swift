@@ -65,18 +65,25 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
     private var writableBehind = true
     /// The last segment query's reading (a player sends the same token with every segment).
     private var segmentQueries = SegmentQueryMemo()
+    /// The channel's `autoRead` is off and this handler asks for reads itself (see `channelReadComplete`).
+    private let readsItself: Bool
 
-    init(fastPath: MediaFastPath, maxInFlight: Int, idleTimeout: Duration?, deadlines: ConnectionDeadlines?) {
+    /// With `readsItself`, the channel must have `autoRead` off (`OriginHTTPChannel` turns it off with the front).
+    init(fastPath: MediaFastPath, maxInFlight: Int, idleTimeout: Duration?, deadlines: ConnectionDeadlines?, readsItself: Bool = false) {
         self.fastPath = fastPath
         self.maxInFlight = max(1, maxInFlight)
         self.idleTimeout = idleTimeout.map { TimeAmount($0) }
         self.deadlines = deadlines
+        self.readsItself = readsItself
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         remoteIP = context.channel.remoteAddress?.ipAddress
-        if context.channel.isActive { scheduleIdleCheck(in: idleTimeout) }
+        if context.channel.isActive {
+            scheduleIdleCheck(in: idleTimeout)
+            if readsItself { read(context: context) }
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -88,6 +95,8 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
     func channelActive(context: ChannelHandlerContext) {
         if idleTimer == nil { scheduleIdleCheck(in: idleTimeout) }
         context.fireChannelActive()
+        // What NIO does after channelActive with autoRead on.
+        if readsItself { read(context: context) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -120,10 +129,26 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
     /// Passed on only after bytes were: a read whose requests were all answered here has nothing for the
     /// decoder, the gate or Hummingbird's async channel to finish, and walking it through their ten
     /// handlers was ~3 % of a cached manifest request (perf, docs/perf-notes.md session 7).
+    ///
+    /// With `readsItself`, this is also where the next read is asked for, in place of NIO's `autoRead`, which
+    /// sends a `read` from the tail of the pipeline through every handler behind after each read (~6 % of a
+    /// cached manifest request; perf, docs/perf-notes.md session 9). While any request or byte of the
+    /// connection is with the ordinary path, the read still starts at the tail, exactly as `autoRead` would,
+    /// so the handlers behind (the request gate, Hummingbird's async channel) can hold it for their
+    /// back-pressure; otherwise nothing behind has anything to hold it for, and it goes from here to the socket
+    /// (or waits here while this handler's own answers are at their bound).
     func channelReadComplete(context: ChannelHandlerContext) {
-        guard forwardedSinceReadComplete else { return }
-        forwardedSinceReadComplete = false
-        context.fireChannelReadComplete()
+        let forwarded = forwardedSinceReadComplete
+        if forwarded {
+            forwardedSinceReadComplete = false
+            context.fireChannelReadComplete()
+        }
+        guard readsItself else { return }
+        if forwarded || slowRequests > 0 || slowBodyBytes > 0 || passthrough || quiescing {
+            context.pipeline.syncOperations.read()
+        } else {
+            read(context: context)
+        }
     }
 
     /// A segment answered here makes the channel unwritable until the socket takes it (the region is larger
@@ -344,16 +369,17 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(wrapOutboundOut(.byteBuffer(bytes)), promise: nil)
         // The region borrows the open-file cache's descriptor (sendfile reads at explicit offsets): no
         // dup, and ownership is handed back, not closed, once the region is done. `file` keeps the
-        // descriptor open until then. (One callback for both clean-ups: each is a closure and a list entry.)
+        // descriptor open until then. (One callback for both clean-ups and then
+        // `answerWritten`, as `afterWrite` orders them: each callback is a closure and a list entry.)
         let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: file.descriptor)
         let region = FileRegion(fileHandle: handle, readerIndex: range.lowerBound, endIndex: range.upperBound)
         written.futureResult.assumeIsolated().whenComplete { _ in
             try? options?.setOption(cork, value: 0)
             _ = try? handle.takeDescriptorOwnership()
             withExtendedLifetime(file) {}
+            self.answerWritten()
         }
         context.writeAndFlush(wrapOutboundOut(.fileRegion(region)), promise: written)
-        afterWrite(written, context: context)
     }
 
     /// Counts an answer as going out (the deadlines see it) and makes the promise its last write completes.

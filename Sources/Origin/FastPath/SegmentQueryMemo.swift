@@ -19,11 +19,20 @@ struct SegmentQueryMemo {
 
     /// `query` (as sent, without `?`) read, or the last one's reading when it is the same bytes.
     mutating func read(_ query: Substring) -> (parameters: AccessParameters, onlyKnown: Bool) {
-        if let last = self.query, last == query { return (parameters, onlyKnown) }
+        if let last = self.query, Self.sameBytes(last, query) { return (parameters, onlyKnown) }
         onlyKnown = FastManifestRequest.namesOnlyKnownParameters(query)
         parameters = onlyKnown ? AccessParameters(rawQuery: query) : .none
         // Keeps the target it was cut from (at most `FastManifestRequest.maxTargetBytes`) until the next one.
         self.query = query
         return (parameters, onlyKnown)
+    }
+
+    /// Byte equality (String's `==` compares by Unicode canonical equivalence, and aligned the slices'
+    /// bounds to scalars first on every signed segment: `scalarAlignSlow` in its profile).
+    private static func sameBytes(_ lhs: Substring, _ rhs: Substring) -> Bool {
+        let same = lhs.utf8.withContiguousStorageIfAvailable { left in
+            rhs.utf8.withContiguousStorageIfAvailable { right in left.count == right.count && left.elementsEqual(right) }
+        }
+        return (same ?? nil) ?? lhs.utf8.elementsEqual(rhs.utf8)
     }
 }

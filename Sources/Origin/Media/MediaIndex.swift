@@ -93,10 +93,16 @@ public protocol ManifestRendering: Sendable {
 public struct CombinedMediaIndex: CachedMediaIndex {
     let vod: any MediaIndex
     let live: (any MediaIndex)?
+    /// The two indexes as `CachedMediaIndex`, cast once: a cast to an existential per cached manifest
+    /// request was ~4 % of its CPU (the runtime's conformance lookup; perf, docs/perf-notes.md session 9).
+    private let cachedVod: (any CachedMediaIndex)?
+    private let cachedLive: (any CachedMediaIndex)?
 
     public init(vod: any MediaIndex, live: (any MediaIndex)?) {
         self.vod = vod
         self.live = live
+        cachedVod = vod as? any CachedMediaIndex
+        cachedLive = live as? any CachedMediaIndex
     }
 
     public func listing(tree: MediaTree, owner: SafeName) async throws -> MediaListing? {
@@ -116,8 +122,8 @@ public struct CombinedMediaIndex: CachedMediaIndex {
 
     public func cachedListing(tree: MediaTree, owner: SafeName) -> MediaListing? {
         switch tree {
-        case .vod: return (vod as? any CachedMediaIndex)?.cachedListing(tree: tree, owner: owner)
-        case .live: return (live as? any CachedMediaIndex)?.cachedListing(tree: tree, owner: owner)
+        case .vod: return cachedVod?.cachedListing(tree: tree, owner: owner)
+        case .live: return cachedLive?.cachedListing(tree: tree, owner: owner)
         }
     }
 }
