@@ -9,7 +9,12 @@ public final class OriginMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     let factory: PrometheusMetricsFactory
     /// Metric objects per (kind, status), made once: the factory's registry lookup is the costly part.
-    private let requestMetrics = Mutex<[String: RequestMetrics]>([:])
+    private let requestMetrics = Mutex<[RequestKey: RequestMetrics]>([:])
+
+    private struct RequestKey: Hashable {
+        var kind: RouteKind
+        var status: Int
+    }
 
     private struct RequestMetrics: @unchecked Sendable {
         let requests: CoreMetrics.Counter
@@ -30,10 +35,27 @@ public final class OriginMetrics: Sendable {
         self.factory = factory
     }
 
-    /// One finished request: count by route kind and status, bytes sent, duration.
-    public func recordRequest(kind: RouteKind, status: Int, bytes: Int, durationNanoseconds: Int64) {
-        let key = "\(kind.rawValue) \(status)"
-        let metrics = requestMetrics.withLock { cache -> RequestMetrics in
+    /// Finished requests (`RequestRecorder`'s batches): counted by route kind and status, bytes sent, each
+    /// request's duration. The two counters move once per kind and status and batch, the durations each. Per request, the key's string, the lock and two counter updates were most of the
+    /// recorder's work, a few percent of the server's CPU at 35,000 manifests a second (session 9).
+    func recordRequests(_ batch: [RequestRecorder.Finished]) {
+        var totals: [RequestKey: (metrics: RequestMetrics, count: Int, bytes: Int)] = [:]
+        for request in batch {
+            let key = RequestKey(kind: request.kind, status: request.status)
+            if totals[key] == nil { totals[key] = (requestMetrics(kind: request.kind, status: request.status), 0, 0) }
+            totals[key]!.count += 1
+            totals[key]!.bytes += max(0, request.bytes)
+            totals[key]!.metrics.duration.recordNanoseconds(request.nanoseconds)
+        }
+        for total in totals.values {
+            total.metrics.requests.increment(by: total.count)
+            if total.bytes > 0 { total.metrics.bytes.increment(by: total.bytes) }
+        }
+    }
+
+    private func requestMetrics(kind: RouteKind, status: Int) -> RequestMetrics {
+        requestMetrics.withLock { cache -> RequestMetrics in
+            let key = RequestKey(kind: kind, status: status)
             if let known = cache[key] { return known }
             let made = RequestMetrics(
                 requests: CoreMetrics.Counter(label: "mediaserve_http_requests_total",
@@ -44,9 +66,6 @@ public final class OriginMetrics: Sendable {
             cache[key] = made
             return made
         }
-        metrics.requests.increment()
-        if bytes > 0 { metrics.bytes.increment(by: bytes) }
-        metrics.duration.recordNanoseconds(durationNanoseconds)
     }
 
     /// Jobs by state, as the catalog counts them.

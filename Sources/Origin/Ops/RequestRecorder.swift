@@ -92,14 +92,11 @@ final class RequestRecorder: Sendable {
     }
 
     private func write(_ batch: [Finished]) {
-        let logs = logger.logLevel <= .info
+        metrics.recordRequests(batch)
+        guard logger.logLevel <= .info else { return }
         for request in batch {
-            metrics.recordRequest(kind: request.kind, status: request.status, bytes: request.bytes,
-                                  durationNanoseconds: request.nanoseconds)
-            if logs {
-                logger.info("\(request.method) \(request.path) \(request.status) \(request.bytes)B \(request.nanoseconds / 1000)us",
-                            metadata: ["request_id": .string(request.requestID), "kind": .string(request.kind.rawValue)])
-            }
+            logger.info("\(request.method) \(request.path) \(request.status) \(request.bytes)B \(request.nanoseconds / 1000)us",
+                        metadata: ["request_id": .string(request.requestID), "kind": .string(request.kind.rawValue)])
         }
     }
 }
