@@ -138,6 +138,40 @@ struct FastPathFrontTests {
         }
     }
 
+    @Test("answers the socket takes only in part (a reader that waits) finish through NIO: whole, in order, around the ordinary path's")
+    func directWritesThatFillTheSocketFinishThroughNIO() async throws {
+        try await withServer { port, fastPath in
+            let master = try await fetch(port, "/vod/film/master.m3u8").body
+            let playlist = try await fetch(port, "/vod/film/v1/v360.m3u8").body
+            let direct = fastPath.writtenDirectly.load(ordering: .relaxed)
+            #expect(direct > 0, "an answer to a lone request on an idle connection goes out whole from the direct write")
+            let rest = fastPath.finishedThroughNIO.load(ordering: .relaxed)
+            // 120 pipelined requests, about 6 MB of answers, to a client with a 4 KB receive buffer that reads
+            // nothing until the server had to leave an answer to NIO: the socket takes the first answers
+            // whole (on loopback the kernel queues up to tcp_wmem's 4 MB), one in part, and the rest wait in
+            // NIO's buffer; a request of the ordinary path follows them, and answers of the front follow it.
+            let paths = ["/vod/film/v1/v360/seg-1.m4s", "/vod/film/master.m3u8", "/vod/film/v1/v360.m3u8"]
+            var burst = (1...119).map { Self.request("GET \(paths[$0 % 3])", id: $0) }
+            burst.insert(Self.request("GET /healthz", id: 0), at: 110)
+            burst[burst.count - 1] = Self.request("GET \(paths[119 % 3])", id: 119, "Connection: close\r\n")
+            let socket = try LoopbackSocket(port: port, receiveTimeout: 10, receiveBuffer: 4096)
+            defer { socket.close() }
+            socket.send(burst.joined())
+            #expect(await eventually(timeout: .seconds(10)) { fastPath.finishedThroughNIO.load(ordering: .relaxed) > rest })
+            let bytes = try await offPool { socket.readUntilClosed().bytes }
+            let answers = Self.answers(in: bytes)
+            let expectedIDs = Array(1...110) + [0] + Array(111...119)
+            #expect(answers.map(\.id) == expectedIDs.map { "pipeline-" + String(format: "%04d", $0) })
+            #expect(answers.allSatisfy { $0.status == 200 }, "\(answers.map(\.head).prefix(3))")
+            for answer in answers {
+                guard let id = Int(answer.id.dropFirst("pipeline-".count)), id > 0 else { continue }
+                let expected = [FastPathTests.video, Array(master), Array(playlist)][id % 3]
+                #expect(answer.body == expected, "\(answer.id): \(answer.body.count) bytes, expected \(expected.count)")
+            }
+            #expect(fastPath.writtenDirectly.load(ordering: .relaxed) > direct)
+        }
+    }
+
     /// The answers in `bytes` by their Content-Length: status, request id, head text and body.
     static func answers(in bytes: [UInt8]) -> [(status: Int, id: String, head: String, body: [UInt8])] {
         var answers: [(status: Int, id: String, head: String, body: [UInt8])] = []

@@ -49,6 +49,13 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
     private var slowBodyBytes = 0
     /// Answers written here and not yet taken by the socket.
     private var fastInFlight = 0
+    /// Writes from the handlers behind (answers to requests passed on) not yet taken by the socket.
+    private var writesBehind = 0
+    /// The channel's access to its socket, looked up once: NIO's `withUnsafeTransportIfAvailable` casts the
+    /// channel core to this constrained existential on every call, and that runtime cast (demangling the
+    /// constraint) was 9 % of a cached manifest request (perf, docs/perf-notes.md session 10).
+    private var transport: (any NIOTransportAccessibleChannelCore<NIOBSDSocket.Handle>)?
+    private var transportLooked = false
     private var blocked = false
     private var readHeld = false
     private var processing = false
@@ -90,6 +97,7 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
         idleTimer?.cancel()
         idleTimer = nil
         self.context = nil
+        transport = nil
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -338,8 +346,35 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
         return answer
     }
 
-    /// Sends a whole encoded answer (head and body in one buffer).
+    /// True when the socket may be written here directly (`DirectSocketWrite`): nothing of this connection
+    /// waits in NIO's outbound buffer, neither an answer of this handler nor a write from behind, so bytes
+    /// written now cannot overtake any.
+    private var socketIsOurs: Bool { fastInFlight == 0 && writesBehind == 0 }
+
+    /// Runs `body` on the connection's socket, through NIO's scoped access to it (`withUnsafeTransport`
+    /// checks that the channel has not closed it, so the descriptor cannot be another connection's); nil
+    /// when closed or not a socket.
+    private func withSocket<Result>(_ context: ChannelHandlerContext, _ body: (CInt) -> Result) -> Result? {
+        if !transportLooked {
+            transportLooked = true
+            transport = context.channel._channelCore as? any NIOTransportAccessibleChannelCore<NIOBSDSocket.Handle>
+        }
+        guard let transport else { return nil }
+        return try? transport.withUnsafeTransport { body($0) }
+    }
+
+    /// Sends a whole encoded answer (head and body in one buffer): what the socket takes at once directly,
+    /// the rest through NIO.
     private func send(encoded bytes: ByteBuffer, context: ChannelHandlerContext) {
+        var bytes = bytes
+        if socketIsOurs, let sent = withSocket(context, { DirectSocketWrite.send($0, bytes, more: false) }) {
+            if sent == bytes.readableBytes {
+                fastPath.writtenDirectly.wrappingAdd(1, ordering: .relaxed)
+                return
+            }
+            bytes.moveReaderIndex(forwardBy: sent)
+            fastPath.finishedThroughNIO.wrappingAdd(1, ordering: .relaxed)
+        }
         let written = answerQueued(context: context)
         context.writeAndFlush(wrapOutboundOut(.byteBuffer(bytes)), promise: written)
         afterWrite(written, context: context)
@@ -359,14 +394,38 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// Sends an encoded head and then bytes of a file with sendfile(2).
+    /// Sends an encoded head and then bytes of a file with sendfile(2): what the socket takes at once
+    /// directly (the head with MSG_MORE, then one sendfile), the rest through NIO.
     private func send(head bytes: ByteBuffer, file: LocalFile, range: Range<Int>, context: ChannelHandlerContext) {
+        var bytes = bytes
+        var range = range
+        if socketIsOurs, let done = withSocket(context, { socket -> Bool in
+            bytes.moveReaderIndex(forwardBy: DirectSocketWrite.send(socket, bytes, more: !range.isEmpty))
+            guard bytes.readableBytes == 0 else { return false }
+            range = range.lowerBound + DirectSocketWrite.sendfile(socket, file: file.descriptor, offset: range.lowerBound,
+                                                                   count: range.count) ..< range.upperBound
+            return range.isEmpty
+        }) {
+            guard !done else {
+                fastPath.writtenDirectly.wrappingAdd(1, ordering: .relaxed)
+                return
+            }
+            fastPath.finishedThroughNIO.wrappingAdd(1, ordering: .relaxed)
+        }
         let written = answerQueued(context: context)
+        guard !range.isEmpty else {
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(bytes)), promise: written)
+            afterWrite(written, context: context)
+            return
+        }
         // Head and file in full-sized packets (nginx's tcp_nopush): corked until the region is sent.
         let cork = ChannelOptions.Types.SocketOption(level: .tcp, name: .init(rawValue: TCP_CORK))
         let options = context.channel.syncOptions
-        try? options?.setOption(cork, value: 1)
-        context.write(wrapOutboundOut(.byteBuffer(bytes)), promise: nil)
+        let corked = bytes.readableBytes > 0
+        if corked {
+            try? options?.setOption(cork, value: 1)
+            context.write(wrapOutboundOut(.byteBuffer(bytes)), promise: nil)
+        }
         // The region borrows the open-file cache's descriptor (sendfile reads at explicit offsets): no
         // dup, and ownership is handed back, not closed, once the region is done. `file` keeps the
         // descriptor open until then. (One callback for both clean-ups and then
@@ -374,7 +433,7 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
         let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: file.descriptor)
         let region = FileRegion(fileHandle: handle, readerIndex: range.lowerBound, endIndex: range.upperBound)
         written.futureResult.assumeIsolated().whenComplete { _ in
-            try? options?.setOption(cork, value: 0)
+            if corked { try? options?.setOption(cork, value: 0) }
             _ = try? handle.takeDescriptorOwnership()
             withExtendedLifetime(file) {}
             self.answerWritten()
@@ -408,6 +467,15 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     // MARK: outbound
+
+    /// Counted, so that this handler writes to the socket directly only when no write from behind waits
+    /// (`socketIsOurs`).
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        writesBehind += 1
+        let promise = promise ?? context.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.assumeIsolated().whenComplete { _ in self.writesBehind -= 1 }
+        context.write(data, promise: promise)
+    }
 
     /// Hummingbird considers a connection done when its own responses are; an answer of this handler may
     /// still be going out (a large segment to a slow reader), so a close from behind waits for it, as

@@ -76,6 +76,10 @@ final class MediaFastPath: Sendable {
     let answeredFromCache = Atomic<Int>(0)
     /// Of those, the segments answered with a head from `segmentAnswers`.
     let segmentsFromCache = Atomic<Int>(0)
+    /// Answers of `FastPathFront` the socket took whole from its direct write (`DirectSocketWrite`), and
+    /// those it took only in part, whose rest went through NIO (tests check both ways are taken).
+    let writtenDirectly = Atomic<Int>(0)
+    let finishedThroughNIO = Atomic<Int>(0)
     /// Whole manifest answers, for `FastPathFront` (ManifestAnswerCache).
     let answers: ManifestAnswerCache
     /// Encoded segment heads, for `FastPathFront` (SegmentAnswerCache).
