@@ -16,6 +16,15 @@ public struct AccessEvaluator: Sendable {
         return policy == .jwt || policy == .webhook ? policy : nil
     }
 
+    /// What `decide` answers every request for this item with, when nothing of the request can change it:
+    /// a public item with no country rule (its own or the server's) and no device rule. Nil when the
+    /// request's credentials, country or device would be read.
+    public func decisionForEveryViewer(_ item: ItemAccess) -> AccessDecision? {
+        guard policy(of: item) == .public, settings.geo.blockedCountries.isEmpty, item.blockedCountries.isEmpty,
+              item.allowedCountries.isEmpty, settings.devices.mobileMaxHeight == nil else { return nil }
+        return .allow(AccessGrant())
+    }
+
     public func decide(_ request: ViewerRequest, item: ItemAccess, jwt: JWTOutcome? = nil,
                        webhook: WebhookVerdict? = nil) -> AccessDecision {
         // Deployment (b): the CDN validated the viewer and proves it; the response is the same for every

@@ -52,6 +52,44 @@ import Testing
         #expect(phone.classKey != desktop.classKey)
     }
 
+    @Test("the decision taken for every viewer at once is the one decide gives each of them, and is only taken when no rule reads the viewer")
+    func decisionForEveryViewerMatchesEachViewersDecision() {
+        let signer = URLSigner(key: "k-0123456789abcdef")
+        let viewers = [
+            request("/vod/a/master.m3u8"),
+            request("/vod/a/v1/r/seg-1.m4s", country: "KP", mobile: "true", userAgent: "iPhone", bearer: "x.y.z"),
+            request("/vod/a/r.m3u8", country: "de", query: ["exp": "1", "sig": "bad"], cdn: "s3cret-value"),
+        ]
+        let settings: [(String, AccessSettings, Bool)] = [
+            ("default", AccessSettings(), true),
+            ("CDN secret", AccessSettings(cdnSecret: (name: "X-Origin-Secret", value: "s3cret-value")), true),
+            ("global block", AccessSettings(geo: GeoRules(blockedCountries: ["KP"])), false),
+            ("device rule", AccessSettings(devices: DeviceRules(mobileMaxHeight: 720)), false),
+            ("signed by default", AccessSettings(defaultPolicy: .signed, signer: signer), false),
+            ("JWT by default", AccessSettings(defaultPolicy: .jwt), false),
+            ("webhook by default", AccessSettings(defaultPolicy: .webhook), false),
+        ]
+        let items: [(String, ItemAccess, Bool)] = [
+            ("unset", .unset, true),
+            ("public", ItemAccess(policy: .public), true),
+            ("signed", ItemAccess(policy: .signed), false),
+            ("blocked", ItemAccess(blockedCountries: ["DE"]), false),
+            ("allowed", ItemAccess(allowedCountries: ["US"]), false),
+        ]
+        for (settingsName, settings, settingsOpen) in settings {
+            let evaluator = AccessEvaluator(settings: settings)
+            for (itemName, item, itemOpen) in items {
+                let shared = evaluator.decisionForEveryViewer(item)
+                let open = itemOpen && (settingsOpen || item.policy == .public && settingsName.hasSuffix("by default"))
+                #expect((shared != nil) == open, "\(settingsName), item \(itemName)")
+                guard let shared else { continue }
+                for viewer in viewers {
+                    #expect(evaluator.decide(viewer, item: item) == shared, "\(settingsName), item \(itemName), \(viewer.path)")
+                }
+            }
+        }
+    }
+
     @Test func theCDNSecretHeaderStandsForTheViewerCheck() {
         let evaluator = AccessEvaluator(settings: AccessSettings(defaultPolicy: .signed, signer: URLSigner(key: "k-0123456789abcdef"),
                                                                  cdnSecret: (name: "X-Origin-Secret", value: "s3cret-value")))

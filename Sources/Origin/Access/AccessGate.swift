@@ -80,6 +80,13 @@ public final class AccessGate: Sendable {
         return decision
     }
 
+    /// The decision for any viewer at all when the item's remembered rules make it the same for every
+    /// one (`AccessEvaluator.decisionForEveryViewer`); nil otherwise, or when the rules are not in memory.
+    func knownDecisionForEveryViewer(_ scope: AccessScope) -> AccessDecision? {
+        guard let item = remembered.withLock({ $0[scope.pathPrefix] }), item.until > Date().timeIntervalSince1970 else { return nil }
+        return evaluator.decisionForEveryViewer(item.value)
+    }
+
     private func itemRules(_ scope: AccessScope) async throws -> ItemAccess {
         let now = Date().timeIntervalSince1970
         if let hit = remembered.withLock({ $0[scope.pathPrefix] }), hit.until > now { return hit.value }

@@ -80,6 +80,28 @@ public protocol CachedMediaIndex: MediaIndex {
     /// The listing when it is in memory and known to be current now; nil when finding out would take a
     /// catalog read or a wait (the request then goes the ordinary way, which fills the cache).
     func cachedListing(tree: MediaTree, owner: SafeName) -> MediaListing?
+    /// `cachedListing`'s `version` and `assetVersion` alone: a kept manifest answer only needs to know
+    /// that the listing it was made from is still the current one, and copying the whole listing (its
+    /// renditions' segment arrays retained and released) was ~3 % of a cached manifest request (perf,
+    /// docs/perf-notes.md session 10).
+    func cachedVersions(tree: MediaTree, owner: SafeName) -> CachedListingVersions?
+}
+
+/// What identifies a listing's contents: see `CachedMediaIndex.cachedVersions`.
+public struct CachedListingVersions: Equatable, Sendable {
+    public var version: String?
+    public var assetVersion: Int
+
+    public init(version: String?, assetVersion: Int) {
+        self.version = version
+        self.assetVersion = assetVersion
+    }
+}
+
+extension CachedMediaIndex {
+    public func cachedVersions(tree: MediaTree, owner: SafeName) -> CachedListingVersions? {
+        cachedListing(tree: tree, owner: owner).map { CachedListingVersions(version: $0.version, assetVersion: $0.assetVersion) }
+    }
 }
 
 /// Turns a listing into manifest text; implemented over Packaging's HLS and DASH builders.
@@ -124,6 +146,13 @@ public struct CombinedMediaIndex: CachedMediaIndex {
         switch tree {
         case .vod: return cachedVod?.cachedListing(tree: tree, owner: owner)
         case .live: return cachedLive?.cachedListing(tree: tree, owner: owner)
+        }
+    }
+
+    public func cachedVersions(tree: MediaTree, owner: SafeName) -> CachedListingVersions? {
+        switch tree {
+        case .vod: return cachedVod?.cachedVersions(tree: tree, owner: owner)
+        case .live: return cachedLive?.cachedVersions(tree: tree, owner: owner)
         }
     }
 }

@@ -68,14 +68,30 @@ public final class CatalogMediaIndex: CachedMediaIndex, Sendable {
         return entry.listing
     }
 
+    /// What `cachedListing` would give, without copying the listing out of the cache.
+    public func cachedVersions(tree: MediaTree, owner: SafeName) -> CachedListingVersions? {
+        guard tree == .vod else { return nil }
+        let owner = AssetID(owner)
+        let now = ContinuousClock.now
+        guard let (versions, version) = cache.withLock({ entries -> (CachedListingVersions, Int)? in
+            guard let entry = entries[owner], now - entry.checked < revalidateAfter else { return nil }
+            return (CachedListingVersions(version: entry.listing.version, assetVersion: entry.listing.assetVersion), entry.version)
+        }), filesMatch(version: version, owner, waiting: false) else { return nil }
+        return versions
+    }
+
     /// False when the store's files of the asset are not the version the entry was made from (replaced,
     /// deleted, or published anew since); files stamped before stamps existed cannot tell, and match.
     /// Without `waiting`, a remote store answers from what it holds in memory, and not knowing is false.
     private func filesMatch(_ entry: Entry, _ asset: AssetID, waiting: Bool = true) -> Bool {
+        filesMatch(version: entry.version, asset, waiting: waiting)
+    }
+
+    private func filesMatch(version: Int, _ asset: AssetID, waiting: Bool) -> Bool {
         guard let store else { return true }
         guard let files = waiting ? store.openVersion(of: asset) : store.openCachedVersion(of: asset) else { return false }
         switch files.stamp() {
-        case .version(let stamped): return stamped == entry.version
+        case .version(let stamped): return stamped == version
         case .missing: return true
         case .unreadable: return false
         }
