@@ -25,6 +25,14 @@ public struct AccessEvaluator: Sendable {
         return .allow(AccessGrant())
     }
 
+    /// Whether `decide` reads nothing of a request for this item but its signed-URL parameters, its scope,
+    /// its client address and the time in whole seconds: a signed item with no country rule, no device
+    /// rule and no CDN secret configured (the CDN's proof is a header).
+    public func readsOnlySignature(_ item: ItemAccess) -> Bool {
+        policy(of: item) == .signed && settings.cdnSecret == nil && settings.geo.blockedCountries.isEmpty
+            && item.blockedCountries.isEmpty && item.allowedCountries.isEmpty && settings.devices.mobileMaxHeight == nil
+    }
+
     public func decide(_ request: ViewerRequest, item: ItemAccess, jwt: JWTOutcome? = nil,
                        webhook: WebhookVerdict? = nil) -> AccessDecision {
         // Deployment (b): the CDN validated the viewer and proves it; the response is the same for every

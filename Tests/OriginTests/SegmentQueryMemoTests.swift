@@ -112,4 +112,55 @@ struct SegmentQueryMemoTests {
             #expect(expired, "the token was refused as expired once its time passed, on the same connection")
         }
     }
+
+    @Test("a signed decision kept by the connection follows a change of the item's rules at once")
+    func keptDecisionFollowsRuleChanges() async throws {
+        let data = try FastPathTests.dataDirectory()
+        defer { data.remove() }
+        let signer = URLSigner(key: "decision-memo-signing-key-0123456789")
+        let rules = ChangingRules(ItemAccess(policy: .signed))
+        let gate = AccessGate(settings: AccessSettings(signer: signer), rules: rules, index: FastPathTests.index, cacheSeconds: 600)
+        let film = AccessScope(tree: .vod, owner: SafeName("film")!)
+        let valid = signer.query(for: SignedURLClaims(scope: film, expires: Int(Date().timeIntervalSince1970) + 3600))
+        let paths = ["/vod/film/master.m3u8?\(valid)", "/vod/film/v1/v360/seg-1.m4s?\(valid)"]
+        try await withOrigin(configuration: OriginConfiguration(port: 0), dataDirectory: data.url, index: FastPathTests.index,
+                             renderer: ListingText(), access: gate) { port, server in
+            let fastPath = try #require(server.fastPath)
+            for path in paths { for _ in 0..<2 { #expect(try await fetch(port, path).status == 200) } }
+            try await offPool {
+                let socket = try LoopbackSocket(port: port)
+                defer { socket.close() }
+                for path in paths {
+                    let before = fastPath.answeredInFront.load(ordering: .relaxed)
+                    // Repeats within the same second: the kept decision answers them.
+                    for _ in 0..<5 { #expect(try Self.exchange(socket, path).status == 200) }
+                    #expect(fastPath.answeredInFront.load(ordering: .relaxed) - before == 5, "\(path) answered by the front")
+                    // The item becomes JWT-only (the admin API forgets the gate's copy of its rules): the next
+                    // request on the same connection is refused, then allowed again once it is signed again.
+                    rules.set(ItemAccess(policy: .jwt))
+                    gate.forget(film)
+                    #expect(try Self.exchange(socket, path).status == 403, "\(path) after the item became JWT-only")
+                    rules.set(ItemAccess(policy: .signed))
+                    gate.forget(film)
+                    #expect(try Self.exchange(socket, path).status == 200, "\(path) after the item was signed again")
+                    // Blocked in a country: the decision reads the viewer's country again (no kept decision).
+                    rules.set(ItemAccess(policy: .signed, allowedCountries: ["NZ"]))
+                    gate.forget(film)
+                    #expect(try Self.exchange(socket, path).status == 403, "\(path) for a viewer of unknown country")
+                    rules.set(ItemAccess(policy: .signed))
+                    gate.forget(film)
+                    #expect(try Self.exchange(socket, path).status == 200)
+                }
+            }
+        }
+    }
+}
+
+/// Item rules a test changes while the server runs.
+final class ChangingRules: AccessRulesSource, @unchecked Sendable {
+    private let lock = NSLock()
+    private var item: ItemAccess
+    init(_ item: ItemAccess) { self.item = item }
+    func set(_ item: ItemAccess) { lock.withLock { self.item = item } }
+    func rules(for scope: AccessScope) async throws -> ItemAccess { lock.withLock { item } }
 }

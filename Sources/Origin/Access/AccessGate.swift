@@ -23,6 +23,8 @@ public final class AccessGate: Sendable {
     let cacheSeconds: Double
     private let remembered = Mutex<[String: (value: ItemAccess, until: Double)]>([:])
     private let heights = Mutex<[String: (value: Int?, until: Double)]>([:])
+    /// Moves on every `forget`: decisions kept per connection (`AccessDecisionMemo`) are of older rules.
+    private let generation = Atomic<Int>(0)
     /// Token-carrying rewrites of manifests, shared by the middleware and the fast path.
     let propagations = PropagatedManifests()
     /// The configured header names the decision reads, made once.
@@ -44,6 +46,8 @@ public final class AccessGate: Sendable {
     /// Forgets an item's remembered rules (after the admin API changed them).
     public func forget(_ scope: AccessScope) {
         _ = remembered.withLock { $0.removeValue(forKey: scope.pathPrefix) }
+        // After the removal: a decision kept under the old generation can only have read the old rules.
+        generation.add(1, ordering: .releasing)
     }
 
     func decide(_ viewer: ViewerRequest, path: String) async throws -> AccessDecision {
@@ -68,23 +72,45 @@ public final class AccessGate: Sendable {
     /// a height limit, the rendition's height) and neither a JWKS nor the webhook has to be asked; nil
     /// otherwise (the request then goes through `decide`, which fills what was missing).
     func knownDecision(_ viewer: ViewerRequest) -> AccessDecision? {
+        knownDecision(viewer.path.scope) { viewer }
+    }
+
+    /// `knownDecision` with the item's rules looked up once, and the viewer only read from the request
+    /// when they make the decision depend on it: an item whose decision is the same for every viewer
+    /// (`AccessEvaluator.decisionForEveryViewer`: public, no country or device rule) needs no reading of
+    /// the request's headers and query (~4 % of a cached public manifest request; perf, docs/perf-notes.md
+    /// session 10).
+    func knownDecision(_ scope: AccessScope, viewer: () -> ViewerRequest) -> AccessDecision? {
+        var memo: AccessDecisionMemo?
+        return knownDecision(scope, parameters: .none, forwardedFor: nil, memo: &memo, viewer: viewer)
+    }
+
+    /// The same, with the connection's `memo` of its last signed-URL decision: given back when `parameters`
+    /// (the URL's) and `forwardedFor` (the forwarded client-address header as sent) are the ones it was made
+    /// for, and kept anew when the decision may be.
+    func knownDecision(_ scope: AccessScope, parameters: AccessParameters, forwardedFor: String?, memo: inout AccessDecisionMemo?,
+                       viewer: () -> ViewerRequest) -> AccessDecision? {
         let now = Date().timeIntervalSince1970
-        guard let item = remembered.withLock({ $0[viewer.path.scope.pathPrefix] }), item.until > now,
-              evaluator.needs(item.value, viewer) == nil else { return nil }
+        let generation = generation.load(ordering: .acquiring)
+        if let kept = memo?.decision(generation: generation, now: now, scope: scope, parameters: parameters, forwardedFor: forwardedFor) {
+            return kept
+        }
+        guard let item = remembered.withLock({ $0[scope.pathPrefix] }), item.until > now else { return nil }
+        if let shared = evaluator.decisionForEveryViewer(item.value) { return shared }
+        let viewer = viewer()
+        guard evaluator.needs(item.value, viewer) == nil else { return nil }
         let decision = evaluator.decide(viewer, item: item.value)
+        if memo != nil, evaluator.readsOnlySignature(item.value), case .allow(let grant) = decision, grant.maxHeight == nil,
+           viewer.parameters == parameters {
+            memo = AccessDecisionMemo(generation: generation, second: viewer.now, rulesUntil: item.until, scope: scope.pathPrefix,
+                                      parameters: parameters, forwardedFor: forwardedFor, decision: decision)
+        }
         guard case .allow(let grant) = decision, grant.maxHeight != nil, let rendition = viewer.path.rendition else { return decision }
         guard let height = heights.withLock({ $0[viewer.path.scope.pathPrefix + rendition.rawValue] }), height.until > now else {
             return nil
         }
         if let refusal = grant.refusal(renditionHeight: height.value) { return .deny(refusal) }
         return decision
-    }
-
-    /// The decision for any viewer at all when the item's remembered rules make it the same for every
-    /// one (`AccessEvaluator.decisionForEveryViewer`); nil otherwise, or when the rules are not in memory.
-    func knownDecisionForEveryViewer(_ scope: AccessScope) -> AccessDecision? {
-        guard let item = remembered.withLock({ $0[scope.pathPrefix] }), item.until > Date().timeIntervalSince1970 else { return nil }
-        return evaluator.decisionForEveryViewer(item.value)
     }
 
     private func itemRules(_ scope: AccessScope) async throws -> ItemAccess {

@@ -72,6 +72,8 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
     private var writableBehind = true
     /// The last segment query's reading (a player sends the same token with every segment).
     private var segmentQueries = SegmentQueryMemo()
+    /// The connection's last signed-URL decision (`AccessDecisionMemo`); never nil here, optional for callers without one.
+    private var decisions: AccessDecisionMemo? = AccessDecisionMemo()
     /// The channel's `autoRead` is off and this handler asks for reads itself (see `channelReadComplete`).
     private let readsItself: Bool
 
@@ -312,12 +314,12 @@ final class FastPathFront: ChannelDuplexHandler, RemovableChannelHandler {
     /// in order), kept in the cache when it may be; nil passes it on.
     private func answer(_ head: RawRequestHead) -> Reply? {
         let manifest = fastPath.manifestRequest(head)
-        if let manifest, let bytes = fastPath.cachedAnswer(manifest, remoteIP: remoteIP, date: date.current()) {
+        if let manifest, let bytes = fastPath.cachedAnswer(manifest, remoteIP: remoteIP, date: date.current(), decisions: &decisions) {
             fastPath.answeredInFront.wrappingAdd(1, ordering: .relaxed)
             return .encoded(bytes)
         }
         let segment = manifest == nil ? fastPath.segmentRequest(head, memo: &segmentQueries) : nil
-        if let segment, let kept = fastPath.cachedSegment(segment, remoteIP: remoteIP, date: date.current()) {
+        if let segment, let kept = fastPath.cachedSegment(segment, remoteIP: remoteIP, date: date.current(), decisions: &decisions) {
             fastPath.answeredInFront.wrappingAdd(1, ordering: .relaxed)
             return .file(kept)
         }

@@ -28,7 +28,7 @@ extension MediaFastPath {
     }
 
     /// The answer to `request` from a kept head, or nil to answer it the ordinary way.
-    func cachedSegment(_ request: FastManifestRequest, remoteIP: String?, date: String) -> SegmentReply? {
+    func cachedSegment(_ request: FastManifestRequest, remoteIP: String?, date: String, decisions: inout AccessDecisionMemo?) -> SegmentReply? {
         let start = ContinuousClock.now
         let key = segmentKey(request)
         guard let entry = segmentAnswers.entry(key) else { return nil }
@@ -42,7 +42,7 @@ extension MediaFastPath {
         // A kept head is keyed by path: the decision is made for this request's own query's parameters.
         guard decisionGives(entry.grant, path: entry.mediaPath,
                             parameters: request.segmentParameters ?? AccessParameters(rawQuery: request.rawQuery),
-                            request: request, remoteIP: remoteIP) else { return nil }
+                            request: request, remoteIP: remoteIP, memo: &decisions) else { return nil }
         let requestID = AccessLogMiddleware.requestID(from: request.requestID)
         let head = splicedHead(entry.head, requestID: requestID, date: date, bodyBytes: 0)
         let elapsed = start.duration(to: .now)
