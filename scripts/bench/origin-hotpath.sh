@@ -11,10 +11,15 @@
 # each server's CPU per request (from /proc, user+system). Why: this VM's speed drifts by 15-25 % over tens
 # of seconds; one long run per server let a disturbed run decide a ratio (session 8: the same binary read
 # 0.86x and 1.02x on the same object in two holds), mirrored rounds cancel a drift.
+# At 200 connections and more, rounds last BENCH_DURATION_MANY (default 12s): wrk opens its connections anew for
+# every run, and at 500 connections their first requests, each waiting for an accept and a new pipeline under
+# full load, were 1.2-2 % of a 4 s round's requests, so that round's p99 was the connection ramp, not the
+# answers (session 10: 600 KB segment, same binaries, p99 1.50x in 4 s rounds, 1.00x in 12 s ones; nginx's own
+# p99 did not move). The ramp is a cost of its own: docs/perf-notes.md session 10 gives it.
 # A second mediaserve on the same files with `http.fast_path: false` (every request through Hummingbird's
 # router) is measured in the first round, so the fast path's own gain is printed too.
 # The figures are only as good as the machine is quiet: on a shared machine report them with the load.
-# Environment: BENCH_ROUNDS (4), BENCH_DURATION (4s), BENCH_CONNECTION_LEVELS ("50 500"), BENCH_THREADS (2),
+# Environment: BENCH_ROUNDS (4), BENCH_DURATION (4s), BENCH_DURATION_MANY (12s), BENCH_CONNECTION_LEVELS ("50 500"), BENCH_THREADS (2),
 # MEDIASERVE_BINARY (default: a release build made here), BENCH_MEDIASERVE_PORT / BENCH_NGINX_PORT; to narrow a
 # run while studying one case: BENCH_OBJECTS (some of "segment-600k segment-2m master media mpd", default all)
 # and BENCH_ROUTER=0 (skip the fast-path-off server; its columns then read "-").
@@ -22,7 +27,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/bench/lib.sh
 
-DURATION="${BENCH_DURATION:-4s}"
+FEW_DURATION="${BENCH_DURATION:-4s}"
+MANY_DURATION="${BENCH_DURATION_MANY:-12s}"
 ROUNDS="${BENCH_ROUNDS:-4}"
 CONNECTION_LEVELS="${BENCH_CONNECTION_LEVELS:-50 500}"
 OBJECTS="${BENCH_OBJECTS:-segment-600k segment-2m master media mpd}"
@@ -85,7 +91,7 @@ for object in "v1/$small" "v1/$large" master.m3u8 manifest.mpd "v1/$rendition.m3
 done
 
 echo "origin-hotpath: segments $small ($(stat -c %s "$work/data/vod/bench/$small") B), $large ($(stat -c %s "$work/data/vod/bench/$large") B);" \
-     "$ROUNDS mirrored rounds of wrk -t$THREADS -d$DURATION per server at $CONNECTION_LEVELS connections; $CORES cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+     "$ROUNDS mirrored rounds of wrk -t$THREADS per server at $CONNECTION_LEVELS connections ($FEW_DURATION each, $MANY_DURATION at 200+); $CORES cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 # CPU ticks (user + system) of a server's processes: mediaserve's pid, nginx's workers.
 ticks_per_second="$(getconf CLK_TCK)"
 server_pids() {
@@ -99,6 +105,8 @@ server_ticks() { local total=0 pid; for pid in $(server_pids "$1"); do total=$((
 results="$work/results.txt"
 : > "$results"
 for connections in $CONNECTION_LEVELS; do
+  DURATION="$FEW_DURATION"
+  [ "$connections" -ge 200 ] && DURATION="$MANY_DURATION"
   for target in "segment-600k:v1/$small" "segment-2m:v1/$large" "master:master.m3u8" "media:v1/$rendition.m3u8" "mpd:manifest.mpd"; do
     name="${target%%:*}"; object="${target#*:}"
     case " $OBJECTS " in *" $name "*) ;; *) continue ;; esac
