@@ -72,22 +72,17 @@ public final class AccessGate: Sendable {
     /// a height limit, the rendition's height) and neither a JWKS nor the webhook has to be asked; nil
     /// otherwise (the request then goes through `decide`, which fills what was missing).
     func knownDecision(_ viewer: ViewerRequest) -> AccessDecision? {
-        knownDecision(viewer.path.scope) { viewer }
+        var memo: AccessDecisionMemo?
+        return knownDecision(viewer.path.scope, parameters: .none, forwardedFor: nil, memo: &memo) { viewer }
     }
 
     /// `knownDecision` with the item's rules looked up once, and the viewer only read from the request
     /// when they make the decision depend on it: an item whose decision is the same for every viewer
     /// (`AccessEvaluator.decisionForEveryViewer`: public, no country or device rule) needs no reading of
     /// the request's headers and query (~4 % of a cached public manifest request; perf, docs/perf-notes.md
-    /// session 10).
-    func knownDecision(_ scope: AccessScope, viewer: () -> ViewerRequest) -> AccessDecision? {
-        var memo: AccessDecisionMemo?
-        return knownDecision(scope, parameters: .none, forwardedFor: nil, memo: &memo, viewer: viewer)
-    }
-
-    /// The same, with the connection's `memo` of its last signed-URL decision: given back when `parameters`
-    /// (the URL's) and `forwardedFor` (the forwarded client-address header as sent) are the ones it was made
-    /// for, and kept anew when the decision may be.
+    /// session 10). With the connection's `memo` of its last signed-URL decision: given back when
+    /// `parameters` (the URL's) and `forwardedFor` (the forwarded client-address header as sent) are the
+    /// ones it was made for, and kept anew when the decision may be (a nil memo keeps nothing).
     func knownDecision(_ scope: AccessScope, parameters: AccessParameters, forwardedFor: String?, memo: inout AccessDecisionMemo?,
                        viewer: () -> ViewerRequest) -> AccessDecision? {
         let now = Date().timeIntervalSince1970

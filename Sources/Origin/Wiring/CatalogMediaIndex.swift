@@ -39,7 +39,7 @@ public final class CatalogMediaIndex: CachedMediaIndex, Sendable {
         guard tree == .vod else { return nil }
         let owner = AssetID(owner)
         let now = ContinuousClock.now
-        if let entry = cache.withLock({ $0[owner] }), now - entry.checked < revalidateAfter, filesMatch(entry, owner) {
+        if let entry = cache.withLock({ $0[owner] }), now - entry.checked < revalidateAfter, filesMatch(version: entry.version, owner) {
             return entry.listing
         }
         guard let record = try catalog.asset(owner), record.state == .ready else {
@@ -61,33 +61,31 @@ public final class CatalogMediaIndex: CachedMediaIndex, Sendable {
     /// The cached listing while it is within `revalidateAfter` of its last catalog check and the files'
     /// stamp still matches it (one lstat through the open-file cache); nil otherwise.
     public func cachedListing(tree: MediaTree, owner: SafeName) -> MediaListing? {
-        guard tree == .vod else { return nil }
-        let owner = AssetID(owner)
-        guard let entry = cache.withLock({ $0[owner] }), ContinuousClock.now - entry.checked < revalidateAfter,
-              filesMatch(entry, owner, waiting: false) else { return nil }
-        return entry.listing
+        cached(tree: tree, owner: owner) { $0.listing }
     }
 
     /// What `cachedListing` would give, without copying the listing out of the cache.
     public func cachedVersions(tree: MediaTree, owner: SafeName) -> CachedListingVersions? {
+        cached(tree: tree, owner: owner) { CachedListingVersions(version: $0.listing.version, assetVersion: $0.listing.assetVersion) }
+    }
+
+    /// `read` of the cached entry under the conditions of `cachedListing`, taken inside the lock so that
+    /// only what it reads is copied out.
+    private func cached<Value: Sendable>(tree: MediaTree, owner: SafeName, _ read: (Entry) -> Value) -> Value? {
         guard tree == .vod else { return nil }
         let owner = AssetID(owner)
         let now = ContinuousClock.now
-        guard let (versions, version) = cache.withLock({ entries -> (CachedListingVersions, Int)? in
+        guard let (value, version) = cache.withLock({ entries -> (Value, Int)? in
             guard let entry = entries[owner], now - entry.checked < revalidateAfter else { return nil }
-            return (CachedListingVersions(version: entry.listing.version, assetVersion: entry.listing.assetVersion), entry.version)
+            return (read(entry), entry.version)
         }), filesMatch(version: version, owner, waiting: false) else { return nil }
-        return versions
+        return value
     }
 
     /// False when the store's files of the asset are not the version the entry was made from (replaced,
     /// deleted, or published anew since); files stamped before stamps existed cannot tell, and match.
     /// Without `waiting`, a remote store answers from what it holds in memory, and not knowing is false.
-    private func filesMatch(_ entry: Entry, _ asset: AssetID, waiting: Bool = true) -> Bool {
-        filesMatch(version: entry.version, asset, waiting: waiting)
-    }
-
-    private func filesMatch(version: Int, _ asset: AssetID, waiting: Bool) -> Bool {
+    private func filesMatch(version: Int, _ asset: AssetID, waiting: Bool = true) -> Bool {
         guard let store else { return true }
         guard let files = waiting ? store.openVersion(of: asset) : store.openCachedVersion(of: asset) else { return false }
         switch files.stamp() {
